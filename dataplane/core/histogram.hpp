@@ -1,0 +1,104 @@
+#pragma once
+// Latency histograms for the packet path: Prometheus classic buckets, one set of plain counters
+// per writer (lcore or thread), summed only when scraped. Recording takes no lock and issues no
+// read-modify-write instruction, so it costs a few nanoseconds and never stalls a core.
+#include <array>
+#include <atomic>
+#include <cassert>
+#include <cstddef>
+#include <cstdint>
+#include <limits>
+#include <memory>
+#include <span>
+
+#include "dataplane/core/time.hpp"
+
+namespace takt::telemetry {
+
+// Upper bounds (inclusive, as Prometheus' "le") of a histogram's finite buckets, in ns; the
+// +Inf bucket is implicit. At most 15 finite bounds, so a lookup is four branch-free steps.
+class LatencyBuckets {
+ public:
+  static constexpr std::size_t max_bounds = 15;
+  static constexpr std::size_t max_buckets = max_bounds + 1;  // including +Inf
+
+  // 1-2-5 series from 1 us to 10 ms (13 bounds).
+  static LatencyBuckets standard();
+  // The standard series plus one bound at a stream's max-latency, so "fraction on time" is a
+  // bucket ratio rather than an interpolation. A deadline equal to a 1-2-5 bound adds nothing.
+  static LatencyBuckets with_deadline(Nanos max_latency);
+
+  // Any strictly ascending positive bounds, at most max_bounds; throws std::invalid_argument.
+  explicit LatencyBuckets(std::span<const Nanos> upper_bounds);
+
+  std::span<const std::int64_t> upper_bounds_ns() const { return {bounds_.data(), size_}; }
+  std::size_t bucket_count() const { return size_ + 1; }
+
+  // Index of the first bucket whose bound is >= ns; bucket_count() - 1 is +Inf. Branch-free:
+  // the array is padded with int64 max, so it counts the bounds below ns in four steps.
+  std::size_t index_of(std::int64_t ns) const noexcept {
+    std::size_t i = 0;
+    i += static_cast<std::size_t>(bounds_[i + 7] < ns) * 8;
+    i += static_cast<std::size_t>(bounds_[i + 3] < ns) * 4;
+    i += static_cast<std::size_t>(bounds_[i + 1] < ns) * 2;
+    i += static_cast<std::size_t>(bounds_[i] < ns);
+    return i;
+  }
+
+  bool operator==(const LatencyBuckets&) const = default;
+
+ private:
+  LatencyBuckets() = default;
+
+  std::array<std::int64_t, max_buckets> bounds_{};
+  std::size_t size_ = 0;
+};
+
+// Sum over all writers at one moment. counts are per bucket (not cumulative); count is their
+// total, so it always equals the +Inf cumulative count even while writers keep recording.
+struct HistogramSnapshot {
+  std::array<std::uint64_t, LatencyBuckets::max_buckets> counts{};
+  std::uint64_t count = 0;
+  std::uint64_t sum_ns = 0;
+};
+
+class LatencyHistogram {
+ public:
+  // writers: how many cores or threads record into it; each uses its own index in [0, writers).
+  LatencyHistogram(LatencyBuckets buckets, std::size_t writers);
+
+  // Only writer `writer` may call this with that index. Negative latencies (a clock-mapping
+  // error upstream) count in the first bucket and add 0 to the sum, so _sum never decreases.
+  void record(std::size_t writer, Nanos latency) noexcept {
+    assert(writer < writers_);
+    const std::int64_t ns = latency.count();
+    Shard& s = shards_[writer];
+    bump(s.counts[buckets_.index_of(ns)], 1);
+    bump(s.sum_ns, static_cast<std::uint64_t>(ns < 0 ? 0 : ns));
+  }
+
+  // Safe from any thread, concurrently with record().
+  HistogramSnapshot snapshot() const;
+
+  const LatencyBuckets& buckets() const { return buckets_; }
+  std::size_t writers() const { return writers_; }
+
+ private:
+  // One cache line pair per writer so two cores never write the same line.
+  struct alignas(64) Shard {
+    std::array<std::atomic<std::uint64_t>, LatencyBuckets::max_buckets> counts{};
+    std::atomic<std::uint64_t> sum_ns{0};
+  };
+
+  // Single writer per cell: a relaxed load and store (a plain add on x86) instead of a locked
+  // fetch_add; atomics only so the scraper's concurrent reads are data-race free.
+  static void bump(std::atomic<std::uint64_t>& cell, std::uint64_t n) noexcept {
+    cell.store(cell.load(std::memory_order_relaxed) + n, std::memory_order_relaxed);
+  }
+
+  LatencyBuckets buckets_;
+  std::size_t writers_;
+  std::unique_ptr<Shard[]> shards_;
+};
+
+}  // namespace takt::telemetry

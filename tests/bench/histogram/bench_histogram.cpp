@@ -1,0 +1,218 @@
+// How much one latency sample costs the packet path, alone, next to a scraper rendering
+// /metrics in a loop, and next to a second writer core; with a locked shared-counter histogram
+// as the baseline the per-writer design avoids. Prints a table.
+#include <algorithm>
+#include <array>
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <random>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <CLI/CLI.hpp>
+#include <fmt/core.h>
+
+#include "dataplane/core/metrics_registry.hpp"
+
+namespace {
+
+using takt::Nanos;
+using takt::telemetry::LatencyBuckets;
+using takt::telemetry::LatencyHistogram;
+using takt::telemetry::MetricsRegistry;
+using takt::telemetry::ShardedCounter;
+using Clock = std::chrono::steady_clock;
+
+constexpr std::size_t pattern_size = 4096;  // power of two: the index is a mask
+
+// Latencies and stream indices drawn up front so the loop measures recording, not the RNG:
+// most frames well inside a 250 us deadline, a tail up to 12 ms.
+struct Workload {
+  std::vector<std::int64_t> latency_ns;
+  std::vector<std::uint32_t> stream;
+};
+
+Workload make_workload(std::size_t streams, std::uint64_t seed) {
+  std::mt19937_64 rng(seed);
+  std::lognormal_distribution<double> body(std::log(80'000.0), 0.6);
+  std::uniform_int_distribution<std::int64_t> tail(250'000, 12'000'000);
+  std::uniform_int_distribution<std::uint32_t> pick(0, static_cast<std::uint32_t>(streams - 1));
+  Workload w;
+  for (std::size_t i = 0; i < pattern_size; ++i) {
+    w.latency_ns.push_back(i % 64 == 0 ? tail(rng) : static_cast<std::int64_t>(body(rng)));
+    w.stream.push_back(pick(rng));
+  }
+  return w;
+}
+
+struct Streams {
+  MetricsRegistry registry;
+  std::vector<LatencyHistogram*> latency;
+  std::vector<ShardedCounter*> frames;
+
+  Streams(std::size_t count, std::size_t writers) : registry(writers) {
+    auto& lat = registry.histogram("takt_stream_latency_seconds", "End-to-end latency.", {"stream"});
+    auto& fr = registry.counter("takt_stream_frames_total", "Frames received.", {"stream"});
+    for (std::size_t s = 0; s < count; ++s) {
+      const std::string name = "stream-" + std::to_string(s);
+      // Deadlines from 100 us to 2 ms in 25 us steps: most add a bucket, some coincide with 1-2-5.
+      const Nanos deadline{100'000 + static_cast<std::int64_t>(s % 77) * 25'000};
+      latency.push_back(&lat.with({name}, LatencyBuckets::with_deadline(deadline)));
+      frames.push_back(&fr.with({name}));
+    }
+  }
+};
+
+double record_loop(Streams& st, std::size_t writer, const Workload& w, std::uint64_t samples, bool count_frames) {
+  const auto start = Clock::now();
+  for (std::uint64_t i = 0; i < samples; ++i) {
+    const std::size_t k = i & (pattern_size - 1);
+    const std::uint32_t s = w.stream[k];
+    st.latency[s]->record(writer, Nanos{w.latency_ns[k]});
+    if (count_frames) st.frames[s]->add(writer);
+  }
+  return std::chrono::duration<double, std::nano>(Clock::now() - start).count() / static_cast<double>(samples);
+}
+
+// The design we avoid: one set of cells shared by all cores, incremented with locked adds.
+struct SharedLockedHistogram {
+  LatencyBuckets buckets = LatencyBuckets::with_deadline(Nanos{250'000});
+  std::array<std::atomic<std::uint64_t>, LatencyBuckets::max_buckets> counts{};
+  std::atomic<std::uint64_t> sum{0};
+  void record(std::int64_t ns) {
+    counts[buckets.index_of(ns)].fetch_add(1, std::memory_order_relaxed);
+    sum.fetch_add(static_cast<std::uint64_t>(ns), std::memory_order_relaxed);
+  }
+};
+
+double median(std::vector<double> v) {
+  std::sort(v.begin(), v.end());
+  return v[v.size() / 2];
+}
+
+struct Row {
+  std::string scenario;
+  double ns_per_sample;
+  std::string note;
+};
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"ns per recorded latency sample (takt telemetry)"};
+  std::uint64_t samples = 20'000'000;
+  std::size_t streams = 64;
+  int repeats = 5;
+  app.add_option("--samples", samples, "samples per writer per run")->check(CLI::PositiveNumber);
+  app.add_option("--streams", streams, "stream histograms in the registry")->check(CLI::PositiveNumber);
+  app.add_option("--repeats", repeats, "runs per scenario; the median is reported")->check(CLI::PositiveNumber);
+  CLI11_PARSE(app, argc, argv);
+
+  const Workload one_stream = make_workload(1, 1);
+  const Workload many = make_workload(streams, 2);
+  const Workload many_b = make_workload(streams, 3);
+  std::vector<Row> rows;
+
+  auto runs = [&](auto&& once) {
+    std::vector<double> v;
+    for (int r = 0; r < repeats; ++r) v.push_back(once());
+    return median(v);
+  };
+
+  {
+    Streams st(1, 1);
+    rows.push_back({"record, 1 stream, 1 writer", runs([&] { return record_loop(st, 0, one_stream, samples, false); }), ""});
+  }
+  {
+    Streams st(streams, 1);
+    rows.push_back({fmt::format("record, {} streams, 1 writer", streams),
+                    runs([&] { return record_loop(st, 0, many, samples, false); }), ""});
+    rows.push_back({fmt::format("record + frame counter, {} streams", streams),
+                    runs([&] { return record_loop(st, 0, many, samples, true); }), ""});
+  }
+  {
+    // A scraper thread renders the whole registry back to back while the writer records.
+    Streams st(streams, 1);
+    std::uint64_t scrapes = 0;
+    double scrape_us = 0;
+    std::size_t bytes = 0;
+    const double ns = runs([&] {
+      std::atomic<bool> stop{false};
+      std::uint64_t n = 0;
+      double busy_ns = 0;
+      std::thread scraper([&] {
+        std::string out;
+        while (!stop.load(std::memory_order_relaxed)) {
+          out.clear();
+          const auto t0 = Clock::now();
+          st.registry.render(out);
+          busy_ns += std::chrono::duration<double, std::nano>(Clock::now() - t0).count();
+          ++n;
+        }
+        bytes = out.size();
+      });
+      const double r = record_loop(st, 0, many, samples, true);
+      stop = true;
+      scraper.join();
+      scrapes = n;
+      scrape_us = n ? busy_ns / static_cast<double>(n) / 1e3 : 0;
+      return r;
+    });
+    rows.push_back({fmt::format("record + counter, {} streams, scraper looping", streams), ns,
+                    fmt::format("{} scrapes in last run, {:.0f} us and {} kB each", scrapes, scrape_us, bytes / 1024)});
+  }
+  {
+    // Two writer cores on their own shards of the same histograms.
+    Streams st(streams, 2);
+    const double ns = runs([&] {
+      double other = 0;
+      std::thread second([&] { other = record_loop(st, 1, many_b, samples, true); });
+      const double mine = record_loop(st, 0, many, samples, true);
+      second.join();
+      return (mine + other) / 2;
+    });
+    rows.push_back({fmt::format("record + counter, {} streams, 2 writers", streams), ns, "per sample, per writer"});
+  }
+  {
+    SharedLockedHistogram shared;
+    const double ns = runs([&] {
+      auto loop = [&](const Workload& w) {
+        const auto start = Clock::now();
+        for (std::uint64_t i = 0; i < samples; ++i) shared.record(w.latency_ns[i & (pattern_size - 1)]);
+        return std::chrono::duration<double, std::nano>(Clock::now() - start).count() / static_cast<double>(samples);
+      };
+      double other = 0;
+      std::thread second([&] { other = loop(many_b); });
+      const double mine = loop(many);
+      second.join();
+      return (mine + other) / 2;
+    });
+    rows.push_back({"baseline: shared cells, locked fetch_add, 2 writers", ns, "what per-writer shards avoid"});
+  }
+
+  {
+    Streams st(streams, 1);
+    for (std::uint64_t i = 0; i < 1'000'000; ++i) {
+      st.latency[many.stream[i & (pattern_size - 1)]]->record(0, Nanos{many.latency_ns[i & (pattern_size - 1)]});
+    }
+    std::string out;
+    const int n = 200;
+    const auto t0 = Clock::now();
+    for (int i = 0; i < n; ++i) {
+      out.clear();
+      st.registry.render(out);
+    }
+    const double us = std::chrono::duration<double, std::micro>(Clock::now() - t0).count() / n;
+    rows.push_back({fmt::format("render alone, {} streams", streams), us * 1e3,
+                    fmt::format("ns per scrape ({:.0f} us, {} lines)", us, std::count(out.begin(), out.end(), '\n'))});
+  }
+
+  fmt::print("{} samples per writer per run, median of {} runs, {} hardware threads\n\n", samples, repeats,
+             std::thread::hardware_concurrency());
+  fmt::print("| {:<56} | {:>12} | {}\n", "scenario", "ns/sample", "note");
+  fmt::print("|{:-<58}|{:->14}|{:-<30}\n", "", "", "");
+  for (const Row& r : rows) fmt::print("| {:<56} | {:>12.2f} | {}\n", r.scenario, r.ns_per_sample, r.note);
+  return 0;
+}

@@ -1,0 +1,113 @@
+#include <catch2/catch.hpp>
+
+#include <atomic>
+#include <cstdint>
+#include <thread>
+#include <vector>
+
+#include "dataplane/core/histogram.hpp"
+#include "dataplane/core/metric_values.hpp"
+
+using takt::Nanos;
+using takt::telemetry::HistogramSnapshot;
+using takt::telemetry::LatencyBuckets;
+using takt::telemetry::LatencyHistogram;
+using takt::telemetry::ShardedCounter;
+
+TEST_CASE("a histogram counts each observation once and sums it in ns", "[telemetry][histogram]") {
+  LatencyHistogram h(LatencyBuckets::with_deadline(Nanos{250'000}), 1);
+  const HistogramSnapshot empty = h.snapshot();
+  CHECK(empty.count == 0);
+  CHECK(empty.sum_ns == 0);
+
+  h.record(0, Nanos{1'000});
+  h.record(0, Nanos{250'000});
+  h.record(0, Nanos{250'001});
+  h.record(0, Nanos{99'999'999});
+  const HistogramSnapshot s = h.snapshot();
+  CHECK(s.count == 4);
+  CHECK(s.sum_ns == 1'000 + 250'000 + 250'001 + 99'999'999);
+  CHECK(s.counts[0] == 1);   // le 1 us
+  CHECK(s.counts[8] == 1);   // le 250 us, the deadline
+  CHECK(s.counts[9] == 1);   // le 500 us
+  CHECK(s.counts[14] == 1);  // +Inf
+  CHECK(h.buckets().bucket_count() == 15);
+}
+
+TEST_CASE("a negative latency counts in the first bucket without lowering the sum", "[telemetry][histogram]") {
+  LatencyHistogram h(LatencyBuckets::standard(), 1);
+  h.record(0, Nanos{5'000});
+  h.record(0, Nanos{-300});
+  const HistogramSnapshot s = h.snapshot();
+  CHECK(s.count == 2);
+  CHECK(s.counts[0] == 1);
+  CHECK(s.sum_ns == 5'000);
+}
+
+TEST_CASE("a histogram or counter without writers is rejected", "[telemetry][histogram]") {
+  CHECK_THROWS_WITH(LatencyHistogram(LatencyBuckets::standard(), 0), Catch::Contains("at least one writer"));
+  CHECK_THROWS_AS(ShardedCounter(0), std::invalid_argument);
+}
+
+TEST_CASE("per-writer shards merge to exact totals while a scraper reads", "[telemetry][histogram][threads]") {
+  constexpr std::size_t writers = 4;
+  constexpr std::int64_t per_writer = 250'000;
+  const LatencyBuckets buckets = LatencyBuckets::with_deadline(Nanos{250'000});
+  LatencyHistogram h(buckets, writers);
+  ShardedCounter frames(writers);
+
+  // Deterministic spread over every bucket including +Inf; each writer its own sequence.
+  auto latency_of = [](std::size_t w, std::int64_t i) {
+    return static_cast<std::int64_t>((static_cast<std::uint64_t>(i) * 7'919 + w * 104'729) % 12'000'000);
+  };
+
+  std::atomic<bool> done{false};
+  std::atomic<int> scrapes{0};
+  bool monotonic = true;
+  std::thread scraper([&] {
+    HistogramSnapshot previous;
+    while (!done.load()) {
+      const HistogramSnapshot s = h.snapshot();
+      std::uint64_t cumulative = 0, previous_cumulative = 0;
+      for (std::size_t i = 0; i < buckets.bucket_count(); ++i) {
+        cumulative += s.counts[i];
+        previous_cumulative += previous.counts[i];
+        // Cumulative bucket counts, the sum and the count never go backwards between scrapes.
+        if (cumulative < previous_cumulative || s.counts[i] < previous.counts[i]) monotonic = false;
+      }
+      if (s.count != cumulative || s.sum_ns < previous.sum_ns || s.count < previous.count) monotonic = false;
+      previous = s;
+      scrapes.fetch_add(1);
+    }
+  });
+
+  std::vector<std::thread> threads;
+  for (std::size_t w = 0; w < writers; ++w) {
+    threads.emplace_back([&, w] {
+      for (std::int64_t i = 0; i < per_writer; ++i) {
+        h.record(w, Nanos{latency_of(w, i)});
+        frames.add(w);
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  done = true;
+  scraper.join();
+
+  HistogramSnapshot expected;
+  for (std::size_t w = 0; w < writers; ++w) {
+    for (std::int64_t i = 0; i < per_writer; ++i) {
+      const std::int64_t ns = latency_of(w, i);
+      ++expected.counts[buckets.index_of(ns)];
+      expected.sum_ns += static_cast<std::uint64_t>(ns);
+    }
+  }
+  const HistogramSnapshot got = h.snapshot();
+  CHECK(monotonic);
+  CHECK(scrapes.load() > 0);
+  CHECK(got.count == writers * per_writer);
+  CHECK(got.sum_ns == expected.sum_ns);
+  CHECK(got.counts == expected.counts);
+  CHECK(got.counts[buckets.bucket_count() - 1] > 0);  // the spread reached +Inf
+  CHECK(frames.value() == writers * per_writer);
+}
