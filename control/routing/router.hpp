@@ -1,0 +1,49 @@
+#pragma once
+// Routes for streams: the path of least worst-case latency (wire time at each link's rate,
+// propagation, the receiving bridge's max processing delay and the sync error budget), one
+// shortest-path tree for several listeners (a hop shared by listeners is one transmission), and
+// two node-disjoint trees for num-seamless-trees 2. End stations never forward.
+#include <optional>
+#include <vector>
+
+#include "control/model/plant.hpp"
+#include "control/routing/issue.hpp"
+#include "control/routing/route.hpp"
+#include "control/routing/topology.hpp"
+
+namespace takt::routing {
+
+struct RouteResult {
+  std::optional<StreamRoute> route;
+  Issues issues;  // why there is no route; empty when route is set
+};
+
+class Router {
+ public:
+  Router(const Topology& topo, Nanos sync_error_budget) : topo_(topo), sync_(sync_error_budget) {}
+  RouteResult route(const model::Stream& stream) const;
+
+  // Latency a frame of `payload` bytes accumulates crossing arc a, up to being queued at the far
+  // bridge (or received by the far end station): the routing metric.
+  std::int64_t hop_cost(int arc, std::int64_t payload) const;
+
+ private:
+  RouteResult single_tree(const model::Stream& s, int talker, const std::vector<int>& listeners) const;
+  RouteResult seamless_trees(const model::Stream& s, int talker, const std::vector<int>& listeners) const;
+
+  const Topology& topo_;
+  Nanos sync_;
+};
+
+struct RoutingResult {
+  std::vector<std::optional<StreamRoute>> routes;  // one per plant stream, in plant order
+  Issues issues;
+  bool ok() const { return issues.empty(); }
+};
+
+RoutingResult route_streams(const model::Plant& plant, const Topology& topo);
+
+// "plc1 -> sw1:p2 -> sw2:p3 -> drive1": the path from the talker to `listener` through the route.
+std::string describe_path(const StreamRoute& route, const std::string& talker, const std::string& listener, int tree = 0);
+
+}  // namespace takt::routing
