@@ -1,0 +1,86 @@
+#pragma once
+// Bounded FIFO per traffic class: a ring of frame descriptors sized once at construction,
+// drop-tail when full. Single producer and single consumer on the same lcore; no locks.
+#include <array>
+#include <cstddef>
+#include <string>
+#include <vector>
+
+#include "dataplane/core/config_error.hpp"
+#include "dataplane/core/counters.hpp"
+#include "dataplane/core/frame_descriptor.hpp"
+#include "dataplane/core/pcp_map.hpp"
+
+namespace takt {
+
+template <class D = FrameDescriptor>
+class TcQueue {
+ public:
+  explicit TcQueue(std::size_t capacity = 256) : ring_(capacity) {
+    if (capacity == 0) throw ConfigError("a traffic-class queue needs a capacity of at least one frame");
+  }
+
+  // False when full: the caller still owns the frame and must free it (the drop is counted).
+  bool push(const D& d) {
+    if (count_ == ring_.size()) {
+      ++counters_.dropped_queue_full;
+      return false;
+    }
+    ring_[wrap(head_ + count_)] = d;
+    ++count_;
+    ++counters_.enqueued_frames;
+    counters_.enqueued_bytes += static_cast<std::uint64_t>(frame_length_of(d));
+    if (count_ > counters_.max_depth) counters_.max_depth = count_;
+    return true;
+  }
+
+  bool empty() const { return count_ == 0; }
+  std::size_t size() const { return count_; }
+  std::size_t capacity() const { return ring_.size(); }
+  const D& front() const { return ring_[head_]; }
+
+  D pop() {
+    D d = ring_[head_];
+    head_ = wrap(head_ + 1);
+    --count_;
+    return d;
+  }
+
+  QueueCounters& counters() { return counters_; }
+  const QueueCounters& counters() const { return counters_; }
+
+ private:
+  std::size_t wrap(std::size_t i) const { return i >= ring_.size() ? i - ring_.size() : i; }
+
+  std::vector<D> ring_;
+  std::size_t head_ = 0;
+  std::size_t count_ = 0;
+  QueueCounters counters_;
+};
+
+// The eight traffic-class queues of one egress port.
+template <class D = FrameDescriptor>
+class PortQueues {
+ public:
+  explicit PortQueues(std::size_t capacity_per_queue = 256)
+      : queues_{TcQueue<D>(capacity_per_queue), TcQueue<D>(capacity_per_queue), TcQueue<D>(capacity_per_queue),
+                TcQueue<D>(capacity_per_queue), TcQueue<D>(capacity_per_queue), TcQueue<D>(capacity_per_queue),
+                TcQueue<D>(capacity_per_queue), TcQueue<D>(capacity_per_queue)} {}
+
+  bool enqueue(std::uint8_t traffic_class, const D& d) { return queues_[traffic_class & 7U].push(d); }
+  TcQueue<D>& operator[](std::size_t tc) { return queues_[tc]; }
+  const TcQueue<D>& operator[](std::size_t tc) const { return queues_[tc]; }
+
+  // Bit i set when traffic class i has a frame waiting.
+  std::uint8_t nonempty_mask() const {
+    std::uint8_t m = 0;
+    for (std::size_t tc = 0; tc < queues_.size(); ++tc)
+      if (!queues_[tc].empty()) m = static_cast<std::uint8_t>(m | (1U << tc));
+    return m;
+  }
+
+ private:
+  std::array<TcQueue<D>, kTrafficClasses> queues_;
+};
+
+}  // namespace takt

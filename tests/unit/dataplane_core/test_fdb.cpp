@@ -1,0 +1,105 @@
+#include <catch2/catch.hpp>
+
+#include "dataplane/core/config_error.hpp"
+#include "dataplane/core/fdb.hpp"
+#include "frame_builder.hpp"
+
+using namespace takt;
+using namespace std::chrono_literals;
+
+namespace {
+const MacAddress kPlc = test::mac(0x02'00'00'00'00'01);
+const MacAddress kDrive = test::mac(0x02'00'00'00'00'02);
+const MacAddress kGroup = test::mac(0x01'00'5e'00'00'07);
+const MacAddress kStatic = test::mac(0x02'00'00'00'00'99);
+constexpr TaiTime t0 = tai_ns(1'700'000'000'000'000'000);
+
+FdbConfig config() {
+  FdbConfig c;
+  c.port_count = 4;
+  c.aging_time = 10s;
+  c.learning_capacity = 8;
+  c.static_entries.push_back({kGroup, 10, PortSet(0b1011)});   // multicast to ports 0, 1, 3
+  c.static_entries.push_back({kStatic, 10, PortSet::of(2)});
+  return c;
+}
+}  // namespace
+
+TEST_CASE("unknown unicast floods to every port but the ingress", "[fdb]") {
+  const Fdb fdb(config());
+  const auto d = fdb.lookup(kDrive, 10, 1, t0);
+  CHECK(d.kind == ForwardingKind::kFlood);
+  CHECK(d.egress == PortSet(0b1101));
+}
+
+TEST_CASE("learned station is forwarded to its port until it ages out", "[fdb]") {
+  Fdb fdb(config());
+  CHECK(fdb.learn(kDrive, 10, 2, t0) == LearnResult::kLearned);
+  auto d = fdb.lookup(kDrive, 10, 0, t0 + 5s);
+  CHECK(d.kind == ForwardingKind::kLearned);
+  CHECK(d.egress == PortSet::of(2));
+  // Independent VLAN learning: the same MAC in another VLAN is unknown.
+  CHECK(fdb.lookup(kDrive, 11, 0, t0).kind == ForwardingKind::kFlood);
+  // Just before the ageing time the entry still forwards; at it, the station is unknown again.
+  CHECK(fdb.lookup(kDrive, 10, 0, t0 + 10s - 1ns).kind == ForwardingKind::kLearned);
+  CHECK(fdb.lookup(kDrive, 10, 0, t0 + 10s).kind == ForwardingKind::kFlood);
+  CHECK(fdb.learned_count() == 1);
+  CHECK(fdb.age_out(t0 + 10s) == 1);
+  CHECK(fdb.learned_count() == 0);
+}
+
+TEST_CASE("refresh resets the age; a move re-points the station", "[fdb]") {
+  Fdb fdb(config());
+  fdb.learn(kDrive, 10, 2, t0);
+  CHECK(fdb.learn(kDrive, 10, 2, t0 + 8s) == LearnResult::kRefreshed);
+  CHECK(fdb.lookup(kDrive, 10, 0, t0 + 17s).kind == ForwardingKind::kLearned);
+  CHECK(fdb.learn(kDrive, 10, 3, t0 + 17s) == LearnResult::kMoved);
+  CHECK(fdb.lookup(kDrive, 10, 0, t0 + 17s).egress == PortSet::of(3));
+  CHECK(fdb.age_out(t0 + 20s) == 0);
+  // An expired entry seen again counts as newly learned.
+  CHECK(fdb.learn(kDrive, 10, 1, t0 + 40s) == LearnResult::kLearned);
+}
+
+TEST_CASE("no hairpin: a frame is never sent back to its ingress port", "[fdb]") {
+  Fdb fdb(config());
+  fdb.learn(kDrive, 10, 2, t0);
+  const auto learned = fdb.lookup(kDrive, 10, 2, t0);  // destination sits behind the ingress port
+  CHECK(learned.egress.empty());
+  const auto multicast = fdb.lookup(kGroup, 10, 1, t0);
+  CHECK(multicast.kind == ForwardingKind::kStatic);
+  CHECK(multicast.egress == PortSet(0b1001));
+  CHECK(fdb.lookup(kStatic, 10, 2, t0).egress.empty());
+  for (PortId in = 0; in < 4; ++in) CHECK_FALSE(fdb.lookup(kPlc, 10, in, t0).egress.contains(in));
+}
+
+TEST_CASE("static entries win over learning; group sources are not learned", "[fdb]") {
+  Fdb fdb(config());
+  CHECK(fdb.learn(kStatic, 10, 0, t0) == LearnResult::kNotLearnable);
+  CHECK(fdb.lookup(kStatic, 10, 1, t0).egress == PortSet::of(2));
+  CHECK(fdb.learn(kGroup, 20, 0, t0) == LearnResult::kNotLearnable);
+  CHECK(fdb.learn(kPlc, 10, 7, t0) == LearnResult::kNotLearnable);  // no such port
+  // Unregistered group address floods.
+  CHECK(fdb.lookup(test::mac(0x01'00'5e'00'00'08), 10, 0, t0).kind == ForwardingKind::kFlood);
+  CHECK(fdb.lookup(kBroadcastMac, 10, 0, t0).egress == PortSet(0b1110));
+}
+
+TEST_CASE("a full learning table reports full, then recovers aged slots by itself", "[fdb]") {
+  Fdb fdb(config());
+  for (std::uint64_t i = 0; i < 8; ++i) REQUIRE(fdb.learn(test::mac(0x020000001000 + i), 10, 1, t0) == LearnResult::kLearned);
+  CHECK(fdb.learn(kPlc, 10, 1, t0 + 1s) == LearnResult::kTableFull);
+  CHECK(fdb.lookup(kPlc, 10, 0, t0 + 1s).kind == ForwardingKind::kFlood);
+  CHECK(fdb.learn(kPlc, 10, 1, t0 + 11s) == LearnResult::kLearned);
+  CHECK(fdb.learned_count() == 1);
+}
+
+TEST_CASE("FDB configuration errors name the entry", "[fdb]") {
+  auto c = config();
+  c.static_entries.push_back({kPlc, 10, PortSet::of(5)});
+  CHECK_THROWS_WITH(Fdb(c), Catch::Contains("02:00:00:00:00:01 vid 10 names a port"));
+  auto d = config();
+  d.static_entries.push_back({kGroup, 10, PortSet::of(2)});
+  CHECK_THROWS_WITH(Fdb(d), Catch::Contains("listed twice"));
+  auto p = config();
+  p.port_count = 65;
+  CHECK_THROWS_AS(Fdb(p), ConfigError);
+}

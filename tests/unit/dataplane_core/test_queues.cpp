@@ -1,0 +1,59 @@
+#include <catch2/catch.hpp>
+
+#include "dataplane/core/config_error.hpp"
+#include "dataplane/core/pcp_map.hpp"
+#include "dataplane/core/tc_queue.hpp"
+
+using namespace takt;
+
+TEST_CASE("default PCP map is IEEE 802.1Q Table 8-5 for eight traffic classes", "[pcp]") {
+  const PcpToTrafficClass map;
+  CHECK(map.traffic_class(0) == 1);  // best effort above background
+  CHECK(map.traffic_class(1) == 0);
+  for (std::uint8_t p = 2; p < 8; ++p) CHECK(map.traffic_class(p) == p);
+}
+
+TEST_CASE("PCP map is configurable and validated", "[pcp]") {
+  const PcpToTrafficClass flat({0, 0, 0, 0, 0, 0, 7, 7});
+  CHECK(flat.traffic_class(5) == 0);
+  CHECK(flat.traffic_class(6) == 7);
+  CHECK_THROWS_WITH(PcpToTrafficClass({0, 0, 0, 8, 0, 0, 0, 0}), Catch::Contains("priority 3 maps to traffic class 8"));
+}
+
+TEST_CASE("traffic-class queue is FIFO and drops at the tail when full", "[queue]") {
+  TcQueue<> q(3);
+  for (std::uint32_t i = 0; i < 3; ++i) REQUIRE(q.push(FrameDescriptor{nullptr, 60 + i, i, tai_ns(i)}));
+  CHECK_FALSE(q.push(FrameDescriptor{nullptr, 99, 99, tai_ns(9)}));
+  CHECK_FALSE(q.push(FrameDescriptor{nullptr, 99, 98, tai_ns(9)}));
+  CHECK(q.size() == 3);
+  CHECK(q.counters().dropped_queue_full == 2);
+  CHECK(q.counters().enqueued_frames == 3);
+  CHECK(q.counters().enqueued_bytes == 60 + 61 + 62);
+  CHECK(q.counters().max_depth == 3);
+  CHECK(q.pop().stream == 0);
+  // Wrap-around: the freed slot takes the next frame, order is preserved.
+  REQUIRE(q.push(FrameDescriptor{nullptr, 64, 3, tai_ns(3)}));
+  CHECK(q.pop().stream == 1);
+  CHECK(q.pop().stream == 2);
+  CHECK(q.front().stream == 3);
+  CHECK(q.pop().length == 64);
+  CHECK(q.empty());
+  CHECK_THROWS_AS(TcQueue<>(0), ConfigError);
+}
+
+TEST_CASE("port queues keep eight independent classes and report which are busy", "[queue]") {
+  PortQueues<> port(2);
+  CHECK(port.nonempty_mask() == 0);
+  port.enqueue(7, FrameDescriptor{nullptr, 64, 1, {}});
+  port.enqueue(0, FrameDescriptor{nullptr, 64, 2, {}});
+  port.enqueue(0, FrameDescriptor{nullptr, 64, 3, {}});
+  CHECK_FALSE(port.enqueue(0, FrameDescriptor{nullptr, 64, 4, {}}));
+  CHECK(port.nonempty_mask() == 0b1000'0001);
+  CHECK(port[0].counters().dropped_queue_full == 1);
+  CHECK(port[7].counters().dropped_queue_full == 0);
+  QueueCounters total;
+  for (std::size_t tc = 0; tc < 8; ++tc) total += port[tc].counters();
+  CHECK(total.enqueued_frames == 3);
+  CHECK(total.dropped_queue_full == 1);
+  CHECK(total.max_depth == 2);
+}
