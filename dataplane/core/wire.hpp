@@ -33,9 +33,9 @@ constexpr std::int64_t wire_bytes_for_frame(std::int64_t frame_len_without_fcs) 
 // Transmission time of `bytes` at `rate_bps`, rounded up to whole nanoseconds so a window
 // computed from it never comes out short.
 constexpr Nanos transmission_time(std::int64_t bytes, std::int64_t rate_bps) {
-  const __int128 bits = static_cast<__int128>(bytes) * 8;
-  const __int128 num = bits * 1'000'000'000;
-  return Nanos{static_cast<std::int64_t>((num + rate_bps - 1) / rate_bps)};
+  // bytes * 8e9 stays inside int64 for any frame or burst below a gigabyte.
+  const std::int64_t num = bytes * 8 * 1'000'000'000;
+  return Nanos{(num + rate_bps - 1) / rate_bps};
 }
 
 constexpr Nanos wire_time_for_payload(std::int64_t payload, bool tagged, std::int64_t rate_bps) {

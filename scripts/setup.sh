@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Installs every Debian package takt builds, tests and demos with. Idempotent: when all are
+# present it only checks and returns.
+set -euo pipefail
+
+packages=(
+  build-essential cmake ninja-build pkg-config git
+  libyaml-cpp-dev nlohmann-json3-dev libcli11-dev libfmt-dev libspdlog-dev catch2
+  libboost-all-dev libssl-dev
+  dpdk dpdk-dev libdpdk-dev libpcap-dev libbpf-dev clang llvm
+  linuxptp iproute2 ethtool tcpdump python3 jq curl openssl
+  libyang2-tools prometheus
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -eq 0 ]; then
+  echo "setup: all ${#packages[@]} packages present"
+  exit 0
+fi
+
+sudo=""
+[ "$(id -u)" -eq 0 ] || sudo="sudo"
+echo "setup: installing ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+$sudo apt-get update -qq
+$sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+# Debian starts the prometheus service on install; takt's tests run their own instance.
+if command -v systemctl >/dev/null 2>&1 && systemctl is-active --quiet prometheus 2>/dev/null; then
+  $sudo systemctl stop prometheus || true
+fi
+echo "setup: done"
