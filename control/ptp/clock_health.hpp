@@ -34,7 +34,9 @@ struct ClockHealth {
 
   Nanos offset_from_master{0};  // TIME_STATUS_NP master_offset: local - master
   Nanos last_sync_ingress{0};   // local timescale; 0 until the first Sync arrived
-  Nanos mean_path_delay{0};     // CURRENT_DATA_SET meanPathDelay
+  // CURRENT_DATA_SET meanPathDelay. E2E only: ptp4l leaves it 0 on P2P links, where the slave
+  // port's PortHealth::peer_mean_path_delay is the measured delay.
+  Nanos mean_path_delay{0};
   std::uint16_t steps_removed = 0;
 
   ClockIdentity grandmaster_identity;  // PARENT_DATA_SET grandmasterIdentity

@@ -1,6 +1,7 @@
 #pragma once
 // takt's client of ptp4l's management protocol on its UNIX datagram socket (uds_address).
-// Synchronous: each call sends one request and collects the replies that match it.
+// Synchronous: each call sends one request and collects the replies that match it. One thread
+// at a time per instance; give each thread its own client if needed (they are cheap).
 //
 // ptp4l answers with sendto() to the requester's address, so the client binds a pathname
 // socket of its own (unique per instance, removed by the destructor). Pathname sockets work
@@ -60,7 +61,8 @@ class PtpManagementClient {
   SyncUncertain synchronization_uncertain_np();
 
   // PORT_DATA_SET of every port, sorted by port number. The number of ports comes from
-  // DEFAULT_DATA_SET (asked once and remembered), so the call returns as soon as all answered.
+  // DEFAULT_DATA_SET (asked once and remembered), so the call returns as soon as all answered;
+  // ports that stay silent past `timeout` are left out.
   std::vector<PortDataSet> port_data_sets();
 
   // SET SYNCHRONIZATION_UNCERTAIN_NP; returns the value ptp4l echoes. Works only on the
