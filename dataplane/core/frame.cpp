@@ -177,4 +177,9 @@ ParsedFrame parse_frame(std::span<const std::byte> frame) {
   return f;
 }
 
+void parse_frames(std::span<const std::span<const std::byte>> frames, std::span<ParsedFrame> out) {
+  const std::size_t n = std::min(frames.size(), out.size());
+  for (std::size_t i = 0; i < n; ++i) out[i] = parse_frame(frames[i]);
+}
+
 }  // namespace takt

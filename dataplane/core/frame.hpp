@@ -68,4 +68,8 @@ inline ParsedFrame parse_frame(std::span<const std::uint8_t> frame) {
   return parse_frame(std::as_bytes(frame));
 }
 
+// Batch form for a burst from the NIC: out[i] = parse_frame(frames[i]); out must be at
+// least as long as frames.
+void parse_frames(std::span<const std::span<const std::byte>> frames, std::span<ParsedFrame> out);
+
 }  // namespace takt

@@ -2,7 +2,9 @@
 // IEEE 802.1CB stream identification: null stream identification (destination MAC + VLAN)
 // and IP stream identification (5-tuple). Tables are built once from configuration and are
 // read-only afterwards, so any number of lcores may share them without locks.
+#include <algorithm>
 #include <cstdint>
+#include <span>
 #include <vector>
 
 #include "dataplane/core/five_tuple.hpp"
@@ -43,6 +45,12 @@ class StreamIdentifier {
   // identify one stream by 5-tuple and still map the rest of a DMAC's traffic by null
   // stream identification.
   StreamHandle identify(const ParsedFrame& frame) const;
+
+  // Batch form: handles[i] = identify(frames[i]) for a burst.
+  void identify(std::span<const ParsedFrame> frames, std::span<StreamHandle> handles) const {
+    const std::size_t n = std::min(frames.size(), handles.size());
+    for (std::size_t i = 0; i < n; ++i) handles[i] = identify(frames[i]);
+  }
 
   StreamHandle identify_null(const MacAddress& destination, std::uint16_t vid) const;
   StreamHandle identify_ip(const FiveTuple& tuple) const;

@@ -189,3 +189,16 @@ TEST_CASE("random bytes never crash the parser and never claim more than they ho
   }
   CHECK(with_tuple > 0);
 }
+
+TEST_CASE("batch parsing fills one result per frame", "[frame]") {
+  FrameBuilder a;
+  a.mac(kDst).mac(kSrc).vlan(kTpidCustomerVlan, 5, false, 3).u16(0x88F7).zeros(40);
+  std::vector<std::uint8_t> runt{0xFF, 0xFF};
+  const std::vector<std::span<const std::byte>> burst{std::as_bytes(std::span<const std::uint8_t>(a.bytes())),
+                                                      std::as_bytes(std::span<const std::uint8_t>(runt))};
+  std::vector<ParsedFrame> out(2);
+  parse_frames(burst, out);
+  CHECK(out[0].vid() == 3);
+  CHECK(out[0].pcp() == 5);
+  CHECK(out[1].error == FrameError::kTruncatedEthernetHeader);
+}

@@ -87,3 +87,12 @@ TEST_CASE("many streams: every configured key found, absent keys not", "[stream_
     REQUIRE(id.identify_null(test::mac(0x01'00'5e'00'00'00ULL + i), 0) == kNoStream);
   }
 }
+
+TEST_CASE("batch identification matches per-frame identification", "[stream_id]") {
+  const StreamIdentifier id(config());
+  const std::vector<ParsedFrame> frames{udp_frame(kTalkerDst, 100, 6000), udp_frame(kTalkerDst, 200, 1),
+                                        udp_frame(kOtherDst, 7, 1)};
+  std::vector<StreamHandle> handles(3, 0);
+  id.identify(frames, handles);
+  CHECK(handles == std::vector<StreamHandle>{42, 2, kNoStream});
+}
