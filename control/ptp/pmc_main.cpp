@@ -2,7 +2,7 @@
 //   takt-pmc -s /var/run/ptp4l [--transport-specific 1] [--domain 0] [--json]
 //            [--set-sync-uncertain[=false|true|dont-care]] [--budget NS] [--check]
 // Exit status: 0 answered (and healthy with --check), 1 ptp4l could not be asked or refused,
-// 3 with --check when the assessment is not ok.
+// 3 with --check when the assessment is not ok; CLI11's codes for usage errors.
 #include <chrono>
 #include <cstdint>
 #include <iostream>
@@ -22,8 +22,7 @@ using takt::ptp::SyncUncertain;
 SyncUncertain parse_sync_uncertain(const std::string& text) {
   if (text == "false" || text == "0") return SyncUncertain::no;
   if (text == "true" || text == "1") return SyncUncertain::yes;
-  if (text == "dont-care" || text == "255") return SyncUncertain::dont_care;
-  throw CLI::ValidationError("--set-sync-uncertain", "expected false, true or dont-care, got '" + text + "'");
+  return SyncUncertain::dont_care;  // the option's check admits nothing else
 }
 
 std::string sync_uncertain_name(SyncUncertain value) {
@@ -63,7 +62,8 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   auto* set_option = app.add_flag("--set-sync-uncertain{false}", sync_uncertain,
                                   "first SET SYNCHRONIZATION_UNCERTAIN_NP (false lets a free-running slave "
-                                  "leave UNCALIBRATED); value false, true or dont-care");
+                                  "leave UNCALIBRATED); value false, true or dont-care")
+                        ->check(CLI::IsMember({"false", "true", "dont-care", "0", "1", "255"}));
   app.add_flag("--json", json, "print JSON instead of text");
   app.add_flag("--check", check, "exit with status 3 when the clock is not healthy");
   CLI11_PARSE(app, argc, argv);
@@ -90,8 +90,6 @@ int main(int argc, char** argv) {
       fmt::print("{}{}: {}\n", takt::ptp::to_text(health), verdict.ok ? "ok" : "NOT OK", verdict.reason);
     }
     return check && !verdict.ok ? 3 : 0;
-  } catch (const CLI::Error& e) {
-    return app.exit(e);
   } catch (const std::exception& e) {
     fmt::print(stderr, "takt-pmc: {}\n", e.what());
     return 1;
