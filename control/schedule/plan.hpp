@@ -72,15 +72,26 @@ struct StreamPlan {
   std::vector<ListenerTiming> listener_timing;
 };
 
-// A scheduled transmission on a port, as it recurs within the port's cycle: stream interval k
-// transmits in [start + k * interval, ...) reduced modulo cycle_time. A window that wraps past
-// the end of the cycle is listed with start + length > cycle_time.
+// A scheduled transmission on a port. It recurs every `interval` (the stream's); within the
+// port's cycle it occurs cycle_time / interval times, at start + k * interval. A window whose
+// start + length passes the end of its interval wraps into the next one. Kept unexpanded so a
+// plan stays small with many streams; expand_windows() lists the instances of one cycle.
 struct Window {
-  Nanos start{0};                  // within [0, cycle_time)
+  Nanos start{0};                  // first occurrence, within [0, interval)
   Nanos length{0};
+  Nanos interval{0};
   int traffic_class = 0;
   std::string stream;
   int hop = 0;                     // index into the stream's hops
+};
+
+// One occurrence of a window within a port cycle: [start, start + length), start in [0, cycle).
+// An occurrence that runs past the cycle end continues at the start of the next cycle.
+struct WindowInstance {
+  Nanos start{0};
+  Nanos length{0};
+  int traffic_class = 0;
+  const Window* window = nullptr;
 };
 
 // gate-states bit i = traffic class i (YANG gate-states-value, taprio sched-entry mask).
@@ -99,7 +110,7 @@ struct PortPlan {
   std::array<int, 8> priority_to_tc{};
   std::uint32_t scheduled_classes = 0;  // bitmask of traffic classes carrying scheduled windows
   Nanos cycle_time{0};             // lcm of the intervals of the scheduled streams through it
-  std::vector<Window> windows;     // sorted by start
+  std::vector<Window> windows;     // sorted by (start, stream)
   std::vector<GateControlEntry> gcl;    // intervals sum to cycle_time; starts at cycle start
   double scheduled_utilisation = 0;     // wire time of scheduled windows / cycle time
 };
@@ -123,5 +134,8 @@ struct Plan {
     return nullptr;
   }
 };
+
+// Every occurrence of every window of `port` within one cycle, sorted by start.
+std::vector<WindowInstance> expand_windows(const PortPlan& port);
 
 }  // namespace takt::schedule

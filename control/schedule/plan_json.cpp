@@ -107,6 +107,7 @@ json port_json(const PortPlan& p) {
   for (const auto& w : p.windows)
     windows.push_back({{"start-ns", w.start.count()},
                        {"length-ns", w.length.count()},
+                       {"interval-ns", w.interval.count()},
                        {"traffic-class", w.traffic_class},
                        {"stream", w.stream},
                        {"hop", w.hop}});
@@ -134,7 +135,7 @@ PortPlan port_from(const json& j) {
   p.scheduled_classes = j.at("scheduled-classes").get<std::uint32_t>();
   p.cycle_time = ns(j, "cycle-time-ns");
   for (const auto& w : j.at("windows"))
-    p.windows.push_back({ns(w, "start-ns"), ns(w, "length-ns"), w.at("traffic-class").get<int>(),
+    p.windows.push_back({ns(w, "start-ns"), ns(w, "length-ns"), ns(w, "interval-ns"), w.at("traffic-class").get<int>(),
                          w.at("stream").get<std::string>(), w.at("hop").get<int>()});
   for (const auto& e : j.at("gate-control-list"))
     p.gcl.push_back({e.at("gate-states").get<std::uint32_t>(), ns(e, "interval-ns")});

@@ -1,0 +1,206 @@
+#include "control/schedule/gcl_builder.hpp"
+
+#include <algorithm>
+#include <array>
+#include <map>
+
+#include <fmt/format.h>
+
+#include "control/schedule/duration_format.hpp"
+#include "dataplane/core/time.hpp"
+
+namespace takt::schedule {
+namespace {
+
+struct Run {
+  std::int64_t start;
+  std::int64_t end;
+  std::uint32_t state;
+  std::int64_t length() const { return end - start; }
+};
+
+void coalesce(std::vector<Run>& runs) {
+  std::vector<Run> out;
+  for (const auto& r : runs) {
+    if (r.length() <= 0) continue;
+    if (!out.empty() && out.back().state == r.state) out.back().end = r.end;
+    else out.push_back(r);
+  }
+  runs.swap(out);
+}
+
+// Times a class's gate opens per cycle; a run at the end and one at the start of the cycle are
+// one opening that spans the cycle boundary.
+int openings(const std::vector<Run>& runs, std::uint32_t bit) {
+  int n = 0;
+  for (std::size_t i = 0; i < runs.size(); ++i) {
+    const bool open = runs[i].state & bit;
+    const bool prev_open = i > 0 && (runs[i - 1].state & bit);
+    if (open && !prev_open) ++n;
+  }
+  if (n > 1 && (runs.front().state & bit) && (runs.back().state & bit)) --n;
+  return n;
+}
+
+}  // namespace
+
+GclResult build_gate_control_list(const PortPlan& port, const model::Profile& profile) {
+  GclResult r;
+  const std::int64_t cycle = port.cycle_time.count();
+  const std::int64_t gran = std::max<std::int64_t>(1, profile.granularity.count());
+  const std::uint32_t all = port.queues >= 32 ? 0xffffffffu : ((1u << port.queues) - 1u);
+  const std::uint32_t others = all & ~port.scheduled_classes;
+  const auto name = port.port.str();
+  if (cycle <= 0) {
+    r.error = fmt::format("port {} has no cycle time", name);
+    return r;
+  }
+  if (cycle % gran != 0) {
+    r.error = fmt::format("port {} needs a cycle of {} ns, not a multiple of its profile {}'s granularity {} ns", name,
+                          cycle, profile.name, gran);
+    return r;
+  }
+  // Sweep the rounded window occurrences; where windows touch or overlap the states add up.
+  std::vector<std::pair<std::int64_t, int>> events;  // (time, +class+1 opens / -(class+1) closes)
+  auto add = [&](std::int64_t s, std::int64_t e, int tc) {
+    events.push_back({s, tc + 1});
+    events.push_back({e, -(tc + 1)});
+  };
+  for (const auto& inst : expand_windows(port)) {
+    const std::int64_t s = floor_div(inst.start.count(), gran) * gran;
+    const std::int64_t e = ceil_div(inst.start.count() + inst.length.count(), gran) * gran;
+    if (e <= cycle) add(s, e, inst.traffic_class);
+    else {
+      add(s, cycle, inst.traffic_class);
+      add(0, std::min(e - cycle, cycle), inst.traffic_class);
+    }
+  }
+  std::sort(events.begin(), events.end());
+  std::vector<Run> runs;
+  std::array<int, 32> open{};
+  std::int64_t t = 0;
+  auto state_now = [&]() {
+    std::uint32_t s = 0;
+    for (int c = 0; c < 32; ++c)
+      if (open[static_cast<std::size_t>(c)] > 0) s |= 1u << c;
+    return s == 0 ? others : s;
+  };
+  for (const auto& [time, delta] : events) {
+    if (time > t) runs.push_back({t, time, state_now()});
+    t = std::max(t, time);
+    open[static_cast<std::size_t>(std::abs(delta) - 1)] += delta > 0 ? 1 : -1;
+  }
+  if (t < cycle) runs.push_back({t, cycle, state_now()});
+  coalesce(runs);
+
+  auto is_gap = [&](const Run& x) { return x.state == others; };
+  // Give a gap to the scheduled neighbour before it (after it for the first run): the gate that
+  // is open anyway stays open, which is what merging two windows means.
+  auto fill = [&](std::size_t i) {
+    const std::size_t from = i > 0 ? i - 1 : (runs.size() > 1 ? 1 : 0);
+    runs[i].state = runs[from].state;
+    ++r.filled_gaps;
+  };
+
+  if (profile.one_window_per_queue) {
+    for (int c = 0; c < port.queues; ++c) {
+      const std::uint32_t bit = 1u << c;
+      if (!(port.scheduled_classes & bit) || openings(runs, bit) <= 1) continue;
+      // Keep the gate closed only across the longest stretch without this class's windows.
+      std::vector<std::size_t> idx;
+      for (std::size_t i = 0; i < runs.size(); ++i)
+        if (runs[i].state & bit) idx.push_back(i);
+      std::size_t best = idx.size() - 1;  // the stretch after idx[best] up to the next opening
+      std::int64_t best_len = runs[idx.front()].start + cycle - runs[idx.back()].end;
+      for (std::size_t k = 0; k + 1 < idx.size(); ++k) {
+        const auto len = runs[idx[k + 1]].start - runs[idx[k]].end;
+        if (len > best_len) best_len = len, best = k;
+      }
+      auto open_it = [&](std::size_t i) {
+        if (runs[i].state & bit) return;
+        runs[i].state = is_gap(runs[i]) ? bit : (runs[i].state | bit);
+        ++r.filled_gaps;
+      };
+      if (best == idx.size() - 1) {
+        for (std::size_t i = idx.front(); i <= idx.back(); ++i) open_it(i);
+      } else {
+        for (std::size_t i = idx[best + 1]; i < runs.size(); ++i) open_it(i);
+        for (std::size_t i = 0; i <= idx[best]; ++i) open_it(i);
+      }
+      coalesce(runs);
+    }
+  }
+
+  const std::int64_t min_len = ceil_div(std::max<std::int64_t>(profile.min_gate_interval.count(), 1), gran) * gran;
+  for (bool changed = true; changed;) {
+    changed = false;
+    for (std::size_t i = 0; i < runs.size() && runs.size() > 1; ++i) {
+      if (runs[i].length() >= min_len) continue;
+      changed = true;
+      if (is_gap(runs[i])) {
+        fill(i);
+      } else if (i + 1 < runs.size()) {
+        // Lengthen a short window at its end, taking all of the next entry if the rest would be short.
+        auto& next = runs[i + 1];
+        const std::int64_t need = min_len - runs[i].length();
+        if (next.length() - need >= min_len) {
+          runs[i].end += need;
+          next.start += need;
+        } else {
+          runs[i].end = next.end;
+          runs[i].state |= is_gap(next) ? 0u : next.state;
+          next.end = next.start;
+        }
+      } else {
+        // The last entry: lengthen it at its start instead, so the list still ends at the cycle end.
+        auto& prev = runs[i - 1];
+        const std::int64_t need = min_len - runs[i].length();
+        if (prev.length() - need >= min_len) {
+          runs[i].start -= need;
+          prev.end -= need;
+        } else {
+          runs[i].start = prev.start;
+          runs[i].state |= is_gap(prev) ? 0u : prev.state;
+          prev.end = prev.start;
+        }
+      }
+      coalesce(runs);
+      break;
+    }
+  }
+
+  const auto limit = static_cast<std::size_t>(std::max(profile.max_gcl_entries, 1));
+  const std::size_t needed = runs.size();
+  while (runs.size() > limit) {
+    std::vector<std::size_t> gaps;
+    for (std::size_t i = 0; i < runs.size(); ++i)
+      if (is_gap(runs[i])) gaps.push_back(i);
+    std::sort(gaps.begin(), gaps.end(), [&](std::size_t a, std::size_t b) { return runs[a].length() < runs[b].length(); });
+    // The longest gap stays: bounded and best-effort classes keep at least one opening per cycle.
+    if (!gaps.empty()) gaps.pop_back();
+    if (gaps.empty()) break;
+    // Each filled gap removes at least one entry, so filling the excess count cannot overshoot.
+    const std::size_t k = std::min(gaps.size(), runs.size() - limit);
+    for (std::size_t j = 0; j < k; ++j) fill(gaps[j]);
+    coalesce(runs);
+  }
+  if (runs.size() > limit) {
+    r.error = fmt::format("port {} would need {} gate control entries where its profile {} allows {}", name, needed,
+                          profile.name, limit);
+    return r;
+  }
+  if (profile.one_window_per_queue) {
+    for (int c = 0; c < port.queues; ++c) {
+      if (openings(runs, 1u << c) > 1) {
+        r.error = fmt::format("port {}: traffic class {} would open {} times per cycle where its profile {} allows one "
+                              "window per queue",
+                              name, c, openings(runs, 1u << c), profile.name);
+        return r;
+      }
+    }
+  }
+  for (const auto& x : runs) r.gcl.push_back({x.state, Nanos{x.length()}});
+  return r;
+}
+
+}  // namespace takt::schedule

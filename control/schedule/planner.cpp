@@ -1,0 +1,24 @@
+#include "control/schedule/planner.hpp"
+
+namespace takt::schedule {
+
+PlanOutcome plan_plant(const model::Plant& plant, const Plan* keep, const SynthesisOptions& options) {
+  PlanOutcome out;
+  out.synthesis = keep ? synthesise_incremental(plant, *keep, options) : synthesise(plant, options);
+  out.moved = out.synthesis.moved;
+  if (!out.synthesis.ok()) {
+    out.issues = out.synthesis.issues;
+    return out;
+  }
+  auto problems = verify_plan(out.synthesis.plan, plant);
+  if (!problems.empty()) {
+    // The synthesiser promised something the verifier cannot confirm: report it as what it is.
+    for (auto& p : problems) p.message = "verifier rejects the synthesised plan (a takt bug): " + p.message;
+    out.issues = std::move(problems);
+    return out;
+  }
+  out.plan = out.synthesis.plan;
+  return out;
+}
+
+}  // namespace takt::schedule

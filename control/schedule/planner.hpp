@@ -1,0 +1,23 @@
+#pragma once
+// The one call the CLI needs: route, synthesise, build gate control lists, verify. A plan comes
+// out only if the independent verifier accepts it.
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "control/schedule/synthesiser.hpp"
+#include "control/schedule/verifier.hpp"
+
+namespace takt::schedule {
+
+struct PlanOutcome {
+  std::optional<Plan> plan;          // set iff synthesis succeeded and the verifier found nothing
+  Issues issues;                     // why not: unschedulable plant, or (a bug) what the verifier found
+  std::vector<std::string> moved;    // with `keep`: kept streams whose windows changed
+  SynthesisResult synthesis;         // the full synthesis result, placed-or-not counts included
+};
+
+// `keep`: a previous plan whose streams should stay where they are (taktctl plan --keep).
+PlanOutcome plan_plant(const model::Plant& plant, const Plan* keep = nullptr, const SynthesisOptions& options = {});
+
+}  // namespace takt::schedule

@@ -1,0 +1,50 @@
+#pragma once
+// What is already booked on each egress port: strictly periodic transmission windows and, per
+// traffic class, the queue occupancy that goes with them. Frame isolation rule: on a port, two
+// scheduled windows of the same traffic class never have overlapping occupancies
+// [earliest enqueue of their first frame, window end), so a scheduled queue holds one stream's
+// frames at a time and FIFO order can neither reorder nor pile them up. Windows of any class
+// never overlap on the wire.
+#include <cstdint>
+#include <vector>
+
+namespace takt::schedule {
+
+struct Booking {
+  std::int64_t window_start = 0;  // modulo period
+  std::int64_t window_length = 0;
+  std::int64_t queue_start = 0;   // modulo period
+  std::int64_t queue_length = 0;  // queue_start .. window end
+  int traffic_class = 0;
+  int stream = -1;
+};
+
+// The answer of PortReservations::probe for one candidate window.
+struct Probe {
+  std::int64_t wire_shift = 0;   // least delay of the window alone that clears other classes' windows
+  std::int64_t queue_shift = 0;  // least shift of window and occupancy together that clears same-class occupancies
+  bool impossible = false;       // some booking leaves no gap this candidate could ever fit into
+  int blocker = -1;              // a stream that conflicts (for messages)
+  bool free() const { return !impossible && wire_shift == 0 && queue_shift == 0; }
+};
+
+class PortReservations {
+ public:
+  explicit PortReservations(std::size_t ports) : ports_(ports) {}
+
+  Probe probe(int port, std::int64_t period, int traffic_class, std::int64_t window_start, std::int64_t window_length,
+              std::int64_t queue_start) const;
+  void book(int port, std::int64_t period, const Booking& b);
+
+  // Streams booked on a port, and the share of the wire their windows take.
+  std::vector<int> streams_on(int port) const;
+
+ private:
+  struct Bucket {
+    std::int64_t period = 0;
+    std::vector<Booking> bookings;
+  };
+  std::vector<std::vector<Bucket>> ports_;
+};
+
+}  // namespace takt::schedule

@@ -1,0 +1,69 @@
+#include "control/schedule/stream_timing.hpp"
+
+#include <algorithm>
+
+#include "control/schedule/traffic_class_map.hpp"
+#include "dataplane/core/wire.hpp"
+
+namespace takt::schedule {
+
+std::int64_t StreamTiming::gap(int u, int h) const {
+  const auto& up = hops[static_cast<std::size_t>(u)];
+  const auto& dn = hops[static_cast<std::size_t>(h)];
+  // Frame j of the burst arrives (j + 1) * up.frame_wire after the upstream start but leaves at
+  // j * dn.frame_wire after ours: a slower upstream link pushes the later frames' constraint.
+  const std::int64_t burst = up.frame_wire + std::max<std::int64_t>(0, (frames - 1) * (up.frame_wire - dn.frame_wire));
+  return burst + up.propagation + dn.processing_max + sync;
+}
+
+std::int64_t StreamTiming::earliest_enqueue(int u, int h) const {
+  const auto& up = hops[static_cast<std::size_t>(u)];
+  const auto& dn = hops[static_cast<std::size_t>(h)];
+  return up.frame_wire + up.propagation + dn.processing_min - sync;
+}
+
+StreamTiming derive_timing(const routing::Topology& topo, const routing::StreamRoute& route, const model::Stream& s,
+                           Nanos sync_error_budget) {
+  StreamTiming t;
+  t.sync = sync_error_budget.count();
+  t.mtu = kMaxStandardPayload;
+  for (const auto& h : route.hops) {
+    for (const auto* name : {&h.egress.node, &h.ingress.node}) {
+      const int n = topo.node_index(*name);
+      if (n >= 0) t.mtu = std::min(t.mtu, topo.profile(n).max_frame_size);
+    }
+  }
+  t.mtu = std::max<std::int64_t>(t.mtu, 1);
+  const std::int64_t size = std::max<std::int64_t>(s.max_frame_size, 1);
+  const std::int64_t fragments = (size + t.mtu - 1) / t.mtu;
+  t.payload = (size + fragments - 1) / fragments;
+  t.frames = static_cast<int>(fragments) * std::max(1, s.max_frames_per_interval);
+  for (const auto& h : route.hops) {
+    HopTiming ht;
+    ht.arc = topo.arc_at(h.egress);
+    const auto& arc = topo.arc(ht.arc);
+    const auto& prof = topo.profile(arc.from);
+    ht.traffic_class = priority_to_traffic_class(prof.queues)[static_cast<std::size_t>(std::clamp(s.pcp, 0, 7))];
+    ht.frame_wire = wire_time_for_payload(t.payload, true, arc.rate_bps).count();
+    ht.length = ht.frame_wire * t.frames;
+    ht.propagation = arc.propagation.count();
+    if (topo.is_bridge(arc.from)) {
+      ht.processing_min = prof.processing_delay_min.count();
+      ht.processing_max = prof.processing_delay_max.count();
+    }
+    ht.into_listener = std::find(s.listeners.begin(), s.listeners.end(), h.ingress.node) != s.listeners.end();
+    t.hops.push_back(ht);
+  }
+  t.tail.assign(t.hops.size(), 0);
+  for (int h = static_cast<int>(t.hops.size()) - 1; h >= 0; --h) {
+    const auto& ht = t.hops[static_cast<std::size_t>(h)];
+    auto& tail = t.tail[static_cast<std::size_t>(h)];
+    if (ht.into_listener) tail = ht.length + ht.propagation + t.sync;
+    for (std::size_t c = static_cast<std::size_t>(h) + 1; c < route.hops.size(); ++c)
+      for (int u : route.hops[c].upstream)
+        if (u == h) tail = std::max(tail, t.gap(h, static_cast<int>(c)) + t.tail[c]);
+  }
+  return t;
+}
+
+}  // namespace takt::schedule

@@ -1,0 +1,532 @@
+#include "control/schedule/synthesiser.hpp"
+
+#include <algorithm>
+#include <limits>
+#include <map>
+#include <numeric>
+#include <set>
+
+#include <fmt/format.h>
+
+#include "control/routing/router.hpp"
+#include "control/routing/topology.hpp"
+#include "control/schedule/duration_format.hpp"
+#include "control/schedule/gcl_builder.hpp"
+#include "control/schedule/periodic.hpp"
+#include "control/schedule/port_reservations.hpp"
+#include "control/schedule/stream_timing.hpp"
+#include "control/schedule/traffic_class_map.hpp"
+
+namespace takt::schedule {
+namespace {
+
+using model::TrafficClassKind;
+
+// One scheduled stream being placed.
+struct Candidate {
+  int index = -1;                 // into plant.streams and plan.streams
+  StreamTiming timing;
+  std::int64_t interval = 0;
+  std::int64_t deadline = 0;
+  std::int64_t earliest = 0;      // talker offset bounds
+  std::int64_t latest = 0;
+  std::vector<std::int64_t> starts;  // chosen window starts, once placed
+  std::vector<std::int64_t> queue_starts;
+  bool placed = false;
+};
+
+// Outcome of trying one talker offset.
+struct Attempt {
+  bool ok = false;
+  bool impossible = false;
+  std::int64_t shift = 1;
+  int arc = -1;
+  int blocker = -1;
+};
+
+std::string names(const std::vector<std::string>& v, std::size_t max = 4) {
+  std::string out;
+  for (std::size_t i = 0; i < v.size() && i < max; ++i) out += (i ? ", " : "") + v[i];
+  if (v.size() > max) out += fmt::format(" and {} more", v.size() - max);
+  return out;
+}
+
+class Synthesiser {
+ public:
+  Synthesiser(const model::Plant& plant, const SynthesisOptions& options)
+      : plant_(plant), options_(options), topo_(plant), reservations_(topo_.arcs().size()) {}
+
+  SynthesisResult run(const Plan* previous);
+
+ private:
+  void build_stream_skeletons(const routing::RoutingResult& routing);
+  bool admit(Candidate& c, const routing::StreamRoute& route);
+  Attempt attempt(Candidate& c, std::int64_t offset) const;
+  bool keep_previous(Candidate& c, const StreamPlan& old);
+  void place(Candidate& c);
+  void book(Candidate& c);
+  void fail_placement(const Candidate& c, const std::map<int, int>& blocked_at, const std::map<int, std::set<int>>& blockers,
+                      int tries, const Attempt& last);
+  void record_timing(const Candidate& c);
+  void build_ports();
+  void check_unscheduled_classes();
+  std::string port_name(int arc) const { return topo_.arc(arc).egress.str(); }
+  const std::string& stream_name(int index) const { return plant_.streams[static_cast<std::size_t>(index)].name; }
+
+  const model::Plant& plant_;
+  SynthesisOptions options_;
+  routing::Topology topo_;
+  PortReservations reservations_;
+  std::vector<std::optional<routing::StreamRoute>> routes_;
+  std::vector<Candidate> candidates_;
+  std::map<int, double> demand_;                 // arc -> scheduled wire share requested
+  std::map<int, std::vector<int>> demand_streams_;
+  std::set<int> overload_reported_;
+  SynthesisResult result_;
+};
+
+void Synthesiser::build_stream_skeletons(const routing::RoutingResult& routing) {
+  for (std::size_t i = 0; i < plant_.streams.size(); ++i) {
+    const auto& s = plant_.streams[i];
+    StreamPlan sp;
+    sp.name = s.name;
+    sp.talker = s.talker;
+    sp.listeners = s.listeners;
+    sp.traffic_class = s.traffic_class;
+    sp.vlan = s.vlan;
+    sp.pcp = s.pcp;
+    sp.destination_mac = s.destination_mac;
+    sp.interval = s.interval;
+    sp.max_frame_size = s.max_frame_size;
+    sp.max_latency = s.max_latency;
+    sp.frames_per_interval = std::max(1, s.max_frames_per_interval);
+    sp.frame_payload = s.max_frame_size;
+    if (const auto& r = routing.routes[i]) {
+      for (const auto& h : r->hops) {
+        Hop hop;
+        hop.egress = h.egress;
+        hop.ingress = h.ingress;
+        hop.upstream = h.upstream;
+        const int arc = topo_.arc_at(h.egress);
+        const auto& prof = topo_.profile(topo_.arc(arc).from);
+        hop.traffic_class = priority_to_traffic_class(prof.queues)[static_cast<std::size_t>(std::clamp(s.pcp, 0, 7))];
+        hop.rate_bps = topo_.arc(arc).rate_bps;
+        hop.propagation = topo_.arc(arc).propagation;
+        sp.hops.push_back(std::move(hop));
+      }
+      sp.trees = r->trees;
+    }
+    result_.plan.streams.push_back(std::move(sp));
+  }
+}
+
+// Checks that need no placement: is the stream possible at all on this route?
+bool Synthesiser::admit(Candidate& c, const routing::StreamRoute& route) {
+  const auto& s = plant_.streams[static_cast<std::size_t>(c.index)];
+  const Nanos sync = plant_.defaults.sync_error_budget;
+  auto issue = [&](std::string port, std::string msg) {
+    result_.issues.push_back({s.name, std::move(port), std::move(msg)});
+    return false;
+  };
+  if (s.interval.count() <= 0) return issue("", fmt::format("stream {} has no interval", s.name));
+  c.interval = s.interval.count();
+  c.deadline = s.max_latency.count() > 0 ? s.max_latency.count() : c.interval;
+  c.earliest = s.earliest_transmit_offset.count();
+  c.latest = s.latest_transmit_offset ? s.latest_transmit_offset->count() : c.interval - 1;
+  c.latest = std::min(c.latest, c.interval - 1);
+  if (c.earliest > c.latest)
+    return issue("", fmt::format("stream {}: earliest-transmit-offset {} is after the latest possible offset {} in its "
+                                 "interval of {}",
+                                 s.name, human(Nanos{c.earliest}), human(Nanos{c.latest}), human(s.interval)));
+  if (s.jitter.count() > 0 && s.jitter < sync)
+    return issue("", fmt::format("stream {}: jitter {} is below the plant's sync error budget {}; arrivals cannot be "
+                                 "pinned closer than the clocks agree",
+                                 s.name, human(s.jitter), human(sync)));
+  c.timing = derive_timing(topo_, route, s, sync);
+  for (std::size_t h = 0; h < c.timing.hops.size(); ++h) {
+    const auto& ht = c.timing.hops[h];
+    if (ht.length > c.interval)
+      return issue(port_name(ht.arc),
+                   fmt::format("stream {} needs {} of wire time per interval at port {} ({} frames of {} B), more than "
+                               "its interval of {}",
+                               s.name, human(Nanos{ht.length}), port_name(ht.arc), c.timing.frames, c.timing.payload,
+                               human(s.interval)));
+  }
+  // Lower bound of the latency: every hop as early as causality allows, no waiting anywhere.
+  std::vector<std::int64_t> rel(c.timing.hops.size(), 0);
+  std::int64_t worst = -1;
+  std::string worst_listener;
+  for (std::size_t h = 0; h < rel.size(); ++h) {
+    for (int u : route.hops[h].upstream)
+      rel[h] = std::max(rel[h], rel[static_cast<std::size_t>(u)] + c.timing.gap(u, static_cast<int>(h)));
+    const auto& ht = c.timing.hops[h];
+    if (ht.into_listener && rel[h] + ht.length + ht.propagation + c.timing.sync > worst) {
+      worst = rel[h] + ht.length + ht.propagation + c.timing.sync;
+      worst_listener = route.hops[h].ingress.node;
+    }
+  }
+  if (worst > c.deadline)
+    return issue("", fmt::format("stream {}: path {} needs {} of wire, processing, propagation and sync error time "
+                                 "against max-latency {}",
+                                 s.name, routing::describe_path(route, s.talker, worst_listener), human(Nanos{worst}),
+                                 human(Nanos{c.deadline})));
+  return true;
+}
+
+Attempt Synthesiser::attempt(Candidate& c, std::int64_t offset) const {
+  const auto& route = *routes_[static_cast<std::size_t>(c.index)];
+  const auto n = c.timing.hops.size();
+  c.starts.assign(n, 0);
+  c.queue_starts.assign(n, 0);
+  std::int64_t first_wait = 0;
+  for (std::size_t h = 0; h < n; ++h) {
+    const auto& ht = c.timing.hops[h];
+    const auto& ups = route.hops[h].upstream;
+    std::int64_t earliest = offset, queue_start = offset;
+    if (!ups.empty()) {
+      earliest = std::numeric_limits<std::int64_t>::min();
+      queue_start = std::numeric_limits<std::int64_t>::max();
+      for (int u : ups) {
+        earliest = std::max(earliest, c.starts[static_cast<std::size_t>(u)] + c.timing.gap(u, static_cast<int>(h)));
+        queue_start =
+            std::min(queue_start, c.starts[static_cast<std::size_t>(u)] + c.timing.earliest_enqueue(u, static_cast<int>(h)));
+      }
+    }
+    const std::int64_t latest = offset + c.deadline - c.timing.tail[h];
+    Attempt fail;
+    fail.arc = ht.arc;
+    fail.shift = std::max<std::int64_t>(1, first_wait);
+    if (earliest > latest) return fail;
+    std::int64_t t = earliest;
+    for (;;) {
+      // The stream's own next frame must not reach this queue before this one has left.
+      if (t + ht.length - queue_start > c.interval) return fail;
+      const Probe p = reservations_.probe(ht.arc, c.interval, ht.traffic_class, t, ht.length, queue_start);
+      fail.blocker = p.blocker;
+      if (p.impossible) {
+        fail.impossible = true;
+        return fail;
+      }
+      if (p.queue_shift > 0) {
+        fail.shift = p.queue_shift;
+        return fail;
+      }
+      if (p.wire_shift == 0) break;
+      if (ups.empty()) {  // the talker's own window is the offset: move the offset
+        fail.shift = p.wire_shift;
+        return fail;
+      }
+      if (first_wait == 0) first_wait = p.wire_shift;
+      t += p.wire_shift;
+      fail.shift = first_wait;
+      if (t > latest) return fail;
+    }
+    c.starts[h] = t;
+    c.queue_starts[h] = queue_start;
+  }
+  return Attempt{true, false, 0, -1, -1};
+}
+
+void Synthesiser::book(Candidate& c) {
+  for (std::size_t h = 0; h < c.timing.hops.size(); ++h) {
+    const auto& ht = c.timing.hops[h];
+    Booking b;
+    b.window_start = c.starts[h];
+    b.window_length = ht.length;
+    b.queue_start = c.queue_starts[h];
+    b.queue_length = c.starts[h] + ht.length - c.queue_starts[h];
+    b.traffic_class = ht.traffic_class;
+    b.stream = c.index;
+    reservations_.book(ht.arc, c.interval, b);
+  }
+  c.placed = true;
+  ++result_.scheduled_placed;
+}
+
+bool Synthesiser::keep_previous(Candidate& c, const StreamPlan& old) {
+  const auto& sp = result_.plan.streams[static_cast<std::size_t>(c.index)];
+  if (!old.timed || old.interval != sp.interval || old.frames_per_interval != c.timing.frames ||
+      old.frame_payload != c.timing.payload || old.hops.size() != sp.hops.size())
+    return false;
+  for (std::size_t h = 0; h < sp.hops.size(); ++h) {
+    const auto &a = old.hops[h], &b = sp.hops[h];
+    if (a.egress != b.egress || a.ingress != b.ingress || a.upstream != b.upstream ||
+        a.traffic_class != b.traffic_class || a.length.count() != c.timing.hops[h].length)
+      return false;
+  }
+  const auto offset = old.talker_offset.count();
+  if (offset < c.earliest || offset > c.latest) return false;
+  const auto n = sp.hops.size();
+  c.starts.assign(n, 0);
+  c.queue_starts.assign(n, 0);
+  for (std::size_t h = 0; h < n; ++h) {
+    const auto t = old.hops[h].offset.count();
+    const auto& ht = c.timing.hops[h];
+    std::int64_t queue_start = t;
+    for (int u : sp.hops[h].upstream) {
+      if (t < c.starts[static_cast<std::size_t>(u)] + c.timing.gap(u, static_cast<int>(h))) return false;
+      queue_start = std::min(queue_start, c.starts[static_cast<std::size_t>(u)] + c.timing.earliest_enqueue(u, static_cast<int>(h)));
+    }
+    if (ht.into_listener && t + ht.length + ht.propagation + c.timing.sync - offset > c.deadline) return false;
+    if (t + ht.length - queue_start > c.interval) return false;
+    if (!reservations_.probe(ht.arc, c.interval, ht.traffic_class, t, ht.length, queue_start).free()) return false;
+    c.starts[h] = t;
+    c.queue_starts[h] = queue_start;
+  }
+  book(c);
+  return true;
+}
+
+void Synthesiser::place(Candidate& c) {
+  std::map<int, int> blocked_at;             // arc -> failed attempts there
+  std::map<int, std::set<int>> blockers;     // arc -> streams in the way
+  std::int64_t offset = c.earliest;
+  int tries = 0;
+  Attempt a;
+  while (offset <= c.latest && tries < options_.max_offsets_per_stream) {
+    ++tries;
+    a = attempt(c, offset);
+    if (a.ok) {
+      book(c);
+      return;
+    }
+    if (a.arc >= 0) {
+      ++blocked_at[a.arc];
+      if (a.blocker >= 0 && blockers[a.arc].size() < 8) blockers[a.arc].insert(a.blocker);
+    }
+    if (a.impossible) break;
+    offset += std::max<std::int64_t>(1, a.shift);
+  }
+  fail_placement(c, blocked_at, blockers, tries, a);
+}
+
+void Synthesiser::fail_placement(const Candidate& c, const std::map<int, int>& blocked_at,
+                                 const std::map<int, std::set<int>>& blockers, int tries, const Attempt& last) {
+  const auto& s = plant_.streams[static_cast<std::size_t>(c.index)];
+  result_.unplaced.push_back(s.name);
+  int arc = last.arc;
+  int most = 0;
+  for (const auto& [a, n] : blocked_at)
+    if (n > most) most = n, arc = a;
+  std::vector<std::string> in_the_way;
+  if (const auto it = blockers.find(arc); it != blockers.end())
+    for (int b : it->second) in_the_way.push_back(stream_name(b));
+  // The most useful sentence first: an overloaded port explains every stream that fails on it.
+  if (arc >= 0 && demand_[arc] > 1.0) {
+    if (overload_reported_.insert(arc).second) {
+      std::vector<std::string> on;
+      for (int i : demand_streams_[arc]) on.push_back(stream_name(i));
+      result_.issues.push_back({s.name, port_name(arc),
+                                fmt::format("port {} is {:.0f} % loaded by scheduled traffic (streams {})", port_name(arc),
+                                            demand_[arc] * 100.0, names(on))});
+    } else {
+      result_.issues.push_back({s.name, port_name(arc),
+                                fmt::format("stream {} does not fit through overloaded port {}", s.name, port_name(arc))});
+    }
+    return;
+  }
+  if (last.impossible && last.blocker >= 0) {
+    const auto& other = plant_.streams[static_cast<std::size_t>(last.blocker)];
+    auto length_at = [&](const Candidate& x) {
+      for (const auto& ht : x.timing.hops)
+        if (ht.arc == arc) return ht.length;
+      return std::int64_t{0};
+    };
+    std::int64_t other_length = 0;
+    for (const auto& x : candidates_)
+      if (x.index == last.blocker) other_length = length_at(x);
+    result_.issues.push_back(
+        {s.name, port_name(arc),
+         fmt::format("stream {} cannot share port {} with stream {}: windows of {} every {} and {} every {}, each with "
+                     "its queueing time, do not fit into their common period of {}",
+                     s.name, port_name(arc), other.name, human(Nanos{length_at(c)}), human(s.interval),
+                     human(Nanos{other_length}), human(other.interval),
+                     human(Nanos{std::gcd(c.interval, other.interval.count())}))});
+    return;
+  }
+  const std::string where = arc >= 0 ? fmt::format(" through port {}", port_name(arc)) : std::string();
+  const std::string next_to = in_the_way.empty() ? std::string() : fmt::format(" (next to streams {})", names(in_the_way));
+  result_.issues.push_back(
+      {s.name, arc >= 0 ? port_name(arc) : std::string(),
+       fmt::format("stream {}: no talker offset in [{}, {}] gets it{}{} within max-latency {} ({} offsets tried)", s.name,
+                   human(Nanos{c.earliest}), human(Nanos{c.latest}), where, next_to, human(Nanos{c.deadline}), tries)});
+}
+
+void Synthesiser::record_timing(const Candidate& c) {
+  auto& sp = result_.plan.streams[static_cast<std::size_t>(c.index)];
+  const auto& s = plant_.streams[static_cast<std::size_t>(c.index)];
+  sp.timed = true;
+  sp.frames_per_interval = c.timing.frames;
+  sp.frame_payload = c.timing.payload;
+  sp.max_latency = Nanos{c.deadline};
+  sp.jitter = plant_.defaults.sync_error_budget;
+  std::int64_t offset = c.starts.empty() ? 0 : c.starts[0];
+  for (std::size_t h = 0; h < sp.hops.size(); ++h) {
+    auto& hop = sp.hops[h];
+    const auto& ht = c.timing.hops[h];
+    hop.offset = Nanos{c.starts[h]};
+    hop.length = Nanos{ht.length};
+    hop.frame_wire_time = Nanos{ht.frame_wire};
+    if (hop.upstream.empty()) offset = c.starts[h];
+  }
+  sp.talker_offset = Nanos{offset};
+  sp.worst_case_latency = Nanos{0};
+  sp.slack = Nanos{c.deadline};
+  sp.listener_timing.clear();
+  for (const auto& l : s.listeners) {
+    std::int64_t lat = 0;
+    for (std::size_t h = 0; h < sp.hops.size(); ++h) {
+      if (sp.hops[h].ingress.node != l) continue;
+      const auto& ht = c.timing.hops[h];
+      lat = std::max(lat, c.starts[h] + ht.length + ht.propagation + c.timing.sync - offset);
+    }
+    sp.listener_timing.push_back({l, Nanos{lat}, Nanos{c.deadline - lat}});
+    sp.worst_case_latency = std::max(sp.worst_case_latency, Nanos{lat});
+    sp.slack = std::min(sp.slack, Nanos{c.deadline - lat});
+  }
+}
+
+void Synthesiser::build_ports() {
+  std::map<int, PortPlan> ports;
+  std::int64_t hyper = 1;
+  for (const auto& c : candidates_) {
+    if (!c.placed) continue;
+    const auto& sp = result_.plan.streams[static_cast<std::size_t>(c.index)];
+    hyper = lcm_bounded(hyper, c.interval, options_.max_hyperperiod_ns).value_or(hyper);
+    for (std::size_t h = 0; h < sp.hops.size(); ++h) {
+      const int arc = c.timing.hops[h].arc;
+      auto& pp = ports[arc];
+      pp.windows.push_back({Nanos{mod_floor(c.starts[h], c.interval)}, sp.hops[h].length, sp.interval,
+                            sp.hops[h].traffic_class, sp.name, static_cast<int>(h)});
+    }
+  }
+  result_.plan.hyperperiod = Nanos{hyper};
+  for (auto& [arc, pp] : ports) {
+    const auto& a = topo_.arc(arc);
+    const auto& prof = topo_.profile(a.from);
+    pp.port = a.egress;
+    pp.profile = prof.name;
+    pp.rate_bps = a.rate_bps;
+    pp.queues = prof.queues;
+    pp.priority_to_tc = priority_to_traffic_class(prof.queues);
+    std::sort(pp.windows.begin(), pp.windows.end(),
+              [](const Window& x, const Window& y) { return std::tie(x.start, x.stream) < std::tie(y.start, y.stream); });
+    std::int64_t cycle = 1;
+    std::set<std::int64_t> intervals;
+    double busy = 0;
+    bool too_long = false;
+    for (const auto& w : pp.windows) {
+      pp.scheduled_classes |= 1u << w.traffic_class;
+      intervals.insert(w.interval.count());
+      busy += static_cast<double>(w.length.count()) / static_cast<double>(w.interval.count());
+      const auto l = lcm_bounded(cycle, w.interval.count(), options_.max_hyperperiod_ns);
+      if (!l) too_long = true;
+      else cycle = *l;
+    }
+    pp.scheduled_utilisation = busy;
+    std::string list;
+    for (auto i : intervals) list += (list.empty() ? "" : ", ") + human(Nanos{i});
+    if (too_long || cycle > prof.max_cycle_time.count()) {
+      result_.issues.push_back({"", pp.port.str(),
+                                fmt::format("port {} needs a cycle of {} (lcm of its streams' intervals {}) where its "
+                                            "profile {} allows at most {}",
+                                            pp.port.str(), too_long ? std::string("over 10 s") : human(Nanos{cycle}), list,
+                                            prof.name, human(prof.max_cycle_time))});
+      continue;
+    }
+    pp.cycle_time = Nanos{cycle};
+    auto gcl = build_gate_control_list(pp, prof);
+    if (gcl.error) {
+      result_.issues.push_back({"", pp.port.str(), *gcl.error});
+      continue;
+    }
+    pp.gcl = std::move(gcl.gcl);
+    result_.plan.ports.push_back(std::move(pp));
+  }
+}
+
+void Synthesiser::check_unscheduled_classes() {
+  for (const auto& sp : result_.plan.streams) {
+    if (sp.traffic_class == TrafficClassKind::scheduled) continue;
+    for (const auto& hop : sp.hops) {
+      const auto* port = result_.plan.find_port(hop.egress);
+      if (!port || !(port->scheduled_classes & (1u << hop.traffic_class))) continue;
+      result_.issues.push_back({sp.name, hop.egress.str(),
+                                fmt::format("stream {} ({}, pcp {}) would share traffic class {} with scheduled streams at "
+                                            "port {}, where only scheduled frames may wait; give it another pcp",
+                                            sp.name, sp.traffic_class == TrafficClassKind::bounded ? "bounded" : "best-effort",
+                                            sp.pcp, hop.traffic_class, hop.egress.str())});
+      break;
+    }
+  }
+}
+
+SynthesisResult Synthesiser::run(const Plan* previous) {
+  result_.plan.plant = plant_.name;
+  result_.plan.sync_error_budget = plant_.defaults.sync_error_budget;
+  auto routing = routing::route_streams(plant_, topo_);
+  result_.issues = routing.issues;
+  build_stream_skeletons(routing);
+  routes_ = std::move(routing.routes);
+
+  for (std::size_t i = 0; i < plant_.streams.size(); ++i) {
+    if (plant_.streams[i].traffic_class != TrafficClassKind::scheduled) continue;
+    ++result_.scheduled_requested;
+    if (!routes_[i]) {
+      result_.unplaced.push_back(plant_.streams[i].name);
+      continue;
+    }
+    Candidate c;
+    c.index = static_cast<int>(i);
+    if (!admit(c, *routes_[i])) {
+      result_.unplaced.push_back(plant_.streams[i].name);
+      continue;
+    }
+    for (const auto& ht : c.timing.hops) {
+      demand_[ht.arc] += static_cast<double>(ht.length) / static_cast<double>(c.interval);
+      demand_streams_[ht.arc].push_back(c.index);
+    }
+    candidates_.push_back(std::move(c));
+  }
+
+  // Most constrained first: short intervals have the most occurrences to fit, tight deadlines
+  // the least room to wait, long routes the most ports to agree.
+  std::sort(candidates_.begin(), candidates_.end(), [](const Candidate& a, const Candidate& b) {
+    return std::make_tuple(a.interval, a.deadline, -static_cast<std::int64_t>(a.timing.hops.size()), a.index) <
+           std::make_tuple(b.interval, b.deadline, -static_cast<std::int64_t>(b.timing.hops.size()), b.index);
+  });
+  std::vector<Candidate*> order;
+  std::vector<Candidate*> fresh;
+  if (previous) {
+    for (auto& c : candidates_) {
+      const auto* old = previous->find_stream(stream_name(c.index));
+      if (old && old->timed && keep_previous(c, *old)) continue;
+      (old && old->timed ? order : fresh).push_back(&c);
+    }
+  } else {
+    for (auto& c : candidates_) fresh.push_back(&c);
+  }
+  // Kept streams that could not stay go first among the rest: they were there before.
+  for (auto* c : order) {
+    place(*c);
+    result_.moved.push_back(stream_name(c->index));
+  }
+  for (auto* c : fresh) place(*c);
+  for (const auto& c : candidates_)
+    if (c.placed) record_timing(c);
+  build_ports();
+  check_unscheduled_classes();
+  return std::move(result_);
+}
+
+}  // namespace
+
+SynthesisResult synthesise(const model::Plant& plant, const SynthesisOptions& options) {
+  return Synthesiser(plant, options).run(nullptr);
+}
+
+SynthesisResult synthesise_incremental(const model::Plant& plant, const Plan& previous, const SynthesisOptions& options) {
+  return Synthesiser(plant, options).run(&previous);
+}
+
+}  // namespace takt::schedule

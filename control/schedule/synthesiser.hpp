@@ -1,0 +1,47 @@
+#pragma once
+// Time-triggered schedule synthesis (IEEE 802.1Qbv) for a plant's scheduled streams.
+//
+// Greedy and incremental: streams are placed one at a time, most constrained first (shortest
+// interval, then tightest max-latency, then longest route), each as strictly periodic windows
+// (the same offsets in every interval) so any set of periods, harmonic or not, is checked
+// exactly with the pairwise gcd test and no hyperperiod unrolling. For each stream the talker
+// offset starts at earliest-transmit-offset and jumps straight past whatever conflict it meets;
+// a hop may wait behind another class's window when the deadline allows. Windows then become
+// gate control lists within each port's hardware profile.
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "control/model/plant.hpp"
+#include "control/routing/issue.hpp"
+#include "control/schedule/plan.hpp"
+
+namespace takt::schedule {
+
+using Issue = routing::Issue;
+using Issues = routing::Issues;
+
+struct SynthesisOptions {
+  int max_offsets_per_stream = 4096;   // talker offsets tried before a stream is declared unplaceable
+  std::int64_t max_hyperperiod_ns = 10'000'000'000;  // 10 s: beyond it the gate lists are unusable anyway
+};
+
+struct SynthesisResult {
+  Plan plan;                           // every stream routed; timing for those placed
+  Issues issues;                       // empty iff every stream is routed and placed, every list fits
+  std::vector<std::string> unplaced;   // scheduled streams without windows
+  std::vector<std::string> moved;      // incremental only: kept streams whose windows changed
+  std::size_t scheduled_requested = 0;
+  std::size_t scheduled_placed = 0;
+  bool ok() const { return issues.empty(); }
+};
+
+SynthesisResult synthesise(const model::Plant& plant, const SynthesisOptions& options = {});
+
+// Keeps every stream of `previous` that still exists unchanged (route, frame sizes, interval)
+// on exactly its old windows when they still fit, places the others around them, and lists the
+// kept streams that had to move.
+SynthesisResult synthesise_incremental(const model::Plant& plant, const Plan& previous,
+                                       const SynthesisOptions& options = {});
+
+}  // namespace takt::schedule

@@ -1,0 +1,141 @@
+// Planning benchmark: generated plants -> routes, schedule, gate control lists, verification.
+// Prints one line per instance: schedulability (streams placed / requested, whether the whole
+// instance is scheduled), runtime, peak memory and gate control list lengths.
+//
+//   bench_plan                         the TSNKit-style suite (patterns x topologies)
+//   bench_plan --targets               1,000 streams / 40 bridges and 10,000 streams / 200 bridges
+//   bench_plan -t ring -b 40 -s 1000   one instance
+#include <sys/resource.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <iostream>
+#include <string>
+
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+
+#include "control/schedule/synthesiser.hpp"
+#include "control/schedule/verifier.hpp"
+#include "tests/bench/plan/plant_generator.hpp"
+
+using namespace takt;
+
+namespace {
+
+long peak_rss_mib() {
+  rusage u{};
+  getrusage(RUSAGE_SELF, &u);
+  return u.ru_maxrss / 1024;  // Linux reports KiB
+}
+
+struct Totals {
+  int instances = 0;
+  int fully = 0;
+  std::size_t placed = 0, requested = 0;
+};
+
+void run(const bench::GeneratorSpec& spec, bool verify, Totals& totals) {
+  const auto plant = bench::generate_plant(spec);
+  const auto t0 = std::chrono::steady_clock::now();
+  const auto r = schedule::synthesise(plant);
+  const auto t1 = std::chrono::steady_clock::now();
+  std::size_t verifier_issues = 0;
+  double verify_s = 0;
+  if (verify) {
+    // Verify what was placed: drop the unplaced streams from a copy of the plant.
+    auto placed_only = plant;
+    std::erase_if(placed_only.streams, [&](const model::Stream& s) {
+      return std::find(r.unplaced.begin(), r.unplaced.end(), s.name) != r.unplaced.end();
+    });
+    auto plan = r.plan;
+    std::erase_if(plan.streams, [&](const schedule::StreamPlan& s) { return !s.timed; });
+    verifier_issues = schedule::verify_plan(plan, placed_only).size();
+    verify_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t1).count();
+  }
+  std::size_t max_gcl = 0, sum_gcl = 0;
+  for (const auto& p : r.plan.ports) {
+    max_gcl = std::max(max_gcl, p.gcl.size());
+    sum_gcl += p.gcl.size();
+  }
+  const double mean_gcl = r.plan.ports.empty() ? 0.0 : static_cast<double>(sum_gcl) / static_cast<double>(r.plan.ports.size());
+  const bool full = r.scheduled_placed == r.scheduled_requested && r.ok();
+  ++totals.instances;
+  totals.fully += full ? 1 : 0;
+  totals.placed += r.scheduled_placed;
+  totals.requested += r.scheduled_requested;
+  fmt::print("{:<5} {:>4} bridges {:>6} streams  periods p{} sizes s{} {:<8} | placed {:>6}/{:<6} ({:5.1f} %) {:<4} | "
+             "synth {:8.3f} s  verify {:7.3f} s ({} issues) | rss {:5} MiB | gcl max {:4} mean {:6.1f} over {} ports\n",
+             to_string(spec.topology), spec.bridges, spec.streams, spec.period_pattern, spec.size_pattern,
+             spec.implicit_deadline ? "implicit" : "tight", r.scheduled_placed, r.scheduled_requested,
+             100.0 * static_cast<double>(r.scheduled_placed) / static_cast<double>(std::max<std::size_t>(1, r.scheduled_requested)),
+             full ? "full" : "part", std::chrono::duration<double>(t1 - t0).count(), verify_s, verifier_issues,
+             peak_rss_mib(), max_gcl, mean_gcl, r.plan.ports.size());
+  std::fflush(stdout);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"takt planning benchmark"};
+  std::string topology = "ring";
+  bench::GeneratorSpec spec;
+  bool targets = false, one = false, verify = true;
+  app.add_flag("--targets", targets, "run the two target instances (1,000 streams / 40 bridges, 10,000 / 200)");
+  app.add_option("-t,--topology", topology, "line, ring, tree or mesh")->check(CLI::IsMember({"line", "ring", "tree", "mesh"}));
+  app.add_option("-b,--bridges", spec.bridges, "bridges");
+  auto* s_opt = app.add_option("-s,--streams", spec.streams, "streams (one instance only)");
+  app.add_option("-p,--periods", spec.period_pattern, "period pattern 0-5");
+  app.add_option("-z,--sizes", spec.size_pattern, "size pattern 0-4");
+  app.add_option("--seed", spec.seed, "random seed");
+  app.add_option("--sync", spec.sync_error_budget_ns, "sync error budget, ns");
+  app.add_option("--extra-stations", spec.extra_end_stations, "end stations beyond one per bridge");
+  app.add_option("--multicast", spec.multicast_percent, "percent of streams with two listeners");
+  app.add_flag("!--no-verify", verify, "skip the verifier");
+  CLI11_PARSE(app, argc, argv);
+  one = s_opt->count() > 0;
+  const std::map<std::string, bench::Topology> topo{{"line", bench::Topology::line}, {"ring", bench::Topology::ring},
+                                                    {"tree", bench::Topology::tree}, {"mesh", bench::Topology::mesh}};
+  Totals totals;
+  if (one) {
+    spec.topology = topo.at(topology);
+    run(spec, verify, totals);
+  } else if (targets) {
+    for (auto t : {bench::Topology::ring, bench::Topology::mesh}) {
+      auto a = spec;
+      a.topology = t;
+      a.bridges = 40;
+      a.streams = 1000;
+      a.extra_end_stations = 4;
+      run(a, verify, totals);
+      auto b = spec;
+      b.topology = t;
+      b.bridges = 200;
+      b.streams = 10000;
+      b.extra_end_stations = 20;
+      run(b, verify, totals);
+    }
+  } else {
+    // TSNKit-style suite: every period pattern with small and medium sizes on each topology.
+    for (auto t : {bench::Topology::line, bench::Topology::ring, bench::Topology::tree, bench::Topology::mesh})
+      for (int p = 0; p < static_cast<int>(bench::period_patterns().size()); ++p)
+        for (int z : {0, 1, 2})
+          for (bool implicit : {true, false}) {
+            bench::GeneratorSpec x = spec;
+            x.topology = t;
+            x.bridges = 16;
+            x.extra_end_stations = 2;
+            x.streams = 100;
+            x.period_pattern = p;
+            x.size_pattern = z;
+            x.implicit_deadline = implicit;
+            x.slack_ns = 20'000;
+            run(x, verify, totals);
+          }
+  }
+  fmt::print("instances {}  fully scheduled {}  streams placed {}/{} ({:.1f} %)\n", totals.instances, totals.fully,
+             totals.placed, totals.requested,
+             100.0 * static_cast<double>(totals.placed) / static_cast<double>(std::max<std::size_t>(1, totals.requested)));
+  return 0;
+}
