@@ -540,9 +540,10 @@ class PlantLoader {
         }
       }
       if (!v.IsMap()) continue;
+      const YAML::Node stream_key = k;  // lambdas may not capture structured bindings (clang 14)
       auto missing = [&](bool has, const char* key, const char* example) {
         if (!has) {
-          r_.error(k, fmt::format("{} has no {}", what, key), fmt::format("add e.g. '{}: {}'", key, example));
+          r_.error(stream_key, fmt::format("{} has no {}", what, key), fmt::format("add e.g. '{}: {}'", key, example));
           ok = false;
         }
       };
