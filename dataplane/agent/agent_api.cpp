@@ -1,0 +1,259 @@
+#include "dataplane/agent/agent_api.hpp"
+
+#include <algorithm>
+
+#include <fmt/format.h>
+
+#include "control/ptp/ptp_errors.hpp"
+#include "dataplane/agent/api_error.hpp"
+#include "dataplane/agent/sched_state_json.hpp"
+#include "dataplane/agent/yang_values.hpp"
+
+namespace takt::agent {
+
+namespace {
+
+using nlohmann::json;
+
+constexpr const char* kJsonType = "application/yang-data+json";
+
+HttpResponse reply(const HttpRequest& request, unsigned status, std::string body, std::string_view content_type) {
+  HttpResponse r{static_cast<http::status>(status), request.version()};
+  r.set(http::field::server, "takt-agent");
+  r.set(http::field::content_type, boost::beast::string_view(content_type.data(), content_type.size()));
+  r.keep_alive(request.keep_alive());
+  r.body() = std::move(body);
+  r.prepare_payload();
+  return r;
+}
+
+HttpResponse reply_json(const HttpRequest& request, unsigned status, const json& body) {
+  return reply(request, status, body.dump(2) + "\n", kJsonType);
+}
+
+HttpResponse reply_error(const HttpRequest& request, unsigned status, const std::string& message) {
+  return reply_json(request, status, {{"status", status}, {"error", message}});
+}
+
+// Transaction ids travel in URLs and logs: keep them to characters that need no escaping.
+std::string checked_transaction(const std::string& id) {
+  const bool ok = !id.empty() && id.size() <= 64 && std::all_of(id.begin(), id.end(), [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.';
+  });
+  if (!ok) throw ApiError(400, fmt::format("transaction id \"{}\" must be 1-64 characters of A-Z a-z 0-9 . _ -", id));
+  return id;
+}
+
+std::string query_value(std::string_view query, std::string_view key) {
+  while (!query.empty()) {
+    const auto amp = query.find('&');
+    const std::string_view pair = query.substr(0, amp);
+    const auto eq = pair.find('=');
+    if (pair.substr(0, eq) == key) return eq == std::string_view::npos ? std::string{} : std::string(pair.substr(eq + 1));
+    if (amp == std::string_view::npos) break;
+    query.remove_prefix(amp + 1);
+  }
+  return {};
+}
+
+json parse_body(const HttpRequest& request) {
+  try {
+    return json::parse(request.body());
+  } catch (const json::parse_error& e) {
+    throw ApiError(400, fmt::format("the body is not JSON: {}", e.what()));
+  }
+}
+
+std::string transaction_of(const json& body) {
+  if (!body.is_object() || !body.contains("transaction") || !body["transaction"].is_string())
+    throw ApiError(400, "the body needs \"transaction\": the id used when staging");
+  return checked_transaction(body["transaction"].get<std::string>());
+}
+
+json committed_json(const CommittedConfig& c) {
+  return {{"transaction", c.transaction}, {"base-time", ptp_time_to_json(c.base_time)},
+          {"committed-at", ptp_time_to_json(c.committed_at)}, {"config", to_json(c.config)}};
+}
+
+}  // namespace
+
+AgentApi::AgentApi(AgentApiOptions options, ConfigStore& store, BridgeRuntime& runtime, ClockHealthSource& health,
+                   const telemetry::MetricsRegistry* host_metrics)
+    : options_(std::move(options)),
+      store_(store),
+      runtime_(runtime),
+      health_(health),
+      host_metrics_(host_metrics),
+      requests_(registry_.counter("takt_agent_requests_total", "HTTP requests the switch agent answered",
+                                 {"method", "code"})),
+      stages_(registry_.counter("takt_agent_stage_total", "Stage requests by result", {"result"})),
+      commits_(registry_.counter("takt_agent_commits_total", "Commit requests by result", {"result"})),
+      aborts_(registry_.counter("takt_agent_aborts_total", "Abort requests by outcome", {"outcome"})),
+      config_pending_(registry_.gauge("takt_schedule_config_pending",
+                                     "1 while a committed schedule waits for its config-change time", {"port"})),
+      oper_cycle_(registry_.gauge("takt_schedule_oper_cycle_time_seconds",
+                                 "Cycle time of the running gate control list (0: no schedule)", {"port"})),
+      config_change_errors_(registry_.gauge("takt_schedule_config_change_errors",
+                                           "802.1Q ConfigChangeError of the port", {"port"})),
+      ptp_synchronised_(registry_.gauge("takt_ptp_synchronised",
+                                       "1 when ptp4l reports the clock within the sync budget, 0 otherwise or unknown")),
+      ptp_offset_(registry_.gauge("takt_ptp_offset_from_master_seconds", "ptp4l TIME_STATUS_NP master_offset")) {}
+
+HttpResponse AgentApi::handle(const HttpRequest& request, const PeerIdentity& peer) {
+  HttpResponse response;
+  try {
+    response = route(request, peer);
+  } catch (const ApiError& e) {
+    response = reply_error(request, e.status(), e.what());
+  } catch (const BodyError& e) {
+    response = reply_error(request, 400, e.what());
+  } catch (const std::exception& e) {
+    response = reply_error(request, 500, fmt::format("internal error: {}", e.what()));
+  }
+  requests_.with({std::string(request.method_string()), std::to_string(response.result_int())}).add(0);
+  return response;
+}
+
+HttpResponse AgentApi::route(const HttpRequest& request, const PeerIdentity& peer) {
+  const std::string_view target(request.target().data(), request.target().size());
+  const auto q = target.find('?');
+  const std::string_view path = target.substr(0, q);
+  const std::string_view query = q == std::string_view::npos ? std::string_view{} : target.substr(q + 1);
+  const http::verb verb = request.method();
+  const bool write = verb == http::verb::put || verb == http::verb::post || verb == http::verb::delete_;
+
+  if (write && peer.tls && !peer.certificate_verified)
+    throw ApiError(403, fmt::format("writes need a client certificate signed by this agent's CA ({}); make one with "
+                                    "scripts/pki.sh DIR --client NAME",
+                                    peer.problem.empty() ? "none was presented" : peer.problem));
+
+  auto only = [&](std::initializer_list<http::verb> allowed) {
+    if (std::find(allowed.begin(), allowed.end(), verb) == allowed.end())
+      throw ApiError(405, fmt::format("{} is not allowed on {}", std::string(request.method_string()), path));
+  };
+  if (path == "/api/v1/bridge") {
+    only({http::verb::get});
+    return get_bridge(request);
+  }
+  if (path == "/api/v1/staged") {
+    only({http::verb::get, http::verb::put});
+    if (verb == http::verb::get) return get_staged(request);
+    return put_staged(request, checked_transaction(query_value(query, "transaction")));
+  }
+  if (path == "/api/v1/commit") {
+    only({http::verb::post});
+    return post_commit(request);
+  }
+  if (path == "/api/v1/abort") {
+    only({http::verb::post});
+    return post_abort(request);
+  }
+  if (path == "/api/v1/health") {
+    only({http::verb::get});
+    return get_health(request);
+  }
+  if (path == "/metrics") {
+    only({http::verb::get});
+    return get_metrics(request);
+  }
+  throw ApiError(404, fmt::format("no resource {}; see /api/v1/bridge, /api/v1/staged, /api/v1/commit, "
+                                  "/api/v1/abort, /api/v1/health, /metrics",
+                                  path));
+}
+
+HttpResponse AgentApi::get_bridge(const HttpRequest& request) {
+  json body = to_json(runtime_.oper_state());
+  body["bridge"] = options_.bridge;
+  const auto committed = store_.committed();
+  body["committed"] = committed ? committed_json(*committed) : json(nullptr);
+  const auto staged = store_.staged();
+  body["staged"] = staged ? json{{"transaction", staged->transaction}, {"staged-at", ptp_time_to_json(staged->staged_at)}}
+                          : json(nullptr);
+  return reply_json(request, 200, body);
+}
+
+HttpResponse AgentApi::get_staged(const HttpRequest& request) {
+  const auto staged = store_.staged();
+  if (!staged) throw ApiError(404, "nothing is staged");
+  return reply_json(request, 200, {{"transaction", staged->transaction}, {"config", to_json(staged->config)}});
+}
+
+HttpResponse AgentApi::put_staged(const HttpRequest& request, const std::string& transaction) {
+  try {
+    BridgeConfig config = bridge_config_from_json(parse_body(request));
+    if (config.bridge != options_.bridge)
+      throw ApiError(400, fmt::format("the config is for bridge \"{}\", this is \"{}\"", config.bridge, options_.bridge));
+    const std::size_t ports = config.ports.size();
+    store_.stage(transaction, std::move(config));
+    stages_.with({"accepted"}).add(0);
+    return reply_json(request, 200, {{"transaction", transaction}, {"staged", true}, {"ports", ports}});
+  } catch (...) {
+    stages_.with({"refused"}).add(0);
+    throw;
+  }
+}
+
+HttpResponse AgentApi::post_commit(const HttpRequest& request) {
+  try {
+    const json body = parse_body(request);
+    const std::string transaction = transaction_of(body);
+    if (!body.contains("base-time")) throw ApiError(400, "the body needs \"base-time\": {\"seconds\", \"nanoseconds\"} (TAI)");
+    const TaiTime base = ptp_time_from_json(body["base-time"], "/base-time");
+    const CommittedConfig c = store_.commit(transaction, base);
+    commits_.with({"committed"}).add(0);
+    return reply_json(request, 200, committed_json(c));
+  } catch (...) {
+    commits_.with({"refused"}).add(0);
+    throw;
+  }
+}
+
+HttpResponse AgentApi::post_abort(const HttpRequest& request) {
+  const std::string transaction = transaction_of(parse_body(request));
+  const AbortOutcome outcome = store_.abort(transaction);
+  aborts_.with({to_string(outcome)}).add(0);
+  return reply_json(request, 200, {{"transaction", transaction}, {"outcome", to_string(outcome)}});
+}
+
+HttpResponse AgentApi::get_health(const HttpRequest& request) {
+  json body{{"bridge", options_.bridge}, {"current-time", ptp_time_to_json(runtime_.now())}};
+  if (!health_.configured()) {
+    body["clock-health"] = nullptr;
+    body["reason"] = "no clock health: this agent was started without a ptp4l socket (--ptp-uds)";
+    return reply_json(request, 200, body);
+  }
+  try {
+    const ptp::ClockHealth health = health_.read();
+    body["clock-health"] = health;
+    body["assessment"] = ptp::assess(health, options_.sync_budget);
+  } catch (const std::exception& e) {
+    body["clock-health"] = nullptr;
+    body["reason"] = fmt::format("ptp4l did not answer: {}", e.what());
+  }
+  return reply_json(request, 200, body);
+}
+
+void AgentApi::refresh_gauges() {
+  for (const auto& port : runtime_.oper_state().ports) {
+    config_pending_.with({port.port}).set(port.config_pending ? 1 : 0);
+    oper_cycle_.with({port.port}).set(port.oper ? static_cast<double>(port.oper->cycle_time.count()) / 1e9 : 0.0);
+    config_change_errors_.with({port.port}).set(static_cast<double>(port.config_change_error));
+  }
+  if (!health_.configured()) return;
+  try {
+    const ptp::ClockHealth health = health_.read();
+    ptp_synchronised_.with({}).set(ptp::assess(health, options_.sync_budget).ok ? 1 : 0);
+    ptp_offset_.with({}).set(static_cast<double>(health.offset_from_master.count()) / 1e9);
+  } catch (const std::exception&) {
+    ptp_synchronised_.with({}).set(0);
+  }
+}
+
+HttpResponse AgentApi::get_metrics(const HttpRequest& request) {
+  refresh_gauges();
+  std::string text = registry_.render();
+  if (host_metrics_) host_metrics_->render(text);
+  return reply(request, 200, std::move(text), telemetry::prometheus_content_type);
+}
+
+}  // namespace takt::agent

@@ -1,0 +1,86 @@
+#pragma once
+// The agent's HTTP API as a pure function from request (and who sent it) to response, so it
+// is tested without sockets. Bodies are RFC 7951 JSON (application/yang-data+json).
+//
+//   GET  /api/v1/bridge            running state: per port the gate-parameter-table with
+//                                  admin and oper leaves (sched_state_json.hpp), plus the
+//                                  committed and staged transactions
+//   GET  /api/v1/staged            the staged takt-bridge/1 config, 404 when none
+//   PUT  /api/v1/staged?transaction=ID   stage a takt-bridge/1 config (validated completely;
+//                                  400 with the JSON path of the problem, nothing changes)
+//   POST /api/v1/commit            {"transaction": ID, "base-time": {"seconds","nanoseconds"}}
+//   POST /api/v1/abort             {"transaction": ID}: drop staged / revert a commit not yet oper
+//   GET  /api/v1/health            clock health from ptp4l, or "no clock health"
+//   GET  /metrics                  Prometheus text
+//
+// Writes (PUT, POST) need a client certificate the agent's CA signed when the agent serves
+// TLS: otherwise 403 and why. Reads are open, so Prometheus can scrape without a certificate.
+#include <chrono>
+#include <string>
+
+#include <boost/beast/http.hpp>
+
+#include "dataplane/agent/bridge_runtime.hpp"
+#include "dataplane/agent/clock_health_source.hpp"
+#include "dataplane/agent/config_store.hpp"
+#include "dataplane/core/metrics_registry.hpp"
+
+namespace takt::agent {
+
+namespace http = boost::beast::http;
+using HttpRequest = http::request<http::string_body>;
+using HttpResponse = http::response<http::string_body>;
+
+// Who is on the other end of a connection, as far as TLS tells.
+struct PeerIdentity {
+  std::string address;   // "127.0.0.1:53412"
+  bool tls = false;
+  bool certificate_verified = false;  // presented a client certificate that chains to our CA
+  std::string subject;                // its subject, when presented
+  std::string problem;                // why it is not verified, when it is not
+};
+
+struct AgentApiOptions {
+  std::string bridge;                              // name in responses and metrics
+  Nanos sync_budget = std::chrono::microseconds(1);  // for the agent's own sync alarm metric
+};
+
+class AgentApi {
+ public:
+  // host_metrics: the registry of the process the agent lives in (takt-dataplane's counters
+  // and histograms), rendered after the agent's own families; may be null. The agent keeps
+  // its own registry so it never writes into a writer slot a forwarding core owns.
+  AgentApi(AgentApiOptions options, ConfigStore& store, BridgeRuntime& runtime, ClockHealthSource& health,
+           const telemetry::MetricsRegistry* host_metrics = nullptr);
+
+  HttpResponse handle(const HttpRequest& request, const PeerIdentity& peer);
+
+ private:
+  HttpResponse route(const HttpRequest& request, const PeerIdentity& peer);
+  HttpResponse get_bridge(const HttpRequest& request);
+  HttpResponse get_staged(const HttpRequest& request);
+  HttpResponse put_staged(const HttpRequest& request, const std::string& transaction);
+  HttpResponse post_commit(const HttpRequest& request);
+  HttpResponse post_abort(const HttpRequest& request);
+  HttpResponse get_health(const HttpRequest& request);
+  HttpResponse get_metrics(const HttpRequest& request);
+  void refresh_gauges();
+
+  AgentApiOptions options_;
+  ConfigStore& store_;
+  BridgeRuntime& runtime_;
+  ClockHealthSource& health_;
+  const telemetry::MetricsRegistry* host_metrics_;
+  telemetry::MetricsRegistry registry_;
+  telemetry::CounterFamily& requests_;
+  telemetry::CounterFamily& stages_;
+  telemetry::CounterFamily& commits_;
+  telemetry::CounterFamily& aborts_;
+  telemetry::GaugeFamily& config_pending_;
+  telemetry::GaugeFamily& oper_cycle_;
+  telemetry::GaugeFamily& config_change_errors_;
+  telemetry::GaugeFamily& ptp_synchronised_;
+  telemetry::GaugeFamily& ptp_offset_;
+};
+
+}  // namespace takt::agent
