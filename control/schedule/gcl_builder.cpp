@@ -44,7 +44,7 @@ int openings(const std::vector<Run>& runs, std::uint32_t bit) {
 
 }  // namespace
 
-GclResult build_gate_control_list(const PortPlan& port, const model::Profile& profile) {
+GclResult build_gate_control_list(const PortPlan& port, const model::Profile& profile, const EarlyDepartureSafe& safe) {
   GclResult r;
   const std::int64_t cycle = port.cycle_time.count();
   const std::int64_t gran = std::max<std::int64_t>(1, profile.granularity.count());
@@ -66,8 +66,10 @@ GclResult build_gate_control_list(const PortPlan& port, const model::Profile& pr
     events.push_back({s, tc + 1});
     events.push_back({e, -(tc + 1)});
   };
+  std::vector<std::int64_t> unsafe_starts;  // rounded starts of windows whose frames must not leave early
   for (const auto& inst : expand_windows(port)) {
     const std::int64_t s = floor_div(inst.start.count(), gran) * gran;
+    if (safe && !safe(*inst.window)) unsafe_starts.push_back(s);
     const std::int64_t e = ceil_div(inst.start.count() + inst.length.count(), gran) * gran;
     if (e <= cycle) add(s, e, inst.traffic_class);
     else {
@@ -171,17 +173,30 @@ GclResult build_gate_control_list(const PortPlan& port, const model::Profile& pr
 
   const auto limit = static_cast<std::size_t>(std::max(profile.max_gcl_entries, 1));
   const std::size_t needed = runs.size();
-  while (runs.size() > limit) {
+  if (runs.size() > limit) {
     std::vector<std::size_t> gaps;
     for (std::size_t i = 0; i < runs.size(); ++i)
       if (is_gap(runs[i])) gaps.push_back(i);
-    std::sort(gaps.begin(), gaps.end(), [&](std::size_t a, std::size_t b) { return runs[a].length() < runs[b].length(); });
+    std::sort(unsafe_starts.begin(), unsafe_starts.end());
+    // A gap is risky to fill when the window after it may not have its frame leave early.
+    auto risky = [&](std::size_t i) {
+      const std::int64_t next = i + 1 < runs.size() ? runs[i + 1].start : 0;
+      return std::binary_search(unsafe_starts.begin(), unsafe_starts.end(), next);
+    };
+    std::stable_sort(gaps.begin(), gaps.end(), [&](std::size_t a, std::size_t b) {
+      return std::make_pair(risky(a), runs[a].length()) < std::make_pair(risky(b), runs[b].length());
+    });
     // The longest gap stays: bounded and best-effort classes keep at least one opening per cycle.
     if (!gaps.empty()) gaps.pop_back();
-    if (gaps.empty()) break;
-    // Each filled gap removes at least one entry, so filling the excess count cannot overshoot.
-    const std::size_t k = std::min(gaps.size(), runs.size() - limit);
-    for (std::size_t j = 0; j < k; ++j) fill(gaps[j]);
+    // Gaps never touch each other, so each one's saving is known up front: it joins the window
+    // before it, and the one after too when both open the same classes.
+    std::size_t count = runs.size();
+    for (std::size_t i : gaps) {
+      if (count <= limit) break;
+      const bool interior = i > 0 && i + 1 < runs.size();
+      count -= (interior && runs[i - 1].state == runs[i + 1].state) ? 2 : 1;
+      fill(i);
+    }
     coalesce(runs);
   }
   if (runs.size() > limit) {

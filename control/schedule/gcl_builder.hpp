@@ -6,6 +6,7 @@
 // and the gaps between windows are closed from the smallest up (a window is never shortened),
 // until the list is short enough, every entry long enough and, where the profile demands it,
 // each gate opens once per cycle.
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -21,7 +22,15 @@ struct GclResult {
   std::optional<std::string> error;   // why no list within the profile exists
 };
 
+// Whether the frame of a window may safely leave before the window starts when its gate is
+// already open (true for a talker's own window, which it hands over at its offset, and for a
+// window into a listener, whose early arrival delays nothing). Gaps in front of such windows
+// are merged first; merging any other gap lets a frame leave early and reach the next queue
+// early, which the verifier then has to accept.
+using EarlyDepartureSafe = std::function<bool(const Window&)>;
+
 // Uses port.windows, cycle_time, queues and scheduled_classes.
-GclResult build_gate_control_list(const PortPlan& port, const model::Profile& profile);
+GclResult build_gate_control_list(const PortPlan& port, const model::Profile& profile,
+                                  const EarlyDepartureSafe& safe = {});
 
 }  // namespace takt::schedule

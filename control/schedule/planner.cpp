@@ -12,8 +12,9 @@ PlanOutcome plan_plant(const model::Plant& plant, const Plan* keep, const Synthe
   }
   auto problems = verify_plan(out.synthesis.plan, plant);
   if (!problems.empty()) {
-    // The synthesiser promised something the verifier cannot confirm: report it as what it is.
-    for (auto& p : problems) p.message = "verifier rejects the synthesised plan (a takt bug): " + p.message;
+    // The synthesiser promised something the verifier cannot confirm (most likely gates merged
+    // to fit a short list let a frame leave early): no plan, and say why.
+    for (auto& p : problems) p.message = "the synthesised plan fails verification: " + p.message;
     out.issues = std::move(problems);
     return out;
   }

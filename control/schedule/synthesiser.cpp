@@ -5,6 +5,7 @@
 #include <map>
 #include <numeric>
 #include <set>
+#include <unordered_map>
 
 #include <fmt/format.h>
 
@@ -401,6 +402,8 @@ void Synthesiser::build_ports() {
     }
   }
   result_.plan.hyperperiod = Nanos{hyper};
+  std::unordered_map<std::string, int> index_of;
+  for (std::size_t i = 0; i < result_.plan.streams.size(); ++i) index_of.emplace(result_.plan.streams[i].name, static_cast<int>(i));
   for (auto& [arc, pp] : ports) {
     const auto& a = topo_.arc(arc);
     const auto& prof = topo_.profile(a.from);
@@ -435,7 +438,13 @@ void Synthesiser::build_ports() {
       continue;
     }
     pp.cycle_time = Nanos{cycle};
-    auto gcl = build_gate_control_list(pp, prof);
+    auto gcl = build_gate_control_list(pp, prof, [&](const Window& w) {
+      const auto& sp = result_.plan.streams[static_cast<std::size_t>(index_of.at(w.stream))];
+      const auto& hop = sp.hops[static_cast<std::size_t>(w.hop)];
+      if (hop.upstream.empty()) return true;
+      const int to = topo_.node_index(hop.ingress.node);
+      return to >= 0 && !topo_.is_bridge(to);
+    });
     if (gcl.error) {
       result_.issues.push_back({"", pp.port.str(), *gcl.error});
       continue;
@@ -498,8 +507,11 @@ SynthesisResult Synthesiser::run(const Plan* previous) {
   std::vector<Candidate*> order;
   std::vector<Candidate*> fresh;
   if (previous) {
+    std::unordered_map<std::string, const StreamPlan*> old_streams;
+    for (const auto& sp : previous->streams) old_streams.emplace(sp.name, &sp);
     for (auto& c : candidates_) {
-      const auto* old = previous->find_stream(stream_name(c.index));
+      const auto found = old_streams.find(stream_name(c.index));
+      const StreamPlan* old = found == old_streams.end() ? nullptr : found->second;
       if (old && old->timed && keep_previous(c, *old)) continue;
       (old && old->timed ? order : fresh).push_back(&c);
     }
