@@ -1,0 +1,88 @@
+#include "dataplane/dpdk/control_thread.hpp"
+
+#include <rte_cycles.h>
+
+#include <chrono>
+
+#include <spdlog/spdlog.h>
+
+#include "dataplane/config/bridge_config_json.hpp"
+
+namespace takt::dpdk {
+
+namespace {
+constexpr auto kRefitPeriod = std::chrono::milliseconds(100);
+constexpr auto kPollPeriod = std::chrono::milliseconds(10);
+}  // namespace
+
+ControlThread::ControlThread(TaiClock& clock, std::vector<DeviceClock*> device_clocks, RcuCell<GateSchedule>& schedule,
+                             bridge::BridgeConfig running_config, std::string config_path, ControlGauges gauges)
+    : clock_(clock),
+      device_clocks_(std::move(device_clocks)),
+      schedule_(schedule),
+      running_config_(std::move(running_config)),
+      config_path_(std::move(config_path)),
+      gauges_(gauges) {
+  gauges_.schedule_generation.set(1);
+}
+
+ControlThread::~ControlThread() { join(); }
+
+void ControlThread::start(const std::atomic<bool>& stop, std::atomic<bool>& reload) {
+  thread_ = std::thread([this, &stop, &reload] { loop(stop, reload); });
+}
+
+void ControlThread::join() {
+  if (thread_.joinable()) thread_.join();
+}
+
+void ControlThread::refit_clocks() {
+  clock_.refit();
+  const ClockMapping& m = clock_.last_fit();
+  gauges_.clock_residual_max.set(m.max_abs_residual_ns() * 1e-9);
+  gauges_.clock_residual_rms.set(m.rms_residual_ns() * 1e-9);
+  gauges_.clock_ns_per_tick.set(static_cast<double>(m.ns_per_tick()));
+  for (DeviceClock* d : device_clocks_)
+    if (d) d->refit(m);
+}
+
+void ControlThread::loop(const std::atomic<bool>& stop, std::atomic<bool>& reload_requested) {
+  auto next_refit = std::chrono::steady_clock::now();
+  while (!stop.load()) {
+    if (reload_requested.exchange(false)) reload();
+    if (std::chrono::steady_clock::now() >= next_refit) {
+      try {
+        refit_clocks();
+      } catch (const std::exception& e) {
+        spdlog::error("clock refit: {}; keeping the previous mapping", e.what());
+      }
+      next_refit += kRefitPeriod;
+    }
+    std::this_thread::sleep_for(kPollPeriod);
+  }
+}
+
+void ControlThread::reload() {
+  try {
+    bridge::BridgeConfig next = bridge::load_bridge_config(config_path_);
+    for (std::size_t i = 0; i < next.ports.size() && i < running_config_.ports.size(); ++i)
+      if (next.ports[i].name != running_config_.ports[i].name)
+        throw std::runtime_error("port " + std::to_string(i) + " is " + next.ports[i].name + " in the new file and " +
+                                 running_config_.ports[i].name +
+                                 " in the running configuration; ports are fixed at start, restart takt-dataplane");
+    const TaiTime now = clock_.last_fit().to_tai(rte_rdtsc());
+    auto schedule = std::make_unique<GateSchedule>(next_schedule(next, schedule_.get(), now));
+    const std::uint64_t generation = schedule->generation;
+    schedule_.publish(std::move(schedule));
+    gauges_.schedule_generation.set(static_cast<double>(generation));
+    if (next.static_fdb != running_config_.static_fdb || next.streams != running_config_.streams)
+      spdlog::warn("{}: static FDB and stream entries changed; they take effect when takt-dataplane restarts",
+                   config_path_);
+    running_config_.ports = next.ports;
+    spdlog::info("{}: gate schedule {} installed", config_path_, generation);
+  } catch (const std::exception& e) {
+    spdlog::error("{}: not installed, the running schedule stays: {}", config_path_, e.what());
+  }
+}
+
+}  // namespace takt::dpdk

@@ -1,0 +1,44 @@
+#pragma once
+// The dataplane's slow path, on a thread of its own away from the packet lcore: refits the TSC
+// (and NIC clocks used for launch time) against PTP time every 100 ms, and on request reloads
+// the bridge configuration and publishes the new gate schedule through the RcuCell.
+#include <atomic>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "dataplane/config/bridge_config.hpp"
+#include "dataplane/dpdk/dataplane_metrics.hpp"
+#include "dataplane/dpdk/gate_schedule.hpp"
+#include "dataplane/dpdk/launch_time.hpp"
+#include "dataplane/dpdk/tai_clock.hpp"
+
+namespace takt::dpdk {
+
+class ControlThread {
+ public:
+  ControlThread(TaiClock& clock, std::vector<DeviceClock*> device_clocks, RcuCell<GateSchedule>& schedule,
+                bridge::BridgeConfig running_config, std::string config_path, ControlGauges gauges);
+  ~ControlThread();
+
+  void start(const std::atomic<bool>& stop, std::atomic<bool>& reload);
+  void join();
+
+  // Loads the configuration file again and installs its gate schedule; on any error the
+  // running schedule stays and the reason is logged. Call on the control thread.
+  void reload();
+
+ private:
+  void loop(const std::atomic<bool>& stop, std::atomic<bool>& reload);
+  void refit_clocks();
+
+  TaiClock& clock_;
+  std::vector<DeviceClock*> device_clocks_;
+  RcuCell<GateSchedule>& schedule_;
+  bridge::BridgeConfig running_config_;
+  std::string config_path_;
+  ControlGauges gauges_;
+  std::thread thread_;
+};
+
+}  // namespace takt::dpdk

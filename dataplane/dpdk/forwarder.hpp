@@ -1,0 +1,113 @@
+#pragma once
+// The packet lcore, run to completion: RX on every port -> parse -> stream identification ->
+// learning and FDB lookup -> enqueue into the egress port's traffic-class queue -> transmission
+// selection (dataplane/core: strict priority among open gates, length-aware) -> TX.
+//
+// The TX side models each link: frames handed to the PMD occupy it for their wire time at the
+// configured rate, and a frame is selected at the time the link will be free, so the gate
+// decision is made for the moment the frame really starts. Only a short lookahead of that
+// model is handed to the PMD at once. Without NIC launch time the frame leaves when the PMD
+// gets it (software gating); with it, the frame carries its start time.
+//
+// Everything here belongs to this one lcore: queues, FDB (learning), counters. The schedule
+// and the clock mapping come through RcuCells; counters are plain and read at scrape.
+#include <rte_mbuf.h>
+
+#include <atomic>
+#include <cstdint>
+#include <optional>
+#include <vector>
+
+#include "dataplane/config/bridge_config.hpp"
+#include "dataplane/core/counters.hpp"
+#include "dataplane/core/fdb.hpp"
+#include "dataplane/core/frame_descriptor.hpp"
+#include "dataplane/core/histogram.hpp"
+#include "dataplane/core/metric_values.hpp"
+#include "dataplane/core/stream_id.hpp"
+#include "dataplane/core/tc_queue.hpp"
+#include "dataplane/dpdk/gate_schedule.hpp"
+#include "dataplane/dpdk/launch_time.hpp"
+#include "dataplane/dpdk/lateness_samples.hpp"
+#include "dataplane/dpdk/rcu_cell.hpp"
+#include "dataplane/dpdk/tai_clock.hpp"
+
+namespace takt::dpdk {
+
+struct ForwarderSettings {
+  std::uint16_t burst = 32;
+  std::size_t queue_capacity = 256;     // frames per traffic-class queue
+  Nanos tx_lookahead{2'000};            // how far ahead of now the link model may run
+  Nanos tx_spin{5'000};                 // busy-wait for a gate opening this close instead of polling RX
+  std::size_t lateness_samples = 0;     // raw samples kept for median / p99; 0 = off
+};
+
+// Counts the core has no place for.
+struct IoCounters {
+  std::uint64_t tx_ring_full = 0;       // the PMD took fewer frames than selected
+  std::uint64_t launch_time_missing = 0;  // launch-time port without a device clock fit yet
+};
+
+struct ForwarderPort {
+  std::uint16_t dpdk_id = 0;
+  PortQueues<FrameDescriptor> queues;
+  PortCounters counters;
+  IoCounters io;
+  TaiTime link_free_at{};               // end of the last frame handed to the PMD (link model)
+  TaiTime waiting_for = kNever;         // the gate opening that waiting frames need
+  const DeviceClock* device_clock = nullptr;  // launch time when set
+  telemetry::LatencyHistogram* lateness = nullptr;
+  std::array<telemetry::Gauge*, kTrafficClasses> depth{};
+};
+
+struct ForwarderTelemetry {
+  std::vector<telemetry::LatencyHistogram*> residence;                 // per stream entry
+  std::vector<telemetry::LatencyHistogram*> lateness;                  // per port
+  std::vector<std::array<telemetry::Gauge*, kTrafficClasses>> depth;   // per port
+};
+
+class Forwarder {
+ public:
+  static constexpr unsigned kReaderId = 0;  // the packet lcore's QSBR thread id
+
+  // dpdk_ports[i] serves config.ports[i]; device_clocks[i] is non-null for launch-time ports.
+  Forwarder(const bridge::BridgeConfig& config, std::vector<std::uint16_t> dpdk_ports,
+            std::vector<const DeviceClock*> device_clocks, std::optional<LaunchTimeField> launch_field,
+            const ForwarderSettings& settings, const ForwarderTelemetry& telemetry, QuiescentStates& qs,
+            const TaiClock& clock, const RcuCell<GateSchedule>& schedule);
+
+  // Runs until `stop` is set. Call on the packet lcore only.
+  void run(const std::atomic<bool>& stop);
+  // Frees frames still queued; after run() has returned.
+  void release_queued();
+
+  const std::vector<ForwarderPort>& ports() const { return ports_; }
+  const std::vector<StreamCounters>& streams() const { return streams_; }
+  const LatenessSamples& lateness() const { return lateness_; }
+  double elapsed_seconds() const { return elapsed_seconds_; }
+  std::uint64_t iterations() const { return iterations_; }
+
+ private:
+  void receive(std::uint16_t in, const GateSchedule& schedule, TaiTime now);
+  void transmit(std::uint16_t port, const GateSchedule& schedule, const ClockMapping& clock, TaiTime now);
+  void publish_depths();
+  void drop(const FrameDescriptor& d);
+
+  ForwarderSettings settings_;
+  ForwarderTelemetry telemetry_;
+  QuiescentStates& qs_;
+  const TaiClock& clock_;
+  const RcuCell<GateSchedule>& schedule_;
+  std::optional<LaunchTimeField> launch_field_;
+
+  Fdb fdb_;
+  StreamIdentifier streams_id_;
+  std::vector<ForwarderPort> ports_;
+  std::vector<StreamCounters> streams_;
+  LatenessSamples lateness_;
+  std::vector<rte_mbuf*> burst_;
+  double elapsed_seconds_ = 0;
+  std::uint64_t iterations_ = 0;
+};
+
+}  // namespace takt::dpdk

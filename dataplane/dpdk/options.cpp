@@ -1,0 +1,60 @@
+#include "dataplane/dpdk/options.hpp"
+
+#include <CLI/CLI.hpp>
+
+namespace takt::dpdk {
+
+std::optional<int> parse_options(int argc, char** argv, Options& o) {
+  CLI::App app{
+      "takt-dataplane: an IEEE 802.1Qbv bridge on DPDK.\n"
+      "Usage: takt-dataplane [EAL options] -- --config bridge.json --port p1=0 --port p2=1 ..."};
+  app.add_option("--config", o.config_path, "Bridge configuration (takt-bridge/1 JSON, from taktctl)")
+      ->required()
+      ->check(CLI::ExistingFile);
+  std::vector<std::string> ports;
+  app.add_option("--port", ports,
+                 "NAME=DEVICE: bridge port NAME of the configuration is DPDK port DEVICE (a port id or a device "
+                 "name such as net_af_packet0); one per configured port")
+      ->required();
+  app.add_option("--metrics-port", o.metrics_port, "Serve Prometheus /metrics on this TCP port (0: off)");
+  app.add_option("--metrics-address", o.metrics_address, "Address to serve /metrics on")->capture_default_str();
+  app.add_option("--utc-offset", o.utc_offset_s, "TAI - UTC in seconds, added to CLOCK_REALTIME")
+      ->capture_default_str();
+  app.add_option("--counters-out", o.counters_out, "Write all counters as JSON to this file at shutdown");
+  app.add_option("--burst", o.forwarder.burst, "Frames per RX/TX burst")->capture_default_str()->check(CLI::Range(1, 512));
+  app.add_option("--queue-capacity", o.forwarder.queue_capacity, "Frames per traffic-class queue")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 65536));
+  std::int64_t lookahead_ns = o.forwarder.tx_lookahead.count(), spin_ns = o.forwarder.tx_spin.count();
+  app.add_option("--tx-lookahead-ns", lookahead_ns, "How far ahead of now frames are handed to the PMD")
+      ->capture_default_str()
+      ->check(CLI::Range(std::int64_t{0}, std::int64_t{1'000'000}));
+  app.add_option("--tx-spin-ns", spin_ns, "Busy-wait on the TSC for a gate opening closer than this")
+      ->capture_default_str()
+      ->check(CLI::Range(std::int64_t{0}, std::int64_t{1'000'000}));
+  app.add_option("--lateness-stats", o.forwarder.lateness_samples,
+                 "Keep up to N gate launch lateness samples and print median and p99 at shutdown");
+  app.add_option("--rx-descriptors", o.eth.rx_descriptors, "RX ring size")->capture_default_str();
+  app.add_option("--tx-descriptors", o.eth.tx_descriptors, "TX ring size")->capture_default_str();
+  bool no_launch_time = false;
+  app.add_flag("--no-launch-time", no_launch_time, "Gate in software even where the PMD offers SEND_ON_TIMESTAMP");
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e);
+  }
+  o.forwarder.tx_lookahead = Nanos{lookahead_ns};
+  o.forwarder.tx_spin = Nanos{spin_ns};
+  o.eth.allow_launch_time = !no_launch_time;
+  for (const auto& p : ports) {
+    const auto eq = p.find('=');
+    if (eq == std::string::npos || eq == 0 || eq + 1 == p.size()) {
+      std::cerr << "--port " << p << ": write it as NAME=DEVICE, e.g. --port p1=0 or --port p1=net_af_packet0\n";
+      return 2;
+    }
+    o.ports.emplace_back(p.substr(0, eq), p.substr(eq + 1));
+  }
+  return std::nullopt;
+}
+
+}  // namespace takt::dpdk
