@@ -10,5 +10,6 @@ struct ExitCode {
 };
 
 void add_check_command(CLI::App& app, ExitCode& exit_code);
+void add_plan_command(CLI::App& app, ExitCode& exit_code);
 
 }  // namespace takt::cli

@@ -8,6 +8,7 @@ int main(int argc, char** argv) {
   app.set_version_flag("--version", "taktctl 0.1.0");
   takt::cli::ExitCode exit_code;
   takt::cli::add_check_command(app, exit_code);
+  takt::cli::add_plan_command(app, exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -1,0 +1,50 @@
+#pragma once
+// TSNKit instances (github.com/ChuanyuXue/tsnkit), in and out, so academic schedulers and takt
+// can be compared on the same instances.
+//
+// stream CSV: stream,src,dst,size,period,deadline,jitter  (TSNKit also reads "id" for "stream")
+//   ids 0..n-1; src a node id; dst a list "[id,...]"; size bytes; times integer ns.
+// topology CSV: link,q_num,rate,t_proc,t_prop
+//   one row per direction of a cable, link "(src, dst)"; rate in bit/ns (1 = 1 Gb/s); t_proc
+//   is the processing time at the link's receiving node; times integer ns.
+// A node with a single cable is an end station, every other node a bridge.
+//
+// Mapping (both ways):
+//   size      = max-frame-size x max-frames-per-interval. On import a size above the 1500 B
+//               Ethernet MTU becomes ceil(size / 1500) frames per interval of equal payload.
+//   deadline  = max-latency; period = interval.
+//   jitter    = takt jitter; takt's "no requirement" (0) is written as jitter = period, TSNKit's
+//               own way of saying unconstrained; on import jitter >= period (or 0) means none.
+//   q_num     = queues of the transmitting port's profile; t_proc = receiving bridge's max
+//               processing delay (0 into an end station).
+// Only scheduled streams are exported (TSNKit has no other class), one row per listener since
+// TSNKit's reader takes unicast streams only; nodes.csv maps ids back to takt names and
+// streams.csv maps rows back to streams.
+#include <string>
+
+#include "control/model/loader.hpp"
+#include "control/model/plant.hpp"
+
+namespace takt::exporter {
+
+struct TsnkitInstance {
+  std::string stream_csv;    // the "task" file
+  std::string topology_csv;  // the "topo" file
+  std::string nodes_csv;     // id,node,kind
+  std::string streams_csv;   // id,stream,listener
+};
+
+TsnkitInstance to_tsnkit(const model::Plant& plant);
+
+struct TsnkitImport {
+  std::string plant_yaml;          // the plant the instance describes, for people and `taktctl check`
+  model::LoadResult result;        // plant_yaml loaded and validated
+  std::vector<std::string> errors; // CSV problems ("task.csv:4: ..."); nothing loaded if any
+};
+
+// Node i becomes "sw<i>" or "es<i>", stream i "s<i>"; bridge ports p1.. in file order, end
+// station ports eth0. `plant_name` names the plant.
+TsnkitImport from_tsnkit(const std::string& stream_csv, const std::string& topology_csv, const std::string& plant_name,
+                         const std::string& stream_file = "stream.csv", const std::string& topology_file = "topology.csv");
+
+}  // namespace takt::exporter

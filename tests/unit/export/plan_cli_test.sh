@@ -1,0 +1,92 @@
+#!/bin/sh
+# taktctl plan end to end: exit codes (0 planned, 1 invalid or unschedulable, 2 usage), the
+# artifacts of both example plants, --keep, --tsnkit and --format json.
+# Usage: plan_cli_test.sh TAKTCTL SOURCE_ROOT WORK_DIR
+set -u
+taktctl=$1
+root=$2
+work=$3
+data=$root/tests/unit/export/data
+rm -rf "$work" && mkdir -p "$work"
+failures=0
+
+fail() { echo "FAIL: $*" >&2; failures=$((failures + 1)); }
+
+# run NAME EXPECTED_RC ARGS...: stdout to $work/NAME.out, stderr to $work/NAME.err
+run() {
+  name=$1 expected=$2
+  shift 2
+  "$taktctl" "$@" >"$work/$name.out" 2>"$work/$name.err"
+  rc=$?
+  [ "$rc" -eq "$expected" ] || fail "$name: exit $rc, expected $expected ($*); stderr: $(head -5 "$work/$name.err")"
+}
+
+has() { grep -qF -- "$2" "$1" || fail "$1 lacks: $2"; }
+exists() { for f in "$@"; do [ -s "$f" ] || fail "missing or empty: $f"; done; }
+
+# Both example plants plan and write every artifact.
+run small-cell 0 plan "$root/configs/plants/small-cell.yaml" -o "$work/small-cell"
+d=$work/small-cell
+exists "$d/plan.json" "$d/report.txt" "$d/timeline.svg" "$d/yang/sw1.json" "$d/yang/sw2.json" "$d/taprio/sw1.sh" \
+  "$d/taprio/sw2.sh" "$d/taprio/edge-server.sh" "$d/talkers/edge-server.json" "$d/talkers/edge-server.txt" \
+  "$d/tsnkit/stream.csv" "$d/tsnkit/topology.csv" "$d/tsnkit/nodes.csv"
+has "$d/plan.json" '"takt-plan/1"'
+has "$d/report.txt" "setpoint-x    edge-server -> drive-x"
+has "$d/talkers/edge-server.txt" "setpoint-x 250000 "
+has "$d/taprio/sw1.sh" "taprio num_tc 8 map"
+# The printed report is report.txt, followed by where the files went.
+head -n "$(wc -l <"$d/report.txt")" "$work/small-cell.out" | cmp -s - "$d/report.txt" || fail "stdout does not start with report.txt"
+has "$work/small-cell.out" "Planned and verified in"
+[ -x "$d/taprio/sw1.sh" ] || fail "taprio script not executable"
+sh -n "$d/taprio/sw1.sh" || fail "taprio script is not valid sh"
+python3 -c "import sys, xml.etree.ElementTree as E; E.parse(sys.argv[1])" "$d/timeline.svg" || fail "timeline.svg is not well-formed XML"
+
+run body-shop 0 plan "$root/configs/plants/body-shop-line.yaml" -o "$work/body-shop"
+exists "$work/body-shop/plan.json" "$work/body-shop/yang/ring1.json" "$work/body-shop/report.txt"
+
+# Re-planning with --keep leaves every stream where it was.
+run keep 0 plan "$root/configs/plants/small-cell.yaml" -o "$work/keep" --keep "$d"
+has "$work/keep.out" "Incremental plan: every kept stream stayed on its windows"
+for f in "$d"/talkers/*.txt; do cmp -s "$f" "$work/keep/talkers/$(basename "$f")" || fail "--keep moved offsets in $(basename "$f")"; done
+run keep-file 0 plan "$root/configs/plants/small-cell.yaml" -o "$work/keep2" --keep "$d/plan.json"
+
+# An unschedulable plant: exit 1, the reason names stream, port and load; nothing written.
+run overloaded 1 plan "$data/unschedulable.yaml" -o "$work/overloaded"
+has "$work/overloaded.err" "stream video-b, port sw1:p3: port sw1:p3 is 111 % loaded by scheduled traffic"
+[ ! -e "$work/overloaded/plan.json" ] || fail "a plan was written for an unschedulable plant"
+run overloaded-json 1 plan "$data/unschedulable.yaml" -o "$work/overloaded" --format json
+python3 -c "
+import json, sys
+j = json.load(open(sys.argv[1]))
+assert j['planned'] is False and j['issues'][0]['stream'] == 'video-b', j
+" "$work/overloaded-json.out" || fail "json issues"
+
+# An invalid plant: exit 1 with file:line:col.
+printf 'plant: broken\nbridges:\n  sw1: {ports: 2}\nlinks:\n  - {ends: [sw1:p1, sw9:p1]}\n' >"$work/broken.yaml"
+run broken 1 plan "$work/broken.yaml" -o "$work/broken"
+has "$work/broken.err" "broken.yaml:5:"
+has "$work/broken.err" "nothing was planned"
+
+# TSNKit instance in.
+run tsnkit 0 plan --tsnkit "$data/sample_task.csv" "$data/sample_topo.csv" -o "$work/tsnkit"
+exists "$work/tsnkit/plant.yaml" "$work/tsnkit/plan.json" "$work/tsnkit/yang/sw0.json" "$work/tsnkit/talkers/es3.txt"
+grep -qE "^  s1 +es3 -> es4 " "$work/tsnkit.out" || fail "tsnkit report lacks stream s1 es3 -> es4"
+
+# JSON output.
+run json 0 plan "$root/configs/plants/small-cell.yaml" -o "$work/json" --format json
+python3 -c "
+import json, sys
+j = json.load(open(sys.argv[1]))
+assert j['planned'] is True, j
+assert any(f['path'] == 'yang/sw1.json' and f['bytes'] > 0 for f in j['files']), j['files']
+assert j['summary']['streams'][0]['stream'] == 'setpoint-x'
+" "$work/json.out" || fail "json output"
+
+# Usage errors: exit 2.
+run no-args 2 plan
+run no-output 2 plan "$root/configs/plants/small-cell.yaml"
+run bad-format 2 plan "$root/configs/plants/small-cell.yaml" -o "$work/x" --format xml
+run both-inputs 2 plan "$root/configs/plants/small-cell.yaml" --tsnkit "$data/sample_task.csv" "$data/sample_topo.csv" -o "$work/x"
+
+[ "$failures" -eq 0 ] || { echo "$failures check(s) failed; outputs in $work" >&2; exit 1; }
+echo "taktctl plan: all checks passed"

@@ -1,0 +1,150 @@
+#include <catch2/catch.hpp>
+
+#include <fstream>
+#include <map>
+#include <sstream>
+
+#include "control/export/csv.hpp"
+#include "control/export/tsnkit.hpp"
+#include "control/model/loader.hpp"
+#include "sample_plan.hpp"
+
+using namespace takt;
+
+namespace {
+
+std::string read(const std::string& path) {
+  std::ifstream f(path);
+  std::ostringstream s;
+  s << f.rdbuf();
+  return s.str();
+}
+
+const std::string kData = TAKT_EXPORT_TEST_DATA;
+
+}  // namespace
+
+TEST_CASE("CSV fields with commas are quoted", "[export][tsnkit]") {
+  CHECK(exporter::split_csv_line("\"(0, 1)\",8,1,2000,0") == std::vector<std::string>{"(0, 1)", "8", "1", "2000", "0"});
+  CHECK(exporter::split_csv_line("a,\"say \"\"hi\"\"\",") == std::vector<std::string>{"a", "say \"hi\"", ""});
+  CHECK(exporter::csv_field("(0, 1)") == "\"(0, 1)\"");
+  CHECK(exporter::csv_field("plain") == "plain");
+}
+
+TEST_CASE("a plant exported as a TSNKit instance", "[export][tsnkit]") {
+  const auto t = exporter::to_tsnkit(test::sample_plant());
+  CHECK(t.nodes_csv == "id,node,kind\n0,sw1,bridge\n1,talker,end-station\n2,listener,end-station\n3,spare,end-station\n");
+  // Each cable both ways; t_proc is the receiving bridge's max processing delay (takt-dataplane: 4 us).
+  CHECK(t.topology_csv ==
+        "link,q_num,rate,t_proc,t_prop\n"
+        "\"(1, 0)\",8,1,4000,25\n\"(0, 1)\",8,1,0,25\n"
+        "\"(0, 2)\",8,1,0,50\n\"(2, 0)\",8,1,4000,50\n"
+        "\"(0, 3)\",8,0.1,0,5\n\"(3, 0)\",8,0.1,4000,5\n");
+  // Only the scheduled stream; no jitter requirement is written as jitter = period.
+  CHECK(t.stream_csv == "stream,src,dst,size,period,deadline,jitter\n0,1,[2],64,250000,100000,250000\n");
+  CHECK(t.streams_csv == "id,stream,listener\n0,motion,listener\n");
+}
+
+TEST_CASE("a TSNKit instance imported as a plant", "[export][tsnkit]") {
+  const auto in = exporter::from_tsnkit(read(kData + "/sample_task.csv"), read(kData + "/sample_topo.csv"), "sample");
+  INFO(in.plant_yaml);
+  REQUIRE(in.errors.empty());
+  for (const auto& d : in.result.diagnostics) INFO(d.str());
+  REQUIRE(in.result.plant);
+  const auto& p = *in.result.plant;
+  CHECK(p.bridge_count() == 2);
+  CHECK(p.end_station_count() == 3);
+  REQUIRE(p.find_node("sw0"));
+  CHECK(p.find_node("sw0")->ports == std::vector<std::string>{"p1", "p2", "p3"});
+  CHECK(p.profile_of(*p.find_node("sw0")).processing_delay_max == Nanos{2'000});
+  CHECK(p.profile_of(*p.find_node("sw0")).queues == 8);
+  REQUIRE(p.links.size() == 4);
+  CHECK(p.links[0].a == model::PortRef{"sw0", "p1"});
+  CHECK(p.links[0].b == model::PortRef{"sw1", "p1"});
+  CHECK(p.links[0].rate_bps == 1'000'000'000);
+  CHECK(p.links[0].propagation == Nanos{50});
+
+  const auto* s0 = p.find_stream("s0");
+  REQUIRE(s0);
+  CHECK(s0->talker == "es2");
+  CHECK(s0->listeners == std::vector<std::string>{"es4"});
+  CHECK(s0->interval == Nanos{2'000'000});
+  CHECK(s0->max_frame_size == 400);
+  CHECK(s0->max_frames_per_interval == 1);
+  CHECK(s0->max_latency == Nanos{2'000'000});
+  CHECK(s0->jitter == Nanos{0});  // jitter = period: no requirement
+  CHECK(s0->traffic_class == model::TrafficClassKind::scheduled);
+  const auto* s1 = p.find_stream("s1");
+  REQUIRE(s1);  // 3000 B above the MTU: two frames of 1500 B
+  CHECK(s1->max_frames_per_interval == 2);
+  CHECK(s1->max_frame_size == 1500);
+  const auto* s2 = p.find_stream("s2");
+  REQUIRE(s2);
+  CHECK(s2->listeners == std::vector<std::string>{"es2", "es3"});
+  CHECK(s2->jitter == Nanos{5'000});
+}
+
+TEST_CASE("TSNKit import errors name file and line", "[export][tsnkit]") {
+  const std::string topo = read(kData + "/sample_topo.csv");
+  auto in = exporter::from_tsnkit("stream,src,dst,size,period,deadline,jitter\n0,0,[4],400,1000,1000,1000\n1,2,[9],x,1000,1000,1000\n",
+                                  topo, "bad", "t.csv", "n.csv");
+  REQUIRE(in.errors.size() == 3);
+  CHECK(in.errors[0] == "t.csv:2: src 0 is a bridge (3 links); takt talkers are end stations, nodes with one link");
+  CHECK(in.errors[1] == "t.csv:3: destination 9 is not an end station (a node with one link) of the topology");
+  CHECK(in.errors[2] == "t.csv:3: size 'x' is not a positive number of bytes");
+  CHECK_FALSE(in.result.plant);
+
+  in = exporter::from_tsnkit("id,src\n", topo, "bad", "t.csv", "n.csv");
+  REQUIRE_FALSE(in.errors.empty());
+  CHECK(in.errors[0].rfind("t.csv:1: no column 'dst'", 0) == 0);
+
+  in = exporter::from_tsnkit(read(kData + "/sample_task.csv"), "link,q_num,rate,t_proc,t_prop\n\"(0, 1)\",8,fast,0,0\n", "bad", "t.csv",
+                             "n.csv");
+  REQUIRE_FALSE(in.errors.empty());
+  CHECK(in.errors[0] == "n.csv:2: rate 'fast' is not a positive number of bit/ns (1 = 1 Gb/s)");
+}
+
+TEST_CASE("TSNKit round trip: export then import yields the same streams", "[export][tsnkit]") {
+  for (const char* name : {"small-cell", "body-shop-line"}) {
+    INFO(name);
+    auto loaded = model::load_plant_file(std::string(TAKT_SOURCE_ROOT) + "/configs/plants/" + name + ".yaml");
+    REQUIRE(loaded.plant);
+    const auto& plant = *loaded.plant;
+    const auto t = exporter::to_tsnkit(plant);
+    const auto in = exporter::from_tsnkit(t.stream_csv, t.topology_csv, name);
+    REQUIRE(in.errors.empty());
+    for (const auto& d : in.result.diagnostics) INFO(d.str());
+    REQUIRE(in.result.plant);
+    const auto& back = *in.result.plant;
+    CHECK(back.links.size() == plant.links.size());
+    CHECK(back.bridge_count() == plant.bridge_count());
+    CHECK(back.end_station_count() == plant.end_station_count());
+
+    // Row i of the export is stream s<i> of the import; streams.csv names the original.
+    std::map<std::string, std::size_t> node_id;
+    for (std::size_t i = 0; i < plant.nodes.size(); ++i) node_id[plant.nodes[i].name] = i;
+    std::istringstream rows(t.streams_csv);
+    std::string line;
+    std::getline(rows, line);
+    std::size_t n = 0;
+    while (std::getline(rows, line)) {
+      const auto f = exporter::split_csv_line(line);
+      const auto* orig = plant.find_stream(f[1]);
+      const auto* imported = back.find_stream("s" + f[0]);
+      REQUIRE(orig);
+      REQUIRE(imported);
+      CHECK(imported->talker == "es" + std::to_string(node_id[orig->talker]));
+      CHECK(imported->listeners == std::vector<std::string>{"es" + std::to_string(node_id[f[2]])});
+      CHECK(imported->interval == orig->interval);
+      CHECK(imported->max_latency == orig->max_latency);
+      CHECK(imported->max_frame_size * imported->max_frames_per_interval == orig->max_frame_size * orig->max_frames_per_interval);
+      CHECK(imported->jitter == orig->jitter);
+      ++n;
+    }
+    std::size_t expected = 0;
+    for (const auto& s : plant.streams)
+      if (s.traffic_class == model::TrafficClassKind::scheduled) expected += s.listeners.size();
+    CHECK(n == expected);
+    CHECK(back.streams.size() == expected);
+  }
+}
