@@ -49,6 +49,13 @@ run keep 0 plan "$root/configs/plants/small-cell.yaml" -o "$work/keep" --keep "$
 has "$work/keep.out" "Incremental plan: every kept stream stayed on its windows"
 for f in "$d"/talkers/*.txt; do cmp -s "$f" "$work/keep/talkers/$(basename "$f")" || fail "--keep moved offsets in $(basename "$f")"; done
 run keep-file 0 plan "$root/configs/plants/small-cell.yaml" -o "$work/keep2" --keep "$d/plan.json"
+# A stream added to the plant is placed around the kept ones; the report says what moved.
+cp "$root/configs/plants/small-cell.yaml" "$work/grown.yaml"
+printf '  camera-trigger:\n    talker: edge-server\n    listeners: [camera]\n    interval: 1ms\n    max-frame-size: 64B\n    max-latency: 200us\n' >>"$work/grown.yaml"
+run grown 0 plan "$work/grown.yaml" -o "$work/grown" --keep "$d"
+has "$work/grown.out" "Incremental plan: "
+has "$work/grown/talkers/edge-server.txt" "camera-trigger 1000000 "
+grep -q "^setpoint-x 250000 " "$work/grown/talkers/edge-server.txt" || fail "setpoint-x lost"
 
 # An unschedulable plant: exit 1, the reason names stream, port and load; nothing written.
 run overloaded 1 plan "$data/unschedulable.yaml" -o "$work/overloaded"
