@@ -41,7 +41,7 @@ void ControlThread::refit_clocks() {
   const ClockMapping& m = clock_.last_fit();
   gauges_.clock_residual_max.set(m.max_abs_residual_ns() * 1e-9);
   gauges_.clock_residual_rms.set(m.rms_residual_ns() * 1e-9);
-  gauges_.clock_ns_per_tick.set(static_cast<double>(m.ns_per_tick()));
+  gauges_.tsc_frequency.set(static_cast<double>(m.ticks_per_second()));
   for (DeviceClock* d : device_clocks_)
     if (d) d->refit(m);
 }

@@ -109,7 +109,7 @@ void expose_forwarder_counters(telemetry::MetricsRegistry& registry, const bridg
 ControlGauges declare_control_metrics(telemetry::MetricsRegistry& registry) {
   auto& residual = registry.gauge("takt_dataplane_clock_mapping_residual_seconds",
                                   "Residual of the TSC to PTP time fit over its sample window", {"statistic"});
-  auto& slope = registry.gauge("takt_dataplane_clock_mapping_ns_per_tick", "Fitted TSC period in ns");
+  auto& slope = registry.gauge("takt_dataplane_tsc_frequency_hertz", "TSC frequency fitted against PTP time");
   auto& generation = registry.gauge("takt_dataplane_schedule_generation", "Gate schedules installed since start");
   return {residual.with({"max"}), residual.with({"rms"}), slope.with({}), generation.with({})};
 }

@@ -21,7 +21,7 @@ void expose_forwarder_counters(telemetry::MetricsRegistry& registry, const bridg
 struct ControlGauges {
   telemetry::Gauge& clock_residual_max;
   telemetry::Gauge& clock_residual_rms;
-  telemetry::Gauge& clock_ns_per_tick;
+  telemetry::Gauge& tsc_frequency;
   telemetry::Gauge& schedule_generation;
 };
 ControlGauges declare_control_metrics(telemetry::MetricsRegistry& registry);
