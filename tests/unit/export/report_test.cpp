@@ -56,7 +56,7 @@ TEST_CASE("the timeline draws one lane per scheduled port with every window", "[
   CHECK(svg.find("a<b") == std::string::npos);
   CHECK(svg.find(">sw1:p2</text>") != std::string::npos);
   CHECK(svg.find(">talker:eth0</text>") != std::string::npos);
-  // Each window's hover text, once in the true-scale bar and once in the entry strip.
+  // The window's hover text in the strip of each of its two ports (sw1:p2, talker:eth0).
   CHECK(count(svg, "<title>a&lt;b&amp;c (hop ") == 2);
   CHECK(count(svg, "guard band 8 us") == 1);  // 8 us before the window on sw1:p2, shorter than a 1500 B frame
   CHECK(count(svg, "guard band 2 us") == 1);  // talker: 2 us
