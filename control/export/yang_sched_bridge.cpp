@@ -89,7 +89,8 @@ json gate_parameter_table(const schedule::PortPlan& port, const model::Profile& 
          {"admin-cycle-time", rational(to_rational_seconds(port.cycle_time))}};
   // Half a cycle: a remnant of the old cycle shorter than that at the config-change time is
   // appended to the old schedule's last cycle instead of running as a stub (802.1Qbv 8.6.9.1).
-  if (profile.cycle_time_extension) t["admin-cycle-time-extension"] = u32(port.cycle_time.count() / 2, "cycle time extension");
+  if (profile.cycle_time_extension)
+    t["admin-cycle-time-extension"] = static_cast<std::uint32_t>(std::min(port.cycle_time.count() / 2, kUint32Max));
   // RFC 7951: uint64 is a JSON string.
   t["admin-base-time"] = {{"seconds", "0"}, {"nanoseconds", 0}};
   t["config-change"] = true;
