@@ -18,7 +18,6 @@ if "$taktctl" plan --help >/dev/null 2>&1; then
   echo
   echo "== taktctl plan $(basename "$plant") -o $out"
   "$taktctl" plan "$plant" -o "$out"
-  [ -f "$out/report.txt" ] && cat "$out/report.txt"
   echo
   echo "Artifacts in $out:"
   ls "$out"
