@@ -16,6 +16,7 @@
 #include <fstream>
 #include <memory>
 #include <set>
+#include <thread>
 
 #include <fmt/core.h>
 #include <spdlog/spdlog.h>
@@ -184,6 +185,9 @@ int run(int argc, char** argv, const cpu_set_t& original_cpus) {
       throw std::runtime_error(std::string("cannot launch the forwarder on lcore ") + std::to_string(worker) + ": " +
                                rte_strerror(-rc));
     }
+    // rte_eal_wait_lcore() busy-waits; the main lcore sleeps instead, leaving its CPU to the
+    // control and metrics threads.
+    while (rte_eal_get_lcore_state(worker) == RUNNING) std::this_thread::sleep_for(std::chrono::milliseconds(20));
     rte_eal_wait_lcore(worker);
   } else {
     forwarder_main(&job);

@@ -1,0 +1,124 @@
+#!/usr/bin/env bash
+# Forwarding rate of takt-dataplane on one core against dpdk-testpmd io forwarding, both on the
+# same pair of net_null vdevs in the same run, and gate launch lateness measured inside
+# takt-dataplane (TX call time minus the gate opening a waiting frame was released by).
+#
+#   bench_dataplane.sh [path/to/takt-dataplane] [seconds per run, default 6] [rounds, default 3]
+#
+# Each round runs, one after another on lcores 0,1 (forwarding on lcore 1):
+#   testpmd   dpdk-testpmd --forward-mode=io, 1 forwarding core
+#   open      takt-dataplane with null-open.json: time-aware shaper on, every gate open
+#   gcl       takt-dataplane with null-gcl.json: a factory-style 1 ms cycle of 8 entries on both
+#             ports; the untagged test traffic (priority 0 -> tc 1) may leave during 650 us of
+#             every 1 ms, so its rate is bounded by 65 % of the open case; lateness is sampled
+#             at every opening of tc 1's gate
+# Rates are frames transmitted, both directions summed, per second of wall time and per second
+# of CPU time the forwarding thread got (from /proc; on a shared machine the wall rate mostly
+# measures how much CPU the thread was given, the CPU rate measures the code). Ratios compare
+# medians over rounds. The load average is printed with the figures.
+# Needs root (DPDK EAL) and dpdk-testpmd; not a ctest test.
+set -euo pipefail
+
+HERE=$(cd "$(dirname "$0")" && pwd)
+DATAPLANE=${1:-$HERE/../../../build/dataplane/dpdk/takt-dataplane}
+SECS=${2:-6}
+ROUNDS=${3:-3}
+[[ -x $DATAPLANE ]] || { echo "no takt-dataplane at $DATAPLANE (give its path as the first argument)"; exit 2; }
+command -v dpdk-testpmd >/dev/null || { echo "dpdk-testpmd is missing (apt-get install dpdk)"; exit 2; }
+[[ $(id -u) -eq 0 ]] || { echo "needs root (DPDK EAL)"; exit 2; }
+
+WORK=$(mktemp -d /tmp/takt-bench-dataplane.XXXXXX)
+PID=""
+cleanup() {
+  [[ -n $PID ]] && kill -INT "$PID" 2>/dev/null && wait "$PID" 2>/dev/null
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+EAL=(--no-huge --no-pci -m 512 -l 0,1 --vdev net_null0 --vdev net_null1 --log-level=lib.eal:warning)
+
+worker_cpu_seconds() {  # CPU time (user + system) of the process's forwarding lcore thread
+  local pid=$1 t
+  for t in /proc/"$pid"/task/*; do
+    if grep -qE '^(rte|lcore)-worker-1$' "$t/comm"; then
+      awk -v hz="$(getconf CLK_TCK)" '{ printf "%.3f", ($14 + $15) / hz }' "$t/stat"
+      return
+    fi
+  done
+  echo "no forwarding thread found in process $pid" >&2
+  exit 1
+}
+
+run_for() {  # run_for SECONDS LOG command... ; SIGINT after SECONDS, like Ctrl-C
+  local secs=$1 log=$2
+  shift 2
+  "$@" >"$log" 2>&1 &
+  PID=$!
+  sleep "$secs"
+  worker_cpu_seconds "$PID" >"$log.cpu"
+  kill -INT "$PID"
+  wait "$PID" || { echo "FAILED: $*"; tail -20 "$log"; exit 1; }
+  PID=""
+}
+
+testpmd_run() {
+  run_for "$SECS" "$WORK/testpmd.log" dpdk-testpmd "${EAL[@]}" --file-prefix "tkbench$$tp" -- \
+    --forward-mode=io --auto-start --nb-cores=1 --total-num-mbufs=16384 --stats-period 1
+}
+
+testpmd_mpps() {  # mean of the per-second Tx-pps reports after the first period, both ports summed
+  awk '/Tx-pps:/ { n++; if (n > 2) { sum += $2; k++ } } END { if (k == 0) exit 1; printf "%.3f", 2 * sum / k / 1e6 }' \
+    "$WORK/testpmd.log"
+}
+
+testpmd_cpu_mpps() {  # all frames forwarded (testpmd's accumulated TX-packets) per CPU second
+  local frames
+  frames=$(awk '/Accumulated forward statistics for all ports/ { on = 1 } on && /TX-packets:/ { print $2; exit }' \
+    "$WORK/testpmd.log")
+  awk -v f="$frames" -v c="$(cat "$WORK/testpmd.log.cpu")" 'BEGIN { printf "%.3f", f / c / 1e6 }'
+}
+
+takt_run() {  # takt_run CONFIG NAME [options]: leaves counters in $WORK/NAME.json
+  local config=$1 name=$2
+  shift 2
+  run_for "$SECS" "$WORK/$name.log" "$DATAPLANE" "${EAL[@]}" --file-prefix "tkbench$$$name" -- \
+    --config "$HERE/$config" --port p1=0 --port p2=1 --counters-out "$WORK/$name.json" "$@"
+}
+
+takt_mpps() {  # transmitted frames per second over the forwarding loop's run time
+  jq -r '((.ports.p1.tx_frames + .ports.p2.tx_frames) / .elapsed_seconds / 1e6) * 1000 | round / 1000' "$WORK/$1.json"
+}
+
+takt_cpu_mpps() {  # transmitted frames per CPU second of the forwarding thread
+  jq -r --argjson cpu "$(cat "$WORK/$1.log.cpu")" \
+    '((.ports.p1.tx_frames + .ports.p2.tx_frames) / $cpu / 1e6) * 1000 | round / 1000' "$WORK/$1.json"
+}
+
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
+
+median() { tr ' ' '\n' | sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
+
+echo "takt-dataplane vs dpdk-testpmd io forwarding, net_null x2, ${SECS} s per run, ${ROUNDS} rounds"
+echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg), $(nproc) CPUs"
+tp=() tpc=() open=() openc=() gcl=() gclc=() lat_med=() lat_p99=()
+for ((r = 1; r <= ROUNDS; r++)); do
+  testpmd_run
+  tp+=("$(testpmd_mpps)") tpc+=("$(testpmd_cpu_mpps)")
+  takt_run null-open.json open
+  open+=("$(takt_mpps open)") openc+=("$(takt_cpu_mpps open)")
+  takt_run null-gcl.json gcl --lateness-stats 1000000
+  gcl+=("$(takt_mpps gcl)") gclc+=("$(takt_cpu_mpps gcl)")
+  lat_med+=("$(jq .lateness.median_ns "$WORK/gcl.json")")
+  lat_p99+=("$(jq .lateness.p99_ns "$WORK/gcl.json")")
+  printf 'round %d (Mpps wall / per CPU-s): testpmd %s / %s | takt gates open %s / %s | takt 8-entry GCL %s / %s | lateness median %s ns, p99 %s ns (%s samples)\n' \
+    "$r" "${tp[-1]}" "${tpc[-1]}" "${open[-1]}" "${openc[-1]}" "${gcl[-1]}" "${gclc[-1]}" "${lat_med[-1]}" \
+    "${lat_p99[-1]}" "$(jq .lateness.count "$WORK/gcl.json")"
+done
+echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
+m_tp=$(echo "${tp[*]}" | median) m_tpc=$(echo "${tpc[*]}" | median)
+m_open=$(echo "${open[*]}" | median) m_openc=$(echo "${openc[*]}" | median)
+m_gcl=$(echo "${gcl[*]}" | median) m_gclc=$(echo "${gclc[*]}" | median)
+echo "median Mpps, wall: testpmd io ${m_tp}; takt gates open ${m_open} (ratio $(ratio "$m_open" "$m_tp")); takt GCL ${m_gcl} (ratio $(ratio "$m_gcl" "$m_tp"))"
+echo "median Mpps per CPU second: testpmd io ${m_tpc}; takt gates open ${m_openc} (ratio $(ratio "$m_openc" "$m_tpc")); takt GCL ${m_gclc} (ratio $(ratio "$m_gclc" "$m_tpc"); tc 1 open 65 % of the cycle)"
+echo "gate launch lateness (GCL runs): median $(echo "${lat_med[*]}" | median) ns, p99 $(echo "${lat_p99[*]}" | median) ns (medians over rounds)"
