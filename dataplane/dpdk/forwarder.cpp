@@ -119,7 +119,8 @@ void Forwarder::receive(std::uint16_t in, const GateSchedule& schedule, TaiTime 
   }
 }
 
-void Forwarder::transmit(std::uint16_t index, const GateSchedule& schedule, const ClockMapping& clock, TaiTime now) {
+void Forwarder::transmit(std::uint16_t index, const GateSchedule& schedule, const ClockMapping& clock, TaiTime now,
+                         std::uint16_t max_frames) {
   ForwarderPort& port = ports_[index];
   const PortSchedule& ps = schedule.ports[index];
   TaiTime t = std::max(now, port.link_free_at);
@@ -127,7 +128,7 @@ void Forwarder::transmit(std::uint16_t index, const GateSchedule& schedule, cons
   const TaiTime opening = port.waiting_for;
   bool launched_at_opening = false;
   std::uint16_t n = 0;
-  while (n < settings_.burst && t <= horizon) {
+  while (n < max_frames && t <= horizon) {
     TxSelection<FrameDescriptor> sel =
         select_for_transmission(port.queues, ps.gates, ps.link_rate_bps, t, [&](const FrameDescriptor& d, TxDropReason) { drop(d); });
     if (!sel.frame) {
@@ -194,7 +195,11 @@ void Forwarder::run(const std::atomic<bool>& stop) {
       while (rte_rdtsc() < deadline) rte_pause();
       now = clock.to_tai(rte_rdtsc());
     }
-    for (std::uint16_t p = 0; p < port_count; ++p) transmit(p, schedule, clock, now);
+    // Ports whose gate has just opened for waiting frames send one frame each first, so the
+    // last of them is not late by the other ports' whole bursts.
+    for (std::uint16_t p = 0; p < port_count; ++p)
+      if (ports_[p].waiting_for <= now) transmit(p, schedule, clock, now, 1);
+    for (std::uint16_t p = 0; p < port_count; ++p) transmit(p, schedule, clock, now, settings_.burst);
 
     if ((++iterations_ & kDepthPublishMask) == 0) publish_depths();
   }

@@ -89,7 +89,8 @@ class Forwarder {
 
  private:
   void receive(std::uint16_t in, const GateSchedule& schedule, TaiTime now);
-  void transmit(std::uint16_t port, const GateSchedule& schedule, const ClockMapping& clock, TaiTime now);
+  void transmit(std::uint16_t port, const GateSchedule& schedule, const ClockMapping& clock, TaiTime now,
+                std::uint16_t max_frames);
   void publish_depths();
   void drop(const FrameDescriptor& d);
 
