@@ -48,11 +48,12 @@ struct PredecessorArcs : boost::default_dijkstra_visitor {
 // Shortest-path tree from `source` over arcs with cost >= 0: predecessor arc per node.
 std::vector<int> shortest_path_tree(const Topology& topo, int source, const std::vector<std::int64_t>& cost,
                                     std::vector<std::int64_t>& dist) {
-  static thread_local const Topology* cached_topo = nullptr;
+  // One Boost graph per topology, reused by every stream routed on it.
+  static thread_local std::uint64_t cached_topo = 0;
   static thread_local Graph g;
-  if (cached_topo != &topo || boost::num_vertices(g) != topo.node_count()) {
+  if (cached_topo != topo.id()) {
     g = make_graph(topo);
-    cached_topo = &topo;
+    cached_topo = topo.id();
   }
   boost::filtered_graph<Graph, ArcAllowed> fg(g, ArcAllowed{&g, &cost});
   std::vector<int> pred(topo.node_count(), -1);

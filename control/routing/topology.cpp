@@ -1,8 +1,12 @@
 #include "control/routing/topology.hpp"
 
+#include <atomic>
+
 namespace takt::routing {
 
 Topology::Topology(const model::Plant& plant) {
+  static std::atomic<std::uint64_t> next_id{1};
+  id_ = next_id++;
   fallback_profile_.name = "default";
   std::unordered_map<std::string, const model::Profile*> by_name;
   for (const auto& p : plant.profiles) by_name.emplace(p.name, &p);

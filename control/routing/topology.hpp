@@ -36,6 +36,9 @@ class Topology {
   const Arc& arc(int a) const { return arcs_[static_cast<std::size_t>(a)]; }
   const std::vector<int>& out_arcs(int node) const { return out_[static_cast<std::size_t>(node)]; }
   int arc_at(const model::PortRef& egress) const;  // -1 when the port has no link
+  // Unique per Topology ever built in this process: a cache key that a new topology at a
+  // recycled address cannot collide with.
+  std::uint64_t id() const { return id_; }
 
  private:
   std::vector<const model::Node*> nodes_;
@@ -45,6 +48,7 @@ class Topology {
   std::vector<Arc> arcs_;
   std::vector<std::vector<int>> out_;
   std::unordered_map<std::string, int> arc_by_egress_;
+  std::uint64_t id_ = 0;
 };
 
 }  // namespace takt::routing

@@ -183,11 +183,18 @@ GclResult build_gate_control_list(const PortPlan& port, const model::Profile& pr
       const std::int64_t next = i + 1 < runs.size() ? runs[i + 1].start : 0;
       return std::binary_search(unsafe_starts.begin(), unsafe_starts.end(), next);
     };
-    std::stable_sort(gaps.begin(), gaps.end(), [&](std::size_t a, std::size_t b) {
-      return std::make_pair(risky(a), runs[a].length()) < std::make_pair(risky(b), runs[b].length());
-    });
+    // Filling a risky gap would let a frame leave early and reach the next bridge's queue while
+    // another stream's frame may still be there; those gaps stay, and the list may not fit.
+    std::erase_if(gaps, risky);
+    std::stable_sort(gaps.begin(), gaps.end(),
+                     [&](std::size_t a, std::size_t b) { return runs[a].length() < runs[b].length(); });
     // The longest gap stays: bounded and best-effort classes keep at least one opening per cycle.
-    if (!gaps.empty()) gaps.pop_back();
+    if (!gaps.empty()) {
+      const auto longest = std::max_element(gaps.begin(), gaps.end(), [&](std::size_t a, std::size_t b) {
+        return runs[a].length() < runs[b].length();
+      });
+      if (!risky(*longest)) gaps.erase(longest);
+    }
     // Gaps never touch each other, so each one's saving is known up front: it joins the window
     // before it, and the one after too when both open the same classes.
     std::size_t count = runs.size();

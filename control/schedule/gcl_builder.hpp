@@ -24,9 +24,10 @@ struct GclResult {
 
 // Whether the frame of a window may safely leave before the window starts when its gate is
 // already open (true for a talker's own window, which it hands over at its offset, and for a
-// window into a listener, whose early arrival delays nothing). Gaps in front of such windows
-// are merged first; merging any other gap lets a frame leave early and reach the next queue
-// early, which the verifier then has to accept.
+// window into a listener, whose early arrival delays nothing). Only gaps in front of such
+// windows are merged to shorten the list: merging any other gap would let a frame leave early
+// and reach the next bridge's queue while another stream's frame may still be in it (frame
+// isolation). Without a predicate every gap may be merged (the caller vouches for it).
 using EarlyDepartureSafe = std::function<bool(const Window&)>;
 
 // Uses port.windows, cycle_time, queues and scheduled_classes.

@@ -46,6 +46,14 @@ void PortReservations::book(int port, std::int64_t period, const Booking& b) {
   n.window_start = mod_floor(b.window_start, period);
   n.queue_start = mod_floor(b.queue_start, period);
   it->bookings.push_back(n);
+  if (b.traffic_class >= 0 && b.traffic_class < 8)
+    queue_share_[static_cast<std::size_t>(port)][static_cast<std::size_t>(b.traffic_class)] +=
+        static_cast<double>(b.queue_length) / static_cast<double>(period);
+}
+
+double PortReservations::queue_share(int port, int traffic_class) const {
+  if (traffic_class < 0 || traffic_class >= 8) return 0;
+  return queue_share_[static_cast<std::size_t>(port)][static_cast<std::size_t>(traffic_class)];
 }
 
 std::vector<int> PortReservations::streams_on(int port) const {

@@ -5,6 +5,7 @@
 // [earliest enqueue of their first frame, window end), so a scheduled queue holds one stream's
 // frames at a time and FIFO order can neither reorder nor pile them up. Windows of any class
 // never overlap on the wire.
+#include <array>
 #include <cstdint>
 #include <vector>
 
@@ -30,14 +31,17 @@ struct Probe {
 
 class PortReservations {
  public:
-  explicit PortReservations(std::size_t ports) : ports_(ports) {}
+  explicit PortReservations(std::size_t ports) : ports_(ports), queue_share_(ports) {}
 
   Probe probe(int port, std::int64_t period, int traffic_class, std::int64_t window_start, std::int64_t window_length,
               std::int64_t queue_start) const;
   void book(int port, std::int64_t period, const Booking& b);
 
-  // Streams booked on a port, and the share of the wire their windows take.
+  // Streams booked on a port.
   std::vector<int> streams_on(int port) const;
+  // Share of each period the class's queue is already held on a port. Occupancies of one class
+  // must be disjoint, so a candidate whose own share pushes the sum past 1 can never fit.
+  double queue_share(int port, int traffic_class) const;
 
  private:
   struct Bucket {
@@ -45,6 +49,7 @@ class PortReservations {
     std::vector<Booking> bookings;
   };
   std::vector<std::vector<Bucket>> ports_;
+  std::vector<std::array<double, 8>> queue_share_;
 };
 
 }  // namespace takt::schedule

@@ -284,6 +284,22 @@ void Synthesiser::place(Candidate& c) {
   std::int64_t offset = c.earliest;
   int tries = 0;
   Attempt a;
+  // Necessary condition first: the queue time this stream needs at least (no waiting) must fit
+  // next to what each port's class already holds, or no offset can help.
+  const auto& route = *routes_[static_cast<std::size_t>(c.index)];
+  for (std::size_t h = 0; h < c.timing.hops.size(); ++h) {
+    const auto& ht = c.timing.hops[h];
+    std::int64_t lead = 0;
+    for (int u : route.hops[h].upstream)
+      lead = std::max(lead, c.timing.gap(u, static_cast<int>(h)) - c.timing.earliest_enqueue(u, static_cast<int>(h)));
+    const double need = static_cast<double>(ht.length + lead) / static_cast<double>(c.interval);
+    if (reservations_.queue_share(ht.arc, ht.traffic_class) + need > 1.0 + 1e-9) {
+      a.arc = ht.arc;
+      blocked_at[ht.arc] = 1;
+      fail_placement(c, blocked_at, blockers, 0, a);
+      return;
+    }
+  }
   while (offset <= c.latest && tries < options_.max_offsets_per_stream) {
     ++tries;
     a = attempt(c, offset);
