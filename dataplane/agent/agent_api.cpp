@@ -5,6 +5,8 @@
 #include <fmt/format.h>
 
 #include "control/ptp/ptp_errors.hpp"
+#include "dataplane/config/bridge_config_json.hpp"
+#include "dataplane/core/config_error.hpp"
 #include "dataplane/agent/api_error.hpp"
 #include "dataplane/agent/sched_state_json.hpp"
 #include "dataplane/agent/yang_values.hpp"
@@ -72,7 +74,7 @@ std::string transaction_of(const json& body) {
 
 json committed_json(const CommittedConfig& c) {
   return {{"transaction", c.transaction}, {"base-time", ptp_time_to_json(c.base_time)},
-          {"committed-at", ptp_time_to_json(c.committed_at)}, {"config", to_json(c.config)}};
+          {"committed-at", ptp_time_to_json(c.committed_at)}, {"config", bridge::to_json(c.config)}};
 }
 
 }  // namespace
@@ -150,7 +152,7 @@ HttpResponse AgentApi::route(const HttpRequest& request, const PeerIdentity& pee
   }
   if (path == "/api/v1/health") {
     only({http::verb::get});
-    return get_health(request);
+    return get_health(request, query_value(query, "sync-budget-ns"));
   }
   if (path == "/metrics") {
     only({http::verb::get});
@@ -175,12 +177,17 @@ HttpResponse AgentApi::get_bridge(const HttpRequest& request) {
 HttpResponse AgentApi::get_staged(const HttpRequest& request) {
   const auto staged = store_.staged();
   if (!staged) throw ApiError(404, "nothing is staged");
-  return reply_json(request, 200, {{"transaction", staged->transaction}, {"config", to_json(staged->config)}});
+  return reply_json(request, 200, {{"transaction", staged->transaction}, {"config", bridge::to_json(staged->config)}});
 }
 
 HttpResponse AgentApi::put_staged(const HttpRequest& request, const std::string& transaction) {
   try {
-    BridgeConfig config = bridge_config_from_json(parse_body(request));
+    bridge::BridgeConfig config;
+    try {
+      config = bridge::bridge_config_from_json(parse_body(request));
+    } catch (const ConfigError& e) {
+      throw ApiError(400, fmt::format("the bridge configuration is refused, nothing was staged: {}", e.what()));
+    }
     if (config.bridge != options_.bridge)
       throw ApiError(400, fmt::format("the config is for bridge \"{}\", this is \"{}\"", config.bridge, options_.bridge));
     const std::size_t ports = config.ports.size();
@@ -215,8 +222,12 @@ HttpResponse AgentApi::post_abort(const HttpRequest& request) {
   return reply_json(request, 200, {{"transaction", transaction}, {"outcome", to_string(outcome)}});
 }
 
-HttpResponse AgentApi::get_health(const HttpRequest& request) {
-  json body{{"bridge", options_.bridge}, {"current-time", ptp_time_to_json(runtime_.now())}};
+HttpResponse AgentApi::get_health(const HttpRequest& request, const std::string& budget_text) {
+  // The installer judges with its plan's sync budget; without one the agent's own applies.
+  const Nanos budget = budget_text.empty() ? options_.sync_budget
+                                           : Nanos{static_cast<std::int64_t>(unsigned_from_json(
+                                                 json(budget_text), "sync-budget-ns", 1'000'000'000'000ULL))};
+  json body{{"bridge", options_.bridge}, {"current-time", ptp_time_to_json(runtime_.now())}, {"sync-budget-ns", budget.count()}};
   if (!health_.configured()) {
     body["clock-health"] = nullptr;
     body["reason"] = "no clock health: this agent was started without a ptp4l socket (--ptp-uds)";
@@ -225,7 +236,7 @@ HttpResponse AgentApi::get_health(const HttpRequest& request) {
   try {
     const ptp::ClockHealth health = health_.read();
     body["clock-health"] = health;
-    body["assessment"] = ptp::assess(health, options_.sync_budget);
+    body["assessment"] = ptp::assess(health, budget);
   } catch (const std::exception& e) {
     body["clock-health"] = nullptr;
     body["reason"] = fmt::format("ptp4l did not answer: {}", e.what());

@@ -10,7 +10,8 @@
 //                                  400 with the JSON path of the problem, nothing changes)
 //   POST /api/v1/commit            {"transaction": ID, "base-time": {"seconds","nanoseconds"}}
 //   POST /api/v1/abort             {"transaction": ID}: drop staged / revert a commit not yet oper
-//   GET  /api/v1/health            clock health from ptp4l, or "no clock health"
+//   GET  /api/v1/health[?sync-budget-ns=N]  clock health from ptp4l and its assessment against
+//                                  the budget (the agent's own by default), or "no clock health"
 //   GET  /metrics                  Prometheus text
 //
 // Writes (PUT, POST) need a client certificate the agent's CA signed when the agent serves
@@ -62,7 +63,7 @@ class AgentApi {
   HttpResponse put_staged(const HttpRequest& request, const std::string& transaction);
   HttpResponse post_commit(const HttpRequest& request);
   HttpResponse post_abort(const HttpRequest& request);
-  HttpResponse get_health(const HttpRequest& request);
+  HttpResponse get_health(const HttpRequest& request, const std::string& budget_text);
   HttpResponse get_metrics(const HttpRequest& request);
   void refresh_gauges();
 

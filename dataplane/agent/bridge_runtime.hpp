@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "dataplane/agent/bridge_config.hpp"
+#include "dataplane/config/bridge_config.hpp"
 #include "dataplane/core/gate_control_list.hpp"
 #include "dataplane/core/time.hpp"
 
@@ -50,11 +50,11 @@ class BridgeRuntime {
   virtual std::vector<PortCapabilities> ports() const = 0;
   // The bridge's TAI time: what base times and config-change times are compared with.
   virtual TaiTime now() const = 0;
-  // Installs the admin values of every port whose config_change is true (each with its own
-  // admin.base_time); a port with gate_enabled false drops its schedule and holds
-  // admin_gate_states. The config was validated against ports(). All or nothing: when it
-  // throws, every port still runs what it ran before.
-  virtual void apply(const BridgeConfig& config) = 0;
+  // Installs the gate parameters of every port whose config-change is true, each with its own
+  // admin-base-time; a port with gate-enabled false drops its schedule and holds
+  // admin-gate-states. The config passed bridge::validate() and was checked against ports().
+  // All or nothing: when it throws, every port still runs what it ran before.
+  virtual void apply(const bridge::BridgeConfig& config) = 0;
   virtual BridgeOperState oper_state() const = 0;
 };
 

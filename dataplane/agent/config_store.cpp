@@ -25,40 +25,47 @@ const char* to_string(AbortOutcome outcome) {
 
 ConfigStore::ConfigStore(BridgeRuntime& runtime, StoreOptions options) : runtime_(runtime), options_(options) {}
 
-void ConfigStore::check_fits(const BridgeConfig& config) const {
+void ConfigStore::check_fits(const bridge::BridgeConfig& config) const {
   std::map<std::string, PortCapabilities> caps;
   for (auto& c : runtime_.ports()) caps.emplace(c.port, c);
-  for (const auto& p : config.ports) {
-    auto it = caps.find(p.port);
+  for (const auto& port : config.ports) {
+    auto it = caps.find(port.name);
     if (it == caps.end()) {
       std::string known;
       for (const auto& [name, c] : caps) known += (known.empty() ? "" : ", ") + name;
-      throw ApiError(400, fmt::format("port \"{}\" does not exist on this bridge (ports: {})", p.port, known));
+      throw ApiError(400, fmt::format("port \"{}\" does not exist on this bridge (ports: {})", port.name, known));
     }
     const PortCapabilities& c = it->second;
-    if (!p.gate_enabled) continue;
-    if (p.admin.entries.size() > c.supported_list_max)
-      throw ApiError(400, fmt::format("port \"{}\": {} gate control entries, supported-list-max is {}", p.port,
-                                      p.admin.entries.size(), c.supported_list_max));
-    if (p.admin.cycle_time > c.supported_cycle_max)
-      throw ApiError(400, fmt::format("port \"{}\": admin-cycle-time {} ns exceeds supported-cycle-max {} ns", p.port,
-                                      p.admin.cycle_time.count(), c.supported_cycle_max.count()));
+    if (!port.gates.gate_enabled) continue;
+    const std::string& name = port.name;
+    GateControlList list;
+    try {
+      list = bridge::gate_control_list(port.gates);
+    } catch (const std::exception& e) {
+      throw ApiError(400, fmt::format("port \"{}\": {}", name, e.what()));
+    }
+    if (list.entries.size() > c.supported_list_max)
+      throw ApiError(400, fmt::format("port \"{}\": {} gate control entries, supported-list-max is {}", name,
+                                      list.entries.size(), c.supported_list_max));
+    if (list.cycle_time > c.supported_cycle_max)
+      throw ApiError(400, fmt::format("port \"{}\": admin-cycle-time {} ns exceeds supported-cycle-max {} ns", name,
+                                      list.cycle_time.count(), c.supported_cycle_max.count()));
     // tick-granularity is in tenths of ns; intervals are whole ns, so only ticks of whole ns constrain.
     const std::int64_t tick_ns = c.tick_granularity % 10 == 0 ? c.tick_granularity / 10 : 1;
-    for (std::size_t i = 0; i < p.admin.entries.size(); ++i) {
-      const auto& e = p.admin.entries[i];
+    for (std::size_t i = 0; i < list.entries.size(); ++i) {
+      const auto& e = list.entries[i];
       if (e.time_interval.count() > c.supported_interval_max)
         throw ApiError(400, fmt::format("port \"{}\" entry {}: time-interval-value {} exceeds supported-interval-max {}",
-                                        p.port, i, e.time_interval.count(), c.supported_interval_max));
+                                        name, i, e.time_interval.count(), c.supported_interval_max));
       if (tick_ns > 1 && e.time_interval.count() % tick_ns != 0)
         throw ApiError(400, fmt::format("port \"{}\" entry {}: time-interval-value {} ns is not a multiple of the "
                                         "port's tick granularity {} ns",
-                                        p.port, i, e.time_interval.count(), tick_ns));
+                                        name, i, e.time_interval.count(), tick_ns));
     }
   }
 }
 
-void ConfigStore::stage(const std::string& transaction, BridgeConfig config) {
+void ConfigStore::stage(const std::string& transaction, bridge::BridgeConfig config) {
   if (transaction.empty()) throw ApiError(400, "a transaction id is required to stage");
   check_fits(config);
   std::lock_guard lock(mutex_);
@@ -81,7 +88,7 @@ CommittedConfig ConfigStore::commit(const std::string& transaction, TaiTime base
     throw ApiError(409, fmt::format("base time {} ns is {} from now; a commit needs it at least {} in the future",
                                     ns_of(base_time), ms_text(base_time - now), ms_text(options_.min_commit_lead)));
   CommittedConfig next{transaction, staged_->config, base_time, now};
-  for (auto& p : next.config.ports) p.admin.base_time = base_time;
+  for (auto& p : next.config.ports) p.gates.admin_base_time = bridge::ptp_time(base_time);
   try {
     runtime_.apply(next.config);
   } catch (const std::exception& e) {
@@ -112,14 +119,21 @@ AbortOutcome ConfigStore::abort(const std::string& transaction) {
   // previous did not, back to no schedule. Each previous list restarts at its own next cycle
   // boundary, so its phase is kept and the gates see no change at all (and no base time in the
   // past counts as a ConfigChangeError).
-  BridgeConfig revert = previous_ ? previous_->config : BridgeConfig{committed_->config.bridge, {}, {}, {}};
+  bridge::BridgeConfig revert = previous_ ? previous_->config : bridge::BridgeConfig{committed_->config.bridge, {}, {}, {}};
   for (auto& p : revert.ports) {
-    if (!p.gate_enabled || p.admin.cycle_time.count() <= 0 || p.admin.base_time > now) continue;
-    const std::int64_t cycles = ceil_div((now - p.admin.base_time).count() + 1, p.admin.cycle_time.count());
-    p.admin.base_time += p.admin.cycle_time * cycles;
+    if (!p.gates.gate_enabled) continue;
+    const Nanos cycle = bridge::to_nanos(p.gates.admin_cycle_time);
+    const TaiTime base = bridge::to_tai(p.gates.admin_base_time);
+    if (cycle.count() <= 0 || base > now) continue;
+    const std::int64_t cycles = ceil_div((now - base).count() + 1, cycle.count());
+    p.gates.admin_base_time = bridge::ptp_time(base + cycle * cycles);
   }
   for (const auto& p : committed_->config.ports) {
-    if (!revert.find_port(p.port)) revert.ports.push_back(PortSchedule{p.port, false, kAllGatesOpen, {}, true});
+    if (revert.port_index(p.name)) continue;
+    bridge::BridgePort off;
+    off.name = p.name;
+    off.gates.gate_enabled = false;
+    revert.ports.push_back(off);
   }
   try {
     runtime_.apply(revert);

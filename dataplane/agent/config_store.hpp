@@ -18,20 +18,19 @@
 #include <optional>
 #include <string>
 
-#include "dataplane/agent/bridge_config.hpp"
 #include "dataplane/agent/bridge_runtime.hpp"
 
 namespace takt::agent {
 
 struct StagedConfig {
   std::string transaction;
-  BridgeConfig config;
+  bridge::BridgeConfig config;
   TaiTime staged_at{};
 };
 
 struct CommittedConfig {
   std::string transaction;
-  BridgeConfig config;     // as applied: every port's admin base time set
+  bridge::BridgeConfig config;  // as applied: every port's admin-base-time set
   TaiTime base_time{};
   TaiTime committed_at{};
 };
@@ -53,7 +52,7 @@ class ConfigStore {
 
   // Throws ApiError 400 (config does not fit this bridge) or 409 (reserved by another
   // transaction). Re-staging within the same transaction replaces the staged config.
-  void stage(const std::string& transaction, BridgeConfig config);
+  void stage(const std::string& transaction, bridge::BridgeConfig config);
   // Throws ApiError 409 when nothing or another transaction is staged, or base time is not
   // far enough in the future; 500 when the runtime refused (then nothing changed).
   CommittedConfig commit(const std::string& transaction, TaiTime base_time);
@@ -64,7 +63,7 @@ class ConfigStore {
   std::optional<CommittedConfig> committed() const;
 
   // Throws ApiError 400 naming the port and limit when config does not fit the bridge.
-  void check_fits(const BridgeConfig& config) const;
+  void check_fits(const bridge::BridgeConfig& config) const;
 
  private:
   BridgeRuntime& runtime_;

@@ -11,24 +11,24 @@ GateEngineRuntime::GateEngineRuntime(std::vector<PortCapabilities> ports, Clock 
   for (const auto& c : capabilities_) ports_.emplace(c.port, Port{c, GateEngine{}, false, kAllGatesOpen});
 }
 
-void GateEngineRuntime::apply(const BridgeConfig& config) {
+void GateEngineRuntime::apply(const bridge::BridgeConfig& config) {
   std::lock_guard lock(mutex_);
   const TaiTime now = clock_();
   // Work on copies and swap them in at the end, so a refusal by any engine leaves all as they were.
   std::map<std::string, Port> next = ports_;
   for (const auto& p : config.ports) {
-    if (!p.config_change) continue;
-    auto it = next.find(p.port);
-    if (it == next.end()) throw ConfigError(fmt::format("port \"{}\" does not exist on this bridge", p.port));
+    if (!p.gates.config_change) continue;
+    auto it = next.find(p.name);
+    if (it == next.end()) throw ConfigError(fmt::format("port \"{}\" does not exist on this bridge", p.name));
     Port& port = it->second;
-    port.admin_gate_states = p.admin_gate_states;
-    port.gate_enabled = p.gate_enabled;
-    if (!p.gate_enabled) {
-      port.engine = GateEngine{p.admin_gate_states};
+    port.admin_gate_states = p.gates.admin_gate_states;
+    port.gate_enabled = p.gates.gate_enabled;
+    if (!p.gates.gate_enabled) {
+      port.engine = GateEngine{p.gates.admin_gate_states};
       continue;
     }
     port.engine.advance(now);
-    port.engine.set_admin(p.admin, now);
+    port.engine.set_admin(bridge::gate_control_list(p.gates), now);
   }
   ports_ = std::move(next);
 }

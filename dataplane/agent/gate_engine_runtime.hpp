@@ -19,7 +19,7 @@ class GateEngineRuntime final : public BridgeRuntime {
 
   std::vector<PortCapabilities> ports() const override { return capabilities_; }
   TaiTime now() const override { return clock_(); }
-  void apply(const BridgeConfig& config) override;
+  void apply(const bridge::BridgeConfig& config) override;
   BridgeOperState oper_state() const override;
 
  private:

@@ -1,0 +1,131 @@
+// taktctl status --agents agents.yaml: what every bridge runs, how its clock is, and how many
+// frames missed their deadline, asked from each agent at once.
+#include <iostream>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "control/cli/commands.hpp"
+#include "control/southbound/agent_calls.hpp"
+#include "control/southbound/agent_endpoint.hpp"
+#include "control/southbound/deadline_misses.hpp"
+#include "control/southbound/parallel.hpp"
+#include "control/southbound/schedule_diff.hpp"
+
+namespace takt::cli {
+namespace {
+
+struct StatusOptions {
+  std::string agents;
+  std::vector<std::string> bridges;
+  std::int64_t sync_budget_ns = 1000;
+  std::string format = "text";
+};
+
+struct BridgeStatus {
+  southbound::AgentHealth health;
+  southbound::RunningState running;
+  std::optional<std::uint64_t> deadline_misses;
+};
+
+std::string gates_text(std::uint8_t g) { return fmt::format("0x{:02x}", g); }
+
+int run(const StatusOptions& o) {
+  const bool text = o.format == "text";
+  std::vector<southbound::AgentEndpoint> agents;
+  try {
+    agents = southbound::load_agents_file(o.agents);
+  } catch (const std::exception& e) {
+    std::cerr << e.what() << "\n";
+    return 1;
+  }
+  if (!o.bridges.empty())
+    std::erase_if(agents, [&](const auto& a) { return std::find(o.bridges.begin(), o.bridges.end(), a.bridge) == o.bridges.end(); });
+  boost::asio::io_context io;
+  std::vector<std::unique_ptr<southbound::AgentClient>> owned;
+  std::vector<southbound::AgentClient*> clients;
+  try {
+    for (const auto& a : agents) {
+      owned.push_back(std::make_unique<southbound::AgentClient>(io, a));
+      clients.push_back(owned.back().get());
+    }
+  } catch (const std::exception& e) {
+    std::cerr << e.what() << "\n";
+    return 1;
+  }
+  const Nanos budget{o.sync_budget_ns};
+  const auto out = southbound::on_all<BridgeStatus>(io, clients, [budget](southbound::AgentClient& c) -> boost::asio::awaitable<BridgeStatus> {
+    BridgeStatus s;
+    s.health = co_await southbound::read_health(c, budget);
+    s.running = co_await southbound::read_running(c);
+    s.deadline_misses = southbound::deadline_misses(co_await southbound::read_metrics(c));
+    co_return s;
+  });
+
+  int rc = 0;
+  nlohmann::json all = nlohmann::json::array();
+  for (std::size_t i = 0; i < out.size(); ++i) {
+    const auto& endpoint = clients[i]->endpoint();
+    if (!out[i].ok()) {
+      rc = 3;
+      if (text) std::cout << fmt::format("{}\n  unreachable: {}\n", endpoint.label(), out[i].error);
+      else all.push_back({{"bridge", endpoint.bridge}, {"url", endpoint.url}, {"error", out[i].error}});
+      continue;
+    }
+    const BridgeStatus& s = *out[i].value;
+    const std::string clock = !s.health.has_clock_health ? s.health.reason
+                              : s.health.synchronised    ? "synchronised: " + s.health.reason
+                                                         : "UNSYNCHRONISED: " + s.health.reason;
+    if (text) {
+      std::cout << fmt::format("{}\n  clock: {}\n", endpoint.label(), clock);
+      std::cout << fmt::format("  transaction: {}{}\n",
+                               s.running.committed_transaction.empty() ? "none since the agent started" : s.running.committed_transaction,
+                               s.running.staged_transaction ? fmt::format(" (staged: {})", *s.running.staged_transaction) : "");
+      for (const auto& p : s.running.oper.ports) {
+        std::cout << fmt::format("  {}: {}, gates now {}", p.port, southbound::describe(p.gate_enabled ? p.oper : std::nullopt),
+                                 gates_text(p.oper_gate_states));
+        if (p.oper) std::cout << fmt::format(", base time {} ns", ns_of(p.oper->base_time));
+        if (p.config_pending && p.admin)
+          std::cout << fmt::format("; pending {} at {} ns", southbound::describe(p.admin), ns_of(p.config_change_time));
+        if (p.config_change_error) std::cout << fmt::format("; config-change-error {}", p.config_change_error);
+        std::cout << "\n";
+      }
+      std::cout << fmt::format("  deadline misses: {}\n",
+                               s.deadline_misses ? std::to_string(*s.deadline_misses) : "not measured by this agent");
+    } else {
+      nlohmann::json ports = nlohmann::json::array();
+      for (const auto& p : s.running.oper.ports)
+        ports.push_back({{"port", p.port},
+                         {"oper", southbound::describe(p.gate_enabled ? p.oper : std::nullopt)},
+                         {"oper-gate-states", p.oper_gate_states},
+                         {"config-pending", p.config_pending},
+                         {"config-change-error", p.config_change_error}});
+      all.push_back({{"bridge", endpoint.bridge},
+                     {"url", endpoint.url},
+                     {"clock", clock},
+                     {"synchronised", s.health.synchronised},
+                     {"clock-health", s.health.clock_health},
+                     {"transaction", s.running.committed_transaction},
+                     {"ports", ports},
+                     {"deadline-misses", s.deadline_misses ? nlohmann::json(*s.deadline_misses) : nlohmann::json(nullptr)}});
+    }
+  }
+  if (!text) std::cout << all.dump(2) << "\n";
+  return rc;
+}
+
+}  // namespace
+
+void add_status_command(CLI::App& app, ExitCode& exit_code) {
+  auto opts = std::make_shared<StatusOptions>();
+  auto* cmd = app.add_subcommand("status", "Each bridge's oper schedule, clock health and deadline misses. Exit 3 if an agent is unreachable");
+  cmd->add_option("--agents", opts->agents, "agents.yaml: bridge name -> agent URL and certificates")
+      ->required()
+      ->check(CLI::ExistingFile);
+  cmd->add_option("--bridge", opts->bridges, "Only these bridges");
+  cmd->add_option("--sync-budget-ns", opts->sync_budget_ns, "Offset from master judged synchronised")->capture_default_str();
+  cmd->add_option("--format", opts->format, "text or json")->check(CLI::IsMember({"text", "json"}))->capture_default_str();
+  cmd->callback([opts, &exit_code] { exit_code.value = run(*opts); });
+}
+
+}  // namespace takt::cli

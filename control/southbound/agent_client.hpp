@@ -1,0 +1,70 @@
+#pragma once
+// HTTP(S) client of one switch agent: Beast over Asio, TLS with the agent's server certificate
+// checked against the CA and its name, our client certificate presented. Coroutine based, so
+// an installer talks to all agents at once on one thread. Keeps one connection per agent and
+// reuses it while it is fresh; every connect, handshake, write and read has a timeout.
+#include <chrono>
+#include <memory>
+#include <stdexcept>
+#include <string>
+
+#include <utility>  // Boost 1.74 awaitable.hpp uses std::exchange without including it
+
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/beast/http/verb.hpp>
+#include <nlohmann/json.hpp>
+
+#include "control/southbound/agent_endpoint.hpp"
+
+namespace takt::southbound {
+
+// A failed exchange with an agent. The message names the peer and the reason: "sw1
+// (https://127.0.0.1:8443): connect: Connection refused", "... : PUT /api/v1/staged -> 400:
+// port \"p9\" does not exist on this bridge".
+class AgentError : public std::runtime_error {
+ public:
+  AgentError(const std::string& what, unsigned status = 0) : std::runtime_error(what), status_(status) {}
+  unsigned status() const { return status_; }  // HTTP status, 0 when none arrived
+
+ private:
+  unsigned status_;
+};
+
+struct AgentReply {
+  unsigned status = 0;
+  std::string body;
+};
+
+class AgentClient {
+ public:
+  // Throws AgentError when the TLS files cannot be used.
+  AgentClient(boost::asio::io_context& io, AgentEndpoint endpoint);
+  ~AgentClient();
+  AgentClient(const AgentClient&) = delete;
+  AgentClient& operator=(const AgentClient&) = delete;
+
+  const AgentEndpoint& endpoint() const { return endpoint_; }
+
+  // One request/response. Throws AgentError on connection problems and timeouts; any HTTP
+  // status comes back as a reply.
+  boost::asio::awaitable<AgentReply> request(boost::beast::http::verb verb, std::string target, std::string body = {});
+
+  // As request(), but a status other than 200 throws AgentError with the agent's "error"
+  // message, and the body is parsed as JSON.
+  boost::asio::awaitable<nlohmann::json> call(boost::beast::http::verb verb, std::string target, std::string body = {});
+
+  void close();
+
+ private:
+  struct Connection;
+  boost::asio::awaitable<void> connect();
+
+  boost::asio::io_context& io_;
+  AgentEndpoint endpoint_;
+  struct Tls;
+  std::unique_ptr<Tls> tls_;
+  std::unique_ptr<Connection> connection_;
+};
+
+}  // namespace takt::southbound

@@ -1,0 +1,121 @@
+#include "control/southbound/agent_endpoint.hpp"
+
+#include <algorithm>
+#include <charconv>
+#include <filesystem>
+
+#include <fmt/format.h>
+#include <yaml-cpp/yaml.h>
+
+namespace takt::southbound {
+
+namespace fs = std::filesystem;
+
+void parse_agent_url(AgentEndpoint& e, const std::string& url) {
+  e.url = url;
+  std::string_view rest = url;
+  if (rest.starts_with("https://")) {
+    e.tls = true;
+    rest.remove_prefix(8);
+  } else if (rest.starts_with("http://")) {
+    e.tls = false;
+    rest.remove_prefix(7);
+  } else {
+    throw AgentsFileError(fmt::format("agent URL \"{}\" must start with https:// (or http:// for --plain-http agents)", url));
+  }
+  if (const auto slash = rest.find('/'); slash != std::string_view::npos) rest = rest.substr(0, slash);
+  std::string_view host = rest;
+  std::string_view port;
+  if (rest.starts_with('[')) {
+    const auto close = rest.find(']');
+    if (close == std::string_view::npos) throw AgentsFileError(fmt::format("agent URL \"{}\": unclosed [", url));
+    host = rest.substr(1, close - 1);
+    if (close + 1 < rest.size() && rest[close + 1] == ':') port = rest.substr(close + 2);
+  } else if (const auto colon = rest.rfind(':'); colon != std::string_view::npos) {
+    host = rest.substr(0, colon);
+    port = rest.substr(colon + 1);
+  }
+  if (host.empty()) throw AgentsFileError(fmt::format("agent URL \"{}\" has no host", url));
+  e.host = std::string(host);
+  if (port.empty()) {
+    e.port = e.tls ? 443 : 80;
+  } else {
+    unsigned value = 0;
+    const auto [end, ec] = std::from_chars(port.data(), port.data() + port.size(), value);
+    if (ec != std::errc{} || end != port.data() + port.size() || value == 0 || value > 65535)
+      throw AgentsFileError(fmt::format("agent URL \"{}\": port \"{}\" is not 1..65535", url, port));
+    e.port = static_cast<std::uint16_t>(value);
+  }
+}
+
+namespace {
+
+std::string where(const std::string& path, const YAML::Node& node) {
+  return fmt::format("{}:{}:{}", path, node.Mark().line + 1, node.Mark().column + 1);
+}
+
+void apply_settings(AgentEndpoint& e, const YAML::Node& node, const std::string& path, const fs::path& base) {
+  for (const auto& kv : node) {
+    const std::string key = kv.first.as<std::string>();
+    const YAML::Node& v = kv.second;
+    auto file = [&] { return (base / v.as<std::string>()).lexically_normal().string(); };
+    if (key == "url") parse_agent_url(e, v.as<std::string>());
+    else if (key == "ca") e.ca_file = file();
+    else if (key == "cert") e.certificate_file = file();
+    else if (key == "key") e.private_key_file = file();
+    else if (key == "connect-timeout-ms") e.connect_timeout = std::chrono::milliseconds(v.as<int>());
+    else if (key == "request-timeout-ms") e.request_timeout = std::chrono::milliseconds(v.as<int>());
+    else
+      throw AgentsFileError(fmt::format("{}: unknown key \"{}\" (known: url, ca, cert, key, connect-timeout-ms, "
+                                        "request-timeout-ms)",
+                                        where(path, kv.first), key));
+  }
+}
+
+}  // namespace
+
+std::vector<AgentEndpoint> load_agents_file(const std::string& path) {
+  YAML::Node root;
+  try {
+    root = YAML::LoadFile(path);
+  } catch (const YAML::BadFile&) {
+    throw AgentsFileError(fmt::format("{}: cannot read the agents file", path));
+  } catch (const YAML::Exception& e) {
+    throw AgentsFileError(fmt::format("{}:{}:{}: {}", path, e.mark.line + 1, e.mark.column + 1, e.msg));
+  }
+  const fs::path base = fs::path(path).parent_path();
+  if (!root.IsMap() || !root["agents"] || !root["agents"].IsMap())
+    throw AgentsFileError(fmt::format("{}: expected a map with \"agents\": bridge name -> URL", path));
+  for (const auto& kv : root) {
+    const auto key = kv.first.as<std::string>();
+    if (key != "agents" && key != "defaults")
+      throw AgentsFileError(fmt::format("{}: unknown key \"{}\" (known: agents, defaults)", where(path, kv.first), key));
+  }
+  AgentEndpoint defaults;
+  try {
+    if (root["defaults"]) apply_settings(defaults, root["defaults"], path, base);
+    std::vector<AgentEndpoint> agents;
+    for (const auto& kv : root["agents"]) {
+      AgentEndpoint e = defaults;
+      e.bridge = kv.first.as<std::string>();
+      e.url.clear();
+      if (kv.second.IsScalar()) parse_agent_url(e, kv.second.as<std::string>());
+      else if (kv.second.IsMap()) apply_settings(e, kv.second, path, base);
+      if (e.url.empty()) throw AgentsFileError(fmt::format("{}: agent {} has no url", where(path, kv.first), e.bridge));
+      if (e.tls && e.ca_file.empty())
+        throw AgentsFileError(fmt::format("{}: agent {} uses https but no \"ca\" is given to check its certificate",
+                                          where(path, kv.first), e.bridge));
+      agents.push_back(std::move(e));
+    }
+    std::sort(agents.begin(), agents.end(), [](const auto& a, const auto& b) { return a.bridge < b.bridge; });
+    return agents;
+  } catch (const YAML::Exception& e) {
+    throw AgentsFileError(fmt::format("{}:{}:{}: {}", path, e.mark.line + 1, e.mark.column + 1, e.msg));
+  } catch (const AgentsFileError& e) {
+    const std::string what = e.what();
+    if (what.starts_with(path)) throw;
+    throw AgentsFileError(path + ": " + what);
+  }
+}
+
+}  // namespace takt::southbound

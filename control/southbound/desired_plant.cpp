@@ -1,0 +1,87 @@
+#include "control/southbound/desired_plant.hpp"
+
+#include <filesystem>
+
+#include <fmt/format.h>
+
+#include "control/export/bridge_config.hpp"
+#include "control/model/loader.hpp"
+#include "control/schedule/plan_json.hpp"
+#include "control/schedule/planner.hpp"
+
+namespace takt::southbound {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+model::Plant load_plant(const std::string& file) {
+  model::LoadResult result = model::load_plant_file(file);
+  if (!result.plant) {
+    std::string text = fmt::format("{}: the plant is invalid; nothing was installed:", file);
+    for (const auto& d : result.diagnostics) text += "\n  " + d.str();
+    throw DesiredPlantError(text);
+  }
+  return std::move(*result.plant);
+}
+
+DesiredPlant from_plan(const schedule::Plan& plan, const model::Plant& plant, const std::string& source) {
+  DesiredPlant d;
+  d.source = source;
+  d.plant = plan.plant;
+  d.hyperperiod = plan.hyperperiod;
+  d.sync_budget = plan.sync_error_budget;
+  for (const auto& node : plant.nodes) {
+    if (node.kind != model::NodeKind::bridge) continue;
+    try {
+      d.bridges.emplace(node.name, exporter::bridge_config(plan, plant, node.name));
+    } catch (const std::exception& e) {
+      throw DesiredPlantError(fmt::format("{}: bridge {}: {}", source, node.name, e.what()));
+    }
+  }
+  return d;
+}
+
+}  // namespace
+
+DesiredPlant load_desired_plant(const std::string& path, const std::string& plant_file) {
+  if (fs::is_directory(path)) {
+    const fs::path plan_file = fs::path(path) / "plan.json";
+    if (!fs::exists(plan_file))
+      throw DesiredPlantError(fmt::format("{}: no plan.json; make one with `taktctl plan PLANT.yaml -o {}`", path, path));
+    std::string plant_path = plant_file;
+    if (plant_path.empty()) {
+      if (!fs::exists(fs::path(path) / "plant.yaml"))
+        throw DesiredPlantError(fmt::format("{}: the plan needs the plant it was planned from; give it with --plant "
+                                            "PLANT.yaml",
+                                            path));
+      plant_path = (fs::path(path) / "plant.yaml").string();
+    }
+    const model::Plant plant = load_plant(plant_path);
+    schedule::Plan plan;
+    try {
+      plan = schedule::read_plan_file(plan_file.string());
+    } catch (const std::exception& e) {
+      throw DesiredPlantError(e.what());
+    }
+    if (plan.plant != plant.name)
+      throw DesiredPlantError(fmt::format("{} is a plan for plant \"{}\" but {} is plant \"{}\"", plan_file.string(), plan.plant,
+                                          plant_path, plant.name));
+    return from_plan(plan, plant, path);
+  }
+  const model::Plant plant = load_plant(path);
+  const schedule::PlanOutcome outcome = schedule::plan_plant(plant);
+  if (!outcome.plan) {
+    std::string text = fmt::format("{}: plant \"{}\" cannot be scheduled; nothing was installed:", path, plant.name);
+    for (const auto& i : outcome.issues) {
+      std::string where;
+      if (!i.stream.empty()) where += "stream " + i.stream;
+      if (!i.port.empty()) where += (where.empty() ? "" : ", ") + std::string("port ") + i.port;
+      text += "\n  " + (where.empty() ? i.message : where + ": " + i.message);
+    }
+    throw DesiredPlantError(text);
+  }
+  return from_plan(*outcome.plan, plant, path);
+}
+
+}  // namespace takt::southbound

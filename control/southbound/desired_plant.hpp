@@ -1,0 +1,33 @@
+#pragma once
+// What the switches should run: one takt-bridge/1 configuration per bridge, with the plan's
+// hyperperiod (base times are multiples of it) and sync error budget (clock health is judged
+// against it). Read from a plant (planned here) or from a plan folder written by `taktctl plan`.
+#include <map>
+#include <stdexcept>
+#include <string>
+
+#include "dataplane/config/bridge_config.hpp"
+#include "dataplane/core/time.hpp"
+
+namespace takt::southbound {
+
+struct DesiredPlant {
+  std::string source;              // file or folder it came from
+  std::string plant;               // plant name
+  Nanos hyperperiod{0};
+  Nanos sync_budget{0};
+  std::map<std::string, bridge::BridgeConfig> bridges;  // by bridge name
+};
+
+// The plant or plan cannot be turned into configurations; the message lists every reason
+// (diagnostics with file:line:col, planner issues naming stream and port).
+class DesiredPlantError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+// `path` is a plant YAML file (loaded, planned and verified here) or a plan folder: its
+// plan.json plus the plant it was planned from (`plant_file`, else plant.yaml in the folder).
+DesiredPlant load_desired_plant(const std::string& path, const std::string& plant_file = "");
+
+}  // namespace takt::southbound

@@ -1,0 +1,236 @@
+#include "control/southbound/installer.hpp"
+
+#include <algorithm>
+#include <memory>
+#include <random>
+#include <thread>
+
+#include <fmt/format.h>
+
+#include "control/southbound/agent_calls.hpp"
+#include "control/southbound/parallel.hpp"
+
+namespace takt::southbound {
+
+namespace {
+
+using Steady = std::chrono::steady_clock;
+
+Nanos since(Steady::time_point t) { return std::chrono::duration_cast<Nanos>(Steady::now() - t); }
+
+std::string ms(Nanos d) { return fmt::format("{:.1f} ms", static_cast<double>(d.count()) / 1e6); }
+
+struct Session {
+  boost::asio::io_context io;
+  std::vector<std::unique_ptr<AgentClient>> owned;
+  std::vector<AgentClient*> clients;
+  std::vector<const bridge::BridgeConfig*> configs;  // same order as clients
+};
+
+struct Before {
+  AgentHealth health;
+  RunningState running;
+};
+
+// The agents' common TAI now, estimated from their last answers: the latest of them, moved on
+// by the time passed since. The base time is placed after every agent's clock.
+TaiTime agents_now(const std::vector<Outcome<Before>>& before) {
+  TaiTime latest{};
+  for (const auto& b : before) latest = std::max(latest, b.value->health.agent_time + since(b.value->health.received));
+  return latest;
+}
+
+std::vector<std::string> abort_everywhere(Session& s, const std::string& transaction, const std::vector<bool>& committed) {
+  std::vector<std::string> problems;
+  const auto out = on_all<std::string>(s.io, s.clients, [transaction](AgentClient& c) { return abort(c, transaction); });
+  for (std::size_t i = 0; i < out.size(); ++i) {
+    if (out[i].ok()) continue;
+    if (committed[i])
+      problems.push_back(fmt::format("{} committed and could not be reverted, it may switch to the new schedule: {}",
+                                     s.clients[i]->endpoint().bridge, out[i].error));
+    else
+      problems.push_back(fmt::format("{}: abort not confirmed ({}); its staged config expires with its reservation",
+                                     s.clients[i]->endpoint().bridge, out[i].error));
+  }
+  return problems;
+}
+
+}  // namespace
+
+std::string new_transaction_id() {
+  std::random_device rd;
+  std::mt19937_64 rng((static_cast<std::uint64_t>(rd()) << 32) ^ rd() ^
+                      static_cast<std::uint64_t>(Steady::now().time_since_epoch().count()));
+  return fmt::format("{:016x}", rng());
+}
+
+TaiTime pick_base_time(TaiTime now, Nanos lead, Nanos hyperperiod) {
+  const std::int64_t earliest = ns_of(now + lead);
+  if (hyperperiod.count() <= 0) return tai_ns(earliest);
+  return tai_ns(ceil_div(earliest, hyperperiod.count()) * hyperperiod.count());
+}
+
+InstallReport install(const DesiredPlant& desired, const std::vector<AgentEndpoint>& agents, const InstallOptions& options) {
+  const auto t0 = Steady::now();
+  auto say = [&](const std::string& line) {
+    if (options.progress) options.progress(line);
+  };
+  InstallReport report;
+  report.transaction = new_transaction_id();
+  const std::string tx = report.transaction;
+
+  Session s;
+  std::vector<std::string> missing;
+  for (const auto& [name, config] : desired.bridges) {
+    auto it = std::find_if(agents.begin(), agents.end(), [&](const AgentEndpoint& e) { return e.bridge == name; });
+    if (it == agents.end()) {
+      missing.push_back(name);
+      continue;
+    }
+    try {
+      s.owned.push_back(std::make_unique<AgentClient>(s.io, *it));
+    } catch (const std::exception& e) {
+      throw InstallError(e.what(), {e.what()});
+    }
+    s.clients.push_back(s.owned.back().get());
+    s.configs.push_back(&config);
+  }
+  if (!missing.empty()) {
+    std::string list;
+    for (const auto& m : missing) list += (list.empty() ? "" : ", ") + m;
+    throw InstallError(fmt::format("no agent is configured for bridge(s) {}; add them to the agents file. Nothing was "
+                                   "installed.",
+                                   list),
+                       missing);
+  }
+
+  // 1. Clock health and what runs now, everywhere.
+  auto phase = Steady::now();
+  const Nanos budget = desired.sync_budget;
+  const auto before = on_all<Before>(s.io, s.clients, [budget](AgentClient& c) -> boost::asio::awaitable<Before> {
+    Before b;
+    b.health = co_await read_health(c, budget);
+    b.running = co_await read_running(c);
+    co_return b;
+  });
+  report.health_time = since(phase);
+  std::vector<std::string> refusals;
+  for (std::size_t i = 0; i < before.size(); ++i) {
+    const std::string& bridge = s.clients[i]->endpoint().bridge;
+    if (!before[i].ok()) {
+      refusals.push_back(before[i].error);
+      continue;
+    }
+    const AgentHealth& h = before[i].value->health;
+    if (!h.has_clock_health) {
+      report.health.push_back(fmt::format("{}: {}", bridge, h.reason));
+      if (!options.allow_unsynchronised)
+        refusals.push_back(fmt::format("{}: {} (use --allow-unsynchronised only for development)", bridge, h.reason));
+    } else if (!h.synchronised) {
+      report.health.push_back(fmt::format("{}: unsynchronised: {}", bridge, h.reason));
+      if (!options.allow_unsynchronised)
+        refusals.push_back(fmt::format("{}: clock not synchronised within the plan's sync budget {}: {}", bridge,
+                                       ms(budget), h.reason));
+    } else {
+      report.health.push_back(fmt::format("{}: synchronised: {}", bridge, h.reason));
+    }
+  }
+  if (!refusals.empty()) {
+    std::string text = "refusing to install; nothing was changed:";
+    for (const auto& r : refusals) text += "\n  " + r;
+    throw InstallError(text, refusals);
+  }
+  for (std::size_t i = 0; i < before.size(); ++i) {
+    auto c = changes(s.clients[i]->endpoint().bridge, before[i].value->running.oper, *s.configs[i]);
+    report.changes.insert(report.changes.end(), c.begin(), c.end());
+  }
+  say(fmt::format("clock health checked on {} bridges in {}", s.clients.size(), ms(report.health_time)));
+
+  // 2. Stage everywhere.
+  phase = Steady::now();
+  std::map<AgentClient*, const bridge::BridgeConfig*> config_of;
+  for (std::size_t i = 0; i < s.clients.size(); ++i) config_of[s.clients[i]] = s.configs[i];
+  const auto staged = on_all<bool>(s.io, s.clients, [tx, &config_of](AgentClient& c) { return stage(c, tx, *config_of.at(&c)); });
+  report.stage_time = since(phase);
+  std::vector<std::string> failures;
+  for (const auto& o : staged)
+    if (!o.ok()) failures.push_back(o.error);
+  if (!failures.empty()) {
+    const auto problems = abort_everywhere(s, tx, std::vector<bool>(s.clients.size(), false));
+    std::string text = fmt::format("staging failed, transaction {} aborted on every bridge; all keep their old schedule:", tx);
+    for (const auto& f : failures) text += "\n  " + f;
+    for (const auto& p : problems) text += "\n  " + p;
+    failures.insert(failures.end(), problems.begin(), problems.end());
+    throw InstallError(text, failures);
+  }
+  say(fmt::format("staged transaction {} on {} bridges in {}", tx, s.clients.size(), ms(report.stage_time)));
+
+  // 3. One base time, 4. commit everywhere.
+  report.base_time = pick_base_time(agents_now(before), options.lead, desired.hyperperiod);
+  phase = Steady::now();
+  const TaiTime base = report.base_time;
+  const auto committed = on_all<bool>(s.io, s.clients, [tx, base](AgentClient& c) { return commit(c, tx, base); });
+  report.commit_time = since(phase);
+  std::vector<bool> did_commit;
+  for (const auto& o : committed) {
+    did_commit.push_back(o.ok());
+    if (!o.ok()) failures.push_back(o.error);
+  }
+  if (!failures.empty()) {
+    const auto problems = abort_everywhere(s, tx, did_commit);
+    std::string text = fmt::format("commit failed, transaction {} reverted on every bridge before its base time; all "
+                                   "keep their old schedule:",
+                                   tx);
+    if (!problems.empty()) text = fmt::format("commit failed and transaction {} could not be reverted everywhere:", tx);
+    for (const auto& f : failures) text += "\n  " + f;
+    for (const auto& p : problems) text += "\n  " + p;
+    failures.insert(failures.end(), problems.begin(), problems.end());
+    throw InstallError(text, failures);
+  }
+  say(fmt::format("committed on {} bridges in {}; base time {} ns (TAI)", s.clients.size(), ms(report.commit_time),
+                  ns_of(base)));
+
+  // 5. Confirm: the new schedule is pending (or already oper) everywhere; then, after the base
+  // time, oper everywhere.
+  phase = Steady::now();
+  auto confirm = [&](bool after_base) {
+    const auto running = on_all<RunningState>(s.io, s.clients, [](AgentClient& c) { return read_running(c); });
+    std::vector<std::string> wrong;
+    for (std::size_t i = 0; i < running.size(); ++i) {
+      const std::string& bridge = s.clients[i]->endpoint().bridge;
+      if (!running[i].ok()) {
+        wrong.push_back(running[i].error);
+        continue;
+      }
+      for (const auto& d : drift(running[i].value->oper, *s.configs[i])) wrong.push_back(bridge + ": " + d);
+      if (after_base)
+        for (const auto& p : running[i].value->oper.ports)
+          if (p.config_pending) wrong.push_back(fmt::format("{}: port {} still has its change pending after the base time", bridge, p.port));
+    }
+    return wrong;
+  };
+  auto wrong = confirm(false);
+  if (!wrong.empty()) {
+    const auto problems = abort_everywhere(s, tx, did_commit);
+    std::string text = fmt::format("the bridges do not report the committed schedule; transaction {} reverted:", tx);
+    for (const auto& w : wrong) text += "\n  " + w;
+    for (const auto& p : problems) text += "\n  " + p;
+    throw InstallError(text, wrong);
+  }
+  if (options.wait_for_oper) {
+    const TaiTime now = agents_now(before);
+    if (base > now) std::this_thread::sleep_for(base - now + std::chrono::milliseconds(20));
+    wrong = confirm(true);
+    if (!wrong.empty()) {
+      std::string text = fmt::format("after base time {} ns, not every bridge runs transaction {}:", ns_of(base), tx);
+      for (const auto& w : wrong) text += "\n  " + w;
+      throw InstallError(text, wrong);
+    }
+  }
+  report.confirm_time = since(phase);
+  report.total_time = since(t0);
+  say(fmt::format("confirmed on {} bridges in {}", s.clients.size(), ms(report.confirm_time)));
+  return report;
+}
+
+}  // namespace takt::southbound
