@@ -6,12 +6,14 @@
 
 #include <fmt/format.h>
 
+#include "control/export/bridge_config.hpp"
 #include "control/export/svg_timeline.hpp"
 #include "control/export/talker_offsets.hpp"
 #include "control/export/taprio.hpp"
 #include "control/export/tsnkit.hpp"
 #include "control/export/yang_sched_bridge.hpp"
 #include "control/schedule/plan_json.hpp"
+#include "dataplane/config/bridge_config_json.hpp"
 
 namespace takt::exporter {
 namespace fs = std::filesystem;
@@ -48,7 +50,7 @@ std::vector<ArtifactFile> write_plan_artifacts(const std::string& dir, const sch
                                                const ReportExtras& extras) {
   const fs::path root(dir);
   fs::create_directories(root);
-  for (const char* old : {"yang", "taprio", "talkers", "tsnkit", "timeline.svg", "report.txt"}) fs::remove_all(root / old);
+  for (const char* old : {"yang", "bridge", "taprio", "talkers", "tsnkit", "timeline.svg", "report.txt"}) fs::remove_all(root / old);
 
   Writer w(root);
   schedule::write_plan_file(plan, (root / "plan.json").string());
@@ -57,7 +59,11 @@ std::vector<ArtifactFile> write_plan_artifacts(const std::string& dir, const sch
   w.text("timeline.svg", svg_timeline(plan));
 
   for (const auto& n : plant.nodes) {
-    if (n.kind == model::NodeKind::bridge) w.text("yang/" + n.name + ".json", sched_bridge_config(plan, plant, n.name).dump(2) + "\n");
+    if (n.kind == model::NodeKind::bridge) {
+      w.text("yang/" + n.name + ".json", sched_bridge_config(plan, plant, n.name).dump(2) + "\n");
+      // What takt-dataplane --config reads (and the agent accepts); base time 0 = next cycle boundary.
+      w.text("bridge/" + n.name + ".json", bridge::to_json(bridge_config(plan, plant, n.name)).dump(2) + "\n");
+    }
     if (auto script = taprio_script(plan, plant, n.name); !script.empty()) w.text("taprio/" + n.name + ".sh", script, true);
   }
   for (const auto& station : talkers(plan)) {
