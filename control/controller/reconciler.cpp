@@ -1,0 +1,159 @@
+#include "control/controller/reconciler.hpp"
+
+#include <boost/asio/io_context.hpp>
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include "control/southbound/agent_calls.hpp"
+#include "control/southbound/parallel.hpp"
+#include "control/southbound/schedule_diff.hpp"
+
+namespace takt::controller {
+
+namespace {
+
+struct Observation {
+  southbound::AgentHealth health;
+  southbound::RunningState running;
+};
+
+std::string joined(const std::vector<std::string>& lines) {
+  std::string out;
+  for (const auto& l : lines) out += (out.empty() ? "" : "; ") + l;
+  return out;
+}
+
+}  // namespace
+
+Reconciler::Reconciler(ReconcileOptions options, telemetry::MetricsRegistry& registry)
+    : options_(options),
+      rounds_(registry.counter("takt_controller_reconcile_rounds_total", "Reconciliation rounds run").with({})),
+      installs_(registry.counter("takt_controller_installs_total", "Installs the controller attempted, by result", {"result"})),
+      repairs_(registry.counter("takt_controller_repairs_total", "Bridges reinstalled because they drifted or restarted",
+                                {"bridge"})),
+      sync_losses_(registry.counter("takt_controller_sync_loss_total", "Times a bridge's clock was found unsynchronised",
+                                    {"bridge"})),
+      agent_up_(registry.gauge("takt_controller_agent_up", "1 when the bridge's agent answered the last round", {"bridge"})),
+      sync_alarm_(registry.gauge("takt_controller_sync_alarm", "1 while the bridge's clock is out of the sync budget",
+                                 {"bridge"})),
+      converged_(registry.gauge("takt_controller_converged", "1 when every bridge runs the desired plan").with({})),
+      desired_bridges_(registry.gauge("takt_controller_desired_bridges", "Bridges in the desired plant").with({})),
+      last_install_seconds_(
+          registry.gauge("takt_controller_last_install_duration_seconds", "Duration of the last successful install").with({})) {}
+
+void Reconciler::set_desired(southbound::DesiredPlant desired) {
+  desired_bridges_.set(static_cast<double>(desired.bridges.size()));
+  desired_ = std::move(desired);
+}
+
+void Reconciler::set_agents(std::vector<southbound::AgentEndpoint> agents) { agents_ = std::move(agents); }
+
+RoundResult Reconciler::run_round() {
+  RoundResult result;
+  rounds_.add(0);
+  if (!desired_) return result;
+  const southbound::DesiredPlant& desired = *desired_;
+
+  boost::asio::io_context io;
+  std::vector<std::unique_ptr<southbound::AgentClient>> owned;
+  std::vector<southbound::AgentClient*> clients;
+  std::vector<std::string> missing;
+  for (const auto& [name, config] : desired.bridges) {
+    auto it = std::find_if(agents_.begin(), agents_.end(), [&](const auto& a) { return a.bridge == name; });
+    if (it == agents_.end()) {
+      missing.push_back(name);
+      continue;
+    }
+    try {
+      owned.push_back(std::make_unique<southbound::AgentClient>(io, *it));
+      clients.push_back(owned.back().get());
+    } catch (const std::exception& e) {
+      missing.push_back(name);
+      spdlog::error("controller: {}", e.what());
+    }
+  }
+  for (const auto& m : missing) {
+    result.unreachable.push_back(m);
+    agent_up_.with({m}).set(0);
+  }
+
+  const Nanos budget = desired.sync_budget;
+  const auto seen = southbound::on_all<Observation>(io, clients, [budget](southbound::AgentClient& c) -> boost::asio::awaitable<Observation> {
+    Observation o;
+    o.health = co_await southbound::read_health(c, budget);
+    o.running = co_await southbound::read_running(c);
+    co_return o;
+  });
+
+  southbound::DesiredPlant repair = desired;
+  repair.bridges.clear();
+  for (std::size_t i = 0; i < seen.size(); ++i) {
+    const std::string& bridge = clients[i]->endpoint().bridge;
+    BridgeMemory& mem = memory_[bridge];
+    if (!seen[i].ok()) {
+      if (mem.up) spdlog::warn("controller: {} unreachable: {}", bridge, seen[i].error);
+      mem.up = false;
+      agent_up_.with({bridge}).set(0);
+      result.unreachable.push_back(bridge);
+      continue;
+    }
+    if (!mem.up) spdlog::info("controller: {} answers again", bridge);
+    mem.up = true;
+    agent_up_.with({bridge}).set(1);
+
+    const auto& h = seen[i].value->health;
+    const bool alarm = h.has_clock_health ? !h.synchronised : !options_.allow_unsynchronised;
+    if (alarm && !mem.alarm) {
+      spdlog::error("controller: ALARM sync loss on {}: {}", bridge, h.reason);
+      sync_losses_.with({bridge}).add(0);
+    } else if (!alarm && mem.alarm) {
+      spdlog::info("controller: {} clock back within budget: {}", bridge, h.reason);
+    }
+    mem.alarm = alarm;
+    sync_alarm_.with({bridge}).set(alarm ? 1 : 0);
+    if (alarm) result.alarms.push_back(bridge);
+
+    const auto drift = southbound::drift(seen[i].value->running.oper, desired.bridges.at(bridge));
+    if (!drift.empty()) {
+      const std::string text = joined(drift);
+      if (text != mem.last_drift) spdlog::warn("controller: {} drifted from the plan: {}", bridge, text);
+      mem.last_drift = text;
+      repair.bridges.emplace(bridge, desired.bridges.at(bridge));
+    } else {
+      mem.last_drift.clear();
+    }
+  }
+
+  if (!repair.bridges.empty()) {
+    southbound::InstallOptions install;
+    install.lead = options_.lead;
+    install.allow_unsynchronised = options_.allow_unsynchronised;
+    std::vector<std::string> names;
+    for (const auto& [name, c] : repair.bridges) names.push_back(name);
+    try {
+      const auto report = southbound::install(repair, agents_, install);
+      installs_.with({"installed"}).add(0);
+      last_install_seconds_.set(static_cast<double>(report.total_time.count()) / 1e9);
+      for (const auto& name : names) {
+        repairs_.with({name}).add(0);
+        memory_[name].last_drift.clear();
+      }
+      result.repaired = names;
+      result.transaction = report.transaction;
+      last_install_error_.clear();
+      spdlog::info("controller: installed plant {} on {} (transaction {}, base time {} ns, {:.1f} ms)", desired.plant,
+                   joined(names), report.transaction, ns_of(report.base_time),
+                   static_cast<double>(report.total_time.count()) / 1e6);
+    } catch (const std::exception& e) {
+      installs_.with({"failed"}).add(0);
+      result.install_error = e.what();
+      if (result.install_error != last_install_error_) spdlog::error("controller: repair of {} failed: {}", joined(names), e.what());
+      last_install_error_ = result.install_error;
+    }
+  }
+  result.converged = result.unreachable.empty() && result.install_error.empty();
+  converged_.set(result.converged ? 1 : 0);
+  return result;
+}
+
+}  // namespace takt::controller

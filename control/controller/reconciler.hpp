@@ -1,0 +1,67 @@
+#pragma once
+// One reconciliation round of takt-controller: ask every agent what it runs and how its clock
+// is; raise or clear sync alarms; reinstall, all-or-nothing among themselves, on the bridges
+// that drifted from the desired plant (an agent that restarted runs nothing, one somebody
+// changed runs something else). Bridges that already run the plan are not touched: the base
+// time is on a hyperperiod boundary, so a repaired bridge falls into the same phase as the rest.
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "control/southbound/agent_endpoint.hpp"
+#include "control/southbound/desired_plant.hpp"
+#include "control/southbound/installer.hpp"
+#include "dataplane/core/metrics_registry.hpp"
+
+namespace takt::controller {
+
+struct ReconcileOptions {
+  bool allow_unsynchronised = false;
+  Nanos lead = std::chrono::milliseconds(500);
+};
+
+struct RoundResult {
+  bool converged = false;                 // every desired bridge reachable and running the plan
+  std::vector<std::string> repaired;      // bridges reinstalled this round
+  std::vector<std::string> unreachable;
+  std::vector<std::string> alarms;        // bridges with a sync alarm raised
+  std::string install_error;              // why a repair failed, if it did
+  std::string transaction;                // of the repair, if one succeeded
+};
+
+class Reconciler {
+ public:
+  Reconciler(ReconcileOptions options, telemetry::MetricsRegistry& registry);
+
+  void set_desired(southbound::DesiredPlant desired);
+  void set_agents(std::vector<southbound::AgentEndpoint> agents);
+  const std::optional<southbound::DesiredPlant>& desired() const { return desired_; }
+
+  RoundResult run_round();
+
+ private:
+  struct BridgeMemory {
+    bool up = true;
+    bool alarm = false;
+    std::string last_drift;
+  };
+
+  ReconcileOptions options_;
+  std::optional<southbound::DesiredPlant> desired_;
+  std::vector<southbound::AgentEndpoint> agents_;
+  std::map<std::string, BridgeMemory> memory_;
+  std::string last_install_error_;
+
+  telemetry::ShardedCounter& rounds_;
+  telemetry::CounterFamily& installs_;
+  telemetry::CounterFamily& repairs_;
+  telemetry::CounterFamily& sync_losses_;
+  telemetry::GaugeFamily& agent_up_;
+  telemetry::GaugeFamily& sync_alarm_;
+  telemetry::Gauge& converged_;
+  telemetry::Gauge& desired_bridges_;
+  telemetry::Gauge& last_install_seconds_;
+};
+
+}  // namespace takt::controller
