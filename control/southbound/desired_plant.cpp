@@ -8,6 +8,7 @@
 #include "control/model/loader.hpp"
 #include "control/schedule/plan_json.hpp"
 #include "control/schedule/planner.hpp"
+#include "dataplane/config/bridge_config_json.hpp"
 
 namespace takt::southbound {
 
@@ -49,6 +50,27 @@ DesiredPlant load_desired_plant(const std::string& path, const std::string& plan
     const fs::path plan_file = fs::path(path) / "plan.json";
     if (!fs::exists(plan_file))
       throw DesiredPlantError(fmt::format("{}: no plan.json; make one with `taktctl plan PLANT.yaml -o {}`", path, path));
+    // `taktctl plan` writes bridge/<name>.json (takt-bridge/1): then the plan folder is
+    // enough, and exactly what was reviewed is what gets installed.
+    const fs::path bridge_dir = fs::path(path) / "bridge";
+    if (plant_file.empty() && fs::is_directory(bridge_dir)) {
+      DesiredPlant d;
+      try {
+        const schedule::Plan plan = schedule::read_plan_file(plan_file.string());
+        d.plant = plan.plant;
+        d.hyperperiod = plan.hyperperiod;
+        d.sync_budget = plan.sync_error_budget;
+        for (const auto& entry : fs::directory_iterator(bridge_dir)) {
+          if (entry.path().extension() != ".json") continue;
+          bridge::BridgeConfig config = bridge::load_bridge_config(entry.path());
+          d.bridges.emplace(config.bridge, std::move(config));
+        }
+      } catch (const std::exception& e) {
+        throw DesiredPlantError(e.what());
+      }
+      d.source = path;
+      return d;
+    }
     std::string plant_path = plant_file;
     if (plant_path.empty()) {
       if (!fs::exists(fs::path(path) / "plant.yaml"))

@@ -27,7 +27,9 @@ class DesiredPlantError : public std::runtime_error {
 };
 
 // `path` is a plant YAML file (loaded, planned and verified here) or a plan folder: its
-// plan.json plus the plant it was planned from (`plant_file`, else plant.yaml in the folder).
+// plan.json with the bridge/<name>.json configurations `taktctl plan` wrote, or (when
+// `plant_file` is given or the folder has no bridge/) with the plant it was planned from
+// (`plant_file`, else plant.yaml in the folder), from which the configurations are cut.
 DesiredPlant load_desired_plant(const std::string& path, const std::string& plant_file = "");
 
 }  // namespace takt::southbound
