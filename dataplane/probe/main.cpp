@@ -11,6 +11,7 @@
 
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
+#include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
 #include "dataplane/core/metrics_registry.hpp"
@@ -107,6 +108,8 @@ void write_json(const std::string& path, const nlohmann::ordered_json& j) {
 }
 
 void prepare(const Common& c) {
+  // Logs on stderr, so stdout carries only the summary table.
+  spdlog::set_default_logger(spdlog::stderr_color_mt("takt-probe"));
   spdlog::set_level(spdlog::level::from_str(c.log_level));
   install_signal_handlers();
   if (c.rt_priority) use_realtime_scheduling(*c.rt_priority);
@@ -137,8 +140,7 @@ int talk(const Common& c, const std::string& offsets, const std::string& names, 
                  format_duration(s.interval), format_duration(s.offset.value_or(Nanos{0})), s.frames_per_interval,
                  s.payload_bytes, s.destination ? s.destination->to_string() : "-", s.vlan, s.pcp);
   }
-  const TaiTime first = talker.run(g_stop);
-  spdlog::info("first transmission at TAI {} ns", ns_of(first));
+  talker.run(g_stop);
   const auto report = talker.report();
   std::cout << talker_table(report) << std::flush;
   write_json(c.json_summary, talker_summary_json(report, talker.session()));

@@ -71,6 +71,7 @@ TaiTime Talker::run(const std::atomic<bool>& stop) {
   TransmitSchedule schedule(std::move(timings), now_tai(timescale_) + options_.start_lead);
   const TaiTime first = schedule.next().time;
   const TaiTime end = first + options_.duration;
+  spdlog::info("{}: first transmission at TAI {} ns, session {:08x}", options_.interface, ns_of(first), session_);
 
   while (!stop.load(std::memory_order_relaxed)) {
     const Transmission planned = schedule.next();
