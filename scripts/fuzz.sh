@@ -7,6 +7,7 @@ seconds=${1:-120}
 out=${TAKT_FUZZ_DIR:-/tmp/takt-fuzz}
 mkdir -p "$out/corpus"
 cp "$root"/configs/plants/*.yaml "$root"/tests/golden/cases/*.yaml "$out/corpus/"
+command -v clang++ >/dev/null || { apt-get update -qq && apt-get install -y -qq clang >/dev/null; }
 srcs=$(ls "$root"/control/model/*.cpp)
 clang++ -std=c++20 -O1 -g -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
   -I"$root" $srcs "$root/tests/fuzz/plant_loader_fuzzer.cpp" -lyaml-cpp -lfmt -o "$out/plant_loader_fuzzer"

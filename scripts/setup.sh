@@ -6,8 +6,8 @@ set -euo pipefail
 packages=(
   build-essential cmake ninja-build pkg-config git
   libyaml-cpp-dev nlohmann-json3-dev libcli11-dev libfmt-dev libspdlog-dev catch2
-  libboost-all-dev libssl-dev
-  dpdk dpdk-dev libdpdk-dev libpcap-dev libbpf-dev clang llvm
+  libboost-dev libboost-system-dev libssl-dev
+  dpdk dpdk-dev libdpdk-dev libpcap-dev libbpf-dev
   linuxptp iproute2 ethtool tcpdump python3 jq curl openssl
   libyang2-tools prometheus
 )
