@@ -40,18 +40,25 @@ TaiTime agents_now(const std::vector<Outcome<Before>>& before) {
   return latest;
 }
 
-std::vector<std::string> abort_everywhere(Session& s, const std::string& transaction, const std::vector<bool>& committed) {
+// Problems of bridges that committed and could not be reverted come first and are counted in
+// `unreverted`: those are the ones that may switch alone.
+std::vector<std::string> abort_everywhere(Session& s, const std::string& transaction, const std::vector<bool>& committed,
+                                          std::size_t* unreverted = nullptr) {
   std::vector<std::string> problems;
+  std::size_t count = 0;
   const auto out = on_all<std::string>(s.io, s.clients, [transaction](AgentClient& c) { return abort(c, transaction); });
   for (std::size_t i = 0; i < out.size(); ++i) {
     if (out[i].ok()) continue;
-    if (committed[i])
-      problems.push_back(fmt::format("{} committed and could not be reverted, it may switch to the new schedule: {}",
-                                     s.clients[i]->endpoint().bridge, out[i].error));
-    else
+    if (committed[i]) {
+      problems.insert(problems.begin() + static_cast<std::ptrdiff_t>(count++),
+                      fmt::format("{} committed and could not be reverted, it may switch to the new schedule: {}",
+                                  s.clients[i]->endpoint().bridge, out[i].error));
+    } else {
       problems.push_back(fmt::format("{}: abort not confirmed ({}); its staged config expires with its reservation",
                                      s.clients[i]->endpoint().bridge, out[i].error));
+    }
   }
+  if (unreverted) *unreverted = count;
   return problems;
 }
 
@@ -177,11 +184,13 @@ InstallReport install(const DesiredPlant& desired, const std::vector<AgentEndpoi
     if (!o.ok()) failures.push_back(o.error);
   }
   if (!failures.empty()) {
-    const auto problems = abort_everywhere(s, tx, did_commit);
+    std::size_t unreverted = 0;
+    const auto problems = abort_everywhere(s, tx, did_commit, &unreverted);
     std::string text = fmt::format("commit failed, transaction {} reverted on every bridge before its base time; all "
                                    "keep their old schedule:",
                                    tx);
-    if (!problems.empty()) text = fmt::format("commit failed and transaction {} could not be reverted everywhere:", tx);
+    if (unreverted > 0)
+      text = fmt::format("commit failed and transaction {} could not be reverted on {} bridge(s):", tx, unreverted);
     for (const auto& f : failures) text += "\n  " + f;
     for (const auto& p : problems) text += "\n  " + p;
     failures.insert(failures.end(), problems.begin(), problems.end());
@@ -212,7 +221,9 @@ InstallReport install(const DesiredPlant& desired, const std::vector<AgentEndpoi
   auto wrong = confirm(false);
   if (!wrong.empty()) {
     const auto problems = abort_everywhere(s, tx, did_commit);
-    std::string text = fmt::format("the bridges do not report the committed schedule; transaction {} reverted:", tx);
+    std::string text = fmt::format("the bridges do not all report the committed schedule; transaction {} reverted on "
+                                   "every bridge before its base time:",
+                                   tx);
     for (const auto& w : wrong) text += "\n  " + w;
     for (const auto& p : problems) text += "\n  " + p;
     throw InstallError(text, wrong);
