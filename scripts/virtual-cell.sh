@@ -1,0 +1,351 @@
+#!/usr/bin/env bash
+# The virtual cell: runs a plan of `taktctl plan` on this machine, one network namespace per
+# bridge and per end station, and measures every stream end to end.
+#
+#   virtual-cell.sh PLAN_DIR
+#
+#   - a namespace per node (<tag>-<node>), a veth pair per plant link (bridge ports keep the
+#     plant's names p1, p2...; end stations have eth0);
+#   - one takt-dataplane per bridge on net_af_packet, started with PLAN_DIR/bridge/<name>.json;
+#   - ptp4l per node (free_running 1: measures, never steers a clock) and takt-pmc's view of it;
+#   - takt-probe: a listener per listener station, a talker per talker station sending every
+#     stream of PLAN_DIR/talkers/<station>.json for DEMO_SECONDS (default 30);
+#   - Prometheus on 127.0.0.1 scraping every dataplane and probe;
+#   - then a table per stream and a PromQL example. Everything it created is removed on exit,
+#     also on Ctrl-C / SIGTERM.
+#
+# Metrics and PTP travel on a management network, not on the plant links: a "monitor"
+# namespace holds a Linux bridge; every node namespace has a veth "mon0" on it, and one veth
+# reaches the root namespace so Prometheus (in root, on loopback) can scrape. Addresses are
+# link-local 169.254.S.0/24 with S picked per run among subnets nobody on this host uses.
+#
+# Environment: TAKT_BUILD_DIR (default build/), DEMO_SECONDS (30), DEMO_LCORES (CPUs for the
+# dataplanes' packet loops, one per bridge in turn; default "0 1"), DEMO_KEEP=1 keeps the work
+# folder (logs, summaries, Prometheus data), DEMO_RESULTS=FILE copies the table as JSON there.
+# Needs root, iproute2, jq, curl, linuxptp and prometheus.
+set -euo pipefail
+
+root=$(cd "$(dirname "$0")/.." && pwd)
+build=${TAKT_BUILD_DIR:-$root/build}
+plan_dir=${1:?usage: $0 PLAN_DIR (the -o folder of taktctl plan)}
+seconds=${DEMO_SECONDS:-30}
+read -r -a lcores <<<"${DEMO_LCORES:-0 1}"
+
+die() { echo "virtual-cell: $*" >&2; exit 1; }
+say() { echo "[cell +${SECONDS}s] $*"; }
+
+[[ $(id -u) -eq 0 ]] || die "needs root (network namespaces, raw sockets, DPDK on af_packet)"
+for tool in ip jq curl ptp4l prometheus; do
+  command -v "$tool" >/dev/null || die "$tool is missing; run scripts/setup.sh"
+done
+[[ $seconds =~ ^[0-9]+$ && $seconds -ge 1 ]] || die "DEMO_SECONDS must be a whole number of seconds >= 1, got '$seconds'"
+[[ -r $plan_dir/plan.json ]] || die "$plan_dir/plan.json not found; run taktctl plan PLANT -o $plan_dir"
+dataplane=$build/dataplane/dpdk/takt-dataplane
+probe=$build/dataplane/probe/takt-probe
+pmc=$build/control/ptp/takt-pmc
+for bin in "$dataplane" "$probe" "$pmc"; do
+  [[ -x $bin ]] || die "$bin is not built; run scripts/build.sh (or set TAKT_BUILD_DIR)"
+done
+
+# Per-run names: other people's namespaces and other runs of this script may exist.
+tag="tkc$$"
+work=$(mktemp -d "/tmp/takt-cell.XXXXXX")
+namespaces=()
+pids=()      # every background process we started, stopped in reverse order
+root_if=""
+
+cleanup() {
+  local rc=$? i pid
+  trap - EXIT INT TERM
+  # SIGINT first: dataplanes stop their ports and probes write their summaries.
+  for ((i = ${#pids[@]} - 1; i >= 0; i--)); do kill -INT "${pids[i]}" 2>/dev/null || true; done
+  for pid in "${pids[@]}"; do
+    for _ in $(seq 30); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    kill -KILL "$pid" 2>/dev/null || true
+    wait "$pid" 2>/dev/null || true
+  done
+  for ns in "${namespaces[@]}"; do ip netns del "$ns" 2>/dev/null || true; done
+  [[ -n $root_if ]] && ip link del "$root_if" 2>/dev/null || true
+  if [[ ${DEMO_KEEP:-0} == 1 ]]; then
+    echo "virtual-cell: kept logs, summaries and Prometheus data in $work"
+  else
+    rm -rf "$work"
+  fi
+  say "cleaned up: namespaces ${tag}-*, processes and $work"
+  exit "$rc"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+# ---------------------------------------------------------------------------------------------
+# The cell as the plan describes it.
+plan=$plan_dir/plan.json
+mapfile -t bridges < <(for f in "$plan_dir"/bridge/*.json; do jq -r .bridge "$f"; done)
+((${#bridges[@]} > 0)) || die "$plan_dir/bridge/ has no bridge configurations"
+is_bridge() { local b; for b in "${bridges[@]}"; do [[ $b == "$1" ]] && return 0; done; return 1; }
+# Links: every hop of every stream is one (egress, ingress) pair of a plant link; both
+# directions collapse to one veth pair.
+mapfile -t links < <(jq -r '.streams[].hops[] | [(.egress.node + ":" + .egress.port), (.ingress.node + ":" + .ingress.port)]
+  | sort | join(" ")' "$plan" | sort -u)
+mapfile -t stations < <(jq -r '.streams[] | .talker, .listeners[]' "$plan" | awk '!seen[$0]++')
+nodes=("${bridges[@]}" "${stations[@]}")
+ns_of() { echo "${tag}-$1"; }
+declare -A addr  # node -> management address
+
+pick_subnet() {
+  local s
+  for ((s = 10 + $$ % 200; s < 10 + $$ % 200 + 200; s++)); do
+    local third=$((s % 250 + 1))
+    [[ -z $(ip -4 route show to "169.254.$third.0/24") && -z $(ip -4 addr show to "169.254.$third.0/24") ]] &&
+      { echo "$third"; return; }
+  done
+  die "no free 169.254.x.0/24 subnet for the management network"
+}
+
+new_ns() {
+  local ns=$1
+  ip netns add "$ns"
+  namespaces+=("$ns")
+  # No IPv6 chatter (router solicitations, MLD) on the plant links: only the streams.
+  ip netns exec "$ns" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1
+  ip -n "$ns" link set lo up
+}
+
+build_cell() {
+  local subnet i=1 node ns a b
+  subnet=$(pick_subnet)
+  new_ns "${tag}-mon"
+  ip -n "${tag}-mon" link add br0 type bridge
+  ip -n "${tag}-mon" link set br0 up
+  root_if="${tag}m"
+  ip link add "$root_if" type veth peer name up0 netns "${tag}-mon"
+  ip -n "${tag}-mon" link set up0 master br0 up
+  ip addr add "169.254.$subnet.254/24" dev "$root_if"
+  ip link set "$root_if" up
+  for node in "${nodes[@]}"; do
+    ns=$(ns_of "$node")
+    new_ns "$ns"
+    addr[$node]="169.254.$subnet.$i"
+    ip link add mon0 netns "$ns" type veth peer name "n$i" netns "${tag}-mon"
+    ip -n "${tag}-mon" link set "n$i" master br0 up
+    ip -n "$ns" addr add "${addr[$node]}/24" dev mon0
+    ip -n "$ns" link set mon0 up
+    i=$((i + 1))
+  done
+  for link in "${links[@]}"; do
+    read -r a b <<<"$link"
+    # Created straight inside both namespaces: names only need to be unique per namespace.
+    ip link add "${a#*:}" netns "$(ns_of "${a%%:*}")" type veth peer name "${b#*:}" netns "$(ns_of "${b%%:*}")"
+    ip -n "$(ns_of "${a%%:*}")" link set "${a#*:}" up
+    ip -n "$(ns_of "${b%%:*}")" link set "${b#*:}" up
+  done
+  say "network: ${#bridges[@]} bridges, ${#stations[@]} end stations, ${#links[@]} links;" \
+    "management 169.254.$subnet.0/24 (root side $root_if)"
+}
+
+start() {  # start <log> <namespace> <command...>: background, remembered for cleanup
+  local log=$1 ns=$2
+  shift 2
+  ip netns exec "$ns" "$@" >"$work/$log.log" 2>&1 &
+  pids+=($!)
+}
+
+wait_http() {  # wait_http <url> <what> <pid>
+  for _ in $(seq 150); do
+    curl -sf -o /dev/null "$1" && return 0
+    kill -0 "$3" 2>/dev/null || { tail -20 "$work/$2.log" >&2; die "$2 exited during start (log above)"; }
+    sleep 0.1
+  done
+  die "$2 does not answer at $1"
+}
+
+# ---------------------------------------------------------------------------------------------
+# ptp4l per node on its management interface: E2E over L2, software timestamps. The first
+# talker of the plan (the PLC in the example cell) is the grandmaster.
+start_ptp() {
+  local node gm=${stations[0]} prio
+  for node in "${nodes[@]}"; do
+    prio=248
+    [[ $node == "$gm" ]] && prio=100
+    cat >"$work/ptp-$node.cfg" <<CFG
+[global]
+free_running            1
+priority1               $prio
+domainNumber            0
+logAnnounceInterval     -2
+announceReceiptTimeout  3
+logSyncInterval         -3
+syncReceiptTimeout      3
+network_transport       L2
+delay_mechanism         E2E
+tx_timestamp_timeout    50
+fault_reset_interval    0
+uds_address             $work/ptp-$node.sock
+CFG
+    start "ptp4l-$node" "$(ns_of "$node")" ptp4l -f "$work/ptp-$node.cfg" -i mon0 -S -m
+  done
+}
+
+clock_health() {
+  local node json
+  printf '  %-14s %-13s %-8s %12s  %s\n' node "port state" "gm" "offset ns" assessment
+  for node in "${nodes[@]}"; do
+    # A free-running slave stays UNCALIBRATED unless told its sync is not uncertain.
+    json=$("$pmc" -s "$work/ptp-$node.sock" --json --budget 1000000 --set-sync-uncertain 2>"$work/pmc.err") ||
+      { printf '  %-14s no answer from ptp4l\n' "$node"; continue; }
+    jq -r --arg n "$node" '[$n, (.health.ports[0].state // "-"), (if .health.is_grandmaster then "self" else "remote" end),
+        ((.health.offset_from_master_ns // 0) | tostring), (if .assessment.ok then "ok" else (.assessment.reason // "not ok") end)]
+      | "  \(.[0] | . + " " * (14 - length)) \(.[1] | . + " " * (13 - length)) \(.[2] | . + " " * (8 - length)) \(.[3] | " " * (12 - length) + .)  \(.[4])"' <<<"$json"
+  done
+}
+
+# ---------------------------------------------------------------------------------------------
+# One takt-dataplane per bridge. The switch agent is not part of takt-dataplane yet, so
+# takt-controller cannot install the plan at a common base time: each dataplane starts with
+# its bridge/<name>.json, whose gate control lists count from TAI 0 like the talkers' offsets,
+# so all bridges run the same cycles without a commit.
+start_dataplanes() {
+  local i=0 bridge config ns eal app port n
+  for bridge in "${bridges[@]}"; do
+    config=$plan_dir/bridge/$bridge.json
+    ns=$(ns_of "$bridge")
+    eal=(--no-huge --no-pci -m 256 --file-prefix "${tag}${bridge}" -l "${lcores[i % ${#lcores[@]}]}"
+      --log-level=lib.eal:warning)
+    app=(--config "$config" --metrics-address "${addr[$bridge]}" --metrics-port 9100)
+    n=0
+    for port in $(jq -r '.ports[].name' "$config"); do
+      # A configured port no stream uses still needs an interface: an unconnected veth.
+      ip -n "$ns" link show "$port" >/dev/null 2>&1 || {
+        ip -n "$ns" link add "$port" type veth peer name "${port}x"
+        ip -n "$ns" link set "$port" up
+        ip -n "$ns" link set "${port}x" up
+      }
+      eal+=(--vdev "net_af_packet$n,iface=$port,framecnt=4096,qpairs=1")
+      app+=(--port "$port=net_af_packet$n")
+      n=$((n + 1))
+    done
+    start "dataplane-$bridge" "$ns" "$dataplane" "${eal[@]}" -- "${app[@]}"
+    wait_http "http://${addr[$bridge]}:9100/metrics" "dataplane-$bridge" "${pids[-1]}"
+    echo "[{\"targets\": [\"${addr[$bridge]}:9100\"], \"labels\": {\"bridge\": \"$bridge\"}}]" \
+      >"$work/prometheus/targets/dataplane-$bridge.json"
+    i=$((i + 1))
+  done
+  say "takt-dataplane up on ${bridges[*]} (lcores ${lcores[*]})"
+}
+
+# Which streams a station listens to, comma-separated (empty: none).
+listened_by() { jq -r --arg s "$1" '[.streams[] | select(.listeners | index($s)) | .name] | join(",")' "$plan"; }
+talked_by() { jq -r --arg s "$1" '[.streams[] | select(.talker == $s) | .name] | join(",")' "$plan"; }
+
+listener_pids=()
+talker_pids=()
+start_listeners() {
+  local st sel
+  for st in "${stations[@]}"; do
+    sel=$(listened_by "$st")
+    [[ -n $sel ]] || continue
+    start "listener-$st" "$(ns_of "$st")" "$probe" listen --interface eth0 --streams "$plan" --select "$sel" \
+      --metrics-address "${addr[$st]}" --metrics-port 9201 --loss-timeout 300ms --rt-priority 50 \
+      --json-summary "$work/listener-$st.json"
+    listener_pids+=("${pids[-1]}")
+    wait_http "http://${addr[$st]}:9201/metrics" "listener-$st" "${pids[-1]}"
+    echo "[{\"targets\": [\"${addr[$st]}:9201\"], \"labels\": {\"station\": \"$st\", \"role\": \"listener\"}}]" \
+      >"$work/prometheus/targets/probe-$st-listener.json"
+  done
+}
+
+start_talkers() {
+  local st
+  for st in "${stations[@]}"; do
+    [[ -n $(talked_by "$st") && -r $plan_dir/talkers/$st.json ]] || continue
+    start "talker-$st" "$(ns_of "$st")" "$probe" talk --interface eth0 --offsets "$plan_dir/talkers/$st.json" \
+      --duration "${seconds}s" --start-lead 500ms --metrics-address "${addr[$st]}" --metrics-port 9200 \
+      --rt-priority 60 --json-summary "$work/talker-$st.json"
+    talker_pids+=("${pids[-1]}")
+    echo "[{\"targets\": [\"${addr[$st]}:9200\"], \"labels\": {\"station\": \"$st\", \"role\": \"talker\"}}]" \
+      >"$work/prometheus/targets/probe-$st-talker.json"
+  done
+}
+
+# ---------------------------------------------------------------------------------------------
+# Prometheus in the root namespace on a free loopback port, with configs/prometheus.yml's jobs
+# and file_sd targets; its static 127.0.0.1 targets are dropped (nothing listens there).
+prom_port=""
+start_prometheus() {
+  local p
+  mkdir -p "$work/prometheus/targets"
+  awk '/^ *static_configs:/ { skip = 1; next } skip && /^ *- targets:/ { skip = 0; next } { skip = 0; print }' \
+    "$root/configs/prometheus.yml" >"$work/prometheus/prometheus.yml"
+  for ((p = 19090; p < 19190; p++)); do
+    ss -Hltn "sport = :$p" | grep -q . || { prom_port=$p; break; }
+  done
+  [[ -n $prom_port ]] || die "no free TCP port in 19090..19189 for Prometheus"
+  prometheus --config.file="$work/prometheus/prometheus.yml" --storage.tsdb.path="$work/prometheus/data" \
+    --web.listen-address="127.0.0.1:$prom_port" --log.level=warn >"$work/prometheus.log" 2>&1 &
+  pids+=($!)
+}
+promql() {  # promql <expr>: result vector as JSON
+  curl -sfG "http://127.0.0.1:$prom_port/api/v1/query" --data-urlencode "query=$1" | jq -c '.data.result'
+}
+
+# ---------------------------------------------------------------------------------------------
+build_cell
+mkdir -p "$work/prometheus/targets"
+start_ptp
+start_prometheus
+start_dataplanes
+start_listeners
+start_talkers
+say "talkers sending every stream for ${seconds} s; Prometheus at http://127.0.0.1:$prom_port"
+
+sleep 3
+say "clock health (takt-pmc; ptp4l free_running on the management network, software timestamps):"
+clock_health
+
+for pid in "${talker_pids[@]}"; do wait "$pid" || die "a talker failed; see $work/talker-*.log"; done
+say "talkers done"
+# The loss timeout settles the last gaps; two scrapes make the final counts visible in Prometheus.
+sleep 2.5
+p99_expr='histogram_quantile(0.99, sum by (stream, le) (takt_probe_latency_seconds_bucket))'
+prom_p99=$(promql "$p99_expr" || echo '[]')
+prom_up=$(promql 'up' || echo '[]')
+for pid in "${listener_pids[@]}"; do
+  kill -INT "$pid" 2>/dev/null || true
+  wait "$pid" 2>/dev/null || true
+done
+
+# ---------------------------------------------------------------------------------------------
+# The table: one row per stream and listener, from the probes' JSON summaries.
+jq -s --argjson plan "$(jq -c '[.streams[] | {name, "traffic-class", talker}]' "$plan")" --argjson prom "$prom_p99" '
+  (map(select(.role == "talker") | .streams[]) | map({(.stream): .sent}) | add // {}) as $sent
+  | [ .[] | select(.role == "listener") | .station as $st | .streams[] | . + {listener: $st} ]
+  | map(. as $r | ($plan[] | select(.name == $r.stream)) as $p
+        | {stream, class: $p["traffic-class"], talker: $p.talker, listener, sent: ($sent[.stream] // 0), received, lost,
+           p50: ."latency-ns".p50, p99: ."latency-ns".p99, max: ."latency-ns".max,
+           "max-latency": ."max-latency-ns", misses: ."deadline-misses", "on-time": ."on-time-ratio", verdict,
+           "prometheus-p99-s": (($prom[] | select(.metric.stream == $r.stream) | .value[1] | tonumber) // null)})' \
+  < <(for f in "$work"/talker-*.json; do jq -c '. + {station: "'"$(basename "$f" .json | sed 's/^talker-//')"'"}' "$f"; done
+      for f in "$work"/listener-*.json; do jq -c '. + {station: "'"$(basename "$f" .json | sed 's/^listener-//')"'"}' "$f"; done) \
+  >"$work/results.json"
+[[ -n ${DEMO_RESULTS:-} ]] && cp "$work/results.json" "$DEMO_RESULTS"
+
+echo
+echo "== Streams of the virtual cell over ${seconds} s (latency: talker send() to listener receive, us)"
+jq -r '["stream", "class", "talker -> listener", "p50", "p99", "max", "max-latency", "sent", "received", "lost",
+        "on-time %", "verdict"],
+  (.[] | [.stream, .class, "\(.talker) -> \(.listener)", (.p50 / 1000 | . * 10 | round / 10 | tostring),
+          (.p99 / 1000 | . * 10 | round / 10 | tostring), (.max / 1000 | . * 10 | round / 10 | tostring),
+          (if ."max-latency" then (."max-latency" / 1000 | tostring) else "-" end), (.sent | tostring),
+          (.received | tostring), (.lost | tostring),
+          (if ."on-time" then (."on-time" * 100000 | round / 1000 | tostring) else "-" end), .verdict])
+  | @tsv' "$work/results.json" | column -t -s $'\t' | sed 's/^/  /'
+
+up_count=$(jq '[.[] | select(.value[1] == "1")] | length' <<<"$prom_up")
+echo
+echo "== Prometheus: http://127.0.0.1:$prom_port ($up_count targets up; it stops with the cell, DEMO_KEEP=1 keeps its data)"
+echo "  p99 latency per stream, as Prometheus computes it from the probes' histograms:"
+echo "    $p99_expr"
+jq -r '.[] | "    \(.metric.stream): \((.value[1] | tonumber) * 1e6 | . * 10 | round / 10) us"' <<<"$prom_p99"
+echo "  on-time ratio per stream: takt_probe_latency_seconds_bucket{le=\"<max-latency s>\"} / ignoring(le) takt_probe_latency_seconds_count"
+echo "  e.g. curl -sG http://127.0.0.1:$prom_port/api/v1/query --data-urlencode 'query=rate(takt_probe_deadline_misses_total[10s])'"
