@@ -192,6 +192,11 @@ TaiTime GateEngine::first_time(TaiTime from, Pred&& pred) const {
 
 std::uint8_t GateEngine::gate_states(TaiTime t) const { return span_at(t).states; }
 
+GateSpan GateEngine::gate_span(TaiTime t) const {
+  const Span s = span_at(t);
+  return {s.states, s.end};
+}
+
 TaiTime GateEngine::next_close(int traffic_class, TaiTime t) const {
   struct Closed {
     unsigned bit;

@@ -20,6 +20,13 @@ namespace takt {
 inline constexpr TaiTime kNever = TaiTime::max();
 inline constexpr Nanos kUnboundedWindow = Nanos::max();
 
+// Gate states that hold from a time on: what a transmission selector needs to pick many frames
+// against one query.
+struct GateSpan {
+  std::uint8_t states = kAllGatesOpen;
+  TaiTime end = kNever;  // first time after the query at which the states may change
+};
+
 class GateEngine {
  public:
   // initial_gate_states is AdminGateStates: the gates until the first list becomes oper.
@@ -39,6 +46,9 @@ class GateEngine {
   // earlier t extends the oper schedule backwards periodically.
   std::uint8_t gate_states(TaiTime t) const;
   bool is_open(int traffic_class, TaiTime t) const { return ((gate_states(t) >> traffic_class) & 1U) != 0; }
+  // The gate states at t and a time after t until which they hold unchanged (the end of the
+  // current list entry, cycle or regime; the states may happen to stay the same past it).
+  GateSpan gate_span(TaiTime t) const;
   // First time >= t at which the class's gate is closed (t itself if closed at t), kNever if
   // it stays open: a frame of that class may start at t only if it ends by this time.
   TaiTime next_close(int traffic_class, TaiTime t) const;

@@ -34,6 +34,26 @@ class TcQueue {
     return true;
   }
 
+  // push() for a run of frames in order: the first min(n, free room) are queued, the rest
+  // are counted as drop-tail and stay the caller's (it frees frames[returned..n)).
+  std::size_t push_bulk(const D* frames, std::size_t n) {
+    const std::size_t room = ring_.size() - count_;
+    const std::size_t take = n < room ? n : room;
+    std::uint64_t bytes = 0;
+    std::size_t at = wrap(head_ + count_);
+    for (std::size_t i = 0; i < take; ++i) {
+      ring_[at] = frames[i];
+      bytes += static_cast<std::uint64_t>(frame_length_of(frames[i]));
+      at = at + 1 == ring_.size() ? 0 : at + 1;
+    }
+    count_ += take;
+    counters_.enqueued_frames += take;
+    counters_.enqueued_bytes += bytes;
+    counters_.dropped_queue_full += n - take;
+    if (count_ > counters_.max_depth) counters_.max_depth = count_;
+    return take;
+  }
+
   bool empty() const { return count_ == 0; }
   std::size_t size() const { return count_; }
   std::size_t capacity() const { return ring_.size(); }
@@ -41,9 +61,14 @@ class TcQueue {
 
   D pop() {
     D d = ring_[head_];
+    remove_front();
+    return d;
+  }
+  // pop() for a caller that already copied front() where it needs it: saves a copy through a
+  // temporary on the per-frame path.
+  void remove_front() {
     head_ = wrap(head_ + 1);
     --count_;
-    return d;
   }
 
   QueueCounters& counters() { return counters_; }

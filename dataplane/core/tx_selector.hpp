@@ -7,13 +7,16 @@
 // class that fits may go first. A head frame longer than the longest window its gate ever
 // opens would block its queue forever; it is dropped (reason kGateWindowTooSmall, counted in
 // QueueCounters::dropped_window_too_small) and handed to on_drop so the caller frees it.
+#include <cstddef>
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <string_view>
 
 #include "dataplane/core/gate_engine.hpp"
 #include "dataplane/core/tc_queue.hpp"
 #include "dataplane/core/wire.hpp"
+#include "dataplane/core/wire_timer.hpp"
 
 namespace takt {
 
@@ -81,6 +84,107 @@ template <class D>
 TxSelection<D> select_for_transmission(PortQueues<D>& queues, const GateEngine& gates, std::int64_t link_rate_bps,
                                        TaiTime now) {
   return select_for_transmission(queues, gates, link_rate_bps, now, [](const D&, TxDropReason) {});
+}
+
+// One frame of a batch, already dequeued: it starts on the wire at `start`.
+template <class D>
+struct TxSlot {
+  D frame{};
+  TaiTime start{};
+  std::uint8_t traffic_class = 0;
+};
+
+struct TxBatch {
+  std::size_t count = 0;      // slots filled
+  TaiTime link_free_at{};     // end of the last frame selected; the start time when none was
+  // As TxSelection::wake_at when the batch ended because nothing was sendable at
+  // link_free_at: when a gate of a waiting class opens (kNever: every queue is empty). kNever
+  // too when it ended on a limit (slots full, last start passed) with frames still sendable.
+  TaiTime wake_at = kNever;
+};
+
+namespace detail {
+// Drops head frames of class tc that can never be sent whole (as select_for_transmission
+// does); false when the queue is then empty, else the head's wire time in `wire_time`.
+template <class D, class OnDrop>
+[[gnu::always_inline]] inline bool sendable_head(TcQueue<D>& q, const GateEngine& gates, int tc,
+                                                 const WireTimer& wire, Nanos& wire_time, OnDrop& on_drop) {
+  while (!q.empty()) {
+    wire_time = wire.frame(frame_length_of(q.front()));
+    if (wire_time <= gates.longest_open_window(tc)) return true;
+    ++q.counters().dropped_window_too_small;
+    on_drop(q.pop(), TxDropReason::kGateWindowTooSmall);
+  }
+  return false;
+}
+}  // namespace detail
+
+// Selects frames for back-to-back transmission from `now` into `out`: exactly the frames,
+// traffic classes and start times that calling select_for_transmission at `now` and then at
+// each transmission_end would give, stopping when `out` is full, before a frame that would
+// start after `last_start`, or at the first time nothing is sendable.
+//
+// Why it is cheaper: one gate query serves every frame until the gate states may next change
+// (GateEngine::gate_span), one close-time query serves every frame of a class in that span,
+// and wire times come from a reciprocal (WireTimer) instead of a division. Exactness rests on
+// two facts that hold inside a span, where no frame is enqueued and the gate states stay put:
+// a class passed over (empty, gate closed, or head frame ending after its gate closes) stays
+// passed over as time moves on, and an open class's next close is the same for every start
+// time in the span. So the strict-priority scan resumes where it left off instead of
+// restarting at traffic class 7 for every frame.
+template <class D, class OnDrop>
+TxBatch select_batch_for_transmission(PortQueues<D>& queues, const GateEngine& gates, const WireTimer& wire,
+                                      TaiTime now, TaiTime last_start, std::span<TxSlot<D>> out, OnDrop&& on_drop) {
+  TxBatch b;
+  TaiTime t = now;
+  std::size_t n = 0;
+  Nanos w{0};
+  while (n < out.size() && t <= last_start) {
+    const GateSpan span = gates.gate_span(t);
+    bool span_over = false;
+    for (int tc = kTrafficClasses - 1; tc >= 0 && !span_over; --tc) {
+      TcQueue<D>& q = queues[static_cast<std::size_t>(tc)];
+      if (!detail::sendable_head(q, gates, tc, wire, w, on_drop)) continue;
+      if (((span.states >> tc) & 1U) == 0) continue;
+      const TaiTime close = gates.next_close(tc, t);
+      do {
+        if (close != kNever && t + w > close) break;  // does not fit: a lower class may
+        TxSlot<D>& slot = out[n++];
+        slot.frame = q.front();
+        slot.start = t;
+        slot.traffic_class = static_cast<std::uint8_t>(tc);
+        q.remove_front();
+        ++q.counters().transmitted_frames;
+        q.counters().transmitted_bytes += static_cast<std::uint64_t>(frame_length_of(slot.frame));
+        t += w;
+        if (n == out.size() || t > last_start) {
+          b.count = n;
+          b.link_free_at = t;
+          return b;
+        }
+        span_over = t >= span.end;
+      } while (!span_over && detail::sendable_head(q, gates, tc, wire, w, on_drop));
+    }
+    if (span_over) continue;
+    // Nothing sendable at t: when a waiting class's gate opens (select_for_transmission's rule).
+    for (int tc = kTrafficClasses - 1; tc >= 0; --tc) {
+      TcQueue<D>& q = queues[static_cast<std::size_t>(tc)];
+      if (!detail::sendable_head(q, gates, tc, wire, w, on_drop)) continue;
+      const TaiTime from = ((span.states >> tc) & 1U) != 0 ? gates.next_close(tc, t) : t;
+      if (from == kNever) continue;  // cannot happen: an open class that never closes is sendable
+      b.wake_at = std::min(b.wake_at, gates.next_open(tc, from));
+    }
+    break;
+  }
+  b.count = n;
+  b.link_free_at = t;
+  return b;
+}
+
+template <class D>
+TxBatch select_batch_for_transmission(PortQueues<D>& queues, const GateEngine& gates, const WireTimer& wire,
+                                      TaiTime now, TaiTime last_start, std::span<TxSlot<D>> out) {
+  return select_batch_for_transmission(queues, gates, wire, now, last_start, out, [](const D&, TxDropReason) {});
 }
 
 }  // namespace takt

@@ -48,14 +48,18 @@ Forwarder::Forwarder(const bridge::BridgeConfig& config, std::vector<std::uint16
       launch_field_(launch_field),
       fdb_(fdb_config(config)),
       streams_id_(stream_config(config)),
+      classifier_(streams_id_, fdb_),
       streams_(config.streams.size()),
       lateness_(settings.lateness_samples),
-      burst_(settings.burst) {
+      burst_(settings.burst),
+      slots_(settings.burst),
+      run_(settings.burst) {
   for (std::size_t i = 0; i < config.ports.size(); ++i) {
     ForwarderPort p;
     p.dpdk_id = dpdk_ports[i];
     p.queues = PortQueues<FrameDescriptor>(settings.queue_capacity);
     p.device_clock = device_clocks[i];
+    p.rx.resize(settings.burst);
     p.lateness = telemetry.lateness[i];
     p.depth = telemetry.depth[i];
     ports_.push_back(std::move(p));
@@ -67,104 +71,134 @@ void Forwarder::drop(const FrameDescriptor& d) {
   rte_pktmbuf_free(static_cast<rte_mbuf*>(d.packet));
 }
 
+// Frames [0, n) of run_ share one ingress decision: counted and queued together.
+void Forwarder::forward_run(PortCounters& counters, const IngressDecision& d, const GateSchedule& schedule,
+                            std::uint16_t n, std::uint64_t bytes) {
+  if (n == 0) return;
+  switch (d.forwarding.kind) {
+    case ForwardingKind::kStatic: counters.forwarded_static += n; break;
+    case ForwardingKind::kLearned: counters.forwarded_learned += n; break;
+    case ForwardingKind::kFlood: counters.flooded += n; break;
+  }
+  if (d.stream != kNoStream) {
+    streams_[d.stream].frames += n;
+    streams_[d.stream].bytes += bytes;
+  }
+  const PortSet egress = d.forwarding.egress;
+  if (egress.empty()) {
+    counters.filtered_no_egress += n;
+    if (d.stream != kNoStream) streams_[d.stream].dropped += n;
+    for (std::uint16_t i = 0; i < n; ++i) rte_pktmbuf_free(static_cast<rte_mbuf*>(run_[i].packet));
+    return;
+  }
+  // One mbuf, one reference per egress queue: frames are never modified on the way.
+  if (const int copies = egress.size(); copies > 1)
+    for (std::uint16_t i = 0; i < n; ++i)
+      rte_mbuf_refcnt_update(static_cast<rte_mbuf*>(run_[i].packet), static_cast<std::int16_t>(copies - 1));
+  egress.for_each([&](PortId out) {
+    const std::uint8_t tc = schedule.ports[out].priority_map.traffic_class(d.pcp);
+    const std::size_t queued = ports_[out].queues[tc].push_bulk(run_.data(), n);
+    for (std::size_t i = queued; i < n; ++i) drop(run_[i]);
+  });
+}
+
+void Forwarder::poll(std::uint16_t in) {
+  ForwarderPort& port = ports_[in];
+  port.rx_count = rte_eth_rx_burst(port.dpdk_id, 0, port.rx.data(), settings_.burst);
+  // Headers are a cache miss each; the other ports' polls run while these loads are under way.
+  for (std::uint16_t i = 0; i < port.rx_count; ++i) rte_prefetch0(rte_pktmbuf_mtod(port.rx[i], void*));
+}
+
 void Forwarder::receive(std::uint16_t in, const GateSchedule& schedule, TaiTime now) {
   ForwarderPort& port = ports_[in];
-  const std::uint16_t n = rte_eth_rx_burst(port.dpdk_id, 0, burst_.data(), settings_.burst);
-  for (std::uint16_t i = 0; i < n; ++i) rte_prefetch0(rte_pktmbuf_mtod(burst_[i], void*));
+  const std::uint16_t n = port.rx_count;
+  if (n == 0) return;
+  port.rx_count = 0;
+  port.counters.rx_frames += n;
+  classifier_.start_burst(in, now);
+  std::uint64_t rx_bytes = 0;
+  // Consecutive frames with one decision (IngressClassifier's repeats) form a run.
+  IngressDecision run_decision;
+  std::uint16_t run_length = 0;
+  std::uint64_t run_bytes = 0;
   for (std::uint16_t i = 0; i < n; ++i) {
-    rte_mbuf* m = burst_[i];
+    rte_mbuf* m = port.rx[i];
     const std::uint32_t length = rte_pktmbuf_pkt_len(m);
-    ++port.counters.rx_frames;
-    port.counters.rx_bytes += length;
+    rx_bytes += length;
     // Headers are in the first segment for every PMD we run on; a chained tail is payload.
-    const ParsedFrame f = parse_frame(std::span<const std::uint8_t>(rte_pktmbuf_mtod(m, const std::uint8_t*), rte_pktmbuf_data_len(m)));
-    if (!f.layer2_valid()) {
-      ++port.counters.rx_malformed;
-      rte_pktmbuf_free(m);
-      continue;
-    }
-    const StreamHandle stream = streams_id_.identify(f);
-    // Stations are learned from best-effort traffic; streams travel on static entries.
-    if (stream == kNoStream && !f.source.is_group()) {
-      switch (fdb_.learn(f.source, f.vid(), in, now)) {
+    const IngressDecision d = classifier_.classify(
+        std::as_bytes(std::span<const std::uint8_t>(rte_pktmbuf_mtod(m, const std::uint8_t*), rte_pktmbuf_data_len(m))));
+    if (!d.repeat) {
+      forward_run(port.counters, run_decision, schedule, run_length, run_bytes);
+      run_length = 0;
+      run_bytes = 0;
+      run_decision = d;
+      if (!d.valid) {
+        ++port.counters.rx_malformed;
+        rte_pktmbuf_free(m);
+        continue;
+      }
+      switch (d.learned) {
         case LearnResult::kLearned: ++port.counters.learned_stations; break;
         case LearnResult::kMoved: ++port.counters.station_moves; break;
         case LearnResult::kTableFull: ++port.counters.learn_table_full; break;
         default: break;
       }
     }
-    const ForwardingDecision d = fdb_.lookup(f.destination, f.vid(), in, now);
-    switch (d.kind) {
-      case ForwardingKind::kStatic: ++port.counters.forwarded_static; break;
-      case ForwardingKind::kLearned: ++port.counters.forwarded_learned; break;
-      case ForwardingKind::kFlood: ++port.counters.flooded; break;
-    }
-    if (stream != kNoStream) {
-      ++streams_[stream].frames;
-      streams_[stream].bytes += length;
-    }
-    if (d.egress.empty()) {
-      ++port.counters.filtered_no_egress;
-      if (stream != kNoStream) ++streams_[stream].dropped;
-      rte_pktmbuf_free(m);
-      continue;
-    }
-    // One mbuf, one reference per egress queue: frames are never modified on the way.
-    if (const int copies = d.egress.size(); copies > 1) rte_mbuf_refcnt_update(m, static_cast<std::int16_t>(copies - 1));
-    const FrameDescriptor desc{m, length, stream, now};
-    d.egress.for_each([&](PortId out) {
-      const std::uint8_t tc = schedule.ports[out].priority_map.traffic_class(f.pcp());
-      if (!ports_[out].queues.enqueue(tc, desc)) drop(desc);
-    });
+    run_[run_length++] = FrameDescriptor{m, length, d.stream, now};
+    run_bytes += length;
   }
+  forward_run(port.counters, run_decision, schedule, run_length, run_bytes);
+  port.counters.rx_bytes += rx_bytes;
 }
 
 void Forwarder::transmit(std::uint16_t index, const GateSchedule& schedule, const ClockMapping& clock, TaiTime now,
                          std::uint16_t max_frames) {
   ForwarderPort& port = ports_[index];
   const PortSchedule& ps = schedule.ports[index];
-  TaiTime t = std::max(now, port.link_free_at);
+  const TaiTime t = std::max(now, port.link_free_at);
   const TaiTime horizon = now + settings_.tx_lookahead;
-  const TaiTime opening = port.waiting_for;
-  bool launched_at_opening = false;
-  std::uint16_t n = 0;
-  while (n < max_frames && t <= horizon) {
-    TxSelection<FrameDescriptor> sel =
-        select_for_transmission(port.queues, ps.gates, ps.link_rate_bps, t, [&](const FrameDescriptor& d, TxDropReason) { drop(d); });
-    if (!sel.frame) {
-      port.waiting_for = sel.wake_at;
-      break;
-    }
+  if (t > horizon) return;  // the link model is busy past the lookahead
+  if (port.queues.nonempty_mask() == 0) {
     port.waiting_for = kNever;
-    // The first frame after a closed gate opened: what the lateness figure is about.
-    if (n == 0 && opening != kNever && t >= opening && !ps.gates.is_open(sel.traffic_class, opening - Nanos{1}))
-      launched_at_opening = true;
-    rte_mbuf* m = static_cast<rte_mbuf*>(sel.frame->packet);
+    return;
+  }
+  const TaiTime opening = port.waiting_for;
+  const TxBatch batch =
+      select_batch_for_transmission(port.queues, ps.gates, ps.wire, t, horizon, std::span(slots_.data(), max_frames),
+                                    [&](const FrameDescriptor& d, TxDropReason) { drop(d); });
+  port.waiting_for = batch.wake_at;
+  const std::uint16_t n = static_cast<std::uint16_t>(batch.count);
+  if (n == 0) return;
+  // The first frame after a closed gate opened: what the lateness figure is about.
+  const bool launched_at_opening =
+      opening != kNever && t >= opening && !ps.gates.is_open(slots_[0].traffic_class, opening - Nanos{1});
+  std::uint64_t bytes = 0;
+  for (std::uint16_t i = 0; i < n; ++i) {
+    const TxSlot<FrameDescriptor>& s = slots_[i];
+    rte_mbuf* m = static_cast<rte_mbuf*>(s.frame.packet);
     if (port.device_clock) {
-      if (auto ticks = port.device_clock->device_time(t)) launch_field_->stamp(m, *ticks);
+      if (auto ticks = port.device_clock->device_time(s.start)) launch_field_->stamp(m, *ticks);
       else ++port.io.launch_time_missing;
     }
-    if (sel.frame->stream != kNoStream)
-      telemetry_.residence[sel.frame->stream]->record(0, t - sel.frame->enqueue_time);
-    burst_[n++] = m;
-    t = sel.transmission_end;
+    if (s.frame.stream != kNoStream) telemetry_.residence[s.frame.stream]->record(0, s.start - s.frame.enqueue_time);
+    bytes += s.frame.length;
+    burst_[i] = m;
   }
-  if (n == 0) return;
   if (launched_at_opening) {
     const Nanos late = clock.to_tai(rte_rdtsc()) - opening;
     if (port.lateness) port.lateness->record(0, late);
     if (lateness_.enabled()) lateness_.add(late.count());
   }
   const std::uint16_t sent = rte_eth_tx_burst(port.dpdk_id, 0, burst_.data(), n);
-  for (std::uint16_t i = 0; i < sent; ++i) {
-    ++port.counters.tx_frames;
-    port.counters.tx_bytes += rte_pktmbuf_pkt_len(burst_[i]);
-  }
+  port.counters.tx_frames += sent;
   if (sent < n) {
+    for (std::uint16_t i = sent; i < n; ++i) bytes -= slots_[i].frame.length;
     port.io.tx_ring_full += n - sent;
     rte_pktmbuf_free_bulk(burst_.data() + sent, n - sent);
   }
-  port.link_free_at = t;
+  port.counters.tx_bytes += bytes;
+  port.link_free_at = batch.link_free_at;
 }
 
 void Forwarder::publish_depths() {
@@ -183,6 +217,7 @@ void Forwarder::run(const std::atomic<bool>& stop) {
     const ClockMapping& clock = *clock_.mapping();
 
     TaiTime now = clock.to_tai(rte_rdtsc());
+    for (std::uint16_t p = 0; p < port_count; ++p) poll(p);
     for (std::uint16_t p = 0; p < port_count; ++p) receive(p, schedule, now);
 
     now = clock.to_tai(rte_rdtsc());

@@ -23,9 +23,11 @@
 #include "dataplane/core/fdb.hpp"
 #include "dataplane/core/frame_descriptor.hpp"
 #include "dataplane/core/histogram.hpp"
+#include "dataplane/core/ingress_classifier.hpp"
 #include "dataplane/core/metric_values.hpp"
 #include "dataplane/core/stream_id.hpp"
 #include "dataplane/core/tc_queue.hpp"
+#include "dataplane/core/tx_selector.hpp"
 #include "dataplane/dpdk/gate_schedule.hpp"
 #include "dataplane/dpdk/launch_time.hpp"
 #include "dataplane/dpdk/lateness_samples.hpp"
@@ -50,6 +52,8 @@ struct IoCounters {
 
 struct ForwarderPort {
   std::uint16_t dpdk_id = 0;
+  std::vector<rte_mbuf*> rx;            // the last poll's burst, classified after every port was polled
+  std::uint16_t rx_count = 0;
   PortQueues<FrameDescriptor> queues;
   PortCounters counters;
   IoCounters io;
@@ -88,9 +92,12 @@ class Forwarder {
   std::uint64_t iterations() const { return iterations_; }
 
  private:
+  void poll(std::uint16_t in);
   void receive(std::uint16_t in, const GateSchedule& schedule, TaiTime now);
   void transmit(std::uint16_t port, const GateSchedule& schedule, const ClockMapping& clock, TaiTime now,
                 std::uint16_t max_frames);
+  void forward_run(PortCounters& counters, const IngressDecision& d, const GateSchedule& schedule, std::uint16_t n,
+                   std::uint64_t bytes);
   void publish_depths();
   void drop(const FrameDescriptor& d);
 
@@ -103,10 +110,13 @@ class Forwarder {
 
   Fdb fdb_;
   StreamIdentifier streams_id_;
+  IngressClassifier classifier_;  // over streams_id_ and fdb_, declared before it
   std::vector<ForwarderPort> ports_;
   std::vector<StreamCounters> streams_;
   LatenessSamples lateness_;
   std::vector<rte_mbuf*> burst_;
+  std::vector<TxSlot<FrameDescriptor>> slots_;  // transmission selection's batch, burst_ its mbufs
+  std::vector<FrameDescriptor> run_;            // frames of a burst sharing one ingress decision
   double elapsed_seconds_ = 0;
   std::uint64_t iterations_ = 0;
 };

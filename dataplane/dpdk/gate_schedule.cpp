@@ -12,7 +12,8 @@ GateSchedule next_schedule(const bridge::BridgeConfig& config, const GateSchedul
   next.generation = running ? running->generation + 1 : 1;
   for (std::size_t i = 0; i < config.ports.size(); ++i) {
     const bridge::BridgePort& p = config.ports[i];
-    PortSchedule ps{GateEngine(kAllGatesOpen), PcpToTrafficClass(p.priority_to_traffic_class), p.link_rate_bps};
+    PortSchedule ps{GateEngine(kAllGatesOpen), PcpToTrafficClass(p.priority_to_traffic_class), p.link_rate_bps,
+                    WireTimer(p.link_rate_bps)};
     try {
       if (p.gates.gate_enabled) {
         if (running && !p.gates.config_change) {

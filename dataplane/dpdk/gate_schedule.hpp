@@ -8,6 +8,7 @@
 #include "dataplane/config/bridge_config.hpp"
 #include "dataplane/core/gate_engine.hpp"
 #include "dataplane/core/pcp_map.hpp"
+#include "dataplane/core/wire_timer.hpp"
 
 namespace takt::dpdk {
 
@@ -15,6 +16,7 @@ struct PortSchedule {
   GateEngine gates;
   PcpToTrafficClass priority_map;
   std::int64_t link_rate_bps = 0;
+  WireTimer wire;  // wire times at link_rate_bps, division-free
 };
 
 struct GateSchedule {

@@ -4,6 +4,8 @@
 #include "dataplane/core/pcp_map.hpp"
 #include "dataplane/core/tc_queue.hpp"
 
+#include <vector>
+
 using namespace takt;
 
 TEST_CASE("default PCP map is IEEE 802.1Q Table 8-5 for eight traffic classes", "[pcp]") {
@@ -56,4 +58,25 @@ TEST_CASE("port queues keep eight independent classes and report which are busy"
   CHECK(total.enqueued_frames == 3);
   CHECK(total.dropped_queue_full == 1);
   CHECK(total.max_depth == 2);
+}
+
+TEST_CASE("bulk push queues in order up to the room left and counts the rest as drop-tail", "[queue]") {
+  TcQueue<> q(4);
+  REQUIRE(q.push(FrameDescriptor{nullptr, 100, kNoStream, {}}));
+  std::vector<FrameDescriptor> run;
+  for (std::uint32_t i = 0; i < 5; ++i) run.push_back(FrameDescriptor{nullptr, 60 + i, kNoStream, {}});
+  CHECK(q.push_bulk(run.data(), run.size()) == 3);
+  CHECK(q.size() == 4);
+  CHECK(q.counters().enqueued_frames == 4);
+  CHECK(q.counters().enqueued_bytes == 100 + 60 + 61 + 62);
+  CHECK(q.counters().dropped_queue_full == 2);
+  CHECK(q.counters().max_depth == 4);
+  CHECK(q.pop().length == 100);
+  CHECK(q.pop().length == 60);
+  // Wraps around the ring.
+  CHECK(q.push_bulk(run.data(), 2) == 2);
+  std::vector<std::uint32_t> order;
+  while (!q.empty()) order.push_back(q.pop().length);
+  CHECK(order == std::vector<std::uint32_t>{61, 62, 60, 61});
+  CHECK(q.push_bulk(run.data(), 0) == 0);
 }

@@ -1,0 +1,98 @@
+#pragma once
+// Ingress classification, the per-frame half of a bridge's receive path: parse the layer-2
+// header, identify the stream (802.1CB), learn the source address (best-effort frames only:
+// streams travel on static entries), and look up the egress ports in the FDB.
+//
+// Frames of one burst often repeat the same header: a talker's burst, a flow of best-effort
+// frames. When a frame's first 16 bytes (destination, source, and the outer tag or ethertype)
+// equal those of the last frame classified in full in the same burst, its decision is reused
+// without a parse or any table lookup. That is exact, not a cache that can go stale: within a
+// burst `now` is one value, the outer tag decides VID and PCP, learning the same source again at
+// the same time changes nothing, and only learning (which a repeat does not do) mutates the FDB.
+// IP stream identification looks past those 16 bytes, so with IP streams configured every frame
+// is classified in full.
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+#include <span>
+
+#include "dataplane/core/fdb.hpp"
+#include "dataplane/core/frame.hpp"
+#include "dataplane/core/stream_id.hpp"
+
+namespace takt {
+
+struct IngressDecision {
+  bool valid = false;  // false: the layer-2 header is unusable, drop the frame
+  StreamHandle stream = kNoStream;
+  std::uint8_t pcp = 0;  // of the outermost tag; 0 untagged
+  ForwardingDecision forwarding;
+  // What learning the source did for this frame; kNotLearnable when it was not attempted
+  // (a stream, a group source) and kRefreshed for a repeat of an already learned source.
+  LearnResult learned = LearnResult::kNotLearnable;
+  bool repeat = false;  // reused from the previous frame of the burst
+};
+
+class IngressClassifier {
+ public:
+  // Both must outlive the classifier; nothing else may change `fdb` during a burst.
+  IngressClassifier(const StreamIdentifier& streams, Fdb& fdb)
+      : streams_(streams), fdb_(fdb), repeats_allowed_(streams.ip_stream_count() == 0) {}
+
+  // Every frame of a burst is classified with this ingress port and time.
+  void start_burst(PortId ingress, TaiTime now) {
+    ingress_ = ingress;
+    now_ = now;
+    have_last_ = false;
+  }
+
+  // `frame` starts at the destination MAC: at least its first buffer segment, which must hold
+  // every header (the parse never reads past the span).
+  IngressDecision classify(std::span<const std::byte> frame) {
+    // 22 bytes hold the largest tag stack the parser accepts (S-tag + C-tag + ethertype), so
+    // a repeat can never be a truncated frame that the full parse would call malformed.
+    const bool comparable = repeats_allowed_ && frame.size() >= kRepeatMinBytes;
+    if (comparable && have_last_ && std::memcmp(frame.data(), last_header_.data(), kHeaderBytes) == 0) {
+      IngressDecision d = last_;
+      d.repeat = true;
+      if (d.learned != LearnResult::kNotLearnable) d.learned = LearnResult::kRefreshed;
+      return d;
+    }
+    const IngressDecision d = classify_in_full(frame);
+    // A full learning table is retried (and counted) for every frame, so it is not reused.
+    have_last_ = comparable && d.valid && d.learned != LearnResult::kTableFull;
+    if (have_last_) {
+      std::memcpy(last_header_.data(), frame.data(), kHeaderBytes);
+      last_ = d;
+    }
+    return d;
+  }
+
+ private:
+  static constexpr std::size_t kHeaderBytes = 16;
+  static constexpr std::size_t kRepeatMinBytes = 22;
+
+  IngressDecision classify_in_full(std::span<const std::byte> frame) {
+    IngressDecision d;
+    const ParsedFrame f = parse_frame(frame);
+    if (!f.layer2_valid()) return d;
+    d.valid = true;
+    d.pcp = f.pcp();
+    d.stream = streams_.identify(f);
+    if (d.stream == kNoStream && !f.source.is_group()) d.learned = fdb_.learn(f.source, f.vid(), ingress_, now_);
+    d.forwarding = fdb_.lookup(f.destination, f.vid(), ingress_, now_);
+    return d;
+  }
+
+  const StreamIdentifier& streams_;
+  Fdb& fdb_;
+  bool repeats_allowed_;
+  PortId ingress_ = 0;
+  TaiTime now_{};
+  bool have_last_ = false;
+  std::array<std::byte, kHeaderBytes> last_header_{};
+  IngressDecision last_;
+};
+
+}  // namespace takt
