@@ -21,7 +21,8 @@
 #
 # Environment: TAKT_BUILD_DIR (default build/), DEMO_SECONDS (30), DEMO_LCORES (CPUs for the
 # dataplanes' packet loops, one per bridge in turn; default "0 1"), DEMO_KEEP=1 keeps the work
-# folder (logs, summaries, Prometheus data), DEMO_RESULTS=FILE copies the table as JSON there.
+# folder (logs, summaries, Prometheus data), DEMO_RESULTS=FILE copies the table as JSON there,
+# DEMO_TAG names the run (default tkc<pid>), DEMO_DATAPLANE_ARGS adds takt-dataplane options.
 # Needs root, iproute2, jq, curl, linuxptp and prometheus.
 set -euo pipefail
 
@@ -48,8 +49,10 @@ for bin in "$dataplane" "$probe" "$pmc"; do
 done
 
 # Per-run names: other people's namespaces and other runs of this script may exist.
-tag="tkc$$"
-work=$(mktemp -d "/tmp/takt-cell.XXXXXX")
+# Every process and file of the run carries the tag, so leftovers are easy to find.
+tag=${DEMO_TAG:-tkc$$}
+[[ $tag =~ ^[a-z0-9]{1,8}$ ]] || die "DEMO_TAG must be 1-8 lowercase letters or digits (it prefixes interface names)"
+work=$(mktemp -d "/tmp/takt-cell-${tag}.XXXXXX")
 namespaces=()
 pids=()      # every background process we started, stopped in reverse order
 root_if=""
@@ -212,7 +215,9 @@ start_dataplanes() {
     ns=$(ns_of "$bridge")
     eal=(--no-huge --no-pci -m 256 --file-prefix "${tag}${bridge}" -l "${lcores[i % ${#lcores[@]}]}"
       --log-level=lib.eal:warning)
-    app=(--config "$config" --metrics-address "${addr[$bridge]}" --metrics-port 9100)
+    # DEMO_DATAPLANE_ARGS: extra takt-dataplane options, e.g. "--tx-spin-ns 20000".
+    # shellcheck disable=SC2206
+    app=(--config "$config" --metrics-address "${addr[$bridge]}" --metrics-port 9100 ${DEMO_DATAPLANE_ARGS:-})
     n=0
     for port in $(jq -r '.ports[].name' "$config"); do
       # A configured port no stream uses still needs an interface: an unconnected veth.
