@@ -168,8 +168,10 @@ int run(int argc, char** argv, const cpu_set_t& original_cpus) {
   ControlThread control(clock, device_clock_ptrs, schedule, config, o.config_path, gauges);
   control.start(g_stop, g_reload);
   std::unique_ptr<MetricsServer> server;
+  std::unique_ptr<DataplaneAgent> agent;
   try {
     if (o.metrics_port != 0) server = std::make_unique<MetricsServer>(registry, o.metrics_address, o.metrics_port);
+    agent = start_agent(o.agent, clock, schedule, config, registry);
   } catch (...) {
     g_stop.store(true);
     throw;

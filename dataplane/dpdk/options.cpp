@@ -36,6 +36,7 @@ std::optional<int> parse_options(int argc, char** argv, Options& o) {
                  "Keep up to N gate launch lateness samples and print median and p99 at shutdown");
   app.add_option("--rx-descriptors", o.eth.rx_descriptors, "RX ring size")->capture_default_str();
   app.add_option("--tx-descriptors", o.eth.tx_descriptors, "TX ring size")->capture_default_str();
+  add_agent_options(app, o.agent);
   bool no_launch_time = false;
   app.add_flag("--no-launch-time", no_launch_time, "Gate in software even where the PMD offers SEND_ON_TIMESTAMP");
   try {

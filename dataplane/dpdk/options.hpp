@@ -6,6 +6,7 @@
 #include <utility>
 #include <vector>
 
+#include "dataplane/dpdk/agent_plugin.hpp"
 #include "dataplane/dpdk/eth_port.hpp"
 #include "dataplane/dpdk/forwarder.hpp"
 
@@ -20,6 +21,7 @@ struct Options {
   std::string counters_out;                                // JSON counters at shutdown
   ForwarderSettings forwarder;
   EthPortSettings eth;
+  AgentOptions agent;  // the switch agent API (dataplane/agent)
 };
 
 // Parses argv (argv[0] is the program name). Returns the exit code to leave with when parsing

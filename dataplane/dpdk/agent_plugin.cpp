@@ -1,0 +1,110 @@
+#include "dataplane/dpdk/agent_plugin.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include "dataplane/core/config_error.hpp"
+
+namespace takt::dpdk {
+
+void add_agent_options(CLI::App& app, AgentOptions& o) {
+  app.add_option("--agent-port", o.port, "Serve the switch agent API (HTTPS) on this port (0: off)");
+  app.add_option("--agent-address", o.address, "Address of the agent API")->capture_default_str();
+  app.add_option("--agent-cert", o.cert, "Agent server certificate (PEM)");
+  app.add_option("--agent-key", o.key, "Agent server key (PEM)");
+  app.add_option("--agent-ca", o.ca, "CA that signs the clients allowed to write (PEM)");
+  app.add_flag("--agent-plain-http", o.plain_http, "Agent API over plain HTTP, loopback only (development)");
+  app.add_option("--ptp-uds", o.ptp_uds, "ptp4l's uds_address, for the agent's clock health");
+  app.add_option("--ptp-transport-specific", o.ptp_transport_specific, "ptp4l's transportSpecific (1 for gPTP)");
+}
+
+DataplaneRuntime::DataplaneRuntime(TaiClock& clock, RcuCell<GateSchedule>& schedule, bridge::BridgeConfig running)
+    : clock_(clock), schedule_(schedule), running_(std::move(running)) {
+  last_ = next_schedule(running_, nullptr, now());
+}
+
+std::vector<agent::PortCapabilities> DataplaneRuntime::ports() const {
+  std::lock_guard lock(mutex_);
+  std::vector<agent::PortCapabilities> out;
+  for (const auto& p : running_.ports) {
+    agent::PortCapabilities c;
+    c.port = p.name;
+    out.push_back(c);
+  }
+  return out;
+}
+
+// Read on the agent's thread: a fresh (TSC, REALTIME + UTC offset) sample, not the fit the
+// control thread owns.
+TaiTime DataplaneRuntime::now() const { return tai_ns(clock_.sample().ptp_ns); }
+
+void DataplaneRuntime::apply(const bridge::BridgeConfig& config) {
+  std::lock_guard lock(mutex_);
+  // Ports are fixed at start and the schedule is indexed like the running configuration: take
+  // each port's gate table from `config` by name, leave the others as they run.
+  bridge::BridgeConfig merged = running_;
+  for (auto& p : merged.ports) p.gates.config_change = false;
+  for (const auto& p : config.ports) {
+    const auto i = merged.port_index(p.name);
+    if (!i) throw ConfigError("port " + p.name + " is not a port of this dataplane");
+    merged.ports[*i].gates = p.gates;
+  }
+  GateSchedule next = next_schedule(merged, &last_, now());
+  schedule_.publish(std::make_unique<GateSchedule>(next));
+  last_ = std::move(next);
+  running_ = std::move(merged);
+}
+
+agent::BridgeOperState DataplaneRuntime::oper_state() const {
+  std::lock_guard lock(mutex_);
+  agent::BridgeOperState state;
+  state.current_time = now();
+  for (std::size_t i = 0; i < running_.ports.size(); ++i) {
+    GateEngine engine = last_.ports[i].gates;  // a copy: the published one is the forwarder's
+    engine.advance(state.current_time);
+    agent::PortOperState s;
+    s.port = running_.ports[i].name;
+    s.capabilities.port = s.port;
+    s.gate_enabled = running_.ports[i].gates.gate_enabled;
+    s.admin_gate_states = running_.ports[i].gates.admin_gate_states;
+    s.oper_gate_states = engine.gate_states(state.current_time);
+    if (const auto* l = engine.oper_list()) s.oper = *l;
+    if (const auto* l = engine.admin_list()) s.admin = *l;
+    s.config_pending = engine.config_pending();
+    if (s.config_pending) s.config_change_time = engine.config_change_time();
+    s.config_change_error = engine.config_change_error();
+    state.ports.push_back(std::move(s));
+  }
+  return state;
+}
+
+DataplaneAgent::DataplaneAgent(const AgentOptions& o, TaiClock& clock, RcuCell<GateSchedule>& schedule,
+                               const bridge::BridgeConfig& config, const telemetry::MetricsRegistry& registry)
+    : health_([&]() -> std::optional<ptp::ManagementClientOptions> {
+        if (o.ptp_uds.empty()) return std::nullopt;
+        ptp::ManagementClientOptions p;
+        p.uds_address = o.ptp_uds;
+        p.transport_specific = static_cast<std::uint8_t>(o.ptp_transport_specific);
+        return p;
+      }()),
+      runtime_(clock, schedule, config) {
+  agent::AgentServiceOptions s;
+  s.api.bridge = config.bridge;
+  s.server.address = o.address;
+  s.server.port = o.port;
+  s.server.plain_http = o.plain_http;
+  s.server.certificate_file = o.cert;
+  s.server.private_key_file = o.key;
+  s.server.ca_file = o.ca;
+  service_ = std::make_unique<agent::AgentService>(s, runtime_, health_, &registry);
+  service_->start();
+  spdlog::info("bridge {}: switch agent API on {}://{}:{}", config.bridge, o.plain_http ? "http" : "https", o.address,
+               service_->port());
+}
+
+std::unique_ptr<DataplaneAgent> start_agent(const AgentOptions& options, TaiClock& clock, RcuCell<GateSchedule>& schedule,
+                                            const bridge::BridgeConfig& config, const telemetry::MetricsRegistry& registry) {
+  if (options.port == 0) return nullptr;
+  return std::make_unique<DataplaneAgent>(options, clock, schedule, config, registry);
+}
+
+}  // namespace takt::dpdk
