@@ -66,10 +66,12 @@ GclResult build_gate_control_list(const PortPlan& port, const model::Profile& pr
     events.push_back({s, tc + 1});
     events.push_back({e, -(tc + 1)});
   };
-  std::vector<std::int64_t> unsafe_starts;  // rounded starts of windows whose frames must not leave early
+  // Per traffic class, the rounded starts of its window occurrences and whether each one's frame
+  // may leave early: filling a gap opens a class's gate sooner than its next window.
+  std::array<std::vector<std::pair<std::int64_t, bool>>, 32> starts_of{};
   for (const auto& inst : expand_windows(port)) {
     const std::int64_t s = floor_div(inst.start.count(), gran) * gran;
-    if (safe && !safe(*inst.window)) unsafe_starts.push_back(s);
+    starts_of[static_cast<std::size_t>(inst.traffic_class & 31)].push_back({s, !safe || safe(*inst.window)});
     const std::int64_t e = ceil_div(inst.start.count() + inst.length.count(), gran) * gran;
     if (e <= cycle) add(s, e, inst.traffic_class);
     else {
@@ -98,10 +100,25 @@ GclResult build_gate_control_list(const PortPlan& port, const model::Profile& pr
   auto is_gap = [&](const Run& x) { return x.state == others; };
   // Give a gap to the scheduled neighbour before it (after it for the first run): the gate that
   // is open anyway stays open, which is what merging two windows means.
+  auto fill_from = [&](std::size_t i) { return i > 0 ? i - 1 : (runs.size() > 1 ? 1 : 0); };
   auto fill = [&](std::size_t i) {
-    const std::size_t from = i > 0 ? i - 1 : (runs.size() > 1 ? 1 : 0);
-    runs[i].state = runs[from].state;
+    runs[i].state = runs[fill_from(i)].state;
     ++r.filled_gaps;
+  };
+  for (auto& v : starts_of) std::sort(v.begin(), v.end());
+  // A gap is risky to fill when a class it would open has, next after it, a window whose frame
+  // must not leave early: that frame could be queued during the gap and go.
+  auto risky = [&](std::size_t i) {
+    const std::uint32_t opened = runs[fill_from(i)].state & port.scheduled_classes;
+    for (std::size_t c = 0; c < 32; ++c) {
+      if (!(opened & (1u << c)) || starts_of[c].empty()) continue;
+      const auto& v = starts_of[c];
+      auto it = std::lower_bound(v.begin(), v.end(), std::pair<std::int64_t, bool>{runs[i].end, false});
+      if (it == v.end()) it = v.begin();  // the next one is in the next cycle
+      for (const auto at = it->first; it != v.end() && it->first == at; ++it)
+        if (!it->second) return true;
+    }
+    return false;
   };
 
   if (profile.one_window_per_queue) {
@@ -177,24 +194,15 @@ GclResult build_gate_control_list(const PortPlan& port, const model::Profile& pr
     std::vector<std::size_t> gaps;
     for (std::size_t i = 0; i < runs.size(); ++i)
       if (is_gap(runs[i])) gaps.push_back(i);
-    std::sort(unsafe_starts.begin(), unsafe_starts.end());
-    // A gap is risky to fill when the window after it may not have its frame leave early.
-    auto risky = [&](std::size_t i) {
-      const std::int64_t next = i + 1 < runs.size() ? runs[i + 1].start : 0;
-      return std::binary_search(unsafe_starts.begin(), unsafe_starts.end(), next);
-    };
     // Filling a risky gap would let a frame leave early and reach the next bridge's queue while
     // another stream's frame may still be there; those gaps stay, and the list may not fit.
+    const auto all_gaps = gaps.size();
     std::erase_if(gaps, risky);
     std::stable_sort(gaps.begin(), gaps.end(),
                      [&](std::size_t a, std::size_t b) { return runs[a].length() < runs[b].length(); });
-    // The longest gap stays: bounded and best-effort classes keep at least one opening per cycle.
-    if (!gaps.empty()) {
-      const auto longest = std::max_element(gaps.begin(), gaps.end(), [&](std::size_t a, std::size_t b) {
-        return runs[a].length() < runs[b].length();
-      });
-      if (!risky(*longest)) gaps.erase(longest);
-    }
+    // Bounded and best-effort classes keep at least one opening per cycle: a risky gap that
+    // stays, or else the longest gap.
+    if (!gaps.empty() && gaps.size() == all_gaps) gaps.pop_back();
     // Gaps never touch each other, so each one's saving is known up front: it joins the window
     // before it, and the one after too when both open the same classes.
     std::size_t count = runs.size();
@@ -207,6 +215,7 @@ GclResult build_gate_control_list(const PortPlan& port, const model::Profile& pr
     coalesce(runs);
   }
   if (runs.size() > limit) {
+    r.over_entry_limit = true;
     r.error = fmt::format("port {} would need {} gate control entries where its profile {} allows {}", name, needed,
                           profile.name, limit);
     return r;

@@ -35,6 +35,12 @@ struct Hop {
   Nanos frame_wire_time{0};        // wire time of one full frame at this link's rate
   Nanos propagation{0};            // of the link behind this port
   std::int64_t rate_bps = 0;       // of the link behind this port
+  // The gate of this window may already be open when the frame is queued (the gap before the
+  // window was merged into the scheduled phase before it), so the frame may leave as soon as it
+  // arrives. The synthesiser placed every downstream window and queue for that earlier
+  // departure; the gate control list builder merges the gap before a window only when this is
+  // set or the window is the talker's (a talker hands its frames over at its offset).
+  bool may_leave_early = false;
 };
 
 // Worst case for one listener: talker transmission start to last bit received, incl. clock error.

@@ -29,7 +29,8 @@ json hop_json(const Hop& h) {
               {"upstream", h.upstream},             {"traffic-class", h.traffic_class},
               {"offset-ns", h.offset.count()},      {"length-ns", h.length.count()},
               {"frame-wire-time-ns", h.frame_wire_time.count()},
-              {"propagation-ns", h.propagation.count()}, {"rate-bps", h.rate_bps}};
+              {"propagation-ns", h.propagation.count()}, {"rate-bps", h.rate_bps},
+              {"may-leave-early", h.may_leave_early}};
 }
 
 Hop hop_from(const json& j) {
@@ -43,6 +44,8 @@ Hop hop_from(const json& j) {
   h.frame_wire_time = ns(j, "frame-wire-time-ns");
   h.propagation = ns(j, "propagation-ns");
   h.rate_bps = j.at("rate-bps").get<std::int64_t>();
+  // Optional: plans written before early departure was planned for have every gap closed.
+  h.may_leave_early = j.value("may-leave-early", false);
   return h;
 }
 

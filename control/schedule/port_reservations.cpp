@@ -8,9 +8,9 @@
 namespace takt::schedule {
 
 Probe PortReservations::probe(int port, std::int64_t period, int traffic_class, std::int64_t window_start,
-                              std::int64_t window_length, std::int64_t queue_start) const {
+                              std::int64_t window_length, std::int64_t queue_start, std::int64_t queue_end) const {
   Probe p;
-  const std::int64_t queue_length = window_start + window_length - queue_start;
+  const std::int64_t queue_length = std::max(window_start + window_length, queue_end) - queue_start;
   for (const auto& bucket : ports_[static_cast<std::size_t>(port)]) {
     // Bookings are grouped by period so the gcd is taken once per distinct period, not per booking.
     const std::int64_t g = std::gcd(period, bucket.period);

@@ -33,8 +33,10 @@ class PortReservations {
  public:
   explicit PortReservations(std::size_t ports) : ports_(ports), queue_share_(ports) {}
 
+  // `queue_end`: when the queue is free again, at least the window end (later when the port's
+  // gate entry outlasts the window: granularity, minimum gate interval).
   Probe probe(int port, std::int64_t period, int traffic_class, std::int64_t window_start, std::int64_t window_length,
-              std::int64_t queue_start) const;
+              std::int64_t queue_start, std::int64_t queue_end) const;
   void book(int port, std::int64_t period, const Booking& b);
 
   // Streams booked on a port.

@@ -31,8 +31,21 @@ struct Candidate {
   std::int64_t deadline = 0;
   std::int64_t earliest = 0;      // talker offset bounds
   std::int64_t latest = 0;
+  std::int64_t jitter = 0;        // max arrival variation the listeners accept; 0 = any
+  // Per hop, fixed for a round: how much sooner the port's gate may open than the window and
+  // how much later it may close (granularity rounding, lengthening to the minimum gate
+  // interval, absorbing a shorter gap), and whether the hop is planned to leave early (an
+  // intermediate hop through a port whose list must be compact).
+  std::vector<std::int64_t> opens_before;
+  std::vector<std::int64_t> closes_after;
+  std::vector<char> open_front;
   std::vector<std::int64_t> starts;  // chosen window starts, once placed
   std::vector<std::int64_t> queue_starts;
+  std::vector<std::int64_t> queue_ends;
+  // Earliest departure of each hop's first frame: the window start (less opens_before) when the
+  // gate is closed until the window, the earliest enqueue when the gap before it may be merged.
+  std::vector<std::int64_t> releases;
+  std::vector<char> leave_early;  // Hop::may_leave_early
   bool placed = false;
 };
 
@@ -69,7 +82,11 @@ class Synthesiser {
   void fail_placement(const Candidate& c, const std::map<int, int>& blocked_at, const std::map<int, std::set<int>>& blockers,
                       int tries, const Attempt& last);
   void record_timing(const Candidate& c);
-  void build_ports();
+  void prepare_hops(Candidate& c) const;
+  void estimate_pressure();
+  void place_all(const Plan* previous);
+  std::set<int> build_ports();  // returns the ports whose lists came out too long
+  std::size_t usable_streams() const;
   void check_unscheduled_classes();
   std::string port_name(int arc) const { return topo_.arc(arc).egress.str(); }
   const std::string& stream_name(int index) const { return plant_.streams[static_cast<std::size_t>(index)].name; }
@@ -83,6 +100,9 @@ class Synthesiser {
   std::map<int, double> demand_;                 // arc -> scheduled wire share requested
   std::map<int, std::vector<int>> demand_streams_;
   std::set<int> overload_reported_;
+  // Ports whose gate control lists must be compact: intermediate hops through them are planned
+  // to leave early, so the gaps in front of their windows may be merged.
+  std::vector<char> pressured_;
   SynthesisResult result_;
 };
 
@@ -179,6 +199,9 @@ Attempt Synthesiser::attempt(Candidate& c, std::int64_t offset) const {
   const auto n = c.timing.hops.size();
   c.starts.assign(n, 0);
   c.queue_starts.assign(n, 0);
+  c.queue_ends.assign(n, 0);
+  c.releases.assign(n, 0);
+  c.leave_early.assign(n, 0);
   std::int64_t first_wait = 0;
   for (std::size_t h = 0; h < n; ++h) {
     const auto& ht = c.timing.hops[h];
@@ -189,11 +212,13 @@ Attempt Synthesiser::attempt(Candidate& c, std::int64_t offset) const {
       queue_start = std::numeric_limits<std::int64_t>::max();
       for (int u : ups) {
         earliest = std::max(earliest, c.starts[static_cast<std::size_t>(u)] + c.timing.gap(u, static_cast<int>(h)));
-        queue_start =
-            std::min(queue_start, c.starts[static_cast<std::size_t>(u)] + c.timing.earliest_enqueue(u, static_cast<int>(h)));
+        // The first frame is queued here soonest when it left upstream as early as it could.
+        queue_start = std::min(queue_start, c.releases[static_cast<std::size_t>(u)] +
+                                                c.timing.earliest_enqueue(u, static_cast<int>(h)));
       }
     }
     const std::int64_t latest = offset + c.deadline - c.timing.tail[h];
+    const std::int64_t slop = c.closes_after[h];
     Attempt fail;
     fail.arc = ht.arc;
     fail.shift = std::max<std::int64_t>(1, first_wait);
@@ -201,8 +226,9 @@ Attempt Synthesiser::attempt(Candidate& c, std::int64_t offset) const {
     std::int64_t t = earliest;
     for (;;) {
       // The stream's own next frame must not reach this queue before this one has left.
-      if (t + ht.length - queue_start > c.interval) return fail;
-      const Probe p = reservations_.probe(ht.arc, c.interval, ht.traffic_class, t, ht.length, queue_start);
+      if (t + ht.length + slop - queue_start > c.interval) return fail;
+      const Probe p =
+          reservations_.probe(ht.arc, c.interval, ht.traffic_class, t, ht.length, queue_start, t + ht.length + slop);
       fail.blocker = p.blocker;
       if (p.impossible) {
         fail.impossible = true;
@@ -224,6 +250,18 @@ Attempt Synthesiser::attempt(Candidate& c, std::int64_t offset) const {
     }
     c.starts[h] = t;
     c.queue_starts[h] = queue_start;
+    c.queue_ends[h] = t + ht.length + slop;
+    if (ups.empty()) {
+      c.releases[h] = t;  // a talker hands its frames over at its offset, open gate or not
+    } else if (ht.into_listener) {
+      // Nothing is downstream of a listener: an early frame only arrives early, which is fine
+      // unless the stream bounds its arrival variation (jitter).
+      c.leave_early[h] = c.jitter <= 0 || t - queue_start + c.timing.sync <= c.jitter;
+      c.releases[h] = c.leave_early[h] ? queue_start : t - c.opens_before[h];
+    } else {
+      c.leave_early[h] = c.open_front[h];
+      c.releases[h] = c.open_front[h] ? queue_start : t - c.opens_before[h];
+    }
   }
   return Attempt{true, false, 0, -1, -1};
 }
@@ -235,7 +273,7 @@ void Synthesiser::book(Candidate& c) {
     b.window_start = c.starts[h];
     b.window_length = ht.length;
     b.queue_start = c.queue_starts[h];
-    b.queue_length = c.starts[h] + ht.length - c.queue_starts[h];
+    b.queue_length = c.queue_ends[h] - c.queue_starts[h];
     b.traffic_class = ht.traffic_class;
     b.stream = c.index;
     reservations_.book(ht.arc, c.interval, b);
@@ -260,19 +298,31 @@ bool Synthesiser::keep_previous(Candidate& c, const StreamPlan& old) {
   const auto n = sp.hops.size();
   c.starts.assign(n, 0);
   c.queue_starts.assign(n, 0);
+  c.queue_ends.assign(n, 0);
+  c.releases.assign(n, 0);
+  c.leave_early.assign(n, 0);
   for (std::size_t h = 0; h < n; ++h) {
     const auto t = old.hops[h].offset.count();
     const auto& ht = c.timing.hops[h];
     std::int64_t queue_start = t;
     for (int u : sp.hops[h].upstream) {
       if (t < c.starts[static_cast<std::size_t>(u)] + c.timing.gap(u, static_cast<int>(h))) return false;
-      queue_start = std::min(queue_start, c.starts[static_cast<std::size_t>(u)] + c.timing.earliest_enqueue(u, static_cast<int>(h)));
+      queue_start = std::min(queue_start, c.releases[static_cast<std::size_t>(u)] +
+                                              c.timing.earliest_enqueue(u, static_cast<int>(h)));
     }
     if (ht.into_listener && t + ht.length + ht.propagation + c.timing.sync - offset > c.deadline) return false;
-    if (t + ht.length - queue_start > c.interval) return false;
-    if (!reservations_.probe(ht.arc, c.interval, ht.traffic_class, t, ht.length, queue_start).free()) return false;
+    const auto queue_end = t + ht.length + c.closes_after[h];
+    if (queue_end - queue_start > c.interval) return false;
+    if (!reservations_.probe(ht.arc, c.interval, ht.traffic_class, t, ht.length, queue_start, queue_end).free())
+      return false;
+    // The stream keeps its windows and how each may leave, so its queues stay as they were.
+    const bool early = !sp.hops[h].upstream.empty() && old.hops[h].may_leave_early;
+    if (early && ht.into_listener && c.jitter > 0 && t - queue_start + c.timing.sync > c.jitter) return false;
     c.starts[h] = t;
     c.queue_starts[h] = queue_start;
+    c.queue_ends[h] = queue_end;
+    c.leave_early[h] = early;
+    c.releases[h] = sp.hops[h].upstream.empty() ? t : early ? queue_start : t - c.opens_before[h];
   }
   book(c);
   return true;
@@ -376,16 +426,19 @@ void Synthesiser::record_timing(const Candidate& c) {
   sp.frames_per_interval = c.timing.frames;
   sp.frame_payload = c.timing.payload;
   sp.max_latency = Nanos{c.deadline};
-  sp.jitter = plant_.defaults.sync_error_budget;
   std::int64_t offset = c.starts.empty() ? 0 : c.starts[0];
+  std::int64_t early = 0;  // how much sooner than its window a frame may reach a listener
   for (std::size_t h = 0; h < sp.hops.size(); ++h) {
     auto& hop = sp.hops[h];
     const auto& ht = c.timing.hops[h];
     hop.offset = Nanos{c.starts[h]};
     hop.length = Nanos{ht.length};
     hop.frame_wire_time = Nanos{ht.frame_wire};
+    hop.may_leave_early = c.leave_early[h] != 0;
     if (hop.upstream.empty()) offset = c.starts[h];
+    if (ht.into_listener) early = std::max(early, c.starts[h] - c.releases[h]);
   }
+  sp.jitter = plant_.defaults.sync_error_budget + Nanos{early};
   sp.talker_offset = Nanos{offset};
   sp.worst_case_latency = Nanos{0};
   sp.slack = Nanos{c.deadline};
@@ -403,7 +456,8 @@ void Synthesiser::record_timing(const Candidate& c) {
   }
 }
 
-void Synthesiser::build_ports() {
+std::set<int> Synthesiser::build_ports() {
+  std::set<int> too_long_lists;
   std::map<int, PortPlan> ports;
   std::int64_t hyper = 1;
   for (const auto& c : candidates_) {
@@ -455,19 +509,29 @@ void Synthesiser::build_ports() {
     }
     pp.cycle_time = Nanos{cycle};
     auto gcl = build_gate_control_list(pp, prof, [&](const Window& w) {
-      const auto& sp = result_.plan.streams[static_cast<std::size_t>(index_of.at(w.stream))];
-      const auto& hop = sp.hops[static_cast<std::size_t>(w.hop)];
-      if (hop.upstream.empty()) return true;
-      const int to = topo_.node_index(hop.ingress.node);
-      return to >= 0 && !topo_.is_bridge(to);
+      const auto& hop = result_.plan.streams[static_cast<std::size_t>(index_of.at(w.stream))].hops[static_cast<std::size_t>(w.hop)];
+      return hop.upstream.empty() || hop.may_leave_early;
     });
     if (gcl.error) {
       result_.issues.push_back({"", pp.port.str(), *gcl.error});
+      if (gcl.over_entry_limit) too_long_lists.insert(arc);
       continue;
     }
     pp.gcl = std::move(gcl.gcl);
     result_.plan.ports.push_back(std::move(pp));
   }
+  return too_long_lists;
+}
+
+// Scheduled streams that are placed and cross only ports whose lists were built.
+std::size_t Synthesiser::usable_streams() const {
+  std::set<model::PortRef> listed;
+  for (const auto& p : result_.plan.ports) listed.insert(p.port);
+  std::size_t n = 0;
+  for (const auto& sp : result_.plan.streams)
+    if (sp.timed && std::all_of(sp.hops.begin(), sp.hops.end(), [&](const Hop& h) { return listed.count(h.egress) > 0; }))
+      ++n;
+  return n;
 }
 
 void Synthesiser::check_unscheduled_classes() {
@@ -486,40 +550,67 @@ void Synthesiser::check_unscheduled_classes() {
   }
 }
 
-SynthesisResult Synthesiser::run(const Plan* previous) {
-  result_.plan.plant = plant_.name;
-  result_.plan.sync_error_budget = plant_.defaults.sync_error_budget;
-  auto routing = routing::route_streams(plant_, topo_);
-  result_.issues = routing.issues;
-  build_stream_skeletons(routing);
-  routes_ = std::move(routing.routes);
-
-  for (std::size_t i = 0; i < plant_.streams.size(); ++i) {
-    if (plant_.streams[i].traffic_class != TrafficClassKind::scheduled) continue;
-    ++result_.scheduled_requested;
-    if (!routes_[i]) {
-      result_.unplaced.push_back(plant_.streams[i].name);
-      continue;
-    }
-    Candidate c;
-    c.index = static_cast<int>(i);
-    if (!admit(c, *routes_[i])) {
-      result_.unplaced.push_back(plant_.streams[i].name);
-      continue;
-    }
-    for (const auto& ht : c.timing.hops) {
-      demand_[ht.arc] += static_cast<double>(ht.length) / static_cast<double>(c.interval);
-      demand_streams_[ht.arc].push_back(c.index);
-    }
-    candidates_.push_back(std::move(c));
+void Synthesiser::prepare_hops(Candidate& c) const {
+  const auto& route = *routes_[static_cast<std::size_t>(c.index)];
+  const auto n = c.timing.hops.size();
+  c.opens_before.assign(n, 0);
+  c.closes_after.assign(n, 0);
+  c.open_front.assign(n, 0);
+  for (std::size_t h = 0; h < n; ++h) {
+    const auto& ht = c.timing.hops[h];
+    const int from = topo_.arc(ht.arc).from;
+    if (!topo_.is_bridge(from)) continue;  // end stations only send their own frames, at their offsets
+    // The builder rounds a window outward to the granularity and lengthens one shorter than the
+    // minimum gate interval (at its start when it ends the cycle, taking a short gap before it
+    // whole); it also gives a gap shorter than that interval to the window before it. Booking
+    // the queue until the gate may close keeps the next frame of the class from going early.
+    const auto& prof = topo_.profile(from);
+    const std::int64_t gran = std::max<std::int64_t>(1, prof.granularity.count());
+    const std::int64_t min_len = std::max<std::int64_t>(0, prof.min_gate_interval.count());
+    c.opens_before[h] = gran - 1 + (ht.length < min_len ? 2 * min_len : 0);
+    c.closes_after[h] = gran - 1 + min_len;
+    c.open_front[h] = !route.hops[h].upstream.empty() && !ht.into_listener && pressured_[static_cast<std::size_t>(ht.arc)];
   }
+}
 
-  // Most constrained first: short intervals have the most occurrences to fit, tight deadlines
-  // the least room to wait, long routes the most ports to agree.
-  std::sort(candidates_.begin(), candidates_.end(), [](const Candidate& a, const Candidate& b) {
-    return std::make_tuple(a.interval, a.deadline, -static_cast<std::int64_t>(a.timing.hops.size()), a.index) <
-           std::make_tuple(b.interval, b.deadline, -static_cast<std::int64_t>(b.timing.hops.size()), b.index);
-  });
+// A port's list needs about two entries per window occurrence in its cycle whose gap cannot be
+// merged (a window and the gap before it). Where the scheduled streams through a port would
+// need more than the profile allows even before any merging, plan their hops to leave early.
+void Synthesiser::estimate_pressure() {
+  struct Load {
+    std::int64_t cycle = 1;
+    bool too_long = false;
+    std::vector<std::pair<std::int64_t, bool>> hops;  // interval, gap before it mergeable anyway
+  };
+  std::map<int, Load> loads;
+  for (const auto& c : candidates_) {
+    const auto& route = *routes_[static_cast<std::size_t>(c.index)];
+    for (std::size_t h = 0; h < c.timing.hops.size(); ++h) {
+      const auto& ht = c.timing.hops[h];
+      auto& l = loads[ht.arc];
+      const auto cycle = lcm_bounded(l.cycle, c.interval, options_.max_hyperperiod_ns);
+      if (!cycle) l.too_long = true;
+      else l.cycle = *cycle;
+      l.hops.push_back({c.interval, route.hops[h].upstream.empty() || (ht.into_listener && c.jitter <= 0)});
+    }
+  }
+  for (const auto& [arc, l] : loads) {
+    if (l.too_long) continue;  // reported when the lists are built
+    std::int64_t fixed = 0;
+    for (const auto& [interval, mergeable] : l.hops)
+      if (!mergeable) fixed += l.cycle / interval;
+    const auto& prof = topo_.profile(topo_.arc(arc).from);
+    if (2 * fixed + 1 > prof.max_gcl_entries) pressured_[static_cast<std::size_t>(arc)] = 1;
+  }
+}
+
+void Synthesiser::place_all(const Plan* previous) {
+  reservations_ = PortReservations(topo_.arcs().size());
+  overload_reported_.clear();
+  for (auto& c : candidates_) {
+    c.placed = false;
+    prepare_hops(c);
+  }
   std::vector<Candidate*> order;
   std::vector<Candidate*> fresh;
   if (previous) {
@@ -542,9 +633,68 @@ SynthesisResult Synthesiser::run(const Plan* previous) {
   for (auto* c : fresh) place(*c);
   for (const auto& c : candidates_)
     if (c.placed) record_timing(c);
-  build_ports();
-  check_unscheduled_classes();
-  return std::move(result_);
+}
+
+SynthesisResult Synthesiser::run(const Plan* previous) {
+  result_.plan.plant = plant_.name;
+  result_.plan.sync_error_budget = plant_.defaults.sync_error_budget;
+  auto routing = routing::route_streams(plant_, topo_);
+  result_.issues = routing.issues;
+  build_stream_skeletons(routing);
+  routes_ = std::move(routing.routes);
+
+  for (std::size_t i = 0; i < plant_.streams.size(); ++i) {
+    if (plant_.streams[i].traffic_class != TrafficClassKind::scheduled) continue;
+    ++result_.scheduled_requested;
+    if (!routes_[i]) {
+      result_.unplaced.push_back(plant_.streams[i].name);
+      continue;
+    }
+    Candidate c;
+    c.index = static_cast<int>(i);
+    c.jitter = plant_.streams[i].jitter.count();
+    if (!admit(c, *routes_[i])) {
+      result_.unplaced.push_back(plant_.streams[i].name);
+      continue;
+    }
+    for (const auto& ht : c.timing.hops) {
+      demand_[ht.arc] += static_cast<double>(ht.length) / static_cast<double>(c.interval);
+      demand_streams_[ht.arc].push_back(c.index);
+    }
+    candidates_.push_back(std::move(c));
+  }
+
+  // Most constrained first: short intervals have the most occurrences to fit, tight deadlines
+  // the least room to wait, long routes the most ports to agree.
+  std::sort(candidates_.begin(), candidates_.end(), [](const Candidate& a, const Candidate& b) {
+    return std::make_tuple(a.interval, a.deadline, -static_cast<std::int64_t>(a.timing.hops.size()), a.index) <
+           std::make_tuple(b.interval, b.deadline, -static_cast<std::int64_t>(b.timing.hops.size()), b.index);
+  });
+  pressured_.assign(topo_.arcs().size(), 0);
+  estimate_pressure();
+
+  // Rounds: place everything, build the lists; where a list is still too long, plan the hops
+  // through that port to leave early too and place again. The round that leaves the most
+  // streams usable wins (later rounds trade queue room for shorter lists).
+  const SynthesisResult before_placement = result_;
+  std::optional<SynthesisResult> best;
+  std::size_t best_usable = 0;
+  for (int round = 0; round <= options_.compaction_rounds; ++round) {
+    result_ = before_placement;
+    place_all(previous);
+    const auto too_long = build_ports();
+    check_unscheduled_classes();
+    const auto usable = usable_streams();
+    if (!best || usable > best_usable || (usable == best_usable && result_.issues.size() < best->issues.size())) {
+      best = std::move(result_);
+      best_usable = usable;
+    }
+    bool more = false;
+    for (int arc : too_long)
+      if (!pressured_[static_cast<std::size_t>(arc)]) pressured_[static_cast<std::size_t>(arc)] = 1, more = true;
+    if (!more) break;
+  }
+  return std::move(*best);
 }
 
 }  // namespace

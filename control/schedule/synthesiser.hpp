@@ -24,6 +24,9 @@ using Issues = routing::Issues;
 struct SynthesisOptions {
   int max_offsets_per_stream = 4096;   // talker offsets tried before a stream is declared unplaceable
   std::int64_t max_hyperperiod_ns = 10'000'000'000;  // 10 s: beyond it the gate lists are unusable anyway
+  // Placements repeated after the first when some port's gate control list is too long, each
+  // with the hops through the newly failing ports planned to leave early.
+  int compaction_rounds = 2;
 };
 
 struct SynthesisResult {

@@ -91,19 +91,52 @@ struct Gates {
     }
     return {all, open};
   }
-  // How long before absolute time t the gate of `bit` has been open without a break (capped at a cycle).
-  std::int64_t open_for(std::int64_t t, std::uint32_t bit) const {
-    std::int64_t pos = mod(t, cycle);
-    std::size_t e = entry_at(pos);
-    if (!(port->gcl[e].gate_states & bit)) return 0;
-    std::int64_t open = pos - begin[e];
-    for (std::size_t guard = 0; guard < port->gcl.size(); ++guard) {
-      e = (e + port->gcl.size() - 1) % port->gcl.size();
-      if (!(port->gcl[e].gate_states & bit)) break;
-      open += port->gcl[e].interval.count();
-      if (open >= cycle) return cycle;
+  // When a frame queued at absolute time e can leave at the soonest: the first instant from e
+  // on at which the gate of `bit` is open for its whole wire time (a frame is sent only if it
+  // ends before its gate closes). The gate may have opened for another window of the class, or
+  // for a merged gap, at any distance before its own window at `start`; never later than start.
+  std::int64_t earliest_departure(std::int64_t e, std::int64_t start, std::uint32_t bit, std::int64_t wire) const {
+    std::int64_t pos = mod(e, cycle);
+    std::size_t i = entry_at(pos);
+    std::int64_t entry_start = e - pos + begin[i];
+    std::int64_t open_from = -1;  // start of the open stretch being walked, or -1 while closed
+    // From e to start, and on through a stretch still open at start; a stretch reaching a cycle
+    // past start cannot be, as the window's own entries are within one interval.
+    for (std::int64_t t = entry_start; t < start || open_from >= 0;) {
+      const auto& entry = port->gcl[i];
+      const std::int64_t entry_end = entry_start + entry.interval.count();
+      if (entry.gate_states & bit) {
+        if (open_from < 0) open_from = std::max(entry_start, e);
+        if (open_from > start) return start;
+        if (entry_end - open_from >= wire) return open_from;
+      } else {
+        open_from = -1;
+      }
+      t = entry_end;
+      entry_start = entry_end;
+      i = (i + 1) % port->gcl.size();
+      if (t > start + cycle) break;
     }
-    return std::min(open, cycle);
+    return start;
+  }
+  // The parts of [from, to) during which the gate of `bit` is open, as (start, length).
+  std::vector<std::pair<std::int64_t, std::int64_t>> open_parts(std::int64_t from, std::int64_t to,
+                                                                std::uint32_t bit) const {
+    std::vector<std::pair<std::int64_t, std::int64_t>> out;
+    std::int64_t pos = mod(from, cycle);
+    std::size_t i = entry_at(pos);
+    std::int64_t entry_start = from - pos + begin[i];
+    while (entry_start < to) {
+      const std::int64_t entry_end = entry_start + port->gcl[i].interval.count();
+      if (port->gcl[i].gate_states & bit) {
+        const auto a = std::max(entry_start, from), b = std::min(entry_end, to);
+        if (!out.empty() && out.back().first + out.back().second == a) out.back().second += b - a;
+        else if (b > a) out.push_back({a, b - a});
+      }
+      entry_start = entry_end;
+      i = (i + 1) % port->gcl.size();
+    }
+    return out;
   }
 };
 
@@ -148,7 +181,7 @@ class Verifier {
  private:
   void check_port_lists();
   void check_stream(const StreamPlan& sp);
-  void replay_stream(const StreamPlan& sp, const std::vector<std::int64_t>& wire);
+  void replay_stream(const StreamPlan& sp, const model::Stream& s, const std::vector<std::int64_t>& wire);
   void add(const std::string& stream, const std::string& port, std::string msg) {
     issues_.push_back({stream, port, std::move(msg)});
   }
@@ -341,13 +374,13 @@ void Verifier::check_stream(const StreamPlan& sp) {
                                                    sp.name, l, human(Nanos{latency}), human(Nanos{deadline})));
     }
   }
-  replay_stream(sp, wire);
+  replay_stream(sp, s, wire);
 }
 
 // Frame instances over the hyperperiod against the gates actually configured: each frame may
 // leave as soon as it is queued and its gate is open, which a merged gate makes earlier than
 // its window; that earlier departure is carried downstream.
-void Verifier::replay_stream(const StreamPlan& sp, const std::vector<std::int64_t>& wire) {
+void Verifier::replay_stream(const StreamPlan& sp, const model::Stream& s, const std::vector<std::int64_t>& wire) {
   const auto P = sp.interval.count();
   std::int64_t span = P;
   for (const auto& hop : sp.hops) {
@@ -355,8 +388,11 @@ void Verifier::replay_stream(const StreamPlan& sp, const std::vector<std::int64_
     if (g == gates_.end()) return;  // already reported: no usable list
     span = std::lcm(span, g->second.cycle);
   }
-  const std::int64_t n = sp.frames_per_interval;
   const auto instances = span / P;
+  auto is_listener = [&](const std::string& node) {
+    return std::find(s.listeners.begin(), s.listeners.end(), node) != s.listeners.end();
+  };
+  std::int64_t early_arrival = 0;  // most a frame may leave a hop into a listener before its window
   // Per hop and position within that port's cycle: earliest enqueue and earliest departure.
   std::vector<std::map<std::int64_t, std::pair<std::int64_t, std::int64_t>>> seen(sp.hops.size());
   std::vector<std::int64_t> enq(sp.hops.size()), dep(sp.hops.size());
@@ -387,7 +423,7 @@ void Verifier::replay_stream(const StreamPlan& sp, const std::vector<std::int64_
                                                      sp.name, hop.egress.str(), human(Nanos{mod(start, gates.cycle)})));
         return;
       }
-      const auto d = std::max(e, start - gates.open_for(start, bit));
+      const auto d = gates.earliest_departure(e, start, bit, wire[h]);
       enq[h] = e;
       dep[h] = d;
       const auto pos = mod(start, gates.cycle);
@@ -396,14 +432,27 @@ void Verifier::replay_stream(const StreamPlan& sp, const std::vector<std::int64_
         it->second.first = std::max(it->second.first, start - e);
         it->second.second = std::max(it->second.second, start - d);
       }
-      (void)n;
+      // A frame that may leave before its window reaches a listener early: arrival varies.
+      if (hop.ingress.node != sp.talker && is_listener(hop.ingress.node)) early_arrival = std::max(early_arrival, start - d);
     }
   }
+  const auto jitter = early_arrival + sync_;
+  if (s.jitter.count() > 0 && jitter > s.jitter.count())
+    add(sp.name, "", fmt::format("stream {}: frames may leave their last hop up to {} before their windows, so arrivals "
+                                 "vary by up to {} (with the sync error), over its jitter {}",
+                                 sp.name, human(Nanos{early_arrival}), human(Nanos{jitter}), human(s.jitter)));
+  if (sp.jitter.count() < jitter)
+    add(sp.name, "", fmt::format("stream {}: the plan states a jitter of {} but arrivals vary by up to {}", sp.name,
+                                 human(sp.jitter), human(Nanos{jitter})));
   for (std::size_t h = 0; h < sp.hops.size(); ++h) {
     const auto& hop = sp.hops[h];
+    const auto& gates = gates_.at(hop.egress);
+    const std::uint32_t bit = 1u << hop.traffic_class;
     for (const auto& [pos, lead] : seen[h]) {
       const auto len = hop.length.count();
-      transmissions_[hop.egress].push_back({pos - lead.second, lead.second + len, &sp.name});
+      // On the wire anywhere its gate is open between its earliest departure and its window end.
+      for (const auto& [at, part] : gates.open_parts(pos - lead.second, pos + len, bit))
+        transmissions_[hop.egress].push_back({at, part, &sp.name});
       occupancies_[{hop.egress, hop.traffic_class}].push_back({pos - lead.first, lead.first + len, &sp.name});
     }
   }
