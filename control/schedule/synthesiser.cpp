@@ -83,7 +83,8 @@ class Synthesiser {
                       int tries, const Attempt& last);
   void record_timing(const Candidate& c);
   void prepare_hops(Candidate& c) const;
-  void estimate_pressure();
+  std::int64_t occurrences(int arc, std::int64_t interval) const;
+  void estimate_cycles();
   void place_all(const Plan* previous);
   std::set<int> build_ports();  // returns the ports whose lists came out too long
   std::size_t usable_streams() const;
@@ -100,9 +101,13 @@ class Synthesiser {
   std::map<int, double> demand_;                 // arc -> scheduled wire share requested
   std::map<int, std::vector<int>> demand_streams_;
   std::set<int> overload_reported_;
-  // Ports whose gate control lists must be compact: intermediate hops through them are planned
-  // to leave early, so the gaps in front of their windows may be merged.
-  std::vector<char> pressured_;
+  // Gate entry budget per port. A window whose frame must not leave early costs two entries per
+  // occurrence (itself and the closed gap before it); the others can share scheduled phases.
+  // Once a port's budget of such occurrences is spent, later streams' hops between bridges
+  // through it are planned to leave early, so the gaps in front of their windows may be merged.
+  std::vector<std::int64_t> cycle_estimate_;  // lcm of the intervals that want the port; 0 = too long
+  std::vector<std::int64_t> closed_budget_;
+  std::vector<std::int64_t> closed_used_;
   SynthesisResult result_;
 };
 
@@ -277,12 +282,15 @@ void Synthesiser::book(Candidate& c) {
     b.traffic_class = ht.traffic_class;
     b.stream = c.index;
     reservations_.book(ht.arc, c.interval, b);
+    if (!(*routes_[static_cast<std::size_t>(c.index)]).hops[h].upstream.empty() && !c.leave_early[h])
+      closed_used_[static_cast<std::size_t>(ht.arc)] += occurrences(ht.arc, c.interval);
   }
   c.placed = true;
   ++result_.scheduled_placed;
 }
 
 bool Synthesiser::keep_previous(Candidate& c, const StreamPlan& old) {
+  prepare_hops(c);
   const auto& sp = result_.plan.streams[static_cast<std::size_t>(c.index)];
   if (!old.timed || old.interval != sp.interval || old.frames_per_interval != c.timing.frames ||
       old.frame_payload != c.timing.payload || old.hops.size() != sp.hops.size())
@@ -329,6 +337,7 @@ bool Synthesiser::keep_previous(Candidate& c, const StreamPlan& old) {
 }
 
 void Synthesiser::place(Candidate& c) {
+  prepare_hops(c);
   std::map<int, int> blocked_at;             // arc -> failed attempts there
   std::map<int, std::set<int>> blockers;     // arc -> streams in the way
   std::int64_t offset = c.earliest;
@@ -569,48 +578,40 @@ void Synthesiser::prepare_hops(Candidate& c) const {
     const std::int64_t min_len = std::max<std::int64_t>(0, prof.min_gate_interval.count());
     c.opens_before[h] = gran - 1 + (ht.length < min_len ? 2 * min_len : 0);
     c.closes_after[h] = gran - 1 + min_len;
-    c.open_front[h] = !route.hops[h].upstream.empty() && !ht.into_listener && pressured_[static_cast<std::size_t>(ht.arc)];
+    const auto arc = static_cast<std::size_t>(ht.arc);
+    c.open_front[h] = !route.hops[h].upstream.empty() && !ht.into_listener &&
+                      closed_used_[arc] + occurrences(ht.arc, c.interval) > closed_budget_[arc];
   }
 }
 
-// A port's list needs about two entries per window occurrence in its cycle whose gap cannot be
-// merged (a window and the gap before it). Where the scheduled streams through a port would
-// need more than the profile allows even before any merging, plan their hops to leave early.
-void Synthesiser::estimate_pressure() {
-  struct Load {
-    std::int64_t cycle = 1;
-    bool too_long = false;
-    std::vector<std::pair<std::int64_t, bool>> hops;  // interval, gap before it mergeable anyway
-  };
-  std::map<int, Load> loads;
+std::int64_t Synthesiser::occurrences(int arc, std::int64_t interval) const {
+  const auto cycle = cycle_estimate_[static_cast<std::size_t>(arc)];
+  return cycle > 0 ? cycle / interval : 1;
+}
+
+// The cycle each port will most likely get: the lcm of the intervals of every stream that
+// wants it (placed or not, so an upper bound of the occurrences per cycle).
+void Synthesiser::estimate_cycles() {
+  cycle_estimate_.assign(topo_.arcs().size(), 1);
   for (const auto& c : candidates_) {
-    const auto& route = *routes_[static_cast<std::size_t>(c.index)];
-    for (std::size_t h = 0; h < c.timing.hops.size(); ++h) {
-      const auto& ht = c.timing.hops[h];
-      auto& l = loads[ht.arc];
-      const auto cycle = lcm_bounded(l.cycle, c.interval, options_.max_hyperperiod_ns);
-      if (!cycle) l.too_long = true;
-      else l.cycle = *cycle;
-      l.hops.push_back({c.interval, route.hops[h].upstream.empty() || (ht.into_listener && c.jitter <= 0)});
+    for (const auto& ht : c.timing.hops) {
+      auto& cycle = cycle_estimate_[static_cast<std::size_t>(ht.arc)];
+      if (cycle > 0) cycle = lcm_bounded(cycle, c.interval, options_.max_hyperperiod_ns).value_or(0);
     }
   }
-  for (const auto& [arc, l] : loads) {
-    if (l.too_long) continue;  // reported when the lists are built
-    std::int64_t fixed = 0;
-    for (const auto& [interval, mergeable] : l.hops)
-      if (!mergeable) fixed += l.cycle / interval;
-    const auto& prof = topo_.profile(topo_.arc(arc).from);
-    if (2 * fixed + 1 > prof.max_gcl_entries) pressured_[static_cast<std::size_t>(arc)] = 1;
+  closed_budget_.assign(topo_.arcs().size(), 0);
+  for (std::size_t arc = 0; arc < closed_budget_.size(); ++arc) {
+    const auto& prof = topo_.profile(topo_.arc(static_cast<int>(arc)).from);
+    // Two entries per closed occurrence, one to spare for the phases the others share.
+    closed_budget_[arc] = std::max(0, prof.max_gcl_entries - 2) / 2;
   }
 }
 
 void Synthesiser::place_all(const Plan* previous) {
   reservations_ = PortReservations(topo_.arcs().size());
   overload_reported_.clear();
-  for (auto& c : candidates_) {
-    c.placed = false;
-    prepare_hops(c);
-  }
+  closed_used_.assign(topo_.arcs().size(), 0);
+  for (auto& c : candidates_) c.placed = false;
   std::vector<Candidate*> order;
   std::vector<Candidate*> fresh;
   if (previous) {
@@ -670,11 +671,10 @@ SynthesisResult Synthesiser::run(const Plan* previous) {
     return std::make_tuple(a.interval, a.deadline, -static_cast<std::int64_t>(a.timing.hops.size()), a.index) <
            std::make_tuple(b.interval, b.deadline, -static_cast<std::int64_t>(b.timing.hops.size()), b.index);
   });
-  pressured_.assign(topo_.arcs().size(), 0);
-  estimate_pressure();
+  estimate_cycles();
 
-  // Rounds: place everything, build the lists; where a list is still too long, plan the hops
-  // through that port to leave early too and place again. The round that leaves the most
+  // Rounds: place everything, build the lists; where a list is still too long, plan every hop
+  // between bridges through that port to leave early and place again. The round that leaves the most
   // streams usable wins (later rounds trade queue room for shorter lists).
   const SynthesisResult before_placement = result_;
   std::optional<SynthesisResult> best;
@@ -691,7 +691,7 @@ SynthesisResult Synthesiser::run(const Plan* previous) {
     }
     bool more = false;
     for (int arc : too_long)
-      if (!pressured_[static_cast<std::size_t>(arc)]) pressured_[static_cast<std::size_t>(arc)] = 1, more = true;
+      if (closed_budget_[static_cast<std::size_t>(arc)] > 0) closed_budget_[static_cast<std::size_t>(arc)] = 0, more = true;
     if (!more) break;
   }
   return std::move(*best);
