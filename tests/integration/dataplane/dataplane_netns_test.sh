@@ -1,18 +1,31 @@
 #!/usr/bin/env bash
 # takt-dataplane forwarding real frames: three end stations and a switch in network namespaces
-# (scripts/testbed.sh), the switch on net_af_packet with bridge.json. h1 sends VLAN-tagged
-# frames of several priorities; h2 answers to h1's learned address. Asserted: forwarding to the
+# (scripts/testbed.sh), the switch on net_af_packet.
+#
+#   dataplane_netns_test.sh DATAPLANE TAKTCTL          the schedule comes from `taktctl plan
+#                                                      plant.yaml`: the switch runs the plan's
+#                                                      bridge/sw.json
+#   dataplane_netns_test.sh DATAPLANE --config FILE    the switch runs a given bridge config
+#                                                      (bridge.json: per-port PCP maps that differ)
+#
+# scenario.py derives the traffic and the expectations from the configuration (and plan.json):
+# h1 sends VLAN-tagged frames of the scheduled stream, the bounded stream and best-effort
+# broadcasts; h2 answers to h1's learned address. Asserted (check_results.py): forwarding to the
 # right ports (static, flooded, learned), PCP -> traffic class per egress port, exact counters,
-# tags intact, and that frames of the gated class (tc 6 on p2: open 200 us of every 1 ms) arrive
-# only inside their window, measured with SO_TIMESTAMPNS receive times.
-#   usage: dataplane_netns_test.sh /path/to/takt-dataplane
+# tags intact, and that frames of the scheduled class arrive at h2 only inside the windows the
+# plan gives for that port, measured with SO_TIMESTAMPNS receive times.
 set -euo pipefail
 
 readonly SKIP=77
-DATAPLANE=${1:?usage: $0 /path/to/takt-dataplane}
+usage="usage: $0 /path/to/takt-dataplane (/path/to/taktctl | --config bridge.json)"
+DATAPLANE=${1:?$usage}
 HERE=$(cd "$(dirname "$0")" && pwd)
 TESTBED=$(cd "$HERE/../../../scripts" && pwd)/testbed.sh
-CONFIG=${TAKT_DATAPLANE_TEST_CONFIG:-$HERE/bridge.json}
+TAKTCTL="" CONFIG=""
+case ${2:?$usage} in
+  --config) CONFIG=${3:?$usage} ;;
+  *) TAKTCTL=$2 ;;
+esac
 
 skip() { echo "SKIP: $*"; exit "$SKIP"; }
 [[ $(id -u) -eq 0 ]] || skip "needs root (network namespaces, raw sockets); run ctest as root"
@@ -20,6 +33,7 @@ for tool in ip jq curl python3; do
   command -v "$tool" >/dev/null || skip "$tool is not installed (apt-get install iproute2 jq curl python3)"
 done
 [[ -x $DATAPLANE ]] || { echo "FAIL: takt-dataplane not found at $DATAPLANE"; exit 1; }
+[[ -z $TAKTCTL || -x $TAKTCTL ]] || { echo "FAIL: taktctl not found at $TAKTCTL"; exit 1; }
 
 readonly NAME="tkdp$$"
 WORK=$(mktemp -d "/tmp/takt-dataplane-it.XXXXXX")
@@ -42,6 +56,17 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
+PLAN_JSON=()
+if [[ -n $TAKTCTL ]]; then
+  "$TAKTCTL" plan "$HERE/plant.yaml" -o "$WORK/plan" >"$WORK/plan.log" 2>&1 ||
+    { echo "FAIL: taktctl plan"; cat "$WORK/plan.log"; exit 1; }
+  CONFIG=$WORK/plan/bridge/sw.json
+  PLAN_JSON=("$WORK/plan/plan.json")
+  [[ -r $CONFIG ]] || { echo "FAIL: taktctl plan wrote no bridge/sw.json"; ls -R "$WORK/plan"; exit 1; }
+  echo "ok: taktctl plan wrote bridge/sw.json"
+fi
+python3 "$HERE/scenario.py" "$CONFIG" "${PLAN_JSON[@]}" "$WORK"
+
 "$TESTBED" up "$NAME" 3
 LCORES=0 "$TESTBED" switch "$NAME" "$DATAPLANE" "$CONFIG" --metrics-port 9464 --counters-out "$WORK/counters.json" \
   >"$WORK/switch.log" 2>&1 &
@@ -62,20 +87,6 @@ for h in 1 2 3; do
   for _ in $(seq 100); do [[ -e $WORK/h$h.json.ready ]] && break; sleep 0.05; done
 done
 
-# kind 1: stream "motion" to h2, PCP 6 (tc 6, gated on p2); kind 2: stream "io", multicast to
-# h2 and h3, PCP 3 (tc 3 on p2, tc 5 on p3 by p3's map); kind 3: best effort broadcast, PCP 0
-# (tc 1 on p2, tc 0 on p3), which also teaches the bridge where h1 is; kind 4: h2 -> h1 unicast.
-readonly N_MOTION=1000 N_IO=100 N_BCAST=50 N_REPLY=50
-cat >"$WORK/h1-plan.json" <<JSON
-{"seed": 7, "groups": [
-  {"dst": "02:00:00:00:00:02", "src": "02:00:00:00:00:01", "vid": 100, "pcp": 6, "kind": 1, "count": $N_MOTION, "size": 64, "gap_us": [20, 300]},
-  {"dst": "01:00:5e:00:00:10", "src": "02:00:00:00:00:01", "vid": 100, "pcp": 3, "kind": 2, "count": $N_IO, "size": 200, "gap_us": [20, 300]},
-  {"dst": "ff:ff:ff:ff:ff:ff", "src": "02:00:00:00:00:01", "vid": 100, "pcp": 0, "kind": 3, "count": $N_BCAST, "size": 100, "gap_us": [20, 300]}]}
-JSON
-cat >"$WORK/h2-plan.json" <<JSON
-{"seed": 8, "groups": [
-  {"dst": "02:00:00:00:00:01", "src": "02:00:00:00:00:02", "vid": 100, "pcp": 0, "kind": 4, "count": $N_REPLY, "size": 64, "gap_us": [20, 100]}]}
-JSON
 ip netns exec "$NAME-h1" python3 "$HERE/frames.py" send eth0 "$WORK/h1-plan.json"
 sleep 0.2
 ip netns exec "$NAME-h2" python3 "$HERE/frames.py" send eth0 "$WORK/h2-plan.json"
@@ -95,4 +106,4 @@ wait "$SWITCH_PID" || { echo "FAIL: takt-dataplane did not exit cleanly"; exit 1
 SWITCH_PID=""
 grep -q "takt-dataplane: bridge sw ran" "$WORK/switch.log" || { echo "FAIL: no counters printed at shutdown"; exit 1; }
 
-python3 "$HERE/check_results.py" "$WORK" "$N_MOTION" "$N_IO" "$N_BCAST" "$N_REPLY"
+python3 "$HERE/check_results.py" "$WORK"
