@@ -602,8 +602,10 @@ void Synthesiser::estimate_cycles() {
   closed_budget_.assign(topo_.arcs().size(), 0);
   for (std::size_t arc = 0; arc < closed_budget_.size(); ++arc) {
     const auto& prof = topo_.profile(topo_.arc(static_cast<int>(arc)).from);
-    // Two entries per closed occurrence, one to spare for the phases the others share.
-    closed_budget_[arc] = std::max(0, prof.max_gcl_entries - 2) / 2;
+    // Two entries per closed occurrence, for at most half the list: the other half separates
+    // the scheduled phases in which the windows that may leave early gather, so only short gaps
+    // need merging and the other classes keep their time.
+    closed_budget_[arc] = std::max(0, prof.max_gcl_entries - 2) / 4;
   }
 }
 
