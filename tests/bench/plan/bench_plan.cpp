@@ -8,9 +8,11 @@
 #include <sys/resource.h>
 
 #include <algorithm>
+#include <array>
 #include <chrono>
 #include <cstdio>
 #include <iostream>
+#include <map>
 #include <set>
 #include <string>
 
@@ -45,6 +47,8 @@ struct Totals {
   int instances = 0;
   int fully = 0;
   std::size_t placed = 0, requested = 0;
+  // Per TSNKit period pattern: (instances, fully scheduled, placed, requested).
+  std::map<int, std::array<std::size_t, 4>> by_pattern;
 };
 
 void run(const bench::GeneratorSpec& spec, bool verify, Totals& totals) {
@@ -89,6 +93,11 @@ void run(const bench::GeneratorSpec& spec, bool verify, Totals& totals) {
   totals.fully += full ? 1 : 0;
   totals.placed += usable.size();
   totals.requested += r.scheduled_requested;
+  auto& pat = totals.by_pattern[spec.period_pattern];
+  pat[0] += 1;
+  pat[1] += full ? 1 : 0;
+  pat[2] += usable.size();
+  pat[3] += r.scheduled_requested;
   fmt::print("{:<5} {:>4} bridges {:>6} streams  periods p{} sizes s{} {:<8} | placed {:>6}/{:<6} ({:5.1f} %) {:<4} | "
              "synth {:7.3f} s (cpu {:7.3f} s)  verify {:7.3f} s ({} issues) | rss {:5} MiB | gcl max {:4} mean {:6.1f} over {} ports\n",
              to_string(spec.topology), spec.bridges, spec.streams, spec.period_pattern, spec.size_pattern,
@@ -158,6 +167,16 @@ int main(int argc, char** argv) {
             x.slack_ns = 20'000;
             run(x, verify, totals);
           }
+  }
+  if (totals.by_pattern.size() > 1) {
+    for (const auto& [p, t] : totals.by_pattern) {
+      std::string periods;
+      for (auto ns : bench::period_patterns()[static_cast<std::size_t>(p) % bench::period_patterns().size()])
+        periods += fmt::format("{}{}", periods.empty() ? "" : ", ", static_cast<double>(ns) / 1e3);
+      fmt::print("periods p{} {{{}}} us: streams placed {}/{} ({:.1f} %), fully scheduled {}/{}\n", p, periods, t[2],
+                 t[3], 100.0 * static_cast<double>(t[2]) / static_cast<double>(std::max<std::size_t>(1, t[3])), t[1],
+                 t[0]);
+    }
   }
   fmt::print("instances {}  fully scheduled {}  streams placed {}/{} ({:.1f} %)\n", totals.instances, totals.fully,
              totals.placed, totals.requested,
