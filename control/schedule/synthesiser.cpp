@@ -86,7 +86,11 @@ class Synthesiser {
   std::int64_t occurrences(int arc, std::int64_t interval) const;
   void estimate_cycles();
   void place_all(const Plan* previous);
-  std::set<int> build_ports();  // returns the ports whose lists came out too long
+  struct PortOutcome {
+    std::set<int> too_long;  // lists over the profile's entry limit
+    std::set<int> crowded;   // lists that keep other classes out for long stretches of merged gaps
+  };
+  PortOutcome build_ports();
   std::size_t usable_streams() const;
   void check_unscheduled_classes();
   std::string port_name(int arc) const { return topo_.arc(arc).egress.str(); }
@@ -465,8 +469,8 @@ void Synthesiser::record_timing(const Candidate& c) {
   }
 }
 
-std::set<int> Synthesiser::build_ports() {
-  std::set<int> too_long_lists;
+Synthesiser::PortOutcome Synthesiser::build_ports() {
+  PortOutcome outcome;
   std::map<int, PortPlan> ports;
   std::int64_t hyper = 1;
   for (const auto& c : candidates_) {
@@ -523,13 +527,20 @@ std::set<int> Synthesiser::build_ports() {
     });
     if (gcl.error) {
       result_.issues.push_back({"", pp.port.str(), *gcl.error});
-      if (gcl.over_entry_limit) too_long_lists.insert(arc);
+      if (gcl.over_entry_limit) outcome.too_long.insert(arc);
       continue;
     }
     pp.gcl = std::move(gcl.gcl);
+    // Merged gaps are time the scheduled gates hold without frames: more than a quarter of the
+    // cycle starves bounded and best-effort traffic.
+    std::int64_t scheduled_open = 0;
+    for (const auto& e : pp.gcl)
+      if (e.gate_states & pp.scheduled_classes) scheduled_open += e.interval.count();
+    if (static_cast<double>(scheduled_open) / static_cast<double>(cycle) - pp.scheduled_utilisation > 0.25)
+      outcome.crowded.insert(arc);
     result_.plan.ports.push_back(std::move(pp));
   }
-  return too_long_lists;
+  return outcome;
 }
 
 // Scheduled streams that are placed and cross only ports whose lists were built.
@@ -602,10 +613,10 @@ void Synthesiser::estimate_cycles() {
   closed_budget_.assign(topo_.arcs().size(), 0);
   for (std::size_t arc = 0; arc < closed_budget_.size(); ++arc) {
     const auto& prof = topo_.profile(topo_.arc(static_cast<int>(arc)).from);
-    // Two entries per closed occurrence, for at most half the list: the other half separates
-    // the scheduled phases in which the windows that may leave early gather, so only short gaps
-    // need merging and the other classes keep their time.
-    closed_budget_[arc] = std::max(0, prof.max_gcl_entries - 2) / 4;
+    // Two entries per closed occurrence, with one to spare. A round may lower it to half the
+    // list: the other half then separates the scheduled phases in which the windows that may
+    // leave early gather, so only short gaps need merging and the other classes keep their time.
+    closed_budget_[arc] = std::max(0, prof.max_gcl_entries - 2) / 2;
   }
 }
 
@@ -676,24 +687,34 @@ SynthesisResult Synthesiser::run(const Plan* previous) {
   estimate_cycles();
 
   // Rounds: place everything, build the lists; where a list is still too long, plan every hop
-  // between bridges through that port to leave early and place again. The round that leaves the most
+  // between bridges through that port to leave early, where it keeps the other classes out too
+  // long, give closed-gate windows only half its list; and place again. The round that leaves the most
   // streams usable wins (later rounds trade queue room for shorter lists).
   const SynthesisResult before_placement = result_;
   std::optional<SynthesisResult> best;
-  std::size_t best_usable = 0;
+  // Better: more streams usable, then fewer crowded ports, then fewer issues.
+  using Score = std::tuple<std::size_t, long, long>;
+  Score best_score{};
   for (int round = 0; round <= options_.compaction_rounds; ++round) {
     result_ = before_placement;
     place_all(previous);
-    const auto too_long = build_ports();
+    const auto ports = build_ports();
     check_unscheduled_classes();
-    const auto usable = usable_streams();
-    if (!best || usable > best_usable || (usable == best_usable && result_.issues.size() < best->issues.size())) {
+    const Score score{usable_streams(), -static_cast<long>(ports.crowded.size()), -static_cast<long>(result_.issues.size())};
+    if (!best || score > best_score) {
       best = std::move(result_);
-      best_usable = usable;
+      best_score = score;
     }
     bool more = false;
-    for (int arc : too_long)
-      if (closed_budget_[static_cast<std::size_t>(arc)] > 0) closed_budget_[static_cast<std::size_t>(arc)] = 0, more = true;
+    for (int arc : ports.too_long) {
+      auto& budget = closed_budget_[static_cast<std::size_t>(arc)];
+      if (budget > 0) budget = 0, more = true;
+    }
+    for (int arc : ports.crowded) {
+      auto& budget = closed_budget_[static_cast<std::size_t>(arc)];
+      const auto half = std::max(0, topo_.profile(topo_.arc(arc).from).max_gcl_entries - 2) / 4;
+      if (budget > half) budget = half, more = true;
+    }
     if (!more) break;
   }
   return std::move(*best);

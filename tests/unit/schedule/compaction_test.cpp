@@ -151,16 +151,17 @@ TEST_CASE("a ring of LS1028A bridges with 250 us, 1 ms, 2 ms and 4 ms streams fi
     for (const auto& w : p.windows) occurrences += p.cycle_time / w.interval;
     if (2 * occurrences + 1 <= 63) continue;
     ++compact_ports;
-    // At most a quarter of the list keeps a closed gate in front of a window (two entries each);
-    // the hops of the other windows may leave early, which their downstream windows were planned for.
+    // At most half the list keeps a closed gate in front of a window (two entries each); the
+    // hops of the other windows may leave early, which their downstream windows were planned for.
     std::int64_t closed = 0, early = 0;
     for (const auto& w : p.windows) {
       const auto& hop = out.plan->find_stream(w.stream)->hops[static_cast<std::size_t>(w.hop)];
       (hop.may_leave_early ? early : closed) += p.cycle_time / w.interval;
     }
-    CHECK(4 * closed <= 63);
+    CHECK(2 * closed + 2 <= 63);
     CHECK(early > 0);
-    // Bounded and best-effort traffic keep most of the port: the merged gaps are the short ones.
+    // Bounded and best-effort traffic keep most of the port: where merging would have held the
+    // scheduled gate open for long, a later round gave closed-gate windows less of the list.
     std::int64_t scheduled_open = 0;
     for (const auto& e : p.gcl)
       if (e.gate_states & p.scheduled_classes) scheduled_open += e.interval.count();
@@ -242,13 +243,12 @@ TEST_CASE("a port pressed for gate entries plans early departure and the plan st
   REQUIRE(p);
   CHECK(p->gcl.size() <= 7u);
   CHECK(p->windows.size() == 6u);
-  // A quarter of the list goes to windows with a closed gate in front (two entries each): one
-  // here. The other five may leave early, and downstream each queue was booked from that
-  // earliest departure; they merge into as few scheduled phases as the list needs.
+  // Two windows keep a closed gate in front (two entries each, one entry to spare); the other
+  // four may leave early, and downstream each queue was booked from that earliest departure.
   const auto early = std::count_if(p->windows.begin(), p->windows.end(), [&](const schedule::Window& w) {
     return out.plan->find_stream(w.stream)->hops[1].may_leave_early;
   });
-  CHECK(early == 5);
+  CHECK(early == 4);
   REQUIRE(out.plan->find_port({"sw2", "p2"})->gcl.size() <= 7u);
   // Rebuilt without the plan's permissions, the lists cannot be that short.
   model::Profile seven = plant.profiles[0];
