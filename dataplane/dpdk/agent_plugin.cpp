@@ -17,15 +17,41 @@ void add_agent_options(CLI::App& app, AgentOptions& o) {
   app.add_option("--ptp-transport-specific", o.ptp_transport_specific, "ptp4l's transportSpecific (1 for gPTP)");
 }
 
-DataplaneRuntime::DataplaneRuntime(TaiClock& clock, RcuCell<GateSchedule>& schedule, bridge::BridgeConfig running)
-    : clock_(clock), schedule_(schedule), running_(std::move(running)) {
-  last_ = next_schedule(running_, nullptr, now());
+namespace {
+std::optional<ptp::ManagementClientOptions> ptp_client_options(const AgentOptions& o) {
+  if (o.ptp_uds.empty()) return std::nullopt;
+  ptp::ManagementClientOptions p;
+  p.uds_address = o.ptp_uds;
+  p.transport_specific = static_cast<std::uint8_t>(o.ptp_transport_specific);
+  return p;
+}
+}  // namespace
+
+int utc_offset_seconds(const AgentOptions& options, int fallback) {
+  if (options.ptp_uds.empty()) return fallback;
+  try {
+    agent::ClockHealthSource source(ptp_client_options(options));
+    const ptp::ClockHealth health = source.read();
+    if (!health.current_utc_offset_valid) {
+      spdlog::info("ptp4l ({}) does not mark its UTC offset valid; TAI - UTC is --utc-offset {} s", options.ptp_uds,
+                   fallback);
+      return fallback;
+    }
+    const auto offset = static_cast<int>(health.utc_offset().count());
+    spdlog::info("TAI - UTC is {} s, from ptp4l ({})", offset, options.ptp_uds);
+    return offset;
+  } catch (const std::exception& e) {
+    spdlog::warn("cannot read the UTC offset from ptp4l ({}): {}; TAI - UTC is --utc-offset {} s", options.ptp_uds,
+                 e.what(), fallback);
+    return fallback;
+  }
 }
 
+DataplaneRuntime::DataplaneRuntime(TaiClock& clock, SchedulePublisher& schedule) : clock_(clock), schedule_(schedule) {}
+
 std::vector<agent::PortCapabilities> DataplaneRuntime::ports() const {
-  std::lock_guard lock(mutex_);
   std::vector<agent::PortCapabilities> out;
-  for (const auto& p : running_.ports) {
+  for (const auto& p : schedule_.running().config.ports) {
     agent::PortCapabilities c;
     c.port = p.name;
     out.push_back(c);
@@ -38,34 +64,35 @@ std::vector<agent::PortCapabilities> DataplaneRuntime::ports() const {
 TaiTime DataplaneRuntime::now() const { return tai_ns(clock_.sample().ptp_ns); }
 
 void DataplaneRuntime::apply(const bridge::BridgeConfig& config) {
-  std::lock_guard lock(mutex_);
   // Ports are fixed at start and the schedule is indexed like the running configuration: take
   // each port's gate table from `config` by name, leave the others as they run.
-  bridge::BridgeConfig merged = running_;
-  for (auto& p : merged.ports) p.gates.config_change = false;
-  for (const auto& p : config.ports) {
-    const auto i = merged.port_index(p.name);
-    if (!i) throw ConfigError("port " + p.name + " is not a port of this dataplane");
-    merged.ports[*i].gates = p.gates;
-  }
-  GateSchedule next = next_schedule(merged, &last_, now());
-  schedule_.publish(std::make_unique<GateSchedule>(next));
-  last_ = std::move(next);
-  running_ = std::move(merged);
+  const std::uint64_t generation = schedule_.publish(
+      [&config](const bridge::BridgeConfig& running) {
+        bridge::BridgeConfig merged = running;
+        for (auto& p : merged.ports) p.gates.config_change = false;
+        for (const auto& p : config.ports) {
+          const auto i = merged.port_index(p.name);
+          if (!i) throw ConfigError("port " + p.name + " is not a port of this dataplane");
+          merged.ports[*i].gates = p.gates;
+        }
+        return merged;
+      },
+      now());
+  spdlog::info("bridge {}: gate schedule {} installed by the switch agent", config.bridge, generation);
 }
 
 agent::BridgeOperState DataplaneRuntime::oper_state() const {
-  std::lock_guard lock(mutex_);
+  SchedulePublisher::Running running = schedule_.running();
   agent::BridgeOperState state;
   state.current_time = now();
-  for (std::size_t i = 0; i < running_.ports.size(); ++i) {
-    GateEngine engine = last_.ports[i].gates;  // a copy: the published one is the forwarder's
+  for (std::size_t i = 0; i < running.config.ports.size(); ++i) {
+    GateEngine& engine = running.schedule.ports[i].gates;  // our copy: the published one is the forwarder's
     engine.advance(state.current_time);
     agent::PortOperState s;
-    s.port = running_.ports[i].name;
+    s.port = running.config.ports[i].name;
     s.capabilities.port = s.port;
-    s.gate_enabled = running_.ports[i].gates.gate_enabled;
-    s.admin_gate_states = running_.ports[i].gates.admin_gate_states;
+    s.gate_enabled = running.config.ports[i].gates.gate_enabled;
+    s.admin_gate_states = running.config.ports[i].gates.admin_gate_states;
     s.oper_gate_states = engine.gate_states(state.current_time);
     if (const auto* l = engine.oper_list()) s.oper = *l;
     if (const auto* l = engine.admin_list()) s.admin = *l;
@@ -77,16 +104,10 @@ agent::BridgeOperState DataplaneRuntime::oper_state() const {
   return state;
 }
 
-DataplaneAgent::DataplaneAgent(const AgentOptions& o, TaiClock& clock, RcuCell<GateSchedule>& schedule,
+DataplaneAgent::DataplaneAgent(const AgentOptions& o, TaiClock& clock, SchedulePublisher& schedule,
                                const bridge::BridgeConfig& config, const telemetry::MetricsRegistry& registry)
-    : health_([&]() -> std::optional<ptp::ManagementClientOptions> {
-        if (o.ptp_uds.empty()) return std::nullopt;
-        ptp::ManagementClientOptions p;
-        p.uds_address = o.ptp_uds;
-        p.transport_specific = static_cast<std::uint8_t>(o.ptp_transport_specific);
-        return p;
-      }()),
-      runtime_(clock, schedule, config) {
+    : health_(ptp_client_options(o)),
+      runtime_(clock, schedule) {
   agent::AgentServiceOptions s;
   s.api.bridge = config.bridge;
   s.server.address = o.address;
@@ -101,7 +122,7 @@ DataplaneAgent::DataplaneAgent(const AgentOptions& o, TaiClock& clock, RcuCell<G
                service_->port());
 }
 
-std::unique_ptr<DataplaneAgent> start_agent(const AgentOptions& options, TaiClock& clock, RcuCell<GateSchedule>& schedule,
+std::unique_ptr<DataplaneAgent> start_agent(const AgentOptions& options, TaiClock& clock, SchedulePublisher& schedule,
                                             const bridge::BridgeConfig& config, const telemetry::MetricsRegistry& registry) {
   if (options.port == 0) return nullptr;
   return std::make_unique<DataplaneAgent>(options, clock, schedule, config, registry);

@@ -1,12 +1,11 @@
 #pragma once
 // The switch agent (dataplane/agent) inside takt-dataplane: its configuration API drives the
 // gate engines the forwarder runs. A commit builds the next GateSchedule from the running one
-// (802.1Qbv List Config on each port's engine) and publishes it through the RcuCell, exactly
-// as a configuration reload does. Only gate parameters change this way; FDB and stream
-// entries stay those the dataplane started with.
+// (802.1Qbv List Config on each port's engine) and publishes it through the SchedulePublisher,
+// taking turns with configuration reloads. Only gate parameters change this way; FDB and
+// stream entries stay those the dataplane started with.
 #include <cstdint>
 #include <memory>
-#include <mutex>
 #include <string>
 
 #include <CLI/CLI.hpp>
@@ -14,8 +13,7 @@
 #include "dataplane/agent/agent_service.hpp"
 #include "dataplane/config/bridge_config.hpp"
 #include "dataplane/core/metrics_registry.hpp"
-#include "dataplane/dpdk/gate_schedule.hpp"
-#include "dataplane/dpdk/rcu_cell.hpp"
+#include "dataplane/dpdk/schedule_publisher.hpp"
 #include "dataplane/dpdk/tai_clock.hpp"
 
 namespace takt::dpdk {
@@ -31,10 +29,16 @@ struct AgentOptions {
 
 void add_agent_options(CLI::App& app, AgentOptions& options);
 
+// TAI - UTC for the dataplane's clock mapping: with --ptp-uds, ptp4l's currentUtcOffset when
+// ptp4l marks it valid; otherwise, or when ptp4l does not answer, `fallback` (--utc-offset).
+// Read once at start, before the TSC is first fitted; a later change of the offset (a leap
+// second) takes effect when takt-dataplane restarts.
+int utc_offset_seconds(const AgentOptions& options, int fallback);
+
 // agent::BridgeRuntime over the dataplane's published gate schedule.
 class DataplaneRuntime final : public agent::BridgeRuntime {
  public:
-  DataplaneRuntime(TaiClock& clock, RcuCell<GateSchedule>& schedule, bridge::BridgeConfig running);
+  DataplaneRuntime(TaiClock& clock, SchedulePublisher& schedule);
 
   std::vector<agent::PortCapabilities> ports() const override;
   TaiTime now() const override;
@@ -43,17 +47,14 @@ class DataplaneRuntime final : public agent::BridgeRuntime {
 
  private:
   TaiClock& clock_;
-  RcuCell<GateSchedule>& schedule_;
-  mutable std::mutex mutex_;
-  bridge::BridgeConfig running_;
-  GateSchedule last_;  // control-side copy of what was published last
+  SchedulePublisher& schedule_;
 };
 
 // The agent's threads and state; nullptr when options.port is 0. Throws std::runtime_error
 // (bad certificates, address in use) so the dataplane stops before forwarding.
 class DataplaneAgent {
  public:
-  DataplaneAgent(const AgentOptions& options, TaiClock& clock, RcuCell<GateSchedule>& schedule,
+  DataplaneAgent(const AgentOptions& options, TaiClock& clock, SchedulePublisher& schedule,
                  const bridge::BridgeConfig& config, const telemetry::MetricsRegistry& registry);
   std::uint16_t port() const { return service_->port(); }
 
@@ -63,7 +64,7 @@ class DataplaneAgent {
   std::unique_ptr<agent::AgentService> service_;
 };
 
-std::unique_ptr<DataplaneAgent> start_agent(const AgentOptions& options, TaiClock& clock, RcuCell<GateSchedule>& schedule,
+std::unique_ptr<DataplaneAgent> start_agent(const AgentOptions& options, TaiClock& clock, SchedulePublisher& schedule,
                                             const bridge::BridgeConfig& config, const telemetry::MetricsRegistry& registry);
 
 }  // namespace takt::dpdk

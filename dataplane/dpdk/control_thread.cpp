@@ -15,12 +15,11 @@ constexpr auto kRefitPeriod = std::chrono::milliseconds(100);
 constexpr auto kPollPeriod = std::chrono::milliseconds(10);
 }  // namespace
 
-ControlThread::ControlThread(TaiClock& clock, std::vector<DeviceClock*> device_clocks, RcuCell<GateSchedule>& schedule,
-                             bridge::BridgeConfig running_config, std::string config_path, ControlGauges gauges)
+ControlThread::ControlThread(TaiClock& clock, std::vector<DeviceClock*> device_clocks, SchedulePublisher& schedule,
+                             std::string config_path, ControlGauges gauges)
     : clock_(clock),
       device_clocks_(std::move(device_clocks)),
       schedule_(schedule),
-      running_config_(std::move(running_config)),
       config_path_(std::move(config_path)),
       gauges_(gauges) {
   gauges_.schedule_generation.set(1);
@@ -64,21 +63,28 @@ void ControlThread::loop(const std::atomic<bool>& stop, std::atomic<bool>& reloa
 
 void ControlThread::reload() {
   try {
-    bridge::BridgeConfig next = bridge::load_bridge_config(config_path_);
-    for (std::size_t i = 0; i < next.ports.size() && i < running_config_.ports.size(); ++i)
-      if (next.ports[i].name != running_config_.ports[i].name)
-        throw std::runtime_error("port " + std::to_string(i) + " is " + next.ports[i].name + " in the new file and " +
-                                 running_config_.ports[i].name +
-                                 " in the running configuration; ports are fixed at start, restart takt-dataplane");
+    const bridge::BridgeConfig next = bridge::load_bridge_config(config_path_);
+    bool tables_changed = false;
     const TaiTime now = clock_.last_fit().to_tai(rte_rdtsc());
-    auto schedule = std::make_unique<GateSchedule>(next_schedule(next, schedule_.get(), now));
-    const std::uint64_t generation = schedule->generation;
-    schedule_.publish(std::move(schedule));
+    const std::uint64_t generation = schedule_.publish(
+        [&](const bridge::BridgeConfig& running) {
+          for (std::size_t i = 0; i < next.ports.size() && i < running.ports.size(); ++i)
+            if (next.ports[i].name != running.ports[i].name)
+              throw std::runtime_error("port " + std::to_string(i) + " is " + next.ports[i].name +
+                                       " in the new file and " + running.ports[i].name +
+                                       " in the running configuration; ports are fixed at start, "
+                                       "restart takt-dataplane");
+          tables_changed = next.static_fdb != running.static_fdb || next.streams != running.streams;
+          bridge::BridgeConfig out = running;
+          out.ports = next.ports;
+          return out;
+        },
+        now);
     gauges_.schedule_generation.set(static_cast<double>(generation));
-    if (next.static_fdb != running_config_.static_fdb || next.streams != running_config_.streams)
+    if (tables_changed)
       spdlog::warn("{}: static FDB and stream entries changed; they take effect when takt-dataplane restarts",
                    config_path_);
-    running_config_.ports = next.ports;
+    // The file replaces every port's gate table, including those a switch agent commit wrote.
     spdlog::info("{}: gate schedule {} installed", config_path_, generation);
   } catch (const std::exception& e) {
     spdlog::error("{}: not installed, the running schedule stays: {}", config_path_, e.what());

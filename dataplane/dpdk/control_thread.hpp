@@ -1,24 +1,24 @@
 #pragma once
 // The dataplane's slow path, on a thread of its own away from the packet lcore: refits the TSC
 // (and NIC clocks used for launch time) against PTP time every 100 ms, and on request reloads
-// the bridge configuration and publishes the new gate schedule through the RcuCell.
+// the bridge configuration and publishes the new gate schedule through the SchedulePublisher
+// (which the switch agent's commits share).
 #include <atomic>
 #include <string>
 #include <thread>
 #include <vector>
 
-#include "dataplane/config/bridge_config.hpp"
 #include "dataplane/dpdk/dataplane_metrics.hpp"
-#include "dataplane/dpdk/gate_schedule.hpp"
 #include "dataplane/dpdk/launch_time.hpp"
+#include "dataplane/dpdk/schedule_publisher.hpp"
 #include "dataplane/dpdk/tai_clock.hpp"
 
 namespace takt::dpdk {
 
 class ControlThread {
  public:
-  ControlThread(TaiClock& clock, std::vector<DeviceClock*> device_clocks, RcuCell<GateSchedule>& schedule,
-                bridge::BridgeConfig running_config, std::string config_path, ControlGauges gauges);
+  ControlThread(TaiClock& clock, std::vector<DeviceClock*> device_clocks, SchedulePublisher& schedule,
+                std::string config_path, ControlGauges gauges);
   ~ControlThread();
 
   void start(const std::atomic<bool>& stop, std::atomic<bool>& reload);
@@ -34,8 +34,7 @@ class ControlThread {
 
   TaiClock& clock_;
   std::vector<DeviceClock*> device_clocks_;
-  RcuCell<GateSchedule>& schedule_;
-  bridge::BridgeConfig running_config_;
+  SchedulePublisher& schedule_;
   std::string config_path_;
   ControlGauges gauges_;
   std::thread thread_;

@@ -3,7 +3,8 @@
 // Brings up EAL and the ports, fits the TSC to PTP time, installs the bridge's gate schedule
 // and runs the forwarder on one lcore (the first worker when there is one, else the main
 // lcore). SIGINT/SIGTERM stop it cleanly (ports stopped, counters printed); SIGHUP reloads the
-// configuration file and installs its gate schedule without stopping traffic.
+// configuration file and installs its gate schedule without stopping traffic, taking turns with
+// the switch agent's commits (--agent-port).
 #include <pthread.h>
 #include <rte_eal.h>
 #include <rte_errno.h>
@@ -128,7 +129,7 @@ int run(int argc, char** argv, const cpu_set_t& original_cpus) {
     eth.push_back(std::make_unique<EthPort>(port_ids[i], config.ports[i].name, pool.get(), o.eth));
 
   QuiescentStates qs(1);
-  TaiClock clock(qs, o.utc_offset_s);
+  TaiClock clock(qs, utc_offset_seconds(o.agent, o.utc_offset_s));
   clock.bootstrap();
 
   std::optional<LaunchTimeField> launch_field;
@@ -147,7 +148,7 @@ int run(int argc, char** argv, const cpu_set_t& original_cpus) {
   }
 
   RcuCell<GateSchedule> schedule(qs);
-  schedule.publish(std::make_unique<GateSchedule>(next_schedule(config, nullptr, clock.last_fit().to_tai(rte_rdtsc()))));
+  SchedulePublisher publisher(schedule, config, clock.last_fit().to_tai(rte_rdtsc()));
 
   telemetry::MetricsRegistry registry(1);
   const ForwarderTelemetry telemetry = declare_packet_metrics(registry, config);
@@ -165,13 +166,13 @@ int run(int argc, char** argv, const cpu_set_t& original_cpus) {
   pthread_getaffinity_np(pthread_self(), sizeof main_cpus, &main_cpus);
   const cpu_set_t housekeeping = housekeeping_cpus(original_cpus, packet_lcore);
   pthread_setaffinity_np(pthread_self(), sizeof housekeeping, &housekeeping);
-  ControlThread control(clock, device_clock_ptrs, schedule, config, o.config_path, gauges);
+  ControlThread control(clock, device_clock_ptrs, publisher, o.config_path, gauges);
   control.start(g_stop, g_reload);
   std::unique_ptr<MetricsServer> server;
   std::unique_ptr<DataplaneAgent> agent;
   try {
     if (o.metrics_port != 0) server = std::make_unique<MetricsServer>(registry, o.metrics_address, o.metrics_port);
-    agent = start_agent(o.agent, clock, schedule, config, registry);
+    agent = start_agent(o.agent, clock, publisher, config, registry);
   } catch (...) {
     g_stop.store(true);
     throw;

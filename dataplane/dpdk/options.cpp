@@ -18,7 +18,8 @@ std::optional<int> parse_options(int argc, char** argv, Options& o) {
       ->required();
   app.add_option("--metrics-port", o.metrics_port, "Serve Prometheus /metrics on this TCP port (0: off)");
   app.add_option("--metrics-address", o.metrics_address, "Address to serve /metrics on")->capture_default_str();
-  app.add_option("--utc-offset", o.utc_offset_s, "TAI - UTC in seconds, added to CLOCK_REALTIME")
+  app.add_option("--utc-offset", o.utc_offset_s,
+                 "TAI - UTC in seconds, added to CLOCK_REALTIME (with --ptp-uds, ptp4l's offset when it is valid)")
       ->capture_default_str();
   app.add_option("--counters-out", o.counters_out, "Write all counters as JSON to this file at shutdown");
   app.add_option("--burst", o.forwarder.burst, "Frames per RX/TX burst")->capture_default_str()->check(CLI::Range(1, 512));
