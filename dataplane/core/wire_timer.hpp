@@ -5,6 +5,7 @@
 // a multiplication by a reciprocal rounded up (Granlund & Montgomery, "Division by invariant
 // integers using multiplication", 1994, Theorem 4.2), which is exact for every dividend below
 // 2^kDividendBits. Rates or frames outside that range take the division.
+#include <algorithm>
 #include <bit>
 #include <cstdint>
 
@@ -23,13 +24,16 @@ class WireTimer {
   constexpr WireTimer() : WireTimer(1'000'000'000) {}
   // rate_bps must be positive (bridge configuration validates link rates at load).
   constexpr explicit WireTimer(std::int64_t rate_bps) : rate_(rate_bps) {
-    if (rate_bps <= kMaxReciprocalRateBps) {
+    if (rate_bps >= 2 && rate_bps <= kMaxReciprocalRateBps) {
       const auto d = static_cast<std::uint64_t>(rate_bps);
-      const int l = d <= 1 ? 0 : std::bit_width(d - 1);  // 2^(l-1) < d <= 2^l
-      shift_ = kDividendBits + l;
-      // m = ceil(2^(N+l) / d) < 2^(N+1): fits 64 bits, and m * dividend fits 128.
+      const int l = std::bit_width(d - 1);  // 2^(l-1) < d <= 2^l, l >= 1
+      // Any shift s with N + l <= s <= 63 + l works: m = ceil(2^s / d) then satisfies the
+      // theorem's 2^s <= m * d <= 2^s + 2^(s-N) and still fits 64 bits. Taking s >= 64 lets
+      // the quotient come from the product's high word with a plain 64-bit shift.
+      const int s = std::max(64, kDividendBits + l);
+      high_shift_ = s - 64;
       const U128 one = 1;
-      multiplier_ = static_cast<std::uint64_t>(((one << shift_) + d - 1) / d);
+      multiplier_ = static_cast<std::uint64_t>(((one << s) + d - 1) / d);
     }
   }
 
@@ -45,7 +49,8 @@ class WireTimer {
     if (multiplier_ == 0 || wire_bytes < 0 || wire_bytes > kMaxReciprocalFrameBytes)
       return transmission_time(wire_bytes, rate_);
     const auto dividend = static_cast<std::uint64_t>(wire_bytes * 8 * 1'000'000'000 + rate_ - 1);
-    return Nanos{static_cast<std::int64_t>((static_cast<U128>(dividend) * multiplier_) >> shift_)};
+    const auto high = static_cast<std::uint64_t>((static_cast<U128>(dividend) * multiplier_) >> 64);
+    return Nanos{static_cast<std::int64_t>(high >> high_shift_)};
   }
 
  private:
@@ -53,7 +58,7 @@ class WireTimer {
 
   std::int64_t rate_;
   std::uint64_t multiplier_ = 0;  // 0: take the division
-  int shift_ = 0;
+  int high_shift_ = 0;            // the reciprocal's shift minus 64
 };
 
 static_assert(WireTimer(1'000'000'000).frame(60).count() == 672);

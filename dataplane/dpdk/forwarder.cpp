@@ -33,6 +33,11 @@ StreamIdentificationConfig stream_config(const bridge::BridgeConfig& config) {
 }
 
 constexpr std::uint64_t kDepthPublishMask = 1023;  // queue-depth gauges every 1024 iterations
+// A port may send up to this many RX bursts' worth of frames per loop iteration: egress must
+// drain faster than ingress fills, or a backlog built while a gate was closed never drains
+// while it is open and the queue keeps dropping at its tail. The link model and the lookahead
+// still bound what is handed to the PMD at once.
+constexpr std::size_t kTxBurstsPerVisit = 4;
 
 }  // namespace
 
@@ -51,8 +56,8 @@ Forwarder::Forwarder(const bridge::BridgeConfig& config, std::vector<std::uint16
       classifier_(streams_id_, fdb_),
       streams_(config.streams.size()),
       lateness_(settings.lateness_samples),
-      burst_(settings.burst),
-      slots_(settings.burst),
+      burst_(kTxBurstsPerVisit * settings.burst),
+      slots_(kTxBurstsPerVisit * settings.burst),
       run_(settings.burst) {
   for (std::size_t i = 0; i < config.ports.size(); ++i) {
     ForwarderPort p;
@@ -234,7 +239,8 @@ void Forwarder::run(const std::atomic<bool>& stop) {
     // last of them is not late by the other ports' whole bursts.
     for (std::uint16_t p = 0; p < port_count; ++p)
       if (ports_[p].waiting_for <= now) transmit(p, schedule, clock, now, 1);
-    for (std::uint16_t p = 0; p < port_count; ++p) transmit(p, schedule, clock, now, settings_.burst);
+    for (std::uint16_t p = 0; p < port_count; ++p)
+      transmit(p, schedule, clock, now, static_cast<std::uint16_t>(kTxBurstsPerVisit * settings_.burst));
 
     if ((++iterations_ & kDepthPublishMask) == 0) publish_depths();
   }
