@@ -81,6 +81,32 @@ start_switch() {
   fail "takt-dataplane $sw does not answer on ${URL[$sw]}"
 }
 
+# SIGHUP reloads racing agent commits on sw1: both publish through takt-dataplane's one
+# SchedulePublisher, so neither reads a schedule the other may be freeing. The reloads put the
+# file's schedule (plan B) back, so applies made meanwhile may fail their confirmation; the
+# dataplane must survive, and an apply after the reloads must succeed from what they left.
+check_reload_during_commits() {
+  kill "${PID[ctl]}"
+  wait "${PID[ctl]}" 2>/dev/null || true
+  unset 'PID[ctl]'
+  local sw1=${PID[sw1]} plan
+  (for _ in $(seq 60); do kill -HUP "$sw1" || exit; sleep 0.02; done) &
+  local hup=$!
+  for plan in "$PLAN_B" "$PLAN_A" "$PLAN_B" "$PLAN_A"; do
+    "$TAKTCTL" apply "$plan" --agents "$WORK/agents.yaml" --lead-ms 100 --no-wait >>"$WORK/apply-race.txt" 2>&1 || true
+  done
+  wait "$hup" || fail "takt-dataplane sw1 went away during SIGHUP reloads"
+  kill -0 "$sw1" 2>/dev/null || fail "takt-dataplane sw1 died while reloads raced agent commits"
+  local reloads commits
+  reloads=$(grep -c "bridge/sw1.json: gate schedule [0-9]* installed" "$WORK/dataplane-sw1.log" || true)
+  commits=$(grep -c "gate schedule [0-9]* installed by the switch agent" "$WORK/dataplane-sw1.log" || true)
+  ((reloads > 0 && commits > 2)) || fail "sw1 logged $reloads reloads and $commits agent commits"
+  ! grep -q "not installed" "$WORK/dataplane-sw1.log" || fail "a reload failed: $(grep "not installed" "$WORK/dataplane-sw1.log")"
+  "$TAKTCTL" apply "$PLAN_A" --agents "$WORK/agents.yaml" --lead-ms "$LEAD_MS" >"$WORK/apply-after-race.txt" 2>&1 ||
+    fail "apply after the reloads failed: $(cat "$WORK/apply-after-race.txt")"
+  ok "sw1 survived $reloads SIGHUP reloads racing $commits agent commits; apply afterwards confirmed on all three"
+}
+
 install_start_agents
 ok "three takt-dataplane agents up: ${URL[sw1]} ${URL[sw2]} ${URL[sw3]} ($EXPECTED_PORTS ports)"
 install_run_checks
@@ -89,4 +115,5 @@ for sw in sw1 sw3; do
     fail "takt-dataplane $sw never installed a schedule from its agent"
 done
 ok "takt-dataplane sw1 and sw3 installed the gate schedules their agents committed"
+check_reload_during_commits
 echo PASS
