@@ -69,13 +69,8 @@ start_switch() {
   URL[$sw]="https://$address:$AGENT_PORT"
   for _ in $(seq 200); do
     kill -0 "${PID[$sw]}" 2>/dev/null || fail "takt-dataplane $sw exited during start"
-    if [[ $(curl -s -o /dev/null -w '%{http_code}' --max-time 1 --cacert "$WORK/pki/ca.pem" "${URL[$sw]}/") != 000 ]]; then
-      # The packet loop runs on the main thread, which busy-polls; the agent's threads were
-      # started before it and keep their priority, so they still answer promptly when three
-      # forwarders share two CPUs.
-      renice -n 10 -p "${PID[$sw]}" >/dev/null
+    [[ $(curl -s -o /dev/null -w '%{http_code}' --max-time 1 --cacert "$WORK/pki/ca.pem" "${URL[$sw]}/") != 000 ]] &&
       return
-    fi
     sleep 0.1
   done
   fail "takt-dataplane $sw does not answer on ${URL[$sw]}"
