@@ -66,8 +66,10 @@ TaiTime DataplaneRuntime::now() const { return tai_ns(clock_.sample().ptp_ns); }
 void DataplaneRuntime::apply(const bridge::BridgeConfig& config) {
   // Ports are fixed at start and the schedule is indexed like the running configuration: take
   // each port's gate table from `config` by name, leave the others as they run.
+  std::string bridge_name;
   const std::uint64_t generation = schedule_.publish(
-      [&config](const bridge::BridgeConfig& running) {
+      [&config, &bridge_name](const bridge::BridgeConfig& running) {
+        bridge_name = running.bridge;
         bridge::BridgeConfig merged = running;
         for (auto& p : merged.ports) p.gates.config_change = false;
         for (const auto& p : config.ports) {
@@ -78,7 +80,7 @@ void DataplaneRuntime::apply(const bridge::BridgeConfig& config) {
         return merged;
       },
       now());
-  spdlog::info("bridge {}: gate schedule {} installed by the switch agent", config.bridge, generation);
+  spdlog::info("bridge {}: gate schedule {} installed by the switch agent", bridge_name, generation);
 }
 
 agent::BridgeOperState DataplaneRuntime::oper_state() const {
