@@ -29,8 +29,8 @@
 #include "dataplane/dpdk/dataplane_metrics.hpp"
 #include "dataplane/dpdk/eth_port.hpp"
 #include "dataplane/dpdk/forwarder.hpp"
-#include "dataplane/dpdk/metrics_server.hpp"
 #include "dataplane/dpdk/options.hpp"
+#include "dataplane/metrics_http/metrics_http_server.hpp"
 
 namespace takt::dpdk {
 namespace {
@@ -168,10 +168,16 @@ int run(int argc, char** argv, const cpu_set_t& original_cpus) {
   pthread_setaffinity_np(pthread_self(), sizeof housekeeping, &housekeeping);
   ControlThread control(clock, device_clock_ptrs, publisher, o.config_path, gauges);
   control.start(g_stop, g_reload);
-  std::unique_ptr<MetricsServer> server;
+  std::unique_ptr<telemetry::MetricsHttpServer> server;
   std::unique_ptr<DataplaneAgent> agent;
   try {
-    if (o.metrics_port != 0) server = std::make_unique<MetricsServer>(registry, o.metrics_address, o.metrics_port);
+    if (o.metrics_port != 0) {
+      telemetry::MetricsHttpOptions http;
+      http.address = o.metrics_address;
+      http.port = o.metrics_port;
+      http.server_name = "takt-dataplane";
+      server = std::make_unique<telemetry::MetricsHttpServer>(registry, std::move(http));
+    }
     agent = start_agent(o.agent, clock, publisher, config, registry);
   } catch (...) {
     g_stop.store(true);
