@@ -28,8 +28,14 @@ ForwarderTelemetry declare_packet_metrics(telemetry::MetricsRegistry& registry, 
   auto& residence = registry.histogram("takt_dataplane_residence_time_seconds",
                                        "Time from reception to transmission start in this bridge, per stream",
                                        {"stream"});
-  for (const auto& s : config.streams)
+  auto& misses = registry.counter("takt_dataplane_deadline_misses_total",
+                                  "Frames whose residence in this bridge alone exceeded their stream's max-latency",
+                                  {"stream"});
+  for (const auto& s : config.streams) {
     t.residence.push_back(&residence.with({s.name}, LatencyBuckets::with_deadline(s.max_latency)));
+    t.deadline_misses.push_back(&misses.with({s.name}));
+    t.max_latency.push_back(s.max_latency);
+  }
   auto& lateness = registry.histogram("takt_dataplane_gate_launch_lateness_seconds",
                                       "TX call time minus the gate opening a waiting frame was released by",
                                       {"port"});

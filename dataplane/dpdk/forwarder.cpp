@@ -186,7 +186,11 @@ void Forwarder::transmit(std::uint16_t index, const GateSchedule& schedule, cons
       if (auto ticks = port.device_clock->device_time(s.start)) launch_field_->stamp(m, *ticks);
       else ++port.io.launch_time_missing;
     }
-    if (s.frame.stream != kNoStream) telemetry_.residence[s.frame.stream]->record(0, s.start - s.frame.enqueue_time);
+    if (s.frame.stream != kNoStream) {
+      const Nanos residence = s.start - s.frame.enqueue_time;
+      telemetry_.residence[s.frame.stream]->record(0, residence);
+      if (residence > telemetry_.max_latency[s.frame.stream]) telemetry_.deadline_misses[s.frame.stream]->add(0);
+    }
     bytes += s.frame.length;
     burst_[i] = m;
   }

@@ -66,6 +66,10 @@ struct ForwarderPort {
 
 struct ForwarderTelemetry {
   std::vector<telemetry::LatencyHistogram*> residence;                 // per stream entry
+  // A frame that spent longer than its stream's whole max-latency in this one bridge has
+  // certainly missed its deadline; taktctl status sums these per switch.
+  std::vector<telemetry::ShardedCounter*> deadline_misses;             // per stream entry
+  std::vector<Nanos> max_latency;                                      // per stream entry
   std::vector<telemetry::LatencyHistogram*> lateness;                  // per port
   std::vector<std::array<telemetry::Gauge*, kTrafficClasses>> depth;   // per port
 };

@@ -100,6 +100,33 @@ check(f"/metrics: {gated_port} tc{gated_tc} enqueued",
 check("/metrics: motion residence histogram count",
       f'takt_dataplane_residence_time_seconds_count{{stream="{motion["stream"]}"}} {n[MOTION]}' in metrics, True)
 
+
+# Deadline misses in this bridge are the residence samples above the stream's max-latency: the
+# counter must equal the count minus the histogram's bucket at exactly max-latency.
+def sample(name, stream, le=None):
+    for line in metrics.splitlines():
+        if not line.startswith(name + "{") or f'stream="{stream}"' not in line:
+            continue
+        if le is not None and f'le="{le}"' not in line:
+            continue
+        return int(float(line.rsplit(" ", 1)[1]))
+    return None
+
+
+buckets = [line for line in metrics.splitlines()
+           if line.startswith("takt_dataplane_residence_time_seconds_bucket{") and f'stream="{motion["stream"]}"' in line]
+misses = sample("takt_dataplane_deadline_misses_total", motion["stream"])
+count = sample("takt_dataplane_residence_time_seconds_count", motion["stream"])
+check("/metrics: motion deadline-miss counter present", misses is not None, True)
+finite = [(float(line.split('le="')[1].split('"')[0]), int(float(line.rsplit(" ", 1)[1])))
+          for line in buckets if 'le="+Inf"' not in line]
+within = {le: c for le, c in finite}
+max_latency_s = motion["max_latency_ns"] / 1e9
+if misses is not None and count is not None:
+    on_time = next((c for le, c in within.items() if abs(le - max_latency_s) < 1e-12), None)
+    check("/metrics: deadline misses = residence count - bucket at max-latency", misses,
+          None if on_time is None else count - on_time)
+
 # Gating: the receive phase of every motion frame in the gated port's cycle, against the windows
 # the bridge configuration (and the plan) give for its class there.
 sched = scenario["schedule"]

@@ -100,7 +100,7 @@ def main():
         else:  # the first priority the egress port queues in the stream's class
             pcp = prio_map(ports[egress[0]]).index(s["traffic-class"])
         streams[s["name"]] = {"dst": s["destination-mac"], "vid": s["vlan"], "pcp": pcp, "egress": egress,
-                              "tc": s["traffic-class"], "gated": gated}
+                              "tc": s["traffic-class"], "gated": gated, "max_latency_ns": s["max-latency"]}
     def open_share(name):  # of the cycle, on the stream's gated port; 1 when never gated
         st = streams[name]
         if not st["gated"]:
@@ -135,7 +135,8 @@ def main():
 
     kinds = {
         MOTION: {"stream": motion[0], "dst": m["dst"], "vid": m["vid"], "pcp": m["pcp"], "from": "h1",
-                 "to": [h for h, p in STATION_PORT.items() if p in m["egress"]], "egress": m["egress"]},
+                 "to": [h for h, p in STATION_PORT.items() if p in m["egress"]], "egress": m["egress"],
+                 "max_latency_ns": m["max_latency_ns"]},
         IO: {"stream": io[0], "dst": i["dst"], "vid": i["vid"], "pcp": i["pcp"], "from": "h1",
              "to": [h for h, p in STATION_PORT.items() if p in i["egress"]], "egress": i["egress"]},
         BCAST: {"stream": None, "dst": "ff:ff:ff:ff:ff:ff", "vid": m["vid"], "pcp": 0, "from": "h1",
