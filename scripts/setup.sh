@@ -8,7 +8,7 @@ packages=(
   libyaml-cpp-dev nlohmann-json3-dev libcli11-dev libfmt-dev libspdlog-dev catch2
   libboost-dev libboost-system-dev libssl-dev
   dpdk dpdk-dev libdpdk-dev libpcap-dev libbpf-dev
-  linuxptp iproute2 ethtool tcpdump python3 jq curl openssl
+  linuxptp iproute2 procps ethtool tcpdump python3 jq curl openssl
   libyang2-tools prometheus
 )
 
