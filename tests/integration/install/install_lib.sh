@@ -20,6 +20,8 @@
 
 readonly SKIP=77
 INSTALL_HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+# shellcheck source=../ptp/gptp_config.sh
+source "$INSTALL_HERE/../ptp/gptp_config.sh"
 readonly INSTALL_HERE
 ROOT=$(cd "$INSTALL_HERE/../../.." && pwd)
 PLAN_A="$INSTALL_HERE/three_cell.yaml"
@@ -74,7 +76,7 @@ install_setup() {
   ip -n "${NS[2]}" link set "${TAG}d" up
 
   local i
-  for i in 1 2 3; do install_ptp4l_config "$WORK/sw$i.cfg" $((i == 1 ? 100 : 248)) "$WORK/ptp4l-sw$i"; done
+  for i in 1 2 3; do write_gptp_config "$WORK/sw$i.cfg" $((i == 1 ? 100 : 248)) "$WORK/ptp4l-sw$i"; done
   ip netns exec "${NS[0]}" ptp4l -f "$WORK/sw1.cfg" -i "${TAG}a" -S -m >"$WORK/ptp4l-sw1.log" 2>&1 & PID[p1]=$!
   ip netns exec "${NS[1]}" ptp4l -f "$WORK/sw2.cfg" -i "${TAG}b" -i "${TAG}c" -S -m >"$WORK/ptp4l-sw2.log" 2>&1 & PID[p2]=$!
   ip netns exec "${NS[2]}" ptp4l -f "$WORK/sw3.cfg" -i "${TAG}d" -S -m >"$WORK/ptp4l-sw3.log" 2>&1 & PID[p3]=$!
@@ -85,31 +87,6 @@ install_setup() {
     sleep 0.3
   done
   ok "three ptp4l follow sw1's grandmaster after ${SECONDS} s"
-}
-
-install_ptp4l_config() {  # install_ptp4l_config <file> <priority1> <uds_address>
-  cat >"$1" <<CFG
-[global]
-free_running            1
-gmCapable               1
-priority1               $2
-priority2               248
-logAnnounceInterval     -2
-announceReceiptTimeout  3
-logSyncInterval         -3
-syncReceiptTimeout      3
-logMinPdelayReqInterval -2
-neighborPropDelayThresh 20000
-min_neighbor_prop_delay -20000000
-assume_two_step         1
-transportSpecific       0x1
-ptp_dst_mac             01:80:C2:00:00:0E
-network_transport       L2
-delay_mechanism         P2P
-tx_timestamp_timeout    50
-fault_reset_interval    0
-uds_address             $3
-CFG
 }
 
 gm_of() { "$PMC" -s "$WORK/ptp4l-$1" -t 1 --json 2>/dev/null | jq -r '.health.grandmaster_identity' || echo none; }

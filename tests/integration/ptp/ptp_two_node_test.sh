@@ -54,42 +54,11 @@ ip link set "$IF_B" netns "$NS_B"
 ip -n "$NS_A" link set "$IF_A" up
 ip -n "$NS_B" link set "$IF_B" up
 
-# gPTP-style config with short intervals so the test converges in seconds.
-# neighborPropDelayThresh: software timestamps on veth measure ~1.7 us peer delay, beyond
-# gPTP.cfg's 800 ns, which would leave the port not asCapable.
-# tx_timestamp_timeout / fault_reset_interval: on a loaded machine a software TX timestamp can
-# take longer than the 1 ms default, which faults the port (seen once here: B FAULTY); wait
-# longer, and if it still happens let the port recover after 1 s instead of 16 s.
-write_config() {  # write_config <file> <priority1> <uds_address>
-  cat >"$1" <<CFG
-[global]
-free_running            1
-gmCapable               1
-priority1               $2
-priority2               248
-domainNumber            0
-logAnnounceInterval     -2
-announceReceiptTimeout  3
-logSyncInterval         -3
-syncReceiptTimeout      3
-logMinPdelayReqInterval -2
-neighborPropDelayThresh 20000
-min_neighbor_prop_delay -20000000
-assume_two_step         1
-path_trace_enabled      1
-follow_up_info          1
-transportSpecific       0x1
-ptp_dst_mac             01:80:C2:00:00:0E
-network_transport       L2
-delay_mechanism         P2P
-tx_timestamp_timeout    50
-fault_reset_interval    0
-uds_address             $3
-CFG
-}
+# shellcheck source=gptp_config.sh
+source "$(dirname "$0")/gptp_config.sh"
 readonly SOCK_A="$WORK/ptp4l-a" SOCK_B="$WORK/ptp4l-b"
-write_config "$WORK/a.cfg" 100 "$SOCK_A"
-write_config "$WORK/b.cfg" 248 "$SOCK_B"
+write_gptp_config "$WORK/a.cfg" 100 "$SOCK_A"
+write_gptp_config "$WORK/b.cfg" 248 "$SOCK_B"
 ip netns exec "$NS_A" ptp4l -f "$WORK/a.cfg" -i "$IF_A" -S -m >"$WORK/a.log" 2>&1 &
 PIDS+=($!)
 ip netns exec "$NS_B" ptp4l -f "$WORK/b.cfg" -i "$IF_B" -S -m >"$WORK/b.log" 2>&1 &
