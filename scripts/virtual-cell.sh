@@ -6,8 +6,12 @@
 #
 #   - a namespace per node (<tag>-<node>), a veth pair per plant link (bridge ports keep the
 #     plant's names p1, p2...; end stations have eth0);
-#   - one takt-dataplane per bridge on net_af_packet, started with PLAN_DIR/bridge/<name>.json;
 #   - ptp4l per node (free_running 1: measures, never steers a clock) and takt-pmc's view of it;
+#   - one takt-dataplane per bridge on net_af_packet, started from PLAN_DIR/bridge/<name>.json
+#     without its gate schedules (every gate open), its switch agent serving HTTPS on the
+#     bridge's management address with certificates of a per-run CA (scripts/pki.sh);
+#   - takt-controller in the root namespace installing PLAN_DIR on every bridge through the
+#     agents at one common base time, as in production, and reconciling for the whole run;
 #   - takt-probe: a listener per listener station, a talker per talker station sending every
 #     stream of PLAN_DIR/talkers/<station>.json for DEMO_SECONDS (default 30);
 #   - Prometheus on 127.0.0.1 scraping every dataplane and probe;
@@ -23,7 +27,8 @@
 # dataplanes' packet loops, one per bridge in turn; default "0 1"), DEMO_KEEP=1 keeps the work
 # folder (logs, summaries, Prometheus data), DEMO_RESULTS=FILE copies the table as JSON there,
 # DEMO_TAG names the run (default tkc<pid>), DEMO_DATAPLANE_ARGS adds takt-dataplane options.
-# Needs root, iproute2, jq, curl, linuxptp and prometheus.
+# DEMO_LEAD_MS: how far ahead of now the controller puts the base time (default 1000).
+# Needs root, iproute2, jq, curl, openssl, linuxptp and prometheus.
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -36,7 +41,7 @@ die() { echo "virtual-cell: $*" >&2; exit 1; }
 say() { echo "[cell +${SECONDS}s] $*"; }
 
 [[ $(id -u) -eq 0 ]] || die "needs root (network namespaces, raw sockets, DPDK on af_packet)"
-for tool in ip jq curl ptp4l prometheus; do
+for tool in ip jq curl openssl ptp4l prometheus; do
   command -v "$tool" >/dev/null || die "$tool is missing; run scripts/setup.sh"
 done
 [[ $seconds =~ ^[0-9]+$ && $seconds -ge 1 ]] || die "DEMO_SECONDS must be a whole number of seconds >= 1, got '$seconds'"
@@ -44,7 +49,9 @@ done
 dataplane=$build/dataplane/dpdk/takt-dataplane
 probe=$build/dataplane/probe/takt-probe
 pmc=$build/control/ptp/takt-pmc
-for bin in "$dataplane" "$probe" "$pmc"; do
+controller=$build/control/controller/takt-controller
+taktctl=$build/control/cli/taktctl
+for bin in "$dataplane" "$probe" "$pmc" "$controller" "$taktctl"; do
   [[ -x $bin ]] || die "$bin is not built; run scripts/build.sh (or set TAKT_BUILD_DIR)"
 done
 
@@ -54,11 +61,13 @@ tag=${DEMO_TAG:-tkc$$}
 [[ $tag =~ ^[a-z0-9]{1,8}$ ]] || die "DEMO_TAG must be 1-8 lowercase letters or digits (it prefixes interface names)"
 work=$(mktemp -d "/tmp/takt-cell-${tag}.XXXXXX")
 namespaces=()
+bridges=()
 pids=()      # every background process we started, stopped in reverse order
+controller_pid=""
 root_if=""
 
 cleanup() {
-  local rc=$? i pid
+  local rc=$? i pid b
   trap - EXIT INT TERM
   # SIGINT first: dataplanes stop their ports and probes write their summaries.
   for ((i = ${#pids[@]} - 1; i >= 0; i--)); do kill -INT "${pids[i]}" 2>/dev/null || true; done
@@ -69,6 +78,10 @@ cleanup() {
   done
   for ns in "${namespaces[@]}"; do ip netns del "$ns" 2>/dev/null || true; done
   [[ -n $root_if ]] && ip link del "$root_if" 2>/dev/null || true
+  # DPDK's runtime folders of this run's dataplanes (their file prefixes start with the tag).
+  for b in "${bridges[@]}"; do rm -rf "/var/run/dpdk/${tag}${b}"; done
+  # The run's CA key and certificates: nothing after the run may trust them, DEMO_KEEP or not.
+  rm -rf "$work/pki"
   if [[ ${DEMO_KEEP:-0} == 1 ]]; then
     echo "virtual-cell: kept logs, summaries and Prometheus data in $work"
   else
@@ -148,9 +161,13 @@ build_cell() {
 }
 
 start() {  # start <log> <namespace> <command...>: background, remembered for cleanup
-  local log=$1 ns=$2
+  local log=$1 ns=$2  # namespace "": the root namespace
   shift 2
-  ip netns exec "$ns" "$@" >"$work/$log.log" 2>&1 &
+  if [[ -n $ns ]]; then
+    ip netns exec "$ns" "$@" >"$work/$log.log" 2>&1 &
+  else
+    "$@" >"$work/$log.log" 2>&1 &
+  fi
   pids+=($!)
 }
 
@@ -165,7 +182,11 @@ wait_http() {  # wait_http <url> <what> <pid>
 
 # ---------------------------------------------------------------------------------------------
 # ptp4l per node on its management interface: E2E over L2, software timestamps. The first
-# talker of the plan (the PLC in the example cell) is the grandmaster.
+# talker of the plan (the PLC in the example cell) is the grandmaster. E2E, not the gPTP
+# profile of tests/integration/ptp/gptp_config.sh: the management network is one Linux bridge
+# with every node on it, and gPTP's peer delay works only on point-to-point links (several
+# peers answer each Pdelay_Req here, so no port would become asCapable). The controller's
+# clock health check needs no gPTP: a SLAVE within the plan's sync error budget, or the GM.
 start_ptp() {
   local node gm=${stations[0]} prio
   for node in "${nodes[@]}"; do
@@ -190,12 +211,34 @@ CFG
   done
 }
 
+# The sync error budget the plan was made with: what the controller judges clocks against.
+sync_budget_ns=$(jq '."sync-error-budget-ns"' "$plan")
+
+# wait_clocks: until every bridge's clock passes the controller's health check (SLAVE of the
+# grandmaster within the plan's sync error budget, or the grandmaster itself). ptp4l runs
+# free_running, so a slave only measures its offset and stays UNCALIBRATED until told that its
+# synchronisation is not uncertain (SET SYNCHRONIZATION_UNCERTAIN_NP, as the install tests do);
+# every slave is told once it has found the grandmaster.
+wait_clocks() {
+  local node deadline=$((SECONDS + 30)) pending
+  while :; do
+    pending=()
+    for node in "${nodes[@]}"; do
+      "$pmc" -s "$work/ptp-$node.sock" --set-sync-uncertain >/dev/null 2>&1 || true
+      is_bridge "$node" || continue
+      "$pmc" -s "$work/ptp-$node.sock" --budget "$sync_budget_ns" --check >/dev/null 2>&1 || pending+=("$node")
+    done
+    ((${#pending[@]} == 0)) && return 0
+    ((SECONDS < deadline)) || { clock_health; die "clocks of ${pending[*]} not healthy after 30 s (table above; logs in $work/ptp4l-*.log)"; }
+    sleep 0.5
+  done
+}
+
 clock_health() {
   local node json
   printf '  %-14s %-13s %-8s %12s  %s\n' node "port state" "gm" "offset ns" assessment
   for node in "${nodes[@]}"; do
-    # A free-running slave stays UNCALIBRATED unless told its sync is not uncertain.
-    json=$("$pmc" -s "$work/ptp-$node.sock" --json --budget 1000000 --set-sync-uncertain 2>"$work/pmc.err") ||
+    json=$("$pmc" -s "$work/ptp-$node.sock" --json --budget "$sync_budget_ns" 2>"$work/pmc.err") ||
       { printf '  %-14s no answer from ptp4l\n' "$node"; continue; }
     jq -r --arg n "$node" '[$n, (.health.ports[0].state // "-"), (if .health.is_grandmaster then "self" else "remote" end),
         ((.health.offset_from_master_ns // 0) | tostring), (if .assessment.ok then "ok" else (.assessment.reason // "not ok") end)]
@@ -204,20 +247,45 @@ clock_health() {
 }
 
 # ---------------------------------------------------------------------------------------------
-# One takt-dataplane per bridge. The switch agent is not part of takt-dataplane yet, so
-# takt-controller cannot install the plan at a common base time: each dataplane starts with
-# its bridge/<name>.json, whose gate control lists count from TAI 0 like the talkers' offsets,
-# so all bridges run the same cycles without a commit.
+# Certificates of this run: a CA, one server certificate for every switch agent (its SAN lists
+# every management address), a client certificate takt-controller and taktctl write with.
+# Removed on every exit, also with DEMO_KEEP=1.
+readonly agent_port=8443
+make_pki() {
+  local names=agent b
+  for b in "${bridges[@]}"; do names+=",${addr[$b]}"; done
+  "$root/scripts/pki.sh" "$work/pki" --server "$names" --client takt-controller >"$work/pki.log" 2>&1 ||
+    { cat "$work/pki.log" >&2; die "scripts/pki.sh failed (log above)"; }
+  {
+    echo "# Where takt-controller and taktctl reach each bridge's switch agent (TLS both ways)."
+    echo "defaults: {ca: pki/ca.pem, cert: pki/client-takt-controller.pem, key: pki/client-takt-controller.key}"
+    echo "agents:"
+    for b in "${bridges[@]}"; do echo "  $b: https://${addr[$b]}:$agent_port"; done
+  } >"$work/agents.yaml"
+}
+agent_get() {  # agent_get <bridge> <path>: GET on the bridge's switch agent, JSON out
+  curl -sf --max-time 2 --cacert "$work/pki/ca.pem" "https://${addr[$1]}:$agent_port$2"
+}
+
+# ---------------------------------------------------------------------------------------------
+# One takt-dataplane per bridge, installed the way a production bridge is: it starts from its
+# bridge/<name>.json with the gate parameter tables taken out (ports, FDB and streams as
+# planned, every gate open: the agent reports "no schedule"), serves its switch agent on the
+# management address, and gets its gate schedules from takt-controller at a common base time.
 start_dataplanes() {
   local i=0 bridge config ns eal app port n
   for bridge in "${bridges[@]}"; do
-    config=$plan_dir/bridge/$bridge.json
+    config=$work/bridge-$bridge-unscheduled.json
+    jq 'del(.ports[]."gate-parameter-table")' "$plan_dir/bridge/$bridge.json" >"$config"
     ns=$(ns_of "$bridge")
     eal=(--no-huge --no-pci -m 256 --file-prefix "${tag}${bridge}" -l "${lcores[i % ${#lcores[@]}]}"
       --log-level=lib.eal:warning)
     # DEMO_DATAPLANE_ARGS: extra takt-dataplane options, e.g. "--tx-spin-ns 20000".
     # shellcheck disable=SC2206
-    app=(--config "$config" --metrics-address "${addr[$bridge]}" --metrics-port 9100 ${DEMO_DATAPLANE_ARGS:-})
+    app=(--config "$config" --metrics-address "${addr[$bridge]}" --metrics-port 9100
+      --agent-address "${addr[$bridge]}" --agent-port "$agent_port" --agent-cert "$work/pki/server-agent.pem"
+      --agent-key "$work/pki/server-agent.key" --agent-ca "$work/pki/ca.pem" --ptp-uds "$work/ptp-$bridge.sock"
+      ${DEMO_DATAPLANE_ARGS:-})
     n=0
     for port in $(jq -r '.ports[].name' "$config"); do
       # A configured port no stream uses still needs an interface: an unconnected veth.
@@ -232,11 +300,57 @@ start_dataplanes() {
     done
     start "dataplane-$bridge" "$ns" "$dataplane" "${eal[@]}" -- "${app[@]}"
     wait_http "http://${addr[$bridge]}:9100/metrics" "dataplane-$bridge" "${pids[-1]}"
+    for _ in $(seq 50); do agent_get "$bridge" /api/v1/bridge >/dev/null && break; sleep 0.1; done
+    agent_get "$bridge" /api/v1/bridge >/dev/null || die "the switch agent of $bridge does not answer at https://${addr[$bridge]}:$agent_port"
     echo "[{\"targets\": [\"${addr[$bridge]}:9100\"], \"labels\": {\"bridge\": \"$bridge\"}}]" \
       >"$work/prometheus/targets/dataplane-$bridge.json"
     i=$((i + 1))
   done
-  say "takt-dataplane up on ${bridges[*]} (lcores ${lcores[*]})"
+  say "takt-dataplane up on ${bridges[*]} (lcores ${lcores[*]}), every gate open; switch agents on https://<bridge>:$agent_port"
+}
+
+# ---------------------------------------------------------------------------------------------
+# takt-controller in the root namespace: installs PLAN_DIR on every bridge through its agent
+# (clock health, stage everywhere, commit with one base time DEMO_LEAD_MS ahead on a
+# hyperperiod boundary, confirm), then keeps reconciling until the cell stops. Its /metrics
+# (installs, sync alarms, convergence) is a Prometheus target on the root side of the
+# management network.
+start_controller() {
+  local port
+  for ((port = 19465; port < 19565; port++)); do
+    ss -Hltn "sport = :$port" | grep -q . || break
+  done
+  start controller "" "$controller" "$plan_dir" --agents "$work/agents.yaml" --state-dir "$work/controller-state" \
+    --metrics-address 127.0.0.1 --metrics-port "$port" --lead-ms "${DEMO_LEAD_MS:-1000}" --interval-ms 1000
+  wait_http "http://127.0.0.1:$port/metrics" controller "${pids[-1]}"
+  controller_pid=${pids[-1]}
+  echo "[{\"targets\": [\"127.0.0.1:$port\"], \"labels\": {\"plant\": \"$(jq -r .plant "$plan")\"}}]" \
+    >"$work/prometheus/targets/controller-demo.json"
+}
+
+status_json() { "$taktctl" status --agents "$work/agents.yaml" --sync-budget-ns "$sync_budget_ns" --format json 2>/dev/null || true; }
+
+# wait_installed: until every bridge runs one and the same committed transaction on every port
+# (its base time passed, nothing pending), then one line per bridge: base time and what each
+# port runs, as taktctl status and the switch agent report it.
+wait_installed() {
+  local deadline=$((SECONDS + 30)) status b base
+  until status=$(status_json) && jq -e --argjson n ${#bridges[@]} 'length == $n
+      and all(.[]; .error == null and (.transaction // "") != "" and all(.ports[]; ."config-pending" == false))
+      and ([.[].transaction] | unique | length == 1)' <<<"$status" >/dev/null; do
+    kill -0 "$controller_pid" 2>/dev/null || { tail -20 "$work/controller.log" >&2; die "takt-controller exited (log above)"; }
+    ((SECONDS < deadline)) ||
+      { tail -20 "$work/controller.log" >&2; die "the plan was not in force on every bridge within 30 s (controller log above)"; }
+    sleep 0.3
+  done
+  say "plan installed by takt-controller, transaction $(jq -r '.[0].transaction' <<<"$status"); oper on every bridge:"
+  for b in "${bridges[@]}"; do
+    base=$(agent_get "$b" /api/v1/bridge | jq -r '.committed."base-time" | "\(.seconds) \(.nanoseconds)"')
+    read -r s ns <<<"$base"
+    printf '  %-6s base time %d.%09d s TAI (%s.%03d UTC)  %s\n' "$b" "$s" "$ns" \
+      "$(date -u -d "@$((s - 37))" +%H:%M:%S)" $((ns / 1000000)) \
+      "$(jq -r --arg b "$b" '.[] | select(.bridge == $b) | [.ports[] | "\(.port): \(.oper)"] | join("; ")' <<<"$status")"
+  done
 }
 
 # Which streams a station listens to, comma-separated (empty: none).
@@ -299,14 +413,17 @@ build_cell
 mkdir -p "$work/prometheus/targets"
 start_ptp
 start_prometheus
+make_pki
 start_dataplanes
+wait_clocks
+say "clock health (takt-pmc; ptp4l free_running on the management network, software timestamps;" \
+  "sync error budget $((sync_budget_ns / 1000)) us):"
+clock_health
+start_controller
+wait_installed
 start_listeners
 start_talkers
 say "talkers sending every stream for ${seconds} s; Prometheus at http://127.0.0.1:$prom_port"
-
-sleep 3
-say "clock health (takt-pmc; ptp4l free_running on the management network, software timestamps):"
-clock_health
 
 for pid in "${talker_pids[@]}"; do wait "$pid" || die "a talker failed; see $work/talker-*.log"; done
 say "talkers done"
@@ -339,11 +456,12 @@ echo
 echo "== Streams of the virtual cell over ${seconds} s (latency: talker send() to listener receive, us)"
 jq -r '["stream", "class", "talker -> listener", "p50", "p99", "max", "max-latency", "sent", "received", "lost",
         "on-time %", "verdict"],
-  (.[] | [.stream, .class, "\(.talker) -> \(.listener)", (.p50 / 1000 | . * 10 | round / 10 | tostring),
-          (.p99 / 1000 | . * 10 | round / 10 | tostring), (.max / 1000 | . * 10 | round / 10 | tostring),
+  (.[] | def us: if . == null then "-" else (. / 1000 | . * 10 | round / 10 | tostring) end;
+     [.stream, .class, "\(.talker) -> \(.listener)", (if .received > 0 then (.p50 | us), (.p99 | us), (.max | us)
+                                                      else "-", "-", "-" end),
           (if ."max-latency" then (."max-latency" / 1000 | tostring) else "-" end), (.sent | tostring),
           (.received | tostring), (.lost | tostring),
-          (if ."on-time" then (."on-time" * 100000 | round / 1000 | tostring) else "-" end), .verdict])
+          (if .received > 0 and ."on-time" != null then (."on-time" * 100000 | round / 1000 | tostring) else "-" end), .verdict])
   | @tsv' "$work/results.json" | column -t -s $'\t' | sed 's/^/  /'
 
 up_count=$(jq '[.[] | select(.value[1] == "1")] | length' <<<"$prom_up")
