@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The README's main command: builds takt, validates the example plants, plans the small cell
 # (printing the report an engineer reads first), then runs that plan as a virtual cell in
-# network namespaces (scripts/virtual-cell.sh): one takt-dataplane per bridge, ptp4l per node,
+# network namespaces (scripts/virtual-cell.sh): one takt-dataplane with its switch agent per
+# bridge, ptp4l per node, takt-controller installing the plan on every bridge at one base time,
 # takt-probe talkers and listeners on every stream for DEMO_SECONDS (30), Prometheus scraping,
 # and a table per stream. Without root only the plan part runs.
 #   usage: demo.sh [PLANT.yaml]

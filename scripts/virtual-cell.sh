@@ -10,17 +10,27 @@
 #   - one takt-dataplane per bridge on net_af_packet, started from PLAN_DIR/bridge/<name>.json
 #     without its gate schedules (every gate open), its switch agent serving HTTPS on the
 #     bridge's management address with certificates of a per-run CA (scripts/pki.sh);
-#   - takt-controller in the root namespace installing PLAN_DIR on every bridge through the
-#     agents at one common base time, as in production, and reconciling for the whole run;
+#   - once every bridge's clock passes the health check: takt-controller in the root namespace
+#     installing PLAN_DIR on every bridge through the agents at one common base time, as in
+#     production, and reconciling for the whole run; the talkers start when every bridge runs
+#     the schedule (one line per bridge: base time, oper lists);
 #   - takt-probe: a listener per listener station, a talker per talker station sending every
 #     stream of PLAN_DIR/talkers/<station>.json for DEMO_SECONDS (default 30);
-#   - Prometheus on 127.0.0.1 scraping every dataplane and probe;
-#   - then a table per stream and a PromQL example. Everything it created is removed on exit,
-#     also on Ctrl-C / SIGTERM.
+#   - Prometheus on 127.0.0.1 scraping every dataplane, probe and the controller;
+#   - then a table per stream, each bridge's state and PromQL examples. Everything it created
+#     (namespaces, processes, certificates, DPDK runtime folders) is removed on exit, also on
+#     Ctrl-C / SIGTERM.
+#
+# Time: the talkers' offsets and the planned gate lists count from TAI 0 (interval k of a
+# stream starts at k x interval). The controller's base time is a multiple of the plan's
+# hyperperiod and every port's cycle divides the hyperperiod, so the installed gate cycles fall
+# on the same TAI-0 grid the talkers send on. Both read TAI as CLOCK_REALTIME + TAI-UTC: the
+# probes take the kernel's TAI offset, the dataplanes ptp4l's currentUtcOffset, each 37 s when
+# unset or not valid (as on a test VM whose grandmaster is a free-running ptp4l).
 #
 # Metrics and PTP travel on a management network, not on the plant links: a "monitor"
 # namespace holds a Linux bridge; every node namespace has a veth "mon0" on it, and one veth
-# reaches the root namespace so Prometheus (in root, on loopback) can scrape. Addresses are
+# reaches the root namespace so Prometheus and takt-controller (in root) reach every node. Addresses are
 # link-local 169.254.S.0/24 with S picked per run among subnets nobody on this host uses.
 #
 # Environment: TAKT_BUILD_DIR (default build/), DEMO_SECONDS (30), DEMO_LCORES (CPUs for the
@@ -69,6 +79,7 @@ root_if=""
 cleanup() {
   local rc=$? i pid b
   trap - EXIT INT TERM
+  ((rc == 130 || rc == 143)) && echo && say "interrupted: stopping the cell"
   # SIGINT first: dataplanes stop their ports and probes write their summaries.
   for ((i = ${#pids[@]} - 1; i >= 0; i--)); do kill -INT "${pids[i]}" 2>/dev/null || true; done
   for pid in "${pids[@]}"; do
@@ -431,7 +442,9 @@ say "talkers done"
 sleep 2.5
 p99_expr='histogram_quantile(0.99, sum by (stream, le) (takt_probe_latency_seconds_bucket))'
 prom_p99=$(promql "$p99_expr" || echo '[]')
-prom_up=$(promql 'up' || echo '[]')
+prom_up=$(promql 'max_over_time(up[10m])' || echo '[]')  # the talkers are gone by now
+prom_controller=$(promql '{__name__=~"takt_controller_(converged|installs_total|repairs_total|sync_loss_total)"}' || echo '[]')
+bridges_status=$(status_json)
 for pid in "${listener_pids[@]}"; do
   kill -INT "$pid" 2>/dev/null || true
   wait "$pid" 2>/dev/null || true
@@ -464,11 +477,31 @@ jq -r '["stream", "class", "talker -> listener", "p50", "p99", "max", "max-laten
           (if .received > 0 and ."on-time" != null then (."on-time" * 100000 | round / 1000 | tostring) else "-" end), .verdict])
   | @tsv' "$work/results.json" | column -t -s $'\t' | sed 's/^/  /'
 
-up_count=$(jq '[.[] | select(.value[1] == "1")] | length' <<<"$prom_up")
+echo "  p50/p99/max: latency of the received frames, from the talker's send() to the listener's receive, in us;"
+echo "  max-latency: the stream's deadline (us); lost: frames missing from the sequence; on-time %: received"
+echo "  frames within max-latency; verdict: ok, LATE (a frame beyond max-latency), LOSS, or silent (none received)."
+
 echo
-echo "== Prometheus: http://127.0.0.1:$prom_port ($up_count targets up; it stops with the cell, DEMO_KEEP=1 keeps its data)"
+echo "== Bridges at the end of the run (taktctl status --agents agents.yaml)"
+jq -r '.[] | "  \(.bridge): " + (if .error then "unreachable: \(.error)" else
+    "transaction \(.transaction) in force; \(.clock | sub(": .*"; "")); \(."deadline-misses" // "-") frames resided beyond their max-latency"
+  end)' <<<"$bridges_status"
+jq -r 'map({(.metric.__name__ | sub("takt_controller_"; "")): .value[1]}) | add // {}
+  | "  takt-controller: converged \(.converged // "?"), installs \(.installs_total // "?"), repairs \(.repairs_total // "?"), sync losses \(.sync_loss_total // "?")"' \
+  <<<"$prom_controller"
+
+echo
+echo "== Prometheus ran at http://127.0.0.1:$prom_port with the cell; targets that answered:" \
+  "$(jq -r 'map(select(.value[1] == "1")) | group_by(.metric.job) | map("\(length) \(.[0].metric.job)") | join(", ")' <<<"$prom_up")"
 echo "  p99 latency per stream, as Prometheus computes it from the probes' histograms:"
 echo "    $p99_expr"
-jq -r '.[] | "    \(.metric.stream): \((.value[1] | tonumber) * 1e6 | . * 10 | round / 10) us"' <<<"$prom_p99"
+jq -r '.[] | (.value[1] | tonumber) as $v | "    \(.metric.stream): " +
+  (if $v >= 0.01 then "above 10000 us (beyond the top histogram bucket)" else "\($v * 1e6 | . * 10 | round / 10) us" end)' <<<"$prom_p99"
 echo "  on-time ratio per stream: takt_probe_latency_seconds_bucket{le=\"<max-latency s>\"} / ignoring(le) takt_probe_latency_seconds_count"
-echo "  e.g. curl -sG http://127.0.0.1:$prom_port/api/v1/query --data-urlencode 'query=rate(takt_probe_deadline_misses_total[10s])'"
+echo "  deadline misses: rate(takt_probe_deadline_misses_total[10s]) (end to end), takt_dataplane_deadline_misses_total (per bridge)"
+echo "  the controller: takt_controller_converged, takt_controller_sync_alarm, takt_controller_installs_total"
+if [[ ${DEMO_KEEP:-0} == 1 ]]; then
+  echo "  to look again: prometheus --config.file=$work/prometheus/prometheus.yml --storage.tsdb.path=$work/prometheus/data"
+else
+  echo "  Prometheus stops with the cell; DEMO_KEEP=1 keeps its data (and the logs) to look again."
+fi

@@ -4,12 +4,17 @@
 #   - the table has a row for every scheduled stream of the plan, each with frames received;
 #   - deadline misses per scheduled stream stay within MISS_TOLERANCE of its received frames,
 #     and losses within the same share of its sent frames;
-#   - Prometheus answered the demo's PromQL for every stream;
-#   - afterwards no namespace, interface, process or work folder of the run is left.
+#   - takt-controller installed the plan through the switch agents: every bridge got a line with
+#     the base time (one and the same, a multiple of the plan's hyperperiod) before the talkers
+#     started, and still ran that transaction at the end;
+#   - Prometheus answered the demo's PromQL for every stream and scraped the controller;
+#   - afterwards no namespace, interface, process, work folder, certificate or DPDK runtime
+#     folder of the run is left.
 # The tolerance (default 5 %) is for a shared 2-core VM: the two dataplanes busy-poll next to
 # the probes and other people's builds, and a dataplane descheduled for a few milliseconds
 # misses every window in that time; 5 % allows ~250 ms of such stalls in a 5 s run, and a
 # broken schedule (frames in the wrong window, a gate that never opens) misses far more.
+# DEMO_PLANT=FILE runs the demo on that plant instead of demo.sh's default.
 #   usage: demo_test.sh SOURCE_ROOT BUILD_DIR
 set -euo pipefail
 
@@ -38,7 +43,8 @@ ok() { echo "ok: $*"; }
 
 start=$SECONDS
 DEMO_SKIP_BUILD=1 TAKT_BUILD_DIR=$BUILD_DIR DEMO_SECONDS=5 DEMO_TAG=$TAG DEMO_RESULTS=$WORK/results.json \
-  "$SOURCE_ROOT/scripts/demo.sh" >"$WORK/demo.log" 2>&1 || { tail -60 "$WORK/demo.log"; fail "demo.sh exited with $?"; }
+  "$SOURCE_ROOT/scripts/demo.sh" ${DEMO_PLANT:+"$DEMO_PLANT"} >"$WORK/demo.log" 2>&1 ||
+  { rc=$?; tail -60 "$WORK/demo.log"; fail "demo.sh exited with $rc"; }
 sed -n '/== Streams/,$p' "$WORK/demo.log"
 ok "demo.sh ran in $((SECONDS - start)) s"
 
@@ -48,13 +54,30 @@ left=$(ip netns list | awk '{print $1}' | grep -E "^${TAG}-" || true)
 ip link show "${TAG}m" >/dev/null 2>&1 && fail "interface ${TAG}m left behind"
 left=$(pgrep -af -- "$TAG" | grep -v -e demo_test.sh -e pgrep || true)
 [[ -z $left ]] || fail "processes left behind: $left"
-compgen -G "/tmp/takt-cell-${TAG}.*" >/dev/null && fail "work folder /tmp/takt-cell-${TAG}.* left behind"
-ok "no namespace, interface, process or work folder of $TAG left"
+compgen -G "/tmp/takt-cell-${TAG}.*" >/dev/null && fail "work folder /tmp/takt-cell-${TAG}.* (with its certificates) left behind"
+compgen -G "/var/run/dpdk/${TAG}*" >/dev/null && fail "DPDK runtime folders /var/run/dpdk/${TAG}* left behind"
+ok "no namespace, interface, process, work folder or DPDK runtime folder of $TAG left"
 
 [[ -s $WORK/results.json ]] || fail "the demo wrote no results"
 plan_dir=$(sed -n 's/^== taktctl plan .* -o //p' "$WORK/demo.log")
 # The demo removes nothing of taktctl's plan folder; the test does.
 trap 'rc=$?; rm -rf "$WORK" "$plan_dir"; exit $rc' EXIT
+# The install: one line per bridge with the common base time, printed before the talkers start.
+mapfile -t bridges < <(for f in "$plan_dir"/bridge/*.json; do jq -r .bridge "$f"; done)
+hyperperiod=$(jq '."hyperperiod-ns"' "$plan_dir/plan.json")
+installed=$(sed -n '/plan installed by takt-controller/,/talkers sending/p' "$WORK/demo.log")
+[[ -n $installed ]] || fail "the demo did not report the plan installed by takt-controller before the talkers started"
+mapfile -t bases < <(for b in "${bridges[@]}"; do
+  sed -n "s/^  $b  *base time \([0-9]*\)\.\([0-9]*\) s TAI.*/\1\2/p" <<<"$installed"; done | sort -u)
+((${#bases[@]} == 1)) || fail "expected one base time line per bridge, all the same; got: ${bases[*]:-none}"
+((hyperperiod <= 0 || 10#${bases[0]} % hyperperiod == 0)) || fail "base time ${bases[0]} ns is not a multiple of the hyperperiod $hyperperiod ns"
+tx=$(sed -n 's/.*plan installed by takt-controller, transaction \([0-9a-f]*\).*/\1/p' <<<"$installed")
+for b in "${bridges[@]}"; do
+  grep -qE "^  $b: transaction $tx in force" "$WORK/demo.log" || fail "$b does not run transaction $tx at the end of the run"
+done
+grep -qE "targets that answered:.*1 takt-controller" "$WORK/demo.log" || fail "Prometheus did not scrape takt-controller"
+ok "takt-controller installed transaction $tx on ${bridges[*]} at base time ${bases[0]} ns (hyperperiod $hyperperiod ns), still in force at the end"
+
 mapfile -t scheduled < <(jq -r '.streams[] | select(."traffic-class" == "scheduled") | .name' "$plan_dir/plan.json")
 mapfile -t unscheduled < <(jq -r '.streams[] | select(."traffic-class" != "scheduled") | .name' "$plan_dir/plan.json")
 ((${#scheduled[@]} > 0)) || fail "the plan has no scheduled streams"
