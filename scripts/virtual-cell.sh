@@ -224,6 +224,7 @@ CFG
 
 # The sync error budget the plan was made with: what the controller judges clocks against.
 sync_budget_ns=$(jq '."sync-error-budget-ns"' "$plan")
+sync_budget_text=$(if ((sync_budget_ns % 1000 == 0)); then echo "$((sync_budget_ns / 1000)) us"; else echo "$sync_budget_ns ns"; fi)
 
 # wait_clocks: until every bridge's clock passes the controller's health check (SLAVE of the
 # grandmaster within the plan's sync error budget, or the grandmaster itself). ptp4l runs
@@ -240,7 +241,13 @@ wait_clocks() {
       "$pmc" -s "$work/ptp-$node.sock" --budget "$sync_budget_ns" --check >/dev/null 2>&1 || pending+=("$node")
     done
     ((${#pending[@]} == 0)) && return 0
-    ((SECONDS < deadline)) || { clock_health; die "clocks of ${pending[*]} not healthy after 30 s (table above; logs in $work/ptp4l-*.log)"; }
+    ((SECONDS < deadline)) || {
+      clock_health
+      die "the clocks of ${pending[*]} did not pass the controller's health check in 30 s (table above; ptp4l logs in" \
+        "$work, DEMO_KEEP=1 keeps them). Software timestamps on a shared VM are off by microseconds to tens of" \
+        "microseconds; a plan whose sync error budget is $sync_budget_text cannot be installed here:" \
+        "plan a plant with a larger sync-error-budget"
+    }
     sleep 0.5
   done
 }
@@ -252,7 +259,8 @@ clock_health() {
     json=$("$pmc" -s "$work/ptp-$node.sock" --json --budget "$sync_budget_ns" 2>"$work/pmc.err") ||
       { printf '  %-14s no answer from ptp4l\n' "$node"; continue; }
     jq -r --arg n "$node" '[$n, (.health.ports[0].state // "-"), (if .health.is_grandmaster then "self" else "remote" end),
-        ((.health.offset_from_master_ns // 0) | tostring), (if .assessment.ok then "ok" else (.assessment.reason // "not ok") end)]
+        ((.health.offset_from_master_ns // 0) | tostring), (if .assessment.ok then "ok"
+          else "NOT OK: " + ((.assessment.reason // "") | (capture("(?<b>beyond the [0-9]+ ns sync budget)").b // split(":")[0])) end)]
       | "  \(.[0] | . + " " * (14 - length)) \(.[1] | . + " " * (13 - length)) \(.[2] | . + " " * (8 - length)) \(.[3] | " " * (12 - length) + .)  \(.[4])"' <<<"$json"
   done
 }
@@ -428,7 +436,7 @@ make_pki
 start_dataplanes
 wait_clocks
 say "clock health (takt-pmc; ptp4l free_running on the management network, software timestamps;" \
-  "sync error budget $((sync_budget_ns / 1000)) us):"
+  "sync error budget $sync_budget_text):"
 clock_health
 start_controller
 wait_installed
