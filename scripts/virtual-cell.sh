@@ -460,9 +460,13 @@ done
 
 # ---------------------------------------------------------------------------------------------
 # The table: one row per stream and listener, from the probes' JSON summaries.
-jq -s --argjson plan "$(jq -c '[.streams[] | {name, "traffic-class", talker}]' "$plan")" --argjson prom "$prom_p99" '
+# Rows in the plan's stream order.
+jq -s --argjson plan "$(jq -c '[.streams | to_entries[] | {name: .value.name, "traffic-class": .value."traffic-class",
+    talker: .value.talker, order: .key}]' "$plan")" --argjson prom "$prom_p99" '
   (map(select(.role == "talker") | .streams[]) | map({(.stream): .sent}) | add // {}) as $sent
   | [ .[] | select(.role == "listener") | .station as $st | .streams[] | . + {listener: $st} ]
+  | map(. as $r | ($plan[] | select(.name == $r.stream)) as $p | . + {order: $p.order})
+  | sort_by(.order, .listener)
   | map(. as $r | ($plan[] | select(.name == $r.stream)) as $p
         | {stream, class: $p["traffic-class"], talker: $p.talker, listener, sent: ($sent[.stream] // 0), received, lost,
            p50: ."latency-ns".p50, p99: ."latency-ns".p99, max: ."latency-ns".max,
@@ -474,19 +478,21 @@ jq -s --argjson plan "$(jq -c '[.streams[] | {name, "traffic-class", talker}]' "
 [[ -n ${DEMO_RESULTS:-} ]] && cp "$work/results.json" "$DEMO_RESULTS"
 
 echo
-echo "== Streams of the virtual cell over ${seconds} s (latency: talker send() to listener receive, us)"
-jq -r '["stream", "class", "talker -> listener", "p50", "p99", "max", "max-latency", "sent", "received", "lost",
+echo "== Streams of the virtual cell over ${seconds} s (latency: talker send() to listener receive)"
+# Durations with their unit, 3-4 significant digits: a plant engineer compares them with the
+# deadline column, not across orders of magnitude.
+jq -r 'def dur: if . == null then "-" elif . < 1e6 then "\(. / 1e2 | round / 10) us"
+         elif . < 1e9 then "\(. / 1e4 | round / 100) ms" else "\(. / 1e7 | round / 100) s" end;
+  ["stream", "class", "talker -> listener", "p50", "p99", "max", "max-latency", "sent", "received", "lost",
         "on-time %", "verdict"],
-  (.[] | def us: if . == null then "-" else (. / 1000 | . * 10 | round / 10 | tostring) end;
-     [.stream, .class, "\(.talker) -> \(.listener)", (if .received > 0 then (.p50 | us), (.p99 | us), (.max | us)
+  (.[] | [.stream, .class, "\(.talker) -> \(.listener)", (if .received > 0 then (.p50 | dur), (.p99 | dur), (.max | dur)
                                                       else "-", "-", "-" end),
-          (if ."max-latency" then (."max-latency" / 1000 | tostring) else "-" end), (.sent | tostring),
-          (.received | tostring), (.lost | tostring),
+          (."max-latency" | dur), (.sent | tostring), (.received | tostring), (.lost | tostring),
           (if .received > 0 and ."on-time" != null then (."on-time" * 100000 | round / 1000 | tostring) else "-" end), .verdict])
   | @tsv' "$work/results.json" | column -t -s $'\t' | sed 's/^/  /'
 
-echo "  p50/p99/max: latency of the received frames, from the talker's send() to the listener's receive, in us;"
-echo "  max-latency: the stream's deadline (us); lost: frames missing from the sequence; on-time %: received"
+echo "  p50/p99/max: latency of the received frames, from the talker's send() to the listener's receive;"
+echo "  max-latency: the stream's deadline; lost: frames missing from the sequence; on-time %: received"
 echo "  frames within max-latency; verdict: ok, LATE (a frame beyond max-latency), LOSS, or silent (none received)."
 
 echo
@@ -503,8 +509,10 @@ echo "== Prometheus ran at http://127.0.0.1:$prom_port with the cell; targets th
   "$(jq -r 'map(select(.value[1] == "1")) | group_by(.metric.job) | map("\(length) \(.[0].metric.job)") | join(", ")' <<<"$prom_up")"
 echo "  p99 latency per stream, as Prometheus computes it from the probes' histograms:"
 echo "    $p99_expr"
-jq -r '.[] | (.value[1] | tonumber) as $v | "    \(.metric.stream): " +
-  (if $v >= 0.01 then "above 10000 us (beyond the top histogram bucket)" else "\($v * 1e6 | . * 10 | round / 10) us" end)' <<<"$prom_p99"
+jq -r --argjson order "$(jq -c '[.streams[].name]' "$plan")" 'sort_by(.metric.stream as $s | $order | index($s)) | .[]
+  | (.value[1] | tonumber) as $v | "    \(.metric.stream): " +
+  (if $v >= 0.01 then "above 10 ms (beyond the top histogram bucket)" elif $v >= 0.001 then "\($v * 1e5 | round / 100) ms"
+   else "\($v * 1e7 | round / 10) us" end)' <<<"$prom_p99"
 echo "  on-time ratio per stream: takt_probe_latency_seconds_bucket{le=\"<max-latency s>\"} / ignoring(le) takt_probe_latency_seconds_count"
 echo "  deadline misses: rate(takt_probe_deadline_misses_total[10s]) (end to end), takt_dataplane_deadline_misses_total (per bridge)"
 echo "  the controller: takt_controller_converged, takt_controller_sync_alarm, takt_controller_installs_total"
