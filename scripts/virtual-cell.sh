@@ -293,6 +293,7 @@ agent_get() {  # agent_get <bridge> <path>: GET on the bridge's switch agent, JS
 # management address, and gets its gate schedules from takt-controller at a common base time.
 start_dataplanes() {
   local i=0 bridge config ns eal app port n
+  local -A started
   for bridge in "${bridges[@]}"; do
     config=$work/bridge-$bridge-unscheduled.json
     jq 'del(.ports[]."gate-parameter-table")' "$plan_dir/bridge/$bridge.json" >"$config"
@@ -318,12 +319,16 @@ start_dataplanes() {
       n=$((n + 1))
     done
     start "dataplane-$bridge" "$ns" "$dataplane" "${eal[@]}" -- "${app[@]}"
-    wait_http "http://${addr[$bridge]}:9100/metrics" "dataplane-$bridge" "${pids[-1]}"
+    started[$bridge]=${pids[-1]}
+    i=$((i + 1))
+  done
+  # They start side by side; then each must serve /metrics and its agent.
+  for bridge in "${bridges[@]}"; do
+    wait_http "http://${addr[$bridge]}:9100/metrics" "dataplane-$bridge" "${started[$bridge]}"
     for _ in $(seq 50); do agent_get "$bridge" /api/v1/bridge >/dev/null && break; sleep 0.1; done
     agent_get "$bridge" /api/v1/bridge >/dev/null || die "the switch agent of $bridge does not answer at https://${addr[$bridge]}:$agent_port"
     echo "[{\"targets\": [\"${addr[$bridge]}:9100\"], \"labels\": {\"bridge\": \"$bridge\"}}]" \
       >"$work/prometheus/targets/dataplane-$bridge.json"
-    i=$((i + 1))
   done
   say "takt-dataplane up on ${bridges[*]} (lcores ${lcores[*]}), every gate open; switch agents on https://<bridge>:$agent_port"
 }
@@ -387,7 +392,12 @@ start_listeners() {
       --metrics-address "${addr[$st]}" --metrics-port 9201 --loss-timeout 300ms --rt-priority 50 \
       --json-summary "$work/listener-$st.json"
     listener_pids+=("${pids[-1]}")
-    wait_http "http://${addr[$st]}:9201/metrics" "listener-$st" "${pids[-1]}"
+  done
+  local i=0
+  for st in "${stations[@]}"; do
+    [[ -n $(listened_by "$st") ]] || continue
+    wait_http "http://${addr[$st]}:9201/metrics" "listener-$st" "${listener_pids[i]}"
+    i=$((i + 1))
     echo "[{\"targets\": [\"${addr[$st]}:9201\"], \"labels\": {\"station\": \"$st\", \"role\": \"listener\"}}]" \
       >"$work/prometheus/targets/probe-$st-listener.json"
   done
@@ -511,7 +521,7 @@ echo "  p99 latency per stream, as Prometheus computes it from the probes' histo
 echo "    $p99_expr"
 jq -r --argjson order "$(jq -c '[.streams[].name]' "$plan")" 'sort_by(.metric.stream as $s | $order | index($s)) | .[]
   | (.value[1] | tonumber) as $v | "    \(.metric.stream): " +
-  (if $v >= 0.01 then "above 10 ms (beyond the top histogram bucket)" elif $v >= 0.001 then "\($v * 1e5 | round / 100) ms"
+  (if $v == null or ($v | isnan) then "no samples in Prometheus yet" elif $v >= 0.01 then "above 10 ms (beyond the top histogram bucket)" elif $v >= 0.001 then "\($v * 1e5 | round / 100) ms"
    else "\($v * 1e7 | round / 10) us" end)' <<<"$prom_p99"
 echo "  on-time ratio per stream: takt_probe_latency_seconds_bucket{le=\"<max-latency s>\"} / ignoring(le) takt_probe_latency_seconds_count"
 echo "  deadline misses: rate(takt_probe_deadline_misses_total[10s]) (end to end), takt_dataplane_deadline_misses_total (per bridge)"
