@@ -358,7 +358,7 @@ status_json() { "$taktctl" status --agents "$work/agents.yaml" --sync-budget-ns 
 # (its base time passed, nothing pending), then one line per bridge: base time and what each
 # port runs, as taktctl status and the switch agent report it.
 wait_installed() {
-  local deadline=$((SECONDS + 30)) status b base
+  local deadline=$((SECONDS + 30)) status b base s ns
   until status=$(status_json) && jq -e --argjson n ${#bridges[@]} 'length == $n
       and all(.[]; .error == null and (.transaction // "") != "" and all(.ports[]; ."config-pending" == false))
       and ([.[].transaction] | unique | length == 1)' <<<"$status" >/dev/null; do
@@ -461,7 +461,8 @@ sleep 2.5
 p99_expr='histogram_quantile(0.99, sum by (stream, le) (takt_probe_latency_seconds_bucket))'
 prom_p99=$(promql "$p99_expr" || echo '[]')
 prom_up=$(promql 'max_over_time(up[10m])' || echo '[]')  # the talkers are gone by now
-prom_controller=$(promql '{__name__=~"takt_controller_(converged|installs_total|repairs_total|sync_loss_total)"}' || echo '[]')
+prom_controller=$(promql 'sum by (__name__, result) ({__name__=~"takt_controller_(converged|installs_total|repairs_total|sync_loss_total)"})' ||
+  echo '[]')
 bridges_status=$(status_json)
 for pid in "${listener_pids[@]}"; do
   kill -INT "$pid" 2>/dev/null || true
@@ -510,9 +511,11 @@ echo "== Bridges at the end of the run (taktctl status --agents agents.yaml)"
 jq -r '.[] | "  \(.bridge): " + (if .error then "unreachable: \(.error)" else
     "transaction \(.transaction) in force; \(.clock | sub(": .*"; "")); \(."deadline-misses" // "-") frames resided beyond their max-latency"
   end)' <<<"$bridges_status"
-jq -r 'map({(.metric.__name__ | sub("takt_controller_"; "")): .value[1]}) | add // {}
-  | "  takt-controller: converged \(.converged // "?"), installs \(.installs_total // "?"), repairs \(.repairs_total // "?"), sync losses \(.sync_loss_total // "?")"' \
-  <<<"$prom_controller"
+jq -r 'map({key: ((.metric.__name__ | sub("takt_controller_"; "")) + (.metric.result // "" | if . != "" then "/" + . else . end)),
+              value: .value[1]}) | from_entries
+  | "  takt-controller: converged \(.converged // "?"); \(."installs_total/installed" // 0) installs done" +
+    " (\(.repairs_total // 0) bridge schedules written), \(."installs_total/failed" // 0) failed;" +
+    " a bridge clock found beyond the sync budget \(.sync_loss_total // 0) times"' <<<"$prom_controller"
 
 echo
 echo "== Prometheus ran at http://127.0.0.1:$prom_port with the cell; targets that answered:" \
