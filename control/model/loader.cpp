@@ -135,7 +135,8 @@ class PlantLoader {
       std::vector<std::pair<YAML::Node, YAML::Node>> items =
           r_.entries(v, what,
                      {"base", "queues", "max-gcl-entries", "min-gate-interval", "granularity", "one-window-per-queue",
-                      "cycle-time-extension", "future-base-time", "processing-delay", "max-frame-size", "max-cycle-time"});
+                      "cycle-time-extension", "future-base-time", "processing-delay", "max-frame-size", "max-cycle-time",
+                      "transmission-timing-error"});
       for (auto& [ik, iv] : items) {
         if (ik.Scalar() != "base") continue;
         if (auto b = r_.text(iv, "base")) {
@@ -175,6 +176,8 @@ class PlantLoader {
           }
         } else if (key == "max-cycle-time") {
           if (auto x = r_.duration(iv, what + " max-cycle-time", false)) p.max_cycle_time = *x;
+        } else if (key == "transmission-timing-error") {
+          if (auto x = r_.duration(iv, what + " transmission-timing-error", true)) p.transmission_timing_error = *x;
         } else if (key == "processing-delay") {
           Nanos mn = p.processing_delay_min, mx = p.processing_delay_max;
           for (auto& [pk, pv] : r_.entries(iv, what + " processing-delay", {"min", "max"})) {

@@ -26,6 +26,11 @@ struct Profile {
   Nanos processing_delay_max{0};         // ingress to egress-queue, worst case
   std::int64_t max_frame_size = 1500;    // largest MAC client data (jumbo-capable hardware: more)
   Nanos max_cycle_time{1'000'000'000};   // longest cycle the hardware accepts
+  // How late after its gate opens (a talker: after its offset) this node may start sending a
+  // frame that is ready: zero for hardware gates and launch time, the wake-up lateness of a
+  // polling loop or a talker process in software. Every window at the node's ports is that much
+  // longer and the next hop waits for it, so a late start still ends inside the window.
+  Nanos transmission_timing_error{0};
   SourceLocation where;
 };
 

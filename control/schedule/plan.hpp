@@ -31,7 +31,9 @@ struct Hop {
   // window opens no earlier than every upstream window start + upstream frame wire time +
   // propagation + max processing delay + sync error budget.
   Nanos offset{0};
-  Nanos length{0};                 // all frames of one interval back to back at this link's rate
+  // All frames of one interval back to back at this link's rate, plus the transmitting node's
+  // transmission timing error: a frame may start that late and still ends inside the window.
+  Nanos length{0};
   Nanos frame_wire_time{0};        // wire time of one full frame at this link's rate
   Nanos propagation{0};            // of the link behind this port
   std::int64_t rate_bps = 0;       // of the link behind this port
@@ -41,6 +43,8 @@ struct Hop {
   // departure; the gate control list builder merges the gap before a window only when this is
   // set or the window is the talker's (a talker hands its frames over at its offset).
   bool may_leave_early = false;
+  // Of the transmitting node's profile: the part of `length` that is not wire time.
+  Nanos transmission_timing_error{0};
 };
 
 // Worst case for one listener: talker transmission start to last bit received, incl. clock error.
@@ -74,7 +78,8 @@ struct StreamPlan {
   Nanos max_latency{0};
   Nanos worst_case_latency{0};     // max over listeners
   Nanos slack{0};                  // min over listeners
-  Nanos jitter{0};                 // arrival variation a listener can observe (clock error only)
+  Nanos jitter{0};                 // arrival variation a listener can observe (clock error, early
+                                   // departure through an open gate, transmission timing error)
   std::vector<ListenerTiming> listener_timing;
 };
 

@@ -29,6 +29,7 @@ json hop_json(const Hop& h) {
               {"upstream", h.upstream},             {"traffic-class", h.traffic_class},
               {"offset-ns", h.offset.count()},      {"length-ns", h.length.count()},
               {"frame-wire-time-ns", h.frame_wire_time.count()},
+              {"transmission-timing-error-ns", h.transmission_timing_error.count()},
               {"propagation-ns", h.propagation.count()}, {"rate-bps", h.rate_bps},
               {"may-leave-early", h.may_leave_early}};
 }
@@ -42,6 +43,8 @@ Hop hop_from(const json& j) {
   h.offset = ns(j, "offset-ns");
   h.length = ns(j, "length-ns");
   h.frame_wire_time = ns(j, "frame-wire-time-ns");
+  // Optional: plans written before the timing error was reserved have none.
+  h.transmission_timing_error = Nanos{j.value("transmission-timing-error-ns", std::int64_t{0})};
   h.propagation = ns(j, "propagation-ns");
   h.rate_bps = j.at("rate-bps").get<std::int64_t>();
   // Optional: plans written before early departure was planned for have every gap closed.

@@ -13,7 +13,7 @@ std::int64_t StreamTiming::gap(int u, int h) const {
   // Frame j of the burst arrives (j + 1) * up.frame_wire after the upstream start but leaves at
   // j * dn.frame_wire after ours: a slower upstream link pushes the later frames' constraint.
   const std::int64_t burst = up.frame_wire + std::max<std::int64_t>(0, (frames - 1) * (up.frame_wire - dn.frame_wire));
-  return burst + up.propagation + dn.processing_max + sync;
+  return up.launch_error + burst + up.propagation + dn.processing_max + sync;
 }
 
 std::int64_t StreamTiming::earliest_enqueue(int u, int h) const {
@@ -45,7 +45,8 @@ StreamTiming derive_timing(const routing::Topology& topo, const routing::StreamR
     const auto& prof = topo.profile(arc.from);
     ht.traffic_class = priority_to_traffic_class(prof.queues)[static_cast<std::size_t>(std::clamp(s.pcp, 0, 7))];
     ht.frame_wire = wire_time_for_payload(t.payload, true, arc.rate_bps).count();
-    ht.length = ht.frame_wire * t.frames;
+    ht.launch_error = prof.transmission_timing_error.count();
+    ht.length = ht.frame_wire * t.frames + ht.launch_error;
     ht.propagation = arc.propagation.count();
     if (topo.is_bridge(arc.from)) {
       ht.processing_min = prof.processing_delay_min.count();

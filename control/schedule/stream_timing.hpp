@@ -16,7 +16,10 @@ struct HopTiming {
   int arc = -1;
   int traffic_class = 0;
   std::int64_t frame_wire = 0;   // one frame at this link's rate, ns
-  std::int64_t length = 0;       // all frames of one interval back to back
+  // How late the transmitting node may start a ready frame (its profile's
+  // transmission-timing-error): part of the window, and the next hop waits for it.
+  std::int64_t launch_error = 0;
+  std::int64_t length = 0;       // all frames of one interval back to back, plus launch_error
   std::int64_t propagation = 0;
   std::int64_t processing_min = 0;  // of the node transmitting on this hop
   std::int64_t processing_max = 0;

@@ -175,12 +175,23 @@ bool Synthesiser::admit(Candidate& c, const routing::StreamRoute& route) {
   c.timing = derive_timing(topo_, route, s, sync);
   for (std::size_t h = 0; h < c.timing.hops.size(); ++h) {
     const auto& ht = c.timing.hops[h];
+    const std::string reserve =
+        ht.launch_error > 0 ? fmt::format(" plus the {} transmission timing error of profile {}", human(Nanos{ht.launch_error}),
+                                          topo_.profile(topo_.arc(ht.arc).from).name)
+                            : std::string();
     if (ht.length > c.interval)
       return issue(port_name(ht.arc),
-                   fmt::format("stream {} needs {} of wire time per interval at port {} ({} frames of {} B), more than "
+                   fmt::format("stream {} needs {} of wire time per interval at port {} ({} frames of {} B{}), more than "
                                "its interval of {}",
                                s.name, human(Nanos{ht.length}), port_name(ht.arc), c.timing.frames, c.timing.payload,
-                               human(s.interval)));
+                               reserve, human(s.interval)));
+    // A frame into a listener leaves anywhere in its window's timing error: arrivals vary that much.
+    if (ht.into_listener && s.jitter.count() > 0 && ht.launch_error + sync.count() > s.jitter.count())
+      return issue(port_name(ht.arc),
+                   fmt::format("stream {}: jitter {} cannot be kept at port {}: its profile {} may start a frame up to "
+                               "{} late, and the clocks differ by up to {}",
+                               s.name, human(s.jitter), port_name(ht.arc), topo_.profile(topo_.arc(ht.arc).from).name,
+                               human(Nanos{ht.launch_error}), human(sync)));
   }
   // Lower bound of the latency: every hop as early as causality allows, no waiting anywhere.
   std::vector<std::int64_t> rel(c.timing.hops.size(), 0);
@@ -265,7 +276,7 @@ Attempt Synthesiser::attempt(Candidate& c, std::int64_t offset) const {
     } else if (ht.into_listener) {
       // Nothing is downstream of a listener: an early frame only arrives early, which is fine
       // unless the stream bounds its arrival variation (jitter).
-      c.leave_early[h] = c.jitter <= 0 || t - queue_start + c.timing.sync <= c.jitter;
+      c.leave_early[h] = c.jitter <= 0 || t - queue_start + ht.launch_error + c.timing.sync <= c.jitter;
       c.releases[h] = c.leave_early[h] ? queue_start : t - c.opens_before[h];
     } else {
       c.leave_early[h] = c.open_front[h];
@@ -329,7 +340,8 @@ bool Synthesiser::keep_previous(Candidate& c, const StreamPlan& old) {
       return false;
     // The stream keeps its windows and how each may leave, so its queues stay as they were.
     const bool early = !sp.hops[h].upstream.empty() && old.hops[h].may_leave_early;
-    if (early && ht.into_listener && c.jitter > 0 && t - queue_start + c.timing.sync > c.jitter) return false;
+    if (early && ht.into_listener && c.jitter > 0 && t - queue_start + ht.launch_error + c.timing.sync > c.jitter)
+      return false;
     c.starts[h] = t;
     c.queue_starts[h] = queue_start;
     c.queue_ends[h] = queue_end;
@@ -440,18 +452,20 @@ void Synthesiser::record_timing(const Candidate& c) {
   sp.frame_payload = c.timing.payload;
   sp.max_latency = Nanos{c.deadline};
   std::int64_t offset = c.starts.empty() ? 0 : c.starts[0];
-  std::int64_t early = 0;  // how much sooner than its window a frame may reach a listener
+  std::int64_t spread = 0;  // how much a frame's departure into a listener may vary
   for (std::size_t h = 0; h < sp.hops.size(); ++h) {
     auto& hop = sp.hops[h];
     const auto& ht = c.timing.hops[h];
     hop.offset = Nanos{c.starts[h]};
     hop.length = Nanos{ht.length};
     hop.frame_wire_time = Nanos{ht.frame_wire};
+    hop.transmission_timing_error = Nanos{ht.launch_error};
     hop.may_leave_early = c.leave_early[h] != 0;
     if (hop.upstream.empty()) offset = c.starts[h];
-    if (ht.into_listener) early = std::max(early, c.starts[h] - c.releases[h]);
+    // Sooner than its window when the gate is already open, later by the timing error.
+    if (ht.into_listener) spread = std::max(spread, c.starts[h] - c.releases[h] + ht.launch_error);
   }
-  sp.jitter = plant_.defaults.sync_error_budget + Nanos{early};
+  sp.jitter = plant_.defaults.sync_error_budget + Nanos{spread};
   sp.talker_offset = Nanos{offset};
   sp.worst_case_latency = Nanos{0};
   sp.slack = Nanos{c.deadline};

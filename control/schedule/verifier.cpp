@@ -325,24 +325,31 @@ void Verifier::check_stream(const StreamPlan& sp) {
   for (std::size_t h = 0; h < sp.hops.size(); ++h) {
     const auto& hop = sp.hops[h];
     const auto t = hop.offset.count();
-    if (hop.length.count() < n * wire[h])
-      add(sp.name, hop.egress.str(), fmt::format("stream {}: window at {} lasts {} but {} frames need {}", sp.name,
-                                                 hop.egress.str(), human(hop.length), n, human(Nanos{n * wire[h]})));
+    const auto& prof = index_.profile_of(hop.egress.node);
+    // A ready frame may start up to the profile's timing error late and must still end inside.
+    const auto late = prof.transmission_timing_error.count();
+    if (hop.length.count() < n * wire[h] + late)
+      add(sp.name, hop.egress.str(),
+          fmt::format("stream {}: window at {} lasts {} but {} frames need {}{}", sp.name, hop.egress.str(),
+                      human(hop.length), n, human(Nanos{n * wire[h] + late}),
+                      late > 0 ? fmt::format(" (with the {} transmission timing error of profile {})", human(Nanos{late}),
+                                             prof.name)
+                               : std::string()));
     if (hop.upstream.empty() && t != o)
       add(sp.name, hop.egress.str(), fmt::format("stream {}: talker window at {} is not at the talker offset {}", sp.name,
                                                  human(hop.offset), human(sp.talker_offset)));
-    const auto& prof = index_.profile_of(hop.egress.node);
     for (int u : hop.upstream) {
       const auto& up = sp.hops[static_cast<std::size_t>(u)];
       const auto wu = wire[static_cast<std::size_t>(u)];
-      const auto ready = up.offset.count() + wu + std::max<std::int64_t>(0, (n - 1) * (wu - wire[h])) +
+      const auto up_late = index_.profile_of(up.egress.node).transmission_timing_error.count();
+      const auto ready = up.offset.count() + up_late + wu + std::max<std::int64_t>(0, (n - 1) * (wu - wire[h])) +
                          index_.links.at(up.egress).link->propagation.count() + prof.processing_delay_max.count() + sync_;
       if (t < ready)
         add(sp.name, hop.egress.str(),
-            fmt::format("stream {}: window at {} opens at {} but the frame from {} is only there at {} (wire, "
-                        "propagation, processing {}, sync error {})",
+            fmt::format("stream {}: window at {} opens at {} but the frame from {} is only there at {} (timing error "
+                        "{}, wire, propagation, processing {}, sync error {})",
                         sp.name, hop.egress.str(), human(hop.offset), up.egress.str(), human(Nanos{ready}),
-                        human(prof.processing_delay_max), human(Nanos{sync_})));
+                        human(Nanos{up_late}), human(prof.processing_delay_max), human(Nanos{sync_})));
     }
     // The port must list this window.
     const auto* port = plan_.find_port(hop.egress);
@@ -366,8 +373,8 @@ void Verifier::check_stream(const StreamPlan& sp) {
     for (std::size_t h = 0; h < sp.hops.size(); ++h) {
       const auto& hop = sp.hops[h];
       if (hop.ingress.node != l) continue;
-      const auto latency = hop.offset.count() + n * wire[h] + index_.links.at(hop.egress).link->propagation.count() +
-                           sync_ - o;
+      const auto latency = hop.offset.count() + index_.profile_of(hop.egress.node).transmission_timing_error.count() +
+                           n * wire[h] + index_.links.at(hop.egress).link->propagation.count() + sync_ - o;
       if (latency > deadline)
         add(sp.name, hop.egress.str(), fmt::format("stream {}: listener {} gets the last bit {} after transmission "
                                                    "start, over max-latency {}",
@@ -392,7 +399,10 @@ void Verifier::replay_stream(const StreamPlan& sp, const model::Stream& s, const
   auto is_listener = [&](const std::string& node) {
     return std::find(s.listeners.begin(), s.listeners.end(), node) != s.listeners.end();
   };
-  std::int64_t early_arrival = 0;  // most a frame may leave a hop into a listener before its window
+  // Most a frame may leave a hop into a listener before its window (a merged gate), plus how
+  // much later than the window start it may leave (the transmitting node's timing error).
+  std::int64_t early_arrival = 0;
+  std::int64_t arrival_spread = 0;
   // Per hop and position within that port's cycle: earliest enqueue and earliest departure.
   std::vector<std::map<std::int64_t, std::pair<std::int64_t, std::int64_t>>> seen(sp.hops.size());
   std::vector<std::int64_t> enq(sp.hops.size()), dep(sp.hops.size());
@@ -433,13 +443,17 @@ void Verifier::replay_stream(const StreamPlan& sp, const model::Stream& s, const
         it->second.second = std::max(it->second.second, start - d);
       }
       // A frame that may leave before its window reaches a listener early: arrival varies.
-      if (hop.ingress.node != sp.talker && is_listener(hop.ingress.node)) early_arrival = std::max(early_arrival, start - d);
+      if (hop.ingress.node != sp.talker && is_listener(hop.ingress.node)) {
+        early_arrival = std::max(early_arrival, start - d);
+        arrival_spread = std::max(
+            arrival_spread, start - d + index_.profile_of(hop.egress.node).transmission_timing_error.count());
+      }
     }
   }
-  const auto jitter = early_arrival + sync_;
+  const auto jitter = arrival_spread + sync_;
   if (s.jitter.count() > 0 && jitter > s.jitter.count())
     add(sp.name, "", fmt::format("stream {}: frames may leave their last hop up to {} before their windows, so arrivals "
-                                 "vary by up to {} (with the sync error), over its jitter {}",
+                                 "vary by up to {} (with the sync and transmission timing errors), over its jitter {}",
                                  sp.name, human(Nanos{early_arrival}), human(Nanos{jitter}), human(s.jitter)));
   if (sp.jitter.count() < jitter)
     add(sp.name, "", fmt::format("stream {}: the plan states a jitter of {} but arrivals vary by up to {}", sp.name,

@@ -59,7 +59,7 @@ grep -q "^setpoint-x 250000 " "$work/grown/talkers/edge-server.txt" || fail "set
 
 # An unschedulable plant: exit 1, the reason names stream, port and load; nothing written.
 run overloaded 1 plan "$data/unschedulable.yaml" -o "$work/overloaded"
-has "$work/overloaded.err" "stream video-b, port sw1:p3: port sw1:p3 is 111 % loaded by scheduled traffic"
+has "$work/overloaded.err" "stream video-b, port sw1:p3: port sw1:p3 is 112 % loaded by scheduled traffic"
 [ ! -e "$work/overloaded/plan.json" ] || fail "a plan was written for an unschedulable plant"
 run overloaded-json 1 plan "$data/unschedulable.yaml" -o "$work/overloaded" --format json
 python3 -c "
