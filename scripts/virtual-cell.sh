@@ -19,7 +19,7 @@
 #   - Prometheus on 127.0.0.1 scraping every dataplane, probe and the controller;
 #   - then a table per stream, each bridge's state and PromQL examples. Everything it created
 #     (namespaces, processes, certificates, DPDK runtime folders) is removed on exit, also on
-#     Ctrl-C / SIGTERM.
+#     Ctrl-C / SIGTERM; DEMO_KEEP=1 keeps logs and data, never the run's CA and keys.
 #
 # Time: the talkers' offsets and the planned gate lists count from TAI 0 (interval k of a
 # stream starts at k x interval). The controller's base time is a multiple of the plan's
@@ -375,6 +375,7 @@ wait_installed() {
       "$(date -u -d "@$((s - 37))" +%H:%M:%S)" $((ns / 1000000)) \
       "$(jq -r --arg b "$b" '.[] | select(.bridge == $b) | [.ports[] | "\(.port): \(.oper)"] | join("; ")' <<<"$status")"
   done
+  echo "  while the cell runs: $taktctl status --agents $work/agents.yaml"
 }
 
 # Which streams a station listens to, comma-separated (empty: none).
