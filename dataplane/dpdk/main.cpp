@@ -6,6 +6,7 @@
 // configuration file and installs its gate schedule without stopping traffic, taking turns with
 // the switch agent's commits (--agent-port).
 #include <pthread.h>
+#include <unistd.h>
 #include <rte_eal.h>
 #include <rte_errno.h>
 #include <rte_launch.h>
@@ -29,6 +30,7 @@
 #include "dataplane/dpdk/dataplane_metrics.hpp"
 #include "dataplane/dpdk/eth_port.hpp"
 #include "dataplane/dpdk/forwarder.hpp"
+#include "dataplane/dpdk/mbuf_geometry.hpp"
 #include "dataplane/dpdk/options.hpp"
 #include "dataplane/metrics_http/metrics_http_server.hpp"
 
@@ -90,7 +92,11 @@ rte_mempool* create_pool(std::size_t ports, const Options& o) {
   const std::size_t per_port = o.eth.rx_descriptors + o.eth.tx_descriptors +
                                kTrafficClasses * o.forwarder.queue_capacity + 2 * o.forwarder.burst;
   const auto count = static_cast<unsigned>(ports * per_port + 2048);
-  rte_mempool* pool = rte_pktmbuf_pool_create("takt_mbufs", count, 256, 0, RTE_MBUF_DEFAULT_BUF_SIZE,
+  const std::size_t object_overhead =
+      RTE_ALIGN_CEIL(sizeof(rte_mempool_objhdr), RTE_CACHE_LINE_SIZE) + sizeof(rte_mbuf);
+  const std::uint16_t data_room = mbuf_data_room(rte_eal_has_hugepages() != 0, static_cast<std::size_t>(sysconf(_SC_PAGESIZE)),
+                                                 object_overhead, RTE_MBUF_DEFAULT_BUF_SIZE);
+  rte_mempool* pool = rte_pktmbuf_pool_create("takt_mbufs", count, 256, 0, data_room,
                                               static_cast<int>(rte_socket_id()));
   if (!pool)
     throw std::runtime_error("cannot create a pool of " + std::to_string(count) + " mbufs: " + rte_strerror(rte_errno) +
