@@ -38,6 +38,7 @@ struct PortCounters {
   std::uint64_t forwarded_learned = 0;
   std::uint64_t flooded = 0;
   std::uint64_t filtered_no_egress = 0;  // the only egress was the ingress port
+  std::uint64_t filtered_link_local = 0;  // to an 802.1Q reserved address (PTP peer delay, LLDP, ...)
   std::uint64_t learned_stations = 0;
   std::uint64_t station_moves = 0;
   std::uint64_t learn_table_full = 0;
@@ -52,6 +53,7 @@ struct PortCounters {
     forwarded_learned += o.forwarded_learned;
     flooded += o.flooded;
     filtered_no_egress += o.filtered_no_egress;
+    filtered_link_local += o.filtered_link_local;
     learned_stations += o.learned_stations;
     station_moves += o.station_moves;
     learn_table_full += o.learn_table_full;

@@ -17,6 +17,9 @@ Fdb::Fdb(const FdbConfig& config)
   for (const auto& e : config.static_entries) {
     const std::string what = "static FDB entry " + e.address.to_string() + " vid " + std::to_string(e.vid);
     if (e.vid > 4094) throw ConfigError(what + ": VID must be 0..4094");
+    if (e.address.is_reserved_link_local())
+      throw ConfigError(what + ": 01:80:c2:00:00:00..0f are reserved for link-local protocols (IEEE 802.1Q Table 8-1) "
+                               "and never forwarded; give the stream a destination outside that range");
     if ((e.ports.bits() & ~all_ports_.bits()) != 0)
       throw ConfigError(what + " names a port >= the bridge's " + std::to_string(config.port_count) + " ports");
     if (static_.find(key_of(e.address, e.vid)) != nullptr)
@@ -46,6 +49,7 @@ LearnResult Fdb::learn(const MacAddress& source, std::uint16_t vid, PortId ingre
 }
 
 ForwardingDecision Fdb::lookup(const MacAddress& destination, std::uint16_t vid, PortId ingress, TaiTime now) const {
+  if (destination.is_reserved_link_local()) return {PortSet{}, ForwardingKind::kLinkLocal};
   const std::uint64_t key = key_of(destination, vid);
   if (const PortSet* ports = static_.find(key)) return {ports->without(ingress), ForwardingKind::kStatic};
   if (!destination.is_group()) {

@@ -29,7 +29,8 @@ struct FdbConfig {
   std::vector<StaticFdbEntry> static_entries;
 };
 
-enum class ForwardingKind : std::uint8_t { kStatic, kLearned, kFlood };
+// kLinkLocal: the destination is an 802.1Q reserved address; filtered, never relayed.
+enum class ForwardingKind : std::uint8_t { kStatic, kLearned, kFlood, kLinkLocal };
 
 struct ForwardingDecision {
   PortSet egress;  // never contains the ingress port
@@ -46,14 +47,16 @@ enum class LearnResult : std::uint8_t {
 
 class Fdb {
  public:
-  // Throws ConfigError for port counts beyond kMaxPorts, static entries naming absent ports,
-  // or one (MAC, VID) with two static entries.
+  // Throws ConfigError for port counts beyond kMaxPorts, static entries naming absent ports or
+  // an 802.1Q reserved link-local address, or one (MAC, VID) with two static entries.
   explicit Fdb(const FdbConfig& config);
 
   LearnResult learn(const MacAddress& source, std::uint16_t vid, PortId ingress, TaiTime now);
 
   // Egress ports for a frame. Unknown unicast and unregistered group addresses are flooded.
   // The ingress port is always removed: a bridge never sends a frame back where it came from.
+  // Reserved link-local destinations (MacAddress::is_reserved_link_local) get no port at all,
+  // kind kLinkLocal: 802.1Q filters them whatever the tables say.
   ForwardingDecision lookup(const MacAddress& destination, std::uint16_t vid, PortId ingress, TaiTime now) const;
 
   // Frees slots of entries whose age reached the ageing time. Lookups already ignore such

@@ -20,6 +20,9 @@ struct MacAddress {
       if (o != 0xFF) return false;
     return true;
   }
+  // 01-80-C2-00-00-00 to -0F, IEEE 802.1Q Table 8-1: link-local protocols (spanning tree, MAC
+  // control/pause, LACP, LLDP, PTP peer delay, ...). A bridge never relays frames sent to them.
+  constexpr bool is_reserved_link_local() const { return (to_u64() & ~std::uint64_t{0x0F}) == 0x0180'C200'0000ULL; }
   constexpr std::uint64_t to_u64() const {
     std::uint64_t v = 0;
     for (auto o : octets) v = (v << 8) | o;

@@ -27,6 +27,7 @@ nlohmann::json counters_json(const bridge::BridgeConfig& config, const Forwarder
                                    {"forwarded_learned", c.forwarded_learned},
                                    {"flooded", c.flooded},
                                    {"filtered_no_egress", c.filtered_no_egress},
+                                   {"filtered_link_local", c.filtered_link_local},
                                    {"learned_stations", c.learned_stations},
                                    {"station_moves", c.station_moves},
                                    {"tx_ring_full", p.io.tx_ring_full},
@@ -55,14 +56,14 @@ nlohmann::json counters_json(const bridge::BridgeConfig& config, const Forwarder
 void print_counters(std::FILE* out, const bridge::BridgeConfig& config, const Forwarder& f) {
   fmt::print(out, "takt-dataplane: bridge {} ran {:.3f} s ({} loop iterations)\n", config.bridge, f.elapsed_seconds(),
              f.iterations());
-  fmt::print(out, "{:<8} {:>12} {:>12} {:>10} {:>10} {:>10} {:>9} {:>9} {:>9}\n", "port", "rx", "tx", "static", "learned",
-             "flooded", "malformed", "no-egress", "ring-full");
+  fmt::print(out, "{:<8} {:>12} {:>12} {:>10} {:>10} {:>10} {:>9} {:>9} {:>10} {:>9}\n", "port", "rx", "tx", "static",
+             "learned", "flooded", "malformed", "no-egress", "link-local", "ring-full");
   for (std::size_t i = 0; i < config.ports.size(); ++i) {
     const ForwarderPort& p = f.ports()[i];
     const PortCounters& c = p.counters;
-    fmt::print(out, "{:<8} {:>12} {:>12} {:>10} {:>10} {:>10} {:>9} {:>9} {:>9}\n", config.ports[i].name, c.rx_frames,
-               c.tx_frames, c.forwarded_static, c.forwarded_learned, c.flooded, c.rx_malformed, c.filtered_no_egress,
-               p.io.tx_ring_full);
+    fmt::print(out, "{:<8} {:>12} {:>12} {:>10} {:>10} {:>10} {:>9} {:>9} {:>10} {:>9}\n", config.ports[i].name,
+               c.rx_frames, c.tx_frames, c.forwarded_static, c.forwarded_learned, c.flooded, c.rx_malformed,
+               c.filtered_no_egress, c.filtered_link_local, p.io.tx_ring_full);
     for (int tc = kTrafficClasses - 1; tc >= 0; --tc) {
       const QueueCounters& q = p.queues[static_cast<std::size_t>(tc)].counters();
       if (q.enqueued_frames == 0) continue;

@@ -80,6 +80,7 @@ void expose_forwarder_counters(telemetry::MetricsRegistry& registry, const bridg
     learned.with_callback({name}, [c] { return read_relaxed(c->learned_stations); });
     dropped.with_callback({name, "malformed"}, [c] { return read_relaxed(c->rx_malformed); });
     dropped.with_callback({name, "no-egress"}, [c] { return read_relaxed(c->filtered_no_egress); });
+    dropped.with_callback({name, "link-local"}, [c] { return read_relaxed(c->filtered_link_local); });
     dropped.with_callback({name, "tx-ring-full"}, [p] { return read_relaxed(p->io.tx_ring_full); });
     dropped.with_callback({name, "queue-full"}, [p] {
       std::uint64_t sum = 0;

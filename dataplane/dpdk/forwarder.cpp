@@ -84,6 +84,7 @@ void Forwarder::forward_run(PortCounters& counters, const IngressDecision& d, co
     case ForwardingKind::kStatic: counters.forwarded_static += n; break;
     case ForwardingKind::kLearned: counters.forwarded_learned += n; break;
     case ForwardingKind::kFlood: counters.flooded += n; break;
+    case ForwardingKind::kLinkLocal: counters.filtered_link_local += n; break;
   }
   if (d.stream != kNoStream) {
     streams_[d.stream].frames += n;
@@ -91,7 +92,7 @@ void Forwarder::forward_run(PortCounters& counters, const IngressDecision& d, co
   }
   const PortSet egress = d.forwarding.egress;
   if (egress.empty()) {
-    counters.filtered_no_egress += n;
+    if (d.forwarding.kind != ForwardingKind::kLinkLocal) counters.filtered_no_egress += n;
     if (d.stream != kNoStream) streams_[d.stream].dropped += n;
     for (std::uint16_t i = 0; i < n; ++i) rte_pktmbuf_free(static_cast<rte_mbuf*>(run_[i].packet));
     return;

@@ -13,7 +13,7 @@ work = sys.argv[1]
 LATE_TOLERANCE_NS = 100_000  # veth delivery and a busy shared VM, after the window closes
 EARLY_TOLERANCE_NS = 20_000  # clock-mapping error, before it opens
 TAI_MINUS_UTC_NS = 37 * 1_000_000_000
-MOTION, IO, BCAST, REPLY = 1, 2, 3, 4
+MOTION, IO, BCAST, REPLY, LINK_LOCAL = 1, 2, 3, 4, 5
 
 failures = []
 
@@ -45,7 +45,7 @@ def received(h, kind):
 
 # Forwarding: every kind reaches exactly its stations, in order, tags intact.
 for kind, what in ((MOTION, f"motion ({motion['stream']})"), (IO, f"io ({io['stream']})"), (BCAST, "broadcast"),
-                   (REPLY, "reply")):
+                   (REPLY, "reply"), (LINK_LOCAL, "link-local (01:80:c2:00:00:0e)")):
     for h in (1, 2, 3):
         expected = n[kind] if f"h{h}" in kinds[kind]["to"] else 0
         check(f"h{h} receives {'every' if expected else 'no'} {what} frame", len(received(h, kind)), expected)
@@ -56,8 +56,10 @@ check("io frames keep their VLAN / PCP at h3", {(r["vid"], r["pcp"]) for r in re
 
 # Exact counters.
 p = counters["ports"]
-from_h1 = n[MOTION] + n[IO] + n[BCAST]
+from_h1 = n[MOTION] + n[IO] + n[BCAST] + n[LINK_LOCAL]
 check("p1 rx", p["p1"]["rx_frames"], from_h1)
+check("p1 filtered link-local frames (802.1Q reserved destination)", p["p1"]["filtered_link_local"], n[LINK_LOCAL])
+check("no link-local frame counted as no-egress", sum(port["filtered_no_egress"] for port in p.values()), 0)
 check("p1 forwarded by static entries (the streams)", p["p1"]["forwarded_static"], n[MOTION] + n[IO])
 check("p1 flooded (broadcasts)", p["p1"]["flooded"], n[BCAST])
 check("p1 learned stations (h1)", p["p1"]["learned_stations"], int(scenario["learnable"]["h1"]))
@@ -97,6 +99,8 @@ gated_port, gated_tc = scenario["gated_port"], scenario["gated_tc"]
 check(f"/metrics: {gated_port} tc{gated_tc} enqueued",
       f'takt_dataplane_queue_enqueued_frames_total{{port="{gated_port}",traffic_class="{gated_tc}"}} {n[MOTION]}'
       in metrics, True)
+check("/metrics: p1 link-local drops",
+      f'takt_dataplane_dropped_frames_total{{port="p1",reason="link-local"}} {n[LINK_LOCAL]}' in metrics, True)
 check("/metrics: motion residence histogram count",
       f'takt_dataplane_residence_time_seconds_count{{stream="{motion["stream"]}"}} {n[MOTION]}' in metrics, True)
 

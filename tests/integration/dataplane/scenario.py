@@ -13,13 +13,15 @@ OUTDIR/scenario.json (what check_results.py asserts). Nothing about the schedule
   io      the other stream: bounded, multicast to two ports, open outside motion's windows.
   bcast   best-effort broadcast from h1 at PCP 0 (flooded; teaches the bridge where h1 is).
   reply   best-effort unicast from h2 to h1 at PCP 0 (forwarded on the learned entry).
+  link    from h1 to 01:80:c2:00:00:0e (PTP peer delay, LLDP): an 802.1Q reserved address the
+          bridge filters, so it reaches no port.
 """
 import json
 import sys
 from fractions import Fraction
 
-MOTION, IO, BCAST, REPLY = 1, 2, 3, 4
-COUNTS = {MOTION: 1000, IO: 100, BCAST: 50, REPLY: 50}
+MOTION, IO, BCAST, REPLY, LINK_LOCAL = 1, 2, 3, 4, 5
+COUNTS = {MOTION: 1000, IO: 100, BCAST: 50, REPLY: 50, LINK_LOCAL: 20}
 H1, H2 = "02:00:00:00:00:01", "02:00:00:00:00:02"
 STATION_PORT = {"h1": "p1", "h2": "p2", "h3": "p3"}  # scripts/testbed.sh wiring
 
@@ -142,6 +144,8 @@ def main():
         BCAST: {"stream": None, "dst": "ff:ff:ff:ff:ff:ff", "vid": m["vid"], "pcp": 0, "from": "h1",
                 "to": ["h2", "h3"], "egress": ["p2", "p3"]},
         REPLY: {"stream": None, "dst": H1, "vid": m["vid"], "pcp": 0, "from": "h2", "to": ["h1"], "egress": ["p1"]},
+        LINK_LOCAL: {"stream": None, "dst": "01:80:c2:00:00:0e", "vid": m["vid"], "pcp": 0, "from": "h1", "to": [],
+                     "egress": []},
     }
     for k, v in kinds.items():
         v["count"] = COUNTS[k]

@@ -103,3 +103,30 @@ TEST_CASE("FDB configuration errors name the entry", "[fdb]") {
   p.port_count = 65;
   CHECK_THROWS_AS(Fdb(p), ConfigError);
 }
+
+TEST_CASE("802.1Q reserved link-local destinations are filtered, never flooded", "[fdb]") {
+  Fdb fdb(config());
+  // 01-80-C2-00-00-00 .. -0F (Table 8-1): spanning tree, pause, LACP, LLDP (0E too), PTP peer delay.
+  for (std::uint64_t low = 0x00; low <= 0x0F; ++low) {
+    const auto d = fdb.lookup(test::mac(0x01'80'c2'00'00'00 + low), 0, 1, t0);
+    CHECK(d.kind == ForwardingKind::kLinkLocal);
+    CHECK(d.egress.empty());
+  }
+  // Tagged the same; and no learning makes them forwardable.
+  CHECK(fdb.lookup(test::mac(0x01'80'c2'00'00'0e), 10, 0, t0).kind == ForwardingKind::kLinkLocal);
+  // Just outside the range they are ordinary group addresses: flooded.
+  CHECK(fdb.lookup(test::mac(0x01'80'c2'00'00'10), 0, 1, t0).kind == ForwardingKind::kFlood);
+  CHECK(fdb.lookup(test::mac(0x01'80'c2'00'01'00), 0, 1, t0).kind == ForwardingKind::kFlood);
+  CHECK(fdb.lookup(test::mac(0x01'80'c3'00'00'0e), 0, 1, t0).kind == ForwardingKind::kFlood);
+}
+
+TEST_CASE("a static entry for a reserved link-local address is rejected", "[fdb]") {
+  FdbConfig c = config();
+  c.static_entries.push_back({test::mac(0x01'80'c2'00'00'0e), 0, PortSet(0b0011)});
+  CHECK_THROWS_AS(Fdb(c), ConfigError);
+  try {
+    Fdb fdb(c);
+  } catch (const ConfigError& e) {
+    CHECK_THAT(e.what(), Catch::Contains("01:80:c2:00:00:0e") && Catch::Contains("802.1Q"));
+  }
+}

@@ -90,6 +90,21 @@ TEST_CASE("repeated headers in a burst reuse the decision; learning counts once"
   CHECK(s2.forwarding.egress == PortSet::of(2));
 }
 
+TEST_CASE("PTP peer delay and LLDP frames (01:80:c2:00:00:0e) go to no port", "[ingress]") {
+  const StreamIdentifier sid(stream_config());
+  Fdb fdb(fdb_config());
+  IngressClassifier c(sid, fdb);
+  const auto pdelay = frame(0x0180C200000E, 0x020000000007, 0, 0, 0, 0);
+  c.start_burst(3, tai_ns(kB));
+  for (int i = 0; i < 3; ++i) {
+    const IngressDecision d = c.classify(view(pdelay));
+    CHECK(d.valid);
+    CHECK(d.repeat == (i > 0));
+    CHECK(d.forwarding.kind == ForwardingKind::kLinkLocal);
+    CHECK(d.forwarding.egress.empty());
+  }
+}
+
 TEST_CASE("a truncated frame with a repeated prefix is still malformed", "[ingress]") {
   const StreamIdentifier sid(stream_config());
   Fdb fdb(fdb_config());
@@ -108,7 +123,8 @@ TEST_CASE("classifier decisions equal frame-by-frame classification on random bu
   auto uni = [&](std::int64_t lo, std::int64_t hi) { return std::uniform_int_distribution<std::int64_t>(lo, hi)(rng); };
   // A small pool of headers, so repeats and near-repeats (one field differs) are frequent.
   std::vector<std::vector<std::uint8_t>> pool;
-  const std::uint64_t dsts[] = {0x020000000002, 0x01005e000010, 0xFFFFFFFFFFFF, 0x020000000001, 0x020000000009};
+  const std::uint64_t dsts[] = {0x020000000002, 0x01005e000010, 0xFFFFFFFFFFFF, 0x020000000001, 0x020000000009,
+                                0x0180C200000E};
   const std::uint64_t srcs[] = {0x020000000001, 0x020000000002, 0x020000000003, 0x020000000004, 0x020000000005,
                                 0x010000000007};
   for (auto d : dsts)
