@@ -70,6 +70,13 @@ class TcQueue {
     head_ = wrap(head_ + 1);
     --count_;
   }
+  // The i-th frame from the front, i < size(): a selector reads a run of frames in place and
+  // then removes them with one remove_front(n), n <= size().
+  const D& at(std::size_t i) const { return ring_[wrap(head_ + i)]; }
+  void remove_front(std::size_t n) {
+    head_ = wrap(head_ + n);
+    count_ -= n;
+  }
 
   QueueCounters& counters() { return counters_; }
   const QueueCounters& counters() const { return counters_; }

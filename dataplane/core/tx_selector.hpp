@@ -104,13 +104,32 @@ struct TxBatch {
 };
 
 namespace detail {
+// Wire times of a port's frames: consecutive frames mostly have one length (a talker's stream,
+// a flow of best-effort frames), so the last length's time is kept instead of multiplying again.
+class WireTimeMemo {
+ public:
+  explicit WireTimeMemo(const WireTimer& timer) : timer_(timer) {}
+  Nanos operator()(std::int64_t frame_length) {
+    if (frame_length != length_) {
+      length_ = frame_length;
+      time_ = timer_.frame(frame_length);
+    }
+    return time_;
+  }
+
+ private:
+  const WireTimer& timer_;
+  std::int64_t length_ = -1;
+  Nanos time_{0};
+};
+
 // Drops head frames of class tc that can never be sent whole (as select_for_transmission
 // does); false when the queue is then empty, else the head's wire time in `wire_time`.
 template <class D, class OnDrop>
-[[gnu::always_inline]] inline bool sendable_head(TcQueue<D>& q, const GateEngine& gates, int tc,
-                                                 const WireTimer& wire, Nanos& wire_time, OnDrop& on_drop) {
+[[gnu::always_inline]] inline bool sendable_head(TcQueue<D>& q, const GateEngine& gates, int tc, WireTimeMemo& wire,
+                                                 Nanos& wire_time, OnDrop& on_drop) {
   while (!q.empty()) {
-    wire_time = wire.frame(frame_length_of(q.front()));
+    wire_time = wire(frame_length_of(q.front()));
     if (wire_time <= gates.longest_open_window(tc)) return true;
     ++q.counters().dropped_window_too_small;
     on_drop(q.pop(), TxDropReason::kGateWindowTooSmall);
@@ -126,15 +145,19 @@ template <class D, class OnDrop>
 //
 // Why it is cheaper: one gate query serves every frame until the gate states may next change
 // (GateEngine::gate_span), one close-time query serves every frame of a class in that span,
-// and wire times come from a reciprocal (WireTimer) instead of a division. Exactness rests on
-// two facts that hold inside a span, where no frame is enqueued and the gate states stay put:
-// a class passed over (empty, gate closed, or head frame ending after its gate closes) stays
-// passed over as time moves on, and an open class's next close is the same for every start
-// time in the span. So the strict-priority scan resumes where it left off instead of
-// restarting at traffic class 7 for every frame.
+// and wire times come from a reciprocal (WireTimer) instead of a division, once per run of equal
+// lengths. Exactness rests on two facts that hold inside a span, where no frame is enqueued and
+// the gate states stay put: a class passed over (empty, gate closed, or head frame ending after
+// its gate closes) stays passed over as time moves on, and an open class's next close is the
+// same for every start time in the span. So the strict-priority scan resumes where it left off
+// instead of restarting at traffic class 7 for every frame, and a class's frames are taken as a
+// run: read in place, then removed from the queue and counted once.
 template <class D, class OnDrop>
-TxBatch select_batch_for_transmission(PortQueues<D>& queues, const GateEngine& gates, const WireTimer& wire,
+TxBatch select_batch_for_transmission(PortQueues<D>& queues, const GateEngine& gates, const WireTimer& wire_timer,
                                       TaiTime now, TaiTime last_start, std::span<TxSlot<D>> out, OnDrop&& on_drop) {
+  // Why a run of one class ended.
+  enum class RunEnd : std::uint8_t { kBatchFull, kSpanOver, kNoFit, kQueueEmpty, kHeadTooLong };
+  detail::WireTimeMemo wire(wire_timer);
   TxBatch b;
   TaiTime t = now;
   std::size_t n = 0;
@@ -147,23 +170,54 @@ TxBatch select_batch_for_transmission(PortQueues<D>& queues, const GateEngine& g
       if (!detail::sendable_head(q, gates, tc, wire, w, on_drop)) continue;
       if (((span.states >> tc) & 1U) == 0) continue;
       const TaiTime close = gates.next_close(tc, t);
-      do {
-        if (close != kNever && t + w > close) break;  // does not fit: a lower class may
-        TxSlot<D>& slot = out[n++];
-        slot.frame = q.front();
-        slot.start = t;
-        slot.traffic_class = static_cast<std::uint8_t>(tc);
-        q.remove_front();
-        ++q.counters().transmitted_frames;
-        q.counters().transmitted_bytes += static_cast<std::uint64_t>(frame_length_of(slot.frame));
-        t += w;
-        if (n == out.size() || t > last_start) {
+      const Nanos longest = gates.longest_open_window(tc);
+      for (;;) {
+        // The head is sendable with wire time w: frames of this class back to back from t.
+        const std::size_t queued = q.size();
+        std::size_t k = 0;
+        std::uint64_t bytes = 0;
+        RunEnd end;
+        for (;;) {
+          if (close != kNever && t + w > close) {  // does not fit: a lower class may
+            end = RunEnd::kNoFit;
+            break;
+          }
+          TxSlot<D>& slot = out[n++];
+          slot.frame = q.at(k++);
+          slot.start = t;
+          slot.traffic_class = static_cast<std::uint8_t>(tc);
+          bytes += static_cast<std::uint64_t>(frame_length_of(slot.frame));
+          t += w;
+          if (n == out.size() || t > last_start) {
+            end = RunEnd::kBatchFull;
+            break;
+          }
+          if (t >= span.end) {
+            end = RunEnd::kSpanOver;
+            break;
+          }
+          if (k == queued) {
+            end = RunEnd::kQueueEmpty;
+            break;
+          }
+          w = wire(frame_length_of(q.at(k)));
+          if (w > longest) {
+            end = RunEnd::kHeadTooLong;
+            break;
+          }
+        }
+        q.remove_front(k);
+        q.counters().transmitted_frames += k;
+        q.counters().transmitted_bytes += bytes;
+        if (end == RunEnd::kBatchFull) {
           b.count = n;
           b.link_free_at = t;
           return b;
         }
-        span_over = t >= span.end;
-      } while (!span_over && detail::sendable_head(q, gates, tc, wire, w, on_drop));
+        if (end == RunEnd::kSpanOver) span_over = true;
+        // A head that can never be sent is dropped as select_for_transmission drops it.
+        if (end != RunEnd::kHeadTooLong || !detail::sendable_head(q, gates, tc, wire, w, on_drop)) break;
+      }
     }
     if (span_over) continue;
     // Nothing sendable at t: when a waiting class's gate opens (select_for_transmission's rule).

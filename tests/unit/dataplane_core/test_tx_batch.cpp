@@ -191,9 +191,16 @@ TEST_CASE("batch selection equals per-frame selection on random schedules, queue
     PortQueues<SimFrame> a(8);
     int id = 0;
     for (int tc = 0; tc < kTrafficClasses; ++tc) {
+      // Rings that wrap: the batch reads runs of frames in place across the ring's end.
+      for (int f = static_cast<int>(uni(0, 7)); f > 0; --f) {
+        a.enqueue(static_cast<std::uint8_t>(tc), {64, -1});
+        a[static_cast<std::size_t>(tc)].pop();
+      }
       const int frames = static_cast<int>(uni(0, 5));
+      const auto common = static_cast<std::uint32_t>(uni(40, 1518));  // runs of equal lengths, as on a link
       for (int f = 0; f < frames; ++f) {
-        const auto len = static_cast<std::uint32_t>(uni(0, 9) == 0 ? uni(2000, 9000) : uni(40, 1518));
+        const std::int64_t pick = uni(0, 9);
+        const auto len = static_cast<std::uint32_t>(pick == 0 ? uni(2000, 9000) : pick < 5 ? common : uni(40, 1518));
         a.enqueue(static_cast<std::uint8_t>(tc), {len, id++});
       }
     }
