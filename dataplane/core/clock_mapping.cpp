@@ -49,6 +49,12 @@ std::optional<ClockMapping> ClockMapping::fit(std::span<const ClockSample> sampl
   m.intercept_ns_ = y0 + static_cast<std::int64_t>(a_floor);
   m.intercept_frac_ = a_rel - a_floor;
   m.samples_ = samples.size();
+  // Fixed point for to_tai: the largest shift (at most 62) that keeps |slope| * 2^shift below 2^62.
+  if (std::fabs(m.slope_) >= 0x1p40L) return std::nullopt;  // slower than one tick per 18 minutes
+  m.shift_ = 62;
+  while (m.shift_ > 1 && std::ldexp(std::fabs(m.slope_), m.shift_) >= 0x1p62L) --m.shift_;
+  m.slope_fx_ = static_cast<std::int64_t>(std::roundl(std::ldexp(m.slope_, m.shift_)));
+  m.frac_fx_ = static_cast<std::int64_t>(std::roundl(std::ldexp(m.intercept_frac_, m.shift_)));
 
   long double max_abs = 0, sum_sq = 0;
   for (const auto& s : samples) {
@@ -63,7 +69,7 @@ std::optional<ClockMapping> ClockMapping::fit(std::span<const ClockSample> sampl
   return m;
 }
 
-TaiTime ClockMapping::to_tai(std::uint64_t tsc) const {
+TaiTime ClockMapping::to_tai_long_double(std::uint64_t tsc) const {
   const auto dx = static_cast<long double>(static_cast<std::int64_t>(tsc - tsc0_));
   return tai_ns(intercept_ns_ + std::llround(intercept_frac_ + slope_ * dx));
 }

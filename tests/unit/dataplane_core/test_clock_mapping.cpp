@@ -67,3 +67,40 @@ TEST_CASE("degenerate sample sets are refused", "[clock]") {
   CHECK_FALSE(ClockMapping::fit(same_tsc).has_value());
   CHECK(make_clock_sample(5, 1'000, 37).ptp_ns == 37'000'001'000);
 }
+
+TEST_CASE("integer to_tai equals the long double mapping it replaced", "[clock]") {
+  std::mt19937_64 rng(1729);
+  int compared = 0, apart = 0;
+  // TSCs from 1 to 5 GHz, fast and slow against PTP, noisy sample windows like TaiClock's.
+  for (int fit = 0; fit < 200; ++fit) {
+    const long double ghz = 1.0L + static_cast<long double>(rng() % 4000) / 1000.0L;
+    const long double ppm = (static_cast<long double>(rng() % 2001) - 1000.0L) * 1e-6L;
+    const long double ns_per_tick = (1.0L + ppm) / ghz;
+    const std::uint64_t tsc0 = rng() >> 8;
+    const std::int64_t tai0 = 1'700'000'000'000'000'000 + static_cast<std::int64_t>(rng() % 1'000'000'000'000'000'000);
+    std::vector<ClockSample> s;
+    for (std::uint64_t i = 0; i < 64; ++i) {
+      const std::uint64_t tsc = tsc0 + i * static_cast<std::uint64_t>(ghz * 1e8L);
+      const auto noise = static_cast<std::int64_t>(rng() % 201) - 100;
+      s.push_back({tsc, tai0 + std::llround(ns_per_tick * static_cast<long double>(tsc - tsc0)) + noise});
+    }
+    const auto m = ClockMapping::fit(s);
+    REQUIRE(m.has_value());
+    for (int q = 0; q < 500; ++q) {
+      // Before the window, inside it, and up to a day past it.
+      const auto span = static_cast<std::int64_t>(ghz * 86'400e9L);
+      const std::int64_t dx = static_cast<std::int64_t>(rng() % static_cast<std::uint64_t>(span)) - span / 100;
+      const std::uint64_t tsc = tsc0 + static_cast<std::uint64_t>(dx);
+      const std::int64_t want = ns_of(m->to_tai_long_double(tsc));
+      const std::int64_t got = ns_of(m->to_tai(tsc));
+      // Both round the same real number to whole ns; they may only part where it lies within the
+      // long double's error (~1e-9 ns here) of a half.
+      REQUIRE(std::llabs(got - want) <= 1);
+      if (got != want) ++apart;
+      ++compared;
+    }
+  }
+  INFO(apart << " of " << compared << " rounded apart");
+  CHECK(compared == 100'000);
+  CHECK(apart <= 2);
+}
