@@ -36,7 +36,8 @@
 # Environment: TAKT_BUILD_DIR (default build/), DEMO_SECONDS (30), DEMO_LCORES (CPUs for the
 # dataplanes' packet loops, one per bridge in turn; default "0 1"), DEMO_KEEP=1 keeps the work
 # folder (logs, summaries, Prometheus data), DEMO_RESULTS=FILE copies the table as JSON there,
-# DEMO_TAG names the run (default tkc<pid>), DEMO_DATAPLANE_ARGS adds takt-dataplane options.
+# DEMO_TAG names the run (default tkc<pid>), DEMO_DATAPLANE_MODE replaces the dataplanes'
+# shared-CPU options (idle sleep, real-time priority), DEMO_DATAPLANE_ARGS adds options.
 # DEMO_LEAD_MS: how far ahead of now the controller puts the base time (default 1000).
 # Needs root, iproute2, jq, curl, openssl, linuxptp and prometheus.
 set -euo pipefail
@@ -291,6 +292,8 @@ agent_get() {  # agent_get <bridge> <path>: GET on the bridge's switch agent, JS
 # bridge/<name>.json with the gate parameter tables taken out (ports, FDB and streams as
 # planned, every gate open: the agent reports "no schedule"), serves its switch agent on the
 # management address, and gets its gate schedules from takt-controller at a common base time.
+dataplane_mode="--idle-sleep-us 50 --rt-priority 45 --tx-spin-ns 100000"
+[[ -v DEMO_DATAPLANE_MODE ]] && dataplane_mode=$DEMO_DATAPLANE_MODE
 start_dataplanes() {
   local i=0 bridge config ns eal app port n
   local -A started
@@ -300,12 +303,16 @@ start_dataplanes() {
     ns=$(ns_of "$bridge")
     eal=(--no-huge --no-pci -m 256 --file-prefix "${tag}${bridge}" -l "${lcores[i % ${#lcores[@]}]}"
       --log-level=lib.eal:warning)
-    # DEMO_DATAPLANE_ARGS: extra takt-dataplane options, e.g. "--tx-spin-ns 20000".
+    # Every node of the cell shares this machine's CPUs, so the packet loops do not busy-poll:
+    # they sleep when idle (at most 50 us, waking 100 us before a gate opens for waiting frames
+    # and spinning to it) at a real-time priority, which only a loop that sleeps may have. A
+    # busy-polling loop here loses its core for whole scheduler time slices (milliseconds).
+    # DEMO_DATAPLANE_MODE replaces these options; DEMO_DATAPLANE_ARGS adds others.
     # shellcheck disable=SC2206
     app=(--config "$config" --metrics-address "${addr[$bridge]}" --metrics-port 9100
       --agent-address "${addr[$bridge]}" --agent-port "$agent_port" --agent-cert "$work/pki/server-agent.pem"
       --agent-key "$work/pki/server-agent.key" --agent-ca "$work/pki/ca.pem" --ptp-uds "$work/ptp-$bridge.sock"
-      ${DEMO_DATAPLANE_ARGS:-})
+      $dataplane_mode ${DEMO_DATAPLANE_ARGS:-})
     n=0
     for port in $(jq -r '.ports[].name' "$config"); do
       # A configured port no stream uses still needs an interface: an unconnected veth.

@@ -42,6 +42,8 @@ nlohmann::json counters_json(const bridge::BridgeConfig& config, const Forwarder
   const auto l = f.lateness().summarize();
   return {{"elapsed_seconds", f.elapsed_seconds()},
           {"iterations", f.iterations()},
+          {"idle_rests", f.idle().rests()},
+          {"idle_rested_seconds", static_cast<double>(f.idle().rested().count()) * 1e-9},
           {"ports", ports},
           {"streams", streams},
           {"lateness",
@@ -56,6 +58,9 @@ nlohmann::json counters_json(const bridge::BridgeConfig& config, const Forwarder
 void print_counters(std::FILE* out, const bridge::BridgeConfig& config, const Forwarder& f) {
   fmt::print(out, "takt-dataplane: bridge {} ran {:.3f} s ({} loop iterations)\n", config.bridge, f.elapsed_seconds(),
              f.iterations());
+  if (f.idle().enabled())
+    fmt::print(out, "  idle: {} rests of up to {} us, {:.3f} s asked for\n", f.idle().rests(),
+               f.idle().longest().count() / 1000, static_cast<double>(f.idle().rested().count()) * 1e-9);
   fmt::print(out, "{:<8} {:>12} {:>12} {:>10} {:>10} {:>10} {:>9} {:>9} {:>10} {:>9}\n", "port", "rx", "tx", "static",
              "learned", "flooded", "malformed", "no-egress", "link-local", "ring-full");
   for (std::size_t i = 0; i < config.ports.size(); ++i) {

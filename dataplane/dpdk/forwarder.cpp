@@ -7,6 +7,8 @@
 #include <algorithm>
 #include <span>
 
+#include <spdlog/spdlog.h>
+
 #include "dataplane/core/frame.hpp"
 #include "dataplane/core/tx_selector.hpp"
 
@@ -58,7 +60,8 @@ Forwarder::Forwarder(const bridge::BridgeConfig& config, std::vector<std::uint16
       lateness_(settings.lateness_samples),
       burst_(kTxBurstsPerVisit * settings.burst),
       slots_(kTxBurstsPerVisit * settings.burst),
-      run_(settings.burst) {
+      run_(settings.burst),
+      idle_(settings.idle_sleep) {
   for (std::size_t i = 0; i < config.ports.size(); ++i) {
     ForwarderPort p;
     p.dpdk_id = dpdk_ports[i];
@@ -218,6 +221,7 @@ void Forwarder::publish_depths() {
 }
 
 void Forwarder::run(const std::atomic<bool>& stop) {
+  if (const auto error = idle_.prepare_thread(settings_.rt_priority); !error.empty()) spdlog::warn("{}", error);
   qs_.go_online(kReaderId);
   const std::uint64_t start = rte_rdtsc();
   const auto port_count = static_cast<std::uint16_t>(ports_.size());
@@ -248,10 +252,24 @@ void Forwarder::run(const std::atomic<bool>& stop) {
       transmit(p, schedule, clock, now, static_cast<std::uint16_t>(kTxBurstsPerVisit * settings_.burst));
 
     if ((++iterations_ & kDepthPublishMask) == 0) publish_depths();
+    if (idle_.enabled()) rest_if_idle(now);
   }
   publish_depths();
   elapsed_seconds_ = static_cast<double>(rte_rdtsc() - start) / static_cast<double>(rte_get_tsc_hz());
   qs_.go_offline(kReaderId);
+}
+
+// Nothing received, nothing that could be sent now: sleep until the next gate opening that
+// frames wait for (less the spin margin, so they still leave on the TSC) or for the longest rest.
+void Forwarder::rest_if_idle(TaiTime now) {
+  TaiTime wake = now + idle_.longest();
+  for (const auto& p : ports_) {
+    if (p.rx_count != 0) return;
+    if (p.queues.nonempty_mask() == 0) continue;
+    if (p.waiting_for == kNever || p.waiting_for <= now) return;
+    wake = std::min(wake, p.waiting_for - settings_.tx_spin);
+  }
+  idle_.rest(wake - now);
 }
 
 void Forwarder::release_queued() {

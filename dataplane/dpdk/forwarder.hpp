@@ -29,6 +29,7 @@
 #include "dataplane/core/tc_queue.hpp"
 #include "dataplane/core/tx_selector.hpp"
 #include "dataplane/dpdk/gate_schedule.hpp"
+#include "dataplane/dpdk/idle_wait.hpp"
 #include "dataplane/dpdk/launch_time.hpp"
 #include "dataplane/dpdk/lateness_samples.hpp"
 #include "dataplane/dpdk/rcu_cell.hpp"
@@ -42,6 +43,8 @@ struct ForwarderSettings {
   Nanos tx_lookahead{2'000};            // how far ahead of now the link model may run
   Nanos tx_spin{5'000};                 // busy-wait for a gate opening this close instead of polling RX
   std::size_t lateness_samples = 0;     // raw samples kept for median / p99; 0 = off
+  Nanos idle_sleep{0};                  // longest sleep when idle (shared CPUs); 0 = busy poll
+  int rt_priority = 0;                  // SCHED_FIFO priority of the packet loop; 0 = normal
 };
 
 // Counts the core has no place for.
@@ -94,6 +97,7 @@ class Forwarder {
   const LatenessSamples& lateness() const { return lateness_; }
   double elapsed_seconds() const { return elapsed_seconds_; }
   std::uint64_t iterations() const { return iterations_; }
+  const IdleWait& idle() const { return idle_; }
 
  private:
   void poll(std::uint16_t in);
@@ -104,6 +108,7 @@ class Forwarder {
                    std::uint64_t bytes);
   void publish_depths();
   void drop(const FrameDescriptor& d);
+  void rest_if_idle(TaiTime now);
 
   ForwarderSettings settings_;
   ForwarderTelemetry telemetry_;
@@ -123,6 +128,7 @@ class Forwarder {
   std::vector<FrameDescriptor> run_;            // frames of a burst sharing one ingress decision
   double elapsed_seconds_ = 0;
   std::uint64_t iterations_ = 0;
+  IdleWait idle_;
 };
 
 }  // namespace takt::dpdk

@@ -33,6 +33,16 @@ std::optional<int> parse_options(int argc, char** argv, Options& o) {
   app.add_option("--tx-spin-ns", spin_ns, "Busy-wait on the TSC for a gate opening closer than this")
       ->capture_default_str()
       ->check(CLI::Range(std::int64_t{0}, std::int64_t{1'000'000}));
+  std::int64_t idle_sleep_us = 0;
+  app.add_option("--idle-sleep-us", idle_sleep_us,
+                 "Sleep up to this long when idle instead of busy polling (shared CPUs: CI, VMs); a frame arriving "
+                 "meanwhile waits that long at most, plus the wake-up")
+      ->capture_default_str()
+      ->check(CLI::Range(std::int64_t{0}, std::int64_t{100'000}));
+  app.add_option("--rt-priority", o.forwarder.rt_priority,
+                 "Run the packet loop at this SCHED_FIFO priority (needs --idle-sleep-us, or the loop starves its core)")
+      ->capture_default_str()
+      ->check(CLI::Range(0, 99));
   app.add_option("--lateness-stats", o.forwarder.lateness_samples,
                  "Keep up to N gate launch lateness samples and print median and p99 at shutdown");
   app.add_option("--rx-descriptors", o.eth.rx_descriptors, "RX ring size")->capture_default_str();
@@ -47,6 +57,12 @@ std::optional<int> parse_options(int argc, char** argv, Options& o) {
   }
   o.forwarder.tx_lookahead = Nanos{lookahead_ns};
   o.forwarder.tx_spin = Nanos{spin_ns};
+  o.forwarder.idle_sleep = Nanos{idle_sleep_us * 1'000};
+  if (o.forwarder.rt_priority > 0 && idle_sleep_us == 0) {
+    std::cerr << "--rt-priority " << o.forwarder.rt_priority
+              << " needs --idle-sleep-us: a busy-polling loop at a real-time priority never gives its core back\n";
+    return 2;
+  }
   o.eth.allow_launch_time = !no_launch_time;
   for (const auto& p : ports) {
     const auto eq = p.find('=');

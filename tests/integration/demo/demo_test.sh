@@ -10,10 +10,12 @@
 #   - Prometheus answered the demo's PromQL for every stream and scraped the controller;
 #   - afterwards no namespace, interface, process, work folder, certificate or DPDK runtime
 #     folder of the run is left.
-# The tolerance (default 5 %) is for a shared 2-core VM: the two dataplanes busy-poll next to
-# the probes and other people's builds, and a dataplane descheduled for a few milliseconds
-# misses every window in that time; 5 % allows ~250 ms of such stalls in a 5 s run, and a
-# broken schedule (frames in the wrong window, a gate that never opens) misses far more.
+# The plan (configs/plants/virtual-cell.yaml) already reserves 500 us per hop for software on
+# shared vCPUs, and on an otherwise idle machine every frame is on time. The tolerance (default
+# 5 %) is for CI machines shared with other jobs, where a talker or a bridge now and then loses
+# its vCPU for longer than that; a broken schedule (frames in the wrong window, a gate that
+# never opens, a base time off the talkers' grid) misses nearly every frame.
+# DEMO_REQUIRE_DEADLINES=0 only shows the scheduled streams (for plants that cannot be held here).
 # DEMO_PLANT=FILE runs the demo on that plant instead of demo.sh's default.
 #   usage: demo_test.sh SOURCE_ROOT BUILD_DIR
 set -euo pipefail
@@ -100,14 +102,10 @@ for s in "${unscheduled[@]}"; do
   [[ $(jq -r '."prometheus-p99-s"' <<<"$row") != null ]] || fail "$s: Prometheus had no p99"
   ok "$s: sent $sent, received $received, lost $lost"
 done
-# Scheduled streams: the small cell's windows are as long as one frame's wire time (0.7-2.3 us),
-# so a frame must leave the software TX loop within nanoseconds of its gate opening, and the
-# probe talkers wake 50-200 us late on this VM. Until the planner reserves the executing
-# device's timing error in each window, the virtual cell cannot hold these deadlines, and the
-# check runs only when asked for (DEMO_REQUIRE_DEADLINES=1); every stream must still be shown.
+# Scheduled streams: their deadlines, as the planner proved them for the cell's profiles.
 for s in "${scheduled[@]}"; do
   row=$(row_of "$s")
-  if [[ ${DEMO_REQUIRE_DEADLINES:-0} != 1 ]]; then
+  if [[ ${DEMO_REQUIRE_DEADLINES:-1} != 1 ]]; then
     ok "$s: shown (deadlines not required: DEMO_REQUIRE_DEADLINES=0)"
     continue
   fi
