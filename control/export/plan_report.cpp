@@ -83,11 +83,15 @@ std::string plan_report(const schedule::Plan& plan, const model::Plant& plant, c
   out += "\nScheduled streams (worst case: talker transmission start to last bit at the listener, clock error included)\n";
   out += streams.empty() ? "  none\n" : streams.render();
 
-  TextTable ports({"port", "profile", ">cycle", ">windows", ">scheduled load", ">gate entries", ">limit"});
-  for (const auto& p : plan.ports)
-    ports.add({p.port.str(), p.profile, human(p.cycle_time), std::to_string(schedule::expand_windows(p).size()),
-               percent(p.scheduled_utilisation), std::to_string(p.gcl.size()), std::to_string(gcl_limit(p, plant))});
-  out += "\nPorts with scheduled windows (windows per cycle; load = scheduled wire time / cycle)\n";
+  TextTable ports({"port", "profile", ">timing error", ">cycle", ">windows", ">scheduled load", ">gate entries", ">limit"});
+  for (const auto& p : plan.ports) {
+    const auto* profile = plant.find_profile(p.profile);
+    ports.add({p.port.str(), p.profile, profile ? human(profile->transmission_timing_error) : "-", human(p.cycle_time),
+               std::to_string(schedule::expand_windows(p).size()), percent(p.scheduled_utilisation),
+               std::to_string(p.gcl.size()), std::to_string(gcl_limit(p, plant))});
+  }
+  out += "\nPorts with scheduled windows (timing error: how late the port may start a ready frame, reserved in each\n"
+         "window; windows per cycle; load = window time (wire time + timing error) / cycle)\n";
   out += ports.empty() ? "  none\n" : ports.render();
 
   TextTable others({"stream", "class", ">interval", ">max-latency", "talker -> listener", "path"});
