@@ -26,8 +26,11 @@ TEST_CASE("the report shows timing per stream and load per port", "[export][repo
   // stream, talker -> listener, offset, interval, worst case, deadline, slack, path
   CHECK(r.find("motion  talker -> listener    2 us    250 us    7.722 us    100 us  92.278 us  talker -> sw1:p2 -> listener") !=
         std::string::npos);
-  CHECK(r.find("sw1:p2       takt-dataplane  250 us        1           0.3 %             3   4096") != std::string::npos);
-  CHECK(r.find("talker:eth0  end-station     250 us        1           0.3 %             3   1024") != std::string::npos);
+  // port, profile, transmission timing error, cycle, windows, load, gate entries, limit
+  CHECK(r.find("sw1:p2       takt-dataplane          1 us  250 us        1           0.3 %             3   4096") !=
+        std::string::npos);
+  CHECK(r.find("talker:eth0  end-station             0 ns  250 us        1           0.3 %             3   1024") !=
+        std::string::npos);
   CHECK(r.find("logs    best-effort") != std::string::npos);
   CHECK(r.find("Incremental") == std::string::npos);
 

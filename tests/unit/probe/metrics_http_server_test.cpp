@@ -171,9 +171,15 @@ TEST_CASE("scrapes while writers record see monotonic counts", "[metrics_http]")
   auto& frames = registry.counter("takt_test_frames_total", "Frames").with({});
   MetricsHttpServer server(registry, {"127.0.0.1", 0});
   std::atomic<bool> stop{false};
+  std::atomic<bool> started{false};
   std::thread writer([&] {
-    while (!stop.load()) frames.add(0);
+    while (!stop.load()) {
+      frames.add(0);
+      started = true;
+    }
   });
+  // On a busy machine the writer may not run before the scrapes are done: wait for its first count.
+  while (!started.load()) std::this_thread::yield();
   std::vector<std::string> bodies;
   {
     Client client(server.port());
