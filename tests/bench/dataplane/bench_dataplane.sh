@@ -6,7 +6,12 @@
 #   [GCL_QUEUE=frames] bench_dataplane.sh [path/to/takt-dataplane] [seconds per run, default 6] [rounds, default 3]
 #
 # Each round runs, one after another on lcores 0,1 (forwarding on lcore 1):
-#   testpmd   dpdk-testpmd --forward-mode=io, 1 forwarding core
+#   testpmd   dpdk-testpmd --forward-mode=io, 1 forwarding core, its default mbufs
+#   testpmd4k the same with takt-dataplane's mbuf geometry (--mbuf-size = page - 128): without
+#             hugepages DPDK gives a default mbuf a 4 KB page of its own, every mbuf at the same
+#             offset and so in the same few L1 sets; takt-dataplane sizes its mbufs past a page
+#             so they pack (dataplane/dpdk/mbuf_geometry.hpp), which testpmd's defaults do not.
+#             Against this run the ratio compares forwarding code alone
 #   open      takt-dataplane with null-open.json: time-aware shaper on, every gate open
 #   gcl       takt-dataplane with null-gcl.json: a factory-style 1 ms cycle of 8 entries on both
 #             ports; the untagged test traffic (priority 0 -> tc 1) may leave during 650 us of
@@ -66,21 +71,23 @@ run_for() {  # run_for SECONDS LOG command... ; SIGINT after SECONDS, like Ctrl-
   PID=""
 }
 
-testpmd_run() {
-  run_for "$SECS" "$WORK/testpmd.log" dpdk-testpmd "${EAL[@]}" --file-prefix "tkbench$$tp" -- \
-    --forward-mode=io --auto-start --nb-cores=1 --total-num-mbufs=16384 --stats-period 1
+testpmd_run() {  # testpmd_run NAME [testpmd options]
+  local name=$1
+  shift
+  run_for "$SECS" "$WORK/$name.log" dpdk-testpmd "${EAL[@]}" --file-prefix "tkbench$$$name" -- \
+    --forward-mode=io --auto-start --nb-cores=1 --total-num-mbufs=16384 --stats-period 1 "$@"
 }
 
 testpmd_mpps() {  # mean of the per-second Tx-pps reports after the first period, both ports summed
   awk '/Tx-pps:/ { n++; if (n > 2) { sum += $2; k++ } } END { if (k == 0) exit 1; printf "%.3f", 2 * sum / k / 1e6 }' \
-    "$WORK/testpmd.log"
+    "$WORK/$1.log"
 }
 
 testpmd_cpu_mpps() {  # all frames forwarded (testpmd's accumulated TX-packets) per CPU second
   local frames
   frames=$(awk '/Accumulated forward statistics for all ports/ { on = 1 } on && /TX-packets:/ { print $2; exit }' \
-    "$WORK/testpmd.log")
-  awk -v f="$frames" -v c="$(cat "$WORK/testpmd.log.cpu")" 'BEGIN { printf "%.3f", f / c / 1e6 }'
+    "$WORK/$1.log")
+  awk -v f="$frames" -v c="$(cat "$WORK/$1.log.cpu")" 'BEGIN { printf "%.3f", f / c / 1e6 }'
 }
 
 takt_run() {  # takt_run CONFIG NAME [options]: leaves counters in $WORK/NAME.json
@@ -105,24 +112,27 @@ median() { tr ' ' '\n' | sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1
 
 echo "takt-dataplane vs dpdk-testpmd io forwarding, net_null x2, ${SECS} s per run, ${ROUNDS} rounds"
 echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg), $(nproc) CPUs"
-tp=() tpc=() open=() openc=() gcl=() gclc=() lat_med=() lat_p99=()
+tp=() tpc=() tp4=() tp4c=() open=() openc=() gcl=() gclc=() lat_med=() lat_p99=()
 for ((r = 1; r <= ROUNDS; r++)); do
-  testpmd_run
-  tp+=("$(testpmd_mpps)") tpc+=("$(testpmd_cpu_mpps)")
+  testpmd_run testpmd
+  tp+=("$(testpmd_mpps testpmd)") tpc+=("$(testpmd_cpu_mpps testpmd)")
+  testpmd_run testpmd4k --mbuf-size="$(($(getconf PAGESIZE) - 128))"
+  tp4+=("$(testpmd_mpps testpmd4k)") tp4c+=("$(testpmd_cpu_mpps testpmd4k)")
   takt_run null-open.json open
   open+=("$(takt_mpps open)") openc+=("$(takt_cpu_mpps open)")
   takt_run null-gcl.json gcl --lateness-stats 1000000 --queue-capacity "$GCL_QUEUE"
   gcl+=("$(takt_mpps gcl)") gclc+=("$(takt_cpu_mpps gcl)")
   lat_med+=("$(jq .lateness.median_ns "$WORK/gcl.json")")
   lat_p99+=("$(jq .lateness.p99_ns "$WORK/gcl.json")")
-  printf 'round %d (Mpps wall / per CPU-s): testpmd %s / %s | takt gates open %s / %s | takt 8-entry GCL %s / %s | lateness median %s ns, p99 %s ns (%s samples)\n' \
-    "$r" "${tp[-1]}" "${tpc[-1]}" "${open[-1]}" "${openc[-1]}" "${gcl[-1]}" "${gclc[-1]}" "${lat_med[-1]}" \
+  printf 'round %d (Mpps wall / per CPU-s): testpmd %s / %s | testpmd, takt'"'"'s mbufs %s / %s | takt gates open %s / %s | takt 8-entry GCL %s / %s | lateness median %s ns, p99 %s ns (%s samples)\n' \
+    "$r" "${tp[-1]}" "${tpc[-1]}" "${tp4[-1]}" "${tp4c[-1]}" "${open[-1]}" "${openc[-1]}" "${gcl[-1]}" "${gclc[-1]}" "${lat_med[-1]}" \
     "${lat_p99[-1]}" "$(jq .lateness.count "$WORK/gcl.json")"
 done
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
-m_tp=$(echo "${tp[*]}" | median) m_tpc=$(echo "${tpc[*]}" | median)
+m_tp=$(echo "${tp[*]}" | median) m_tpc=$(echo "${tpc[*]}" | median) m_tp4c=$(echo "${tp4c[*]}" | median)
 m_open=$(echo "${open[*]}" | median) m_openc=$(echo "${openc[*]}" | median)
 m_gcl=$(echo "${gcl[*]}" | median) m_gclc=$(echo "${gclc[*]}" | median)
 echo "median Mpps, wall: testpmd io ${m_tp}; takt gates open ${m_open} (ratio $(ratio "$m_open" "$m_tp")); takt GCL ${m_gcl} (ratio $(ratio "$m_gcl" "$m_tp"))"
 echo "median Mpps per CPU second: testpmd io ${m_tpc}; takt gates open ${m_openc} (ratio $(ratio "$m_openc" "$m_tpc")); takt GCL ${m_gclc} (ratio $(ratio "$m_gclc" "$m_tpc"); tc 1 open 65 % of the cycle, queue ${GCL_QUEUE})"
+echo "median Mpps per CPU second against testpmd io with takt's mbuf geometry ${m_tp4c}: gates open ratio $(ratio "$m_openc" "$m_tp4c"), GCL ratio $(ratio "$m_gclc" "$m_tp4c")"
 echo "gate launch lateness (GCL runs): median $(echo "${lat_med[*]}" | median) ns, p99 $(echo "${lat_p99[*]}" | median) ns (medians over rounds)"
