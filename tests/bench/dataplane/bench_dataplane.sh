@@ -59,11 +59,20 @@ worker_cpu_seconds() {  # CPU time (user + system) of the process's forwarding l
   exit 1
 }
 
-run_for() {  # run_for SECONDS LOG command... ; SIGINT after SECONDS, like Ctrl-C
-  local secs=$1 log=$2
-  shift 2
+run_for() {  # run_for SECONDS LOG READY command... ; SIGINT SECONDS after READY (a regex) is logged, like Ctrl-C
+  local secs=$1 log=$2 ready=$3
+  shift 3
   "$@" >"$log" 2>&1 &
   PID=$!
+  # Start-up (EAL, a pool of up to 70k mbufs) takes seconds on a loaded machine. A SIGINT before
+  # the program's handler is installed would be lost: a background job of a script starts with
+  # SIGINT ignored. So the run is timed from the program's own "forwarding" line.
+  local waited=0
+  until grep -qE "$ready" "$log"; do
+    kill -0 "$PID" 2>/dev/null || { echo "FAILED during start-up: $*"; tail -20 "$log"; exit 1; }
+    ((waited++ < 600)) || { echo "FAILED: no '$ready' within 60 s: $*"; tail -20 "$log"; exit 1; }
+    sleep 0.1
+  done
   sleep "$secs"
   worker_cpu_seconds "$PID" >"$log.cpu"
   kill -INT "$PID"
@@ -74,7 +83,7 @@ run_for() {  # run_for SECONDS LOG command... ; SIGINT after SECONDS, like Ctrl-
 testpmd_run() {  # testpmd_run NAME [testpmd options]
   local name=$1
   shift
-  run_for "$SECS" "$WORK/$name.log" dpdk-testpmd "${EAL[@]}" --file-prefix "tkbench$$$name" -- \
+  run_for "$SECS" "$WORK/$name.log" 'packet forwarding - ports=' dpdk-testpmd "${EAL[@]}" --file-prefix "tkbench$$$name" -- \
     --forward-mode=io --auto-start --nb-cores=1 --total-num-mbufs=16384 --stats-period 1 "$@"
 }
 
@@ -93,7 +102,7 @@ testpmd_cpu_mpps() {  # all frames forwarded (testpmd's accumulated TX-packets) 
 takt_run() {  # takt_run CONFIG NAME [options]: leaves counters in $WORK/NAME.json
   local config=$1 name=$2
   shift 2
-  run_for "$SECS" "$WORK/$name.log" "$DATAPLANE" "${EAL[@]}" --file-prefix "tkbench$$$name" -- \
+  run_for "$SECS" "$WORK/$name.log" 'forwarding on lcore' "$DATAPLANE" "${EAL[@]}" --file-prefix "tkbench$$$name" -- \
     --config "$HERE/$config" --port p1=0 --port p2=1 --counters-out "$WORK/$name.json" "$@"
 }
 
