@@ -166,7 +166,6 @@ int run(int argc, char** argv, const cpu_set_t& original_cpus) {
   const bool on_worker = worker < RTE_MAX_LCORE;
   const unsigned packet_lcore = on_worker ? worker : rte_get_main_lcore();
 
-  install_signal_handlers();
   // Threads started while the main thread carries the housekeeping affinity inherit it.
   cpu_set_t main_cpus;
   pthread_getaffinity_np(pthread_self(), sizeof main_cpus, &main_cpus);
@@ -226,6 +225,10 @@ int run(int argc, char** argv, const cpu_set_t& original_cpus) {
 }  // namespace takt::dpdk
 
 int main(int argc, char** argv) {
+  // First of all: a SIGINT during the seconds of start-up then stops the bridge as soon as it
+  // runs, instead of being lost (a script's background job starts with SIGINT ignored) or
+  // killing it half set up.
+  takt::dpdk::install_signal_handlers();
   cpu_set_t original_cpus;
   sched_getaffinity(0, sizeof original_cpus, &original_cpus);
   const int consumed = rte_eal_init(argc, argv);
