@@ -119,6 +119,15 @@ mapfile -t links < <(jq -r '.streams[].hops[] | [(.egress.node + ":" + .egress.p
 mapfile -t stations < <(jq -r '.streams[] | .talker, .listeners[]' "$plan" | awk '!seen[$0]++')
 nodes=("${bridges[@]}" "${stations[@]}")
 ns_of() { echo "${tag}-$1"; }
+# Each transmitting node's transmission timing error (its profile's, as the plan reserved it in
+# every window): a node that stops running for longer than that is outside what the plan holds,
+# so the bridges and talkers report such host stalls. A node without one (a best-effort talker)
+# reports stalls beyond 200 us.
+declare -A stall_threshold_ns
+while read -r node e; do
+  stall_threshold_ns[$node]=$((e > 0 ? e : 200000))
+done < <(jq -r '[.streams[].hops[] | {node: .egress.node, e: (."transmission-timing-error-ns" // 0)}]
+  | group_by(.node)[] | "\(.[0].node) \(map(.e) | max)"' "$plan")
 declare -A addr  # node -> management address
 
 pick_subnet() {
@@ -312,6 +321,7 @@ start_dataplanes() {
     app=(--config "$config" --metrics-address "${addr[$bridge]}" --metrics-port 9100
       --agent-address "${addr[$bridge]}" --agent-port "$agent_port" --agent-cert "$work/pki/server-agent.pem"
       --agent-key "$work/pki/server-agent.key" --agent-ca "$work/pki/ca.pem" --ptp-uds "$work/ptp-$bridge.sock"
+      --stall-threshold-us $(((${stall_threshold_ns[$bridge]:-200000} + 999) / 1000)) --stall-log "$work/stalls-$bridge.jsonl"
       $dataplane_mode ${DEMO_DATAPLANE_ARGS:-})
     n=0
     for port in $(jq -r '.ports[].name' "$config"); do
@@ -417,7 +427,8 @@ start_talkers() {
     [[ -n $(talked_by "$st") && -r $plan_dir/talkers/$st.json ]] || continue
     start "talker-$st" "$(ns_of "$st")" "$probe" talk --interface eth0 --offsets "$plan_dir/talkers/$st.json" \
       --duration "${seconds}s" --start-lead 500ms --metrics-address "${addr[$st]}" --metrics-port 9200 \
-      --rt-priority 60 --json-summary "$work/talker-$st.json"
+      --rt-priority 60 --stall-threshold "$((${stall_threshold_ns[$st]:-200000} / 1000))us" \
+      --json-summary "$work/talker-$st.json"
     talker_pids+=("${pids[-1]}")
     echo "[{\"targets\": [\"${addr[$st]}:9200\"], \"labels\": {\"station\": \"$st\", \"role\": \"talker\"}}]" \
       >"$work/prometheus/targets/probe-$st-talker.json"
@@ -480,8 +491,27 @@ done
 # ---------------------------------------------------------------------------------------------
 # The table: one row per stream and listener, from the probes' JSON summaries.
 # Rows in the plan's stream order.
+# Host stalls by node, from the bridges' stall logs and the talkers' late sends (TAI ns).
+for b in "${bridges[@]}"; do [[ -r $work/stalls-$b.jsonl ]] && cat "$work/stalls-$b.jsonl"; done >"$work/stalls-all.jsonl"
+for f in "$work"/talker-*.json; do
+  st=$(basename "$f" .json)
+  jq -c --arg n "${st#talker-}" '.streams[] | (.stalls // [])[] | {node: $n, source: "talker", "start-ns": ."start-ns",
+    "end-ns": ."end-ns", "excess-ns": ."excess-ns"}' "$f"
+done >>"$work/stalls-all.jsonl"
+jq -s 'group_by(.node) | map({key: .[0].node, value: map({start: ."start-ns", end: ."end-ns", excess: ."excess-ns"})})
+  | from_entries' "$work/stalls-all.jsonl" >"$work/stalls.json"
 jq -s --argjson plan "$(jq -c '[.streams | to_entries[] | {name: .value.name, "traffic-class": .value."traffic-class",
-    talker: .value.talker, order: .key}]' "$plan")" --argjson prom "$prom_p99" '
+    talker: .value.talker, order: .key}]' "$plan")" --argjson prom "$prom_p99" \
+  --argjson paths "$(jq -c '[.streams[] | {key: .name, value: ([.hops[].egress.node] | unique)}] | from_entries' "$plan")" \
+  --slurpfile stalls_doc "$work/stalls.json" '
+  # The time [lo, hi] that intervals cover together, overlaps counted once.
+  def covered($lo; $hi): map([([.[0], $lo] | max), ([.[1], $hi] | min)]) | map(select(.[1] > .[0])) | sort_by(.[0])
+    | reduce .[] as $i ({end: $lo, total: 0};
+        if $i[1] <= .end then . else {end: $i[1], total: (.total + $i[1] - ([$i[0], .end] | max))} end) | .total;
+  $stalls_doc[0] as $stalls
+  | (map(select(.role == "talker") | ."first-transmission-ns" // empty) | min) as $t0
+  | (map(select(.role == "talker") | ."until-ns" // empty) | max) as $t1
+  |
   (map(select(.role == "talker") | .streams[]) | map({(.stream): .sent}) | add // {}) as $sent
   | [ .[] | select(.role == "listener") | .station as $st | .streams[] | . + {listener: $st} ]
   | map(. as $r | ($plan[] | select(.name == $r.stream)) as $p | . + {order: $p.order})
@@ -490,7 +520,24 @@ jq -s --argjson plan "$(jq -c '[.streams | to_entries[] | {name: .value.name, "t
         | {stream, class: $p["traffic-class"], talker: $p.talker, listener, sent: ($sent[.stream] // 0), received, lost,
            p50: ."latency-ns".p50, p99: ."latency-ns".p99, max: ."latency-ns".max,
            "max-latency": ."max-latency-ns", misses: ."deadline-misses", "on-time": ."on-time-ratio", verdict,
-           "prometheus-p99-s": (($prom[] | select(.metric.stream == $r.stream) | .value[1] | tonumber) // null)})' \
+           "prometheus-p99-s": (($prom[] | select(.metric.stream == $r.stream) | .value[1] | tonumber) // null),
+           "late-frames": (."late-frames" // []), "late-frames-not-kept": (."late-frames-not-kept" // 0)})
+  # A late frame is put down to the host when a node of its path (its talker or a bridge) was
+  # stalled beyond its timing error after the frame was sent and before its deadline passed (a
+  # stall later, while it already waited for a next window, did not make it late); the rest
+  # are faults of the schedule.
+  | map(([$paths[.stream][]? as $n | $stalls[$n][]?]) as $ss | (."max-latency" // 0) as $d
+        | . + {"in-host-stalls": ([."late-frames"[] | . as $f
+                                   | select(any($ss[]; .start <= $f."transmitted-ns" + $d
+                                                       and .end >= $f."transmitted-ns"))]
+                                  | length),
+               # How often a frame sent at a random time would be in such a stall: what
+               # coincidence alone would explain.
+               "stall-chance": (if $t0 == null or $t1 <= $t0 then null
+                                else ([$ss[] | [.start - $d, .end]] | covered($t0; $t1)) / ($t1 - $t0) end)}
+        | if (.misses // 0) > 0 and .lost == 0 and ."late-frames-not-kept" == 0 and ."in-host-stalls" == .misses
+          then .verdict = "ok, host stalls" else . end
+        | del(."late-frames"))' \
   < <(for f in "$work"/talker-*.json; do jq -c '. + {station: "'"$(basename "$f" .json | sed 's/^talker-//')"'"}' "$f"; done
       for f in "$work"/listener-*.json; do jq -c '. + {station: "'"$(basename "$f" .json | sed 's/^listener-//')"'"}' "$f"; done) \
   >"$work/results.json"
@@ -503,16 +550,30 @@ echo "== Streams of the virtual cell over ${seconds} s (latency: talker send() t
 jq -r 'def dur: if . == null then "-" elif . < 1e6 then "\(. / 1e2 | round / 10) us"
          elif . < 1e9 then "\(. / 1e4 | round / 100) ms" else "\(. / 1e7 | round / 100) s" end;
   ["stream", "class", "talker -> listener", "p50", "p99", "max", "max-latency", "sent", "received", "lost",
-        "on-time %", "verdict"],
+        "on-time %", "late", "in host stalls", "verdict"],
   (.[] | [.stream, .class, "\(.talker) -> \(.listener)", (if .received > 0 then (.p50 | dur), (.p99 | dur), (.max | dur)
                                                       else "-", "-", "-" end),
           (."max-latency" | dur), (.sent | tostring), (.received | tostring), (.lost | tostring),
-          (if .received > 0 and ."on-time" != null then (."on-time" * 100000 | round / 1000 | tostring) else "-" end), .verdict])
+          (if .received > 0 and ."on-time" != null then (."on-time" * 100000 | round / 1000 | tostring) else "-" end),
+          (.misses // "-" | tostring), (if .misses == null then "-" else ."in-host-stalls" | tostring end), .verdict])
   | @tsv' "$work/results.json" | column -t -s $'\t' | sed 's/^/  /'
 
 echo "  p50/p99/max: latency of the received frames, from the talker's send() to the listener's receive;"
 echo "  max-latency: the stream's deadline; lost: frames missing from the sequence; on-time %: received"
-echo "  frames within max-latency; verdict: ok, LATE (a frame beyond max-latency), LOSS, or silent (none received)."
+echo "  frames within max-latency; late: frames beyond it; in host stalls: late frames whose talker or a bridge"
+echo "  on their path, between their send and their deadline, did not run for longer than its transmission"
+echo "  timing error (the hypervisor took the vCPU, a timer fired late), which no plan holds; verdict: ok, 'ok, host"
+echo "  stalls' (every late frame was in a host stall), LATE (a late frame no stall explains), LOSS, or silent."
+echo "  Host stalls beyond the timing error while the talkers sent (bridges' --stall-log, talkers' late sends):"
+jq -r --argjson e "$(for n in "${!stall_threshold_ns[@]}"; do echo "{\"$n\": ${stall_threshold_ns[$n]}}"; done | jq -s add)" \
+  --argjson t0 "$(jq -s 'map(."first-transmission-ns" // empty) | min // 0' "$work"/talker-*.json)" \
+  --argjson t1 "$(jq -s 'map(."until-ns" // empty) | max // 0' "$work"/talker-*.json)" '
+  to_entries | map(.value |= map(select(.end >= $t0 and .start <= $t1))) | map(select(.value | length > 0))
+  | map("    \(.key): \(.value | length) beyond \($e[.key] / 1000) us, longest \(([.value[].excess] | max // 0) / 1e4 | round / 100) ms")
+  | if length == 0 then ["    none"] else . end | .[]' "$work/stalls.json"
+jq -r '.[] | select((.misses // 0) > 0) | "    \(.stream) -> \(.listener): \(."in-host-stalls") of \(.misses) late frames in a host stall;"
+  + " a frame sent at a random time would be in one \(if ."stall-chance" == null then "-" else (."stall-chance" * 1000 | round / 10) end) % of the time"' \
+  "$work/results.json"
 
 echo
 echo "== Bridges at the end of the run (taktctl status --agents agents.yaml)"

@@ -16,12 +16,13 @@ constexpr auto kPollPeriod = std::chrono::milliseconds(10);
 }  // namespace
 
 ControlThread::ControlThread(TaiClock& clock, std::vector<DeviceClock*> device_clocks, SchedulePublisher& schedule,
-                             std::string config_path, ControlGauges gauges)
+                             std::string config_path, ControlGauges gauges, StallRecorder* stalls)
     : clock_(clock),
       device_clocks_(std::move(device_clocks)),
       schedule_(schedule),
       config_path_(std::move(config_path)),
-      gauges_(gauges) {
+      gauges_(gauges),
+      stalls_(stalls) {
   gauges_.schedule_generation.set(1);
 }
 
@@ -57,8 +58,16 @@ void ControlThread::loop(const std::atomic<bool>& stop, std::atomic<bool>& reloa
       }
       next_refit += kRefitPeriod;
     }
+    if (stalls_) {
+      try {
+        stalls_->drain();
+      } catch (const std::exception& e) {
+        spdlog::error("stall log: {}", e.what());
+      }
+    }
     std::this_thread::sleep_for(kPollPeriod);
   }
+  if (stalls_) stalls_->drain();  // the lcore has stopped: what it recorded last
 }
 
 void ControlThread::reload() {

@@ -2,7 +2,7 @@
 // The dataplane's slow path, on a thread of its own away from the packet lcore: refits the TSC
 // (and NIC clocks used for launch time) against PTP time every 100 ms, and on request reloads
 // the bridge configuration and publishes the new gate schedule through the SchedulePublisher
-// (which the switch agent's commits share).
+// (which the switch agent's commits share); writes the packet loop's host stalls to their log.
 #include <atomic>
 #include <string>
 #include <thread>
@@ -11,6 +11,7 @@
 #include "dataplane/dpdk/dataplane_metrics.hpp"
 #include "dataplane/dpdk/launch_time.hpp"
 #include "dataplane/dpdk/schedule_publisher.hpp"
+#include "dataplane/dpdk/stall_recorder.hpp"
 #include "dataplane/dpdk/tai_clock.hpp"
 
 namespace takt::dpdk {
@@ -18,7 +19,7 @@ namespace takt::dpdk {
 class ControlThread {
  public:
   ControlThread(TaiClock& clock, std::vector<DeviceClock*> device_clocks, SchedulePublisher& schedule,
-                std::string config_path, ControlGauges gauges);
+                std::string config_path, ControlGauges gauges, StallRecorder* stalls = nullptr);
   ~ControlThread();
 
   void start(const std::atomic<bool>& stop, std::atomic<bool>& reload);
@@ -37,6 +38,7 @@ class ControlThread {
   SchedulePublisher& schedule_;
   std::string config_path_;
   ControlGauges gauges_;
+  StallRecorder* stalls_;
   std::thread thread_;
 };
 

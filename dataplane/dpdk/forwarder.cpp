@@ -61,7 +61,8 @@ Forwarder::Forwarder(const bridge::BridgeConfig& config, std::vector<std::uint16
       burst_(kTxBurstsPerVisit * settings.burst),
       slots_(kTxBurstsPerVisit * settings.burst),
       run_(settings.burst),
-      idle_(settings.idle_sleep) {
+      idle_(settings.idle_sleep),
+      stall_detector_(telemetry.stalls ? settings.stall_threshold : Nanos{0}) {
   for (std::size_t i = 0; i < config.ports.size(); ++i) {
     ForwarderPort p;
     p.dpdk_id = dpdk_ports[i];
@@ -231,6 +232,9 @@ void Forwarder::run(const std::atomic<bool>& stop) {
     const ClockMapping& clock = *clock_.mapping();
 
     TaiTime now = clock.to_tai(rte_rdtsc());
+    if (stall_detector_.enabled())
+      if (const auto stall = stall_detector_.at_iteration(now, paused_)) telemetry_.stalls->record(*stall);
+    paused_ = Nanos{0};
     for (std::uint16_t p = 0; p < port_count; ++p) poll(p);
     for (std::uint16_t p = 0; p < port_count; ++p) receive(p, schedule, now);
 
@@ -242,6 +246,7 @@ void Forwarder::run(const std::atomic<bool>& stop) {
     if (next != kNever && next > now && next - now <= settings_.tx_spin) {
       const std::uint64_t deadline = clock.to_tsc(next);
       while (rte_rdtsc() < deadline) rte_pause();
+      paused_ = next - now;
       now = clock.to_tai(rte_rdtsc());
     }
     // Ports whose gate has just opened for waiting frames send one frame each first, so the
@@ -252,7 +257,7 @@ void Forwarder::run(const std::atomic<bool>& stop) {
       transmit(p, schedule, clock, now, static_cast<std::uint16_t>(kTxBurstsPerVisit * settings_.burst));
 
     if ((++iterations_ & kDepthPublishMask) == 0) publish_depths();
-    if (idle_.enabled()) rest_if_idle(now);
+    if (idle_.enabled()) paused_ += rest_if_idle(now);
   }
   publish_depths();
   elapsed_seconds_ = static_cast<double>(rte_rdtsc() - start) / static_cast<double>(rte_get_tsc_hz());
@@ -261,15 +266,15 @@ void Forwarder::run(const std::atomic<bool>& stop) {
 
 // Nothing received, nothing that could be sent now: sleep until the next gate opening that
 // frames wait for (less the spin margin, so they still leave on the TSC) or for the longest rest.
-void Forwarder::rest_if_idle(TaiTime now) {
+Nanos Forwarder::rest_if_idle(TaiTime now) {
   TaiTime wake = now + idle_.longest();
   for (const auto& p : ports_) {
-    if (p.rx_count != 0) return;
+    if (p.rx_count != 0) return Nanos{0};
     if (p.queues.nonempty_mask() == 0) continue;
-    if (p.waiting_for == kNever || p.waiting_for <= now) return;
+    if (p.waiting_for == kNever || p.waiting_for <= now) return Nanos{0};
     wake = std::min(wake, p.waiting_for - settings_.tx_spin);
   }
-  idle_.rest(wake - now);
+  return idle_.rest(wake - now);
 }
 
 void Forwarder::release_queued() {

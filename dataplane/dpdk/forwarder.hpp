@@ -23,6 +23,7 @@
 #include "dataplane/core/fdb.hpp"
 #include "dataplane/core/frame_descriptor.hpp"
 #include "dataplane/core/histogram.hpp"
+#include "dataplane/core/host_stall.hpp"
 #include "dataplane/core/ingress_classifier.hpp"
 #include "dataplane/core/metric_values.hpp"
 #include "dataplane/core/stream_id.hpp"
@@ -33,6 +34,7 @@
 #include "dataplane/dpdk/launch_time.hpp"
 #include "dataplane/dpdk/lateness_samples.hpp"
 #include "dataplane/dpdk/rcu_cell.hpp"
+#include "dataplane/dpdk/stall_recorder.hpp"
 #include "dataplane/dpdk/tai_clock.hpp"
 
 namespace takt::dpdk {
@@ -45,6 +47,7 @@ struct ForwarderSettings {
   std::size_t lateness_samples = 0;     // raw samples kept for median / p99; 0 = off
   Nanos idle_sleep{0};                  // longest sleep when idle (shared CPUs); 0 = busy poll
   int rt_priority = 0;                  // SCHED_FIFO priority of the packet loop; 0 = normal
+  Nanos stall_threshold{200'000};       // a loop back later than meant by more is a host stall; 0 = off
 };
 
 // Counts the core has no place for.
@@ -75,6 +78,7 @@ struct ForwarderTelemetry {
   std::vector<Nanos> max_latency;                                      // per stream entry
   std::vector<telemetry::LatencyHistogram*> lateness;                  // per port
   std::vector<std::array<telemetry::Gauge*, kTrafficClasses>> depth;   // per port
+  StallRecorder* stalls = nullptr;                                     // host stalls of the loop
 };
 
 class Forwarder {
@@ -108,7 +112,7 @@ class Forwarder {
                    std::uint64_t bytes);
   void publish_depths();
   void drop(const FrameDescriptor& d);
-  void rest_if_idle(TaiTime now);
+  Nanos rest_if_idle(TaiTime now);  // how long it meant to rest
 
   ForwarderSettings settings_;
   ForwarderTelemetry telemetry_;
@@ -129,6 +133,8 @@ class Forwarder {
   double elapsed_seconds_ = 0;
   std::uint64_t iterations_ = 0;
   IdleWait idle_;
+  LoopStallDetector stall_detector_;
+  Nanos paused_{0};  // how long the last iteration meant to spin or rest
 };
 
 }  // namespace takt::dpdk

@@ -24,14 +24,15 @@ std::string IdleWait::prepare_thread(int rt_priority) const {
   return {};
 }
 
-void IdleWait::rest(Nanos d) {
+Nanos IdleWait::rest(Nanos d) {
   d = std::min(d, longest_);
-  if (d < kShortest) return;
+  if (d < kShortest) return Nanos{0};
   timespec ts{static_cast<time_t>(d.count() / 1'000'000'000), static_cast<long>(d.count() % 1'000'000'000)};
   // An interrupted rest just ends early: the loop looks at its ports again either way.
   clock_nanosleep(CLOCK_MONOTONIC, 0, &ts, nullptr);
   ++rests_;
   rested_ += d;
+  return d;
 }
 
 }  // namespace takt::dpdk

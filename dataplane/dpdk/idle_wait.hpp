@@ -26,7 +26,8 @@ class IdleWait {
   std::string prepare_thread(int rt_priority) const;
 
   // Sleeps for `d`, at most longest(); shorter rests than kShortest are not worth a wake-up.
-  void rest(Nanos d);
+  // Returns how long it meant to sleep (0 when it did not).
+  Nanos rest(Nanos d);
 
   std::uint64_t rests() const { return rests_; }
   Nanos rested() const { return rested_; }  // requested, not measured

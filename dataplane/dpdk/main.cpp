@@ -157,7 +157,12 @@ int run(int argc, char** argv, const cpu_set_t& original_cpus) {
   SchedulePublisher publisher(schedule, config, clock.last_fit().to_tai(rte_rdtsc()));
 
   telemetry::MetricsRegistry registry(1);
-  const ForwarderTelemetry telemetry = declare_packet_metrics(registry, config);
+  ForwarderTelemetry telemetry = declare_packet_metrics(registry, config);
+  std::unique_ptr<StallRecorder> stalls;
+  if (o.forwarder.stall_threshold.count() > 0) {
+    stalls = std::make_unique<StallRecorder>(registry, config.bridge, o.stall_log);
+    telemetry.stalls = stalls.get();
+  }
   const ControlGauges gauges = declare_control_metrics(registry);
   Forwarder forwarder(config, port_ids, device_clock_readers, launch_field, o.forwarder, telemetry, qs, clock, schedule);
   expose_forwarder_counters(registry, config, forwarder);
@@ -171,7 +176,7 @@ int run(int argc, char** argv, const cpu_set_t& original_cpus) {
   pthread_getaffinity_np(pthread_self(), sizeof main_cpus, &main_cpus);
   const cpu_set_t housekeeping = housekeeping_cpus(original_cpus, packet_lcore);
   pthread_setaffinity_np(pthread_self(), sizeof housekeeping, &housekeeping);
-  ControlThread control(clock, device_clock_ptrs, publisher, o.config_path, gauges);
+  ControlThread control(clock, device_clock_ptrs, publisher, o.config_path, gauges, stalls.get());
   control.start(g_stop, g_reload);
   std::unique_ptr<telemetry::MetricsHttpServer> server;
   std::unique_ptr<DataplaneAgent> agent;

@@ -43,6 +43,15 @@ std::optional<int> parse_options(int argc, char** argv, Options& o) {
                  "Run the packet loop at this SCHED_FIFO priority (needs --idle-sleep-us, or the loop starves its core)")
       ->capture_default_str()
       ->check(CLI::Range(0, 99));
+  std::int64_t stall_threshold_us = o.forwarder.stall_threshold.count() / 1'000;
+  app.add_option("--stall-threshold-us", stall_threshold_us,
+                 "Count a host stall when the packet loop comes back this much later than it meant to (its vCPU or "
+                 "thread did not run); 0: off")
+      ->capture_default_str()
+      ->check(CLI::Range(std::int64_t{0}, std::int64_t{10'000'000}));
+  app.add_option("--stall-log", o.stall_log,
+                 "Append each host stall to this file, one JSON object per line (node, start-ns, end-ns, excess-ns; "
+                 "TAI), so late frames can be put down to the host");
   app.add_option("--lateness-stats", o.forwarder.lateness_samples,
                  "Keep up to N gate launch lateness samples and print median and p99 at shutdown");
   app.add_option("--rx-descriptors", o.eth.rx_descriptors, "RX ring size")->capture_default_str();
@@ -58,6 +67,11 @@ std::optional<int> parse_options(int argc, char** argv, Options& o) {
   o.forwarder.tx_lookahead = Nanos{lookahead_ns};
   o.forwarder.tx_spin = Nanos{spin_ns};
   o.forwarder.idle_sleep = Nanos{idle_sleep_us * 1'000};
+  o.forwarder.stall_threshold = Nanos{stall_threshold_us * 1'000};
+  if (!o.stall_log.empty() && stall_threshold_us == 0) {
+    std::cerr << "--stall-log needs a --stall-threshold-us above 0\n";
+    return 2;
+  }
   if (o.forwarder.rt_priority > 0 && idle_sleep_us == 0) {
     std::cerr << "--rt-priority " << o.forwarder.rt_priority
               << " needs --idle-sleep-us: a busy-polling loop at a real-time priority never gives its core back\n";

@@ -123,7 +123,8 @@ void log_timescale(const TaiTimescale& ts, int utc_offset) {
                  utc_offset);
 }
 
-int talk(const Common& c, const std::string& offsets, const std::string& names, const std::string& lead) {
+int talk(const Common& c, const std::string& offsets, const std::string& names, const std::string& lead,
+         const std::string& stall_threshold) {
   prepare(c);
   auto streams = select_streams(load_stream_file(offsets), split_names(names));
   if (streams.empty()) throw std::runtime_error(offsets + ": no streams to send");
@@ -131,7 +132,8 @@ int talk(const Common& c, const std::string& offsets, const std::string& names, 
   log_timescale(ts, c.utc_offset);
 
   telemetry::MetricsRegistry registry;
-  TalkerOptions options{c.interface, duration_of(c.duration_text, "--duration"), duration_of(lead, "--start-lead")};
+  TalkerOptions options{c.interface, duration_of(c.duration_text, "--duration"), duration_of(lead, "--start-lead"),
+                        duration_of(stall_threshold, "--stall-threshold")};
   if (options.duration.count() == 0) options.duration = Nanos::max() / 2;
   Talker talker(streams, options, ts, registry);
   auto server = serve_metrics(c, registry);
@@ -140,10 +142,14 @@ int talk(const Common& c, const std::string& offsets, const std::string& names, 
                  format_duration(s.interval), format_duration(s.offset.value_or(Nanos{0})), s.frames_per_interval,
                  s.payload_bytes, s.destination ? s.destination->to_string() : "-", s.vlan, s.pcp);
   }
-  talker.run(g_stop);
+  const TaiTime first = talker.run(g_stop);
   const auto report = talker.report();
   std::cout << talker_table(report) << std::flush;
-  write_json(c.json_summary, talker_summary_json(report, talker.session()));
+  auto summary = talker_summary_json(report, talker.session(), options.stall_threshold);
+  // The span the stalls were looked for in: what a stall's share of the time is measured against.
+  summary["first-transmission-ns"] = ns_of(first);
+  summary["until-ns"] = ns_of(now_tai(ts));
+  write_json(c.json_summary, summary);
   return 0;
 }
 
@@ -187,7 +193,7 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
 
   Common talk_opts;
-  std::string offsets, talk_names, lead = "100ms";
+  std::string offsets, talk_names, lead = "100ms", stall_threshold = "200us";
   auto* talk_cmd = app.add_subcommand("talk", "Send streams at their planned offsets (k * interval + offset, TAI)");
   add_common(*talk_cmd, talk_opts, "30s");
   talk_cmd->add_option("--offsets", offsets, "Talker-offset file from `taktctl plan` (or a plan.json)")
@@ -195,6 +201,10 @@ int main(int argc, char** argv) {
       ->check(CLI::ExistingFile);
   talk_cmd->add_option("--streams", talk_names, "Comma-separated streams to send (default: all in the file)");
   talk_cmd->add_option("--start-lead", lead, "Start at least this far in the future")->capture_default_str();
+  talk_cmd
+      ->add_option("--stall-threshold", stall_threshold,
+                   "A send later than planned by more than this is a host stall, listed in the JSON summary (0: none)")
+      ->capture_default_str();
 
   Common listen_opts;
   std::string stream_file, listen_names, max_latency, loss_timeout = "500ms";
@@ -218,7 +228,7 @@ int main(int argc, char** argv) {
 
   CLI11_PARSE(app, argc, argv);
   try {
-    if (talk_cmd->parsed()) return talk(talk_opts, offsets, talk_names, lead);
+    if (talk_cmd->parsed()) return talk(talk_opts, offsets, talk_names, lead, stall_threshold);
     if (stream_file.empty()) throw CLI::RequiredError("--streams or --offsets");
     return listen(listen_opts, stream_file, listen_names, max_latency, loss_timeout, require_on_time);
   } catch (const CLI::Error& e) {

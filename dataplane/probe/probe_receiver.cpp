@@ -53,6 +53,7 @@ ProbeReceiver::Stream::Stream(const ProbeStream& s, telemetry::MetricsRegistry& 
             {kStream})
         .with({s.name})
         .set(static_cast<double>(s.max_latency->count()) * 1e-9);
+    late_frames.reserve(StreamReport::kMaxLateFrames);
   }
 }
 
@@ -100,6 +101,8 @@ FrameVerdict ProbeReceiver::on_frame(std::span<const std::byte> frame, TaiTime r
   if (latency.count() > s->max_latency_ns) {
     ++s->deadline_misses;
     s->misses->add(writer_);
+    if (s->late_frames.size() < StreamReport::kMaxLateFrames)
+      s->late_frames.push_back({header->sequence, header->transmit_time, received});
   }
   return FrameVerdict::kRecorded;
 }
@@ -128,6 +131,8 @@ std::vector<StreamReport> ProbeReceiver::report() const {
     r.max_latency = s.max_latency;
     r.counts = s.tracker.counts();
     r.deadline_misses = s.deadline_misses;
+    r.late_frames = s.late_frames;
+    r.late_frames_not_kept = s.deadline_misses - s.late_frames.size();
     r.latency_samples = s.sketch.count();
     r.p50 = s.sketch.quantile(0.50);
     r.p99 = s.sketch.quantile(0.99);

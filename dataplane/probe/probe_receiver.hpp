@@ -25,6 +25,14 @@ enum class FrameVerdict : std::uint8_t {
   kUnknownStream,  // a probe frame of a stream this listener does not run
 };
 
+// A frame received beyond its stream's max-latency: enough to look for what delayed it.
+struct LateFrame {
+  std::uint64_t sequence = 0;
+  TaiTime transmitted{};
+  TaiTime received{};
+  friend bool operator==(const LateFrame&, const LateFrame&) = default;
+};
+
 // One stream's results, for the summary on exit.
 struct StreamReport {
   std::string stream;
@@ -33,6 +41,9 @@ struct StreamReport {
   std::uint64_t deadline_misses = 0;  // latency > max-latency
   std::uint64_t latency_samples = 0;  // = counts.received
   Nanos p50{0}, p99{0}, min{0}, max{0};
+  std::vector<LateFrame> late_frames;  // the first kMaxLateFrames deadline misses
+  std::uint64_t late_frames_not_kept = 0;
+  static constexpr std::size_t kMaxLateFrames = 1'000;
   // Fraction of received frames with latency <= max-latency; 1 with none received or no deadline.
   double on_time_ratio() const;
 };
@@ -69,6 +80,7 @@ class ProbeReceiver {
     SequenceTracker tracker;
     LatencySketch sketch;
     std::uint64_t deadline_misses = 0;
+    std::vector<LateFrame> late_frames;  // reserved up front: on_frame does not allocate
     TaiTime last_arrival{};
     telemetry::LatencyHistogram& latency;
     telemetry::ShardedCounter& received;

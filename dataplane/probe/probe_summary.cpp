@@ -39,6 +39,21 @@ std::string render(const std::vector<std::vector<std::string>>& rows) {
   return out;
 }
 
+nlohmann::ordered_json stalls_json(const std::vector<HostStall>& stalls) {
+  auto out = nlohmann::ordered_json::array();
+  for (const auto& s : stalls)
+    out.push_back({{"start-ns", ns_of(s.start)}, {"end-ns", ns_of(s.end)}, {"excess-ns", s.excess.count()}});
+  return out;
+}
+
+nlohmann::ordered_json late_frames_json(const std::vector<LateFrame>& frames) {
+  auto out = nlohmann::ordered_json::array();
+  for (const auto& f : frames)
+    out.push_back(
+        {{"sequence", f.sequence}, {"transmitted-ns", ns_of(f.transmitted)}, {"received-ns", ns_of(f.received)}});
+  return out;
+}
+
 }  // namespace
 
 bool all_on_time(const std::vector<StreamReport>& streams) {
@@ -87,6 +102,8 @@ nlohmann::ordered_json listener_summary_json(const std::vector<StreamReport>& st
       j["max-latency-ns"] = r.max_latency->count();
       j["deadline-misses"] = r.deadline_misses;
       j["on-time-ratio"] = r.on_time_ratio();
+      j["late-frames"] = late_frames_json(r.late_frames);
+      j["late-frames-not-kept"] = r.late_frames_not_kept;
     }
     j["verdict"] = verdict(r);
     list.push_back(std::move(j));
@@ -98,7 +115,8 @@ nlohmann::ordered_json listener_summary_json(const std::vector<StreamReport>& st
           {"streams", std::move(list)}};
 }
 
-nlohmann::ordered_json talker_summary_json(const std::vector<TalkerStreamReport>& streams, std::uint32_t session) {
+nlohmann::ordered_json talker_summary_json(const std::vector<TalkerStreamReport>& streams, std::uint32_t session,
+                                           Nanos stall_threshold) {
   auto list = nlohmann::ordered_json::array();
   for (const auto& r : streams) {
     list.push_back({{"stream", r.stream},
@@ -108,9 +126,15 @@ nlohmann::ordered_json talker_summary_json(const std::vector<TalkerStreamReport>
                     {"lateness-ns",
                      {{"p50", r.lateness.quantile(0.5).count()},
                       {"p99", r.lateness.quantile(0.99).count()},
-                      {"max", r.lateness.max().count()}}}});
+                      {"max", r.lateness.max().count()}}},
+                    {"stalls", stalls_json(r.stalls)},
+                    {"stalls-not-kept", r.stalls_not_kept}});
   }
-  return {{"format", "takt-probe-summary/1"}, {"role", "talker"}, {"session", session}, {"streams", std::move(list)}};
+  return {{"format", "takt-probe-summary/1"},
+          {"role", "talker"},
+          {"session", session},
+          {"stall-threshold-ns", stall_threshold.count()},
+          {"streams", std::move(list)}};
 }
 
 }  // namespace takt::probe

@@ -18,7 +18,12 @@ std::string talker_table(const std::vector<TalkerStreamReport>& streams);
 
 // format "takt-probe-summary/1", role "listener"/"talker"; times in integer ns.
 nlohmann::ordered_json listener_summary_json(const std::vector<StreamReport>& streams, std::uint64_t socket_drops);
-nlohmann::ordered_json talker_summary_json(const std::vector<TalkerStreamReport>& streams, std::uint32_t session);
+// The talker's "stalls" per stream: its sends later than stall_threshold, as start-ns (the
+// planned time), end-ns (the send) and excess-ns; the listener's "late-frames": sequence,
+// transmitted-ns and received-ns of each frame beyond max-latency. Together with the bridges'
+// stall logs they tell which late frames a host stall explains.
+nlohmann::ordered_json talker_summary_json(const std::vector<TalkerStreamReport>& streams, std::uint32_t session,
+                                           Nanos stall_threshold = Nanos{0});
 
 // "ok" when every stream received frames, lost none and missed no deadline.
 bool all_on_time(const std::vector<StreamReport>& streams);

@@ -16,6 +16,11 @@ namespace {
 
 constexpr const char* kStream = "stream";
 
+void keep(TalkerStreamReport& r, const HostStall& stall) {
+  if (r.stalls.size() < TalkerStreamReport::kMaxStalls) r.stalls.push_back(stall);
+  else ++r.stalls_not_kept;
+}
+
 std::uint32_t random_session() {
   std::random_device rd;
   return static_cast<std::uint32_t>(rd());
@@ -80,6 +85,7 @@ TaiTime Talker::run(const std::atomic<bool>& stop) {
     Stream& s = streams_[planned.stream];
     TaiTime now = now_tai(timescale_);
     const Nanos late = now - planned.time;
+    if (const auto stall = late_send(planned.time, now, options_.stall_threshold)) keep(s.report, *stall);
     if (late >= s.config.interval) {
       const std::uint64_t n = schedule.skip_before(planned.stream, now);
       s.skipped.add(0, n);

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "dataplane/core/host_stall.hpp"
 #include "dataplane/core/metrics_registry.hpp"
 #include "dataplane/probe/latency_sketch.hpp"
 #include "dataplane/probe/probe_stream.hpp"
@@ -22,6 +23,9 @@ struct TalkerOptions {
   // The first transmission is at least this far in the future, so every stream starts on a
   // full interval and the first one is not already late.
   Nanos start_lead{100'000'000};
+  // A send later than planned by more than this is a host stall, kept in the report so a late
+  // frame can be put down to the host (dataplane/core/host_stall.hpp); 0: none kept.
+  Nanos stall_threshold{200'000};
 };
 
 struct TalkerStreamReport {
@@ -30,6 +34,10 @@ struct TalkerStreamReport {
   std::uint64_t send_errors = 0;
   std::uint64_t intervals_skipped = 0;
   LatencySketch lateness;  // actual minus planned transmission time, first frame of an interval
+  // Late sends beyond the stall threshold (skipped intervals included), the first kMaxStalls.
+  std::vector<HostStall> stalls;
+  std::uint64_t stalls_not_kept = 0;
+  static constexpr std::size_t kMaxStalls = 10'000;
 };
 
 class Talker {

@@ -1,20 +1,26 @@
 #!/usr/bin/env bash
 # Runs the README's demo (scripts/demo.sh, without setup and build) for DEMO_SECONDS=5 and
 # checks what it shows and what it leaves behind:
-#   - the table has a row for every scheduled stream of the plan, each with frames received;
-#   - deadline misses per scheduled stream stay within MISS_TOLERANCE of its received frames,
-#     and losses within the same share of its sent frames;
+#   - the table has a row for every stream of the plan, each with frames received;
+#   - every late frame (beyond its stream's max-latency) of a scheduled or bounded stream is one
+#     the demo puts down to a host stall (its talker or a bridge on its path did not run for
+#     longer than its transmission timing error while the frame was in flight), and those stay
+#     within MISS_TOLERANCE of the received frames; scheduled and bounded streams lose nothing,
+#     best-effort ones at most MISS_TOLERANCE;
 #   - takt-controller installed the plan through the switch agents: every bridge got a line with
 #     the base time (one and the same, a multiple of the plan's hyperperiod) before the talkers
 #     started, and still ran that transaction at the end;
 #   - Prometheus answered the demo's PromQL for every stream and scraped the controller;
 #   - afterwards no namespace, interface, process, work folder, certificate or DPDK runtime
 #     folder of the run is left.
-# The plan (configs/plants/virtual-cell.yaml) already reserves 500 us per hop for software on
-# shared vCPUs, and on an otherwise idle machine every frame is on time. The tolerance (default
-# 5 %) is for CI machines shared with other jobs, where a talker or a bridge now and then loses
-# its vCPU for longer than that; a broken schedule (frames in the wrong window, a gate that
-# never opens, a base time off the talkers' grid) misses nearly every frame.
+# The plan (configs/plants/virtual-cell.yaml) reserves 500 us per hop for software on shared
+# vCPUs. This machine's hypervisor still stops a vCPU for milliseconds a few times a second
+# (measured: wake-ups over 1 ms late about once a second, the longest ~10 ms), so now and then a
+# frame misses its window. Those misses must each coincide with a recorded stall; one that
+# does not is the schedule's or the dataplane's fault and fails the test. A broken schedule
+# (frames in the wrong window, a gate that never opens, a base time off the talkers' grid)
+# misses nearly every frame, which no stall explains. A stream whose late frames are
+# "explained" only because stalls cover most of the time (over half) fails too.
 # DEMO_REQUIRE_DEADLINES=0 only shows the scheduled streams (for plants that cannot be held here).
 # DEMO_PLANT=FILE runs the demo on that plant instead of demo.sh's default.
 #   usage: demo_test.sh SOURCE_ROOT BUILD_DIR
@@ -92,15 +98,31 @@ row_of() {
   grep -qE "^  $1 " "$WORK/demo.log" || fail "$1: not printed in the table"
   echo "$row"
 }
+# check_deadlines STREAM ROW: every late frame in a host stall, those few, a stall rate that
+# explains something.
+check_deadlines() {
+  local s=$1 row=$2 received misses stalled chance
+  read -r received misses stalled chance < <(jq -r '"\(.received) \(.misses // 0) \(."in-host-stalls" // 0) \(."stall-chance" // 0)"' <<<"$row")
+  ((misses == stalled)) || fail "$s: $((misses - stalled)) of its $misses late frames were in no host stall ($row)"
+  awk -v m="$misses" -v r="$received" -v t="$MISS_TOLERANCE" 'BEGIN { exit !(m <= t * r) }' ||
+    fail "$s: $misses late frames (each in a host stall) in $received, above the $MISS_TOLERANCE tolerance"
+  ((misses == 0)) || awk -v c="$chance" 'BEGIN { exit !(c < 0.5) }' ||
+    fail "$s: host stalls cover $chance of the run; that explains nothing"
+}
 # Bounded and best-effort streams cross the same two dataplanes through the gates' open time.
 for s in "${unscheduled[@]}"; do
   row=$(row_of "$s")
-  read -r sent received lost < <(jq -r '"\(.sent) \(.received) \(.lost)"' <<<"$row")
+  read -r class sent received lost misses < <(jq -r '"\(.class) \(.sent) \(.received) \(.lost) \(.misses // 0)"' <<<"$row")
   ((received > 0)) || fail "$s: no frames received ($row)"
-  awk -v l="$lost" -v n="$sent" -v t="$MISS_TOLERANCE" 'BEGIN { exit !(l <= t * n) }' ||
-    fail "$s: $lost of $sent frames lost, above the $MISS_TOLERANCE tolerance"
+  if [[ $class == bounded ]]; then
+    ((lost == 0)) || fail "$s: $lost of $sent frames lost"
+    [[ ${DEMO_REQUIRE_DEADLINES:-1} != 1 ]] || check_deadlines "$s" "$row"
+  else
+    awk -v l="$lost" -v n="$sent" -v t="$MISS_TOLERANCE" 'BEGIN { exit !(l <= t * n) }' ||
+      fail "$s: $lost of $sent frames lost, above the $MISS_TOLERANCE tolerance"
+  fi
   [[ $(jq -r '."prometheus-p99-s"' <<<"$row") != null ]] || fail "$s: Prometheus had no p99"
-  ok "$s: sent $sent, received $received, lost $lost"
+  ok "$s ($class): sent $sent, received $received, lost $lost, $misses late"
 done
 # Scheduled streams: their deadlines, as the planner proved them for the cell's profiles.
 for s in "${scheduled[@]}"; do
@@ -109,13 +131,13 @@ for s in "${scheduled[@]}"; do
     ok "$s: shown (deadlines not required: DEMO_REQUIRE_DEADLINES=0)"
     continue
   fi
-  read -r sent received lost misses < <(jq -r '"\(.sent) \(.received) \(.lost) \(.misses)"' <<<"$row")
+  read -r sent received lost misses stalled < <(jq -r '"\(.sent) \(.received) \(.lost) \(.misses) \(."in-host-stalls")"' <<<"$row")
   ((received > 0)) || fail "$s: no frames received ($row)"
-  awk -v m="$misses" -v r="$received" -v t="$MISS_TOLERANCE" 'BEGIN { exit !(m <= t * r) }' ||
-    fail "$s: $misses deadline misses in $received frames, above the $MISS_TOLERANCE tolerance"
-  awk -v l="$lost" -v n="$sent" -v t="$MISS_TOLERANCE" 'BEGIN { exit !(l <= t * n) }' ||
-    fail "$s: $lost of $sent frames lost, above the $MISS_TOLERANCE tolerance"
+  ((lost == 0)) || fail "$s: $lost of $sent frames lost"
+  check_deadlines "$s" "$row"
   [[ $(jq -r '."prometheus-p99-s"' <<<"$row") != null ]] || fail "$s: Prometheus had no p99"
-  ok "$s: sent $sent, received $received, lost $lost, $misses deadline misses"
+  ok "$s: sent $sent, received $received, lost 0, $misses late (all in host stalls)"
 done
+# The bridges wrote their stall logs, and the table says what the stalls were.
+grep -q "Host stalls beyond the timing error" "$WORK/demo.log" || fail "the demo does not list the host stalls"
 echo "PASS (${SECONDS} s)"

@@ -75,6 +75,11 @@ TEST_CASE("the receiver records latency, loss, duplicates and deadline misses pe
   CHECK(r.max == Nanos{400'000});
   CHECK(r.min == Nanos{10'000});
   CHECK(report[1].counts.received == 0);
+  // The two misses, in arrival order, with the times needed to look for what delayed them.
+  REQUIRE(r.late_frames.size() == 2);
+  CHECK(r.late_frames[0] == LateFrame{3, tai_ns(t0 + 3'000'000), tai_ns(t0 + 3'300'000)});
+  CHECK(r.late_frames[1] == LateFrame{2, tai_ns(t0 + 2'000'000), tai_ns(t0 + 2'400'000)});
+  CHECK(r.late_frames_not_kept == 0);
 
   const std::string text = registry.render();
   CHECK(contains(text, R"(takt_probe_latency_seconds_bucket{stream="axis-1",le="0.00025"} 3)"));
@@ -126,4 +131,22 @@ TEST_CASE("other traffic and other streams' probe frames are not recorded", "[pr
 
   CHECK(rx.report()[0].counts.received == 0);
   CHECK(contains(registry.render(), "takt_probe_unknown_stream_frames_total 1"));
+}
+
+TEST_CASE("the receiver keeps the first late frames and counts the rest", "[probe][receiver]") {
+  MetricsRegistry registry;
+  const auto axis = stream("axis-1", Nanos{1'000});
+  ProbeReceiver rx({axis}, registry);
+  ProbeFrame f = build_probe_frame(axis, kSource, 1);
+  const std::uint64_t n = StreamReport::kMaxLateFrames + 5;
+  for (std::uint64_t seq = 0; seq < n; ++seq) {
+    const std::int64_t tx = 1'000'000'000 + static_cast<std::int64_t>(seq) * 1'000'000;
+    stamp(f.payload(), seq, tai_ns(tx));
+    rx.on_frame(f.bytes, tai_ns(tx + 2'000));
+  }
+  const auto r = rx.report().at(0);
+  CHECK(r.deadline_misses == n);
+  CHECK(r.late_frames.size() == StreamReport::kMaxLateFrames);
+  CHECK(r.late_frames_not_kept == 5);
+  CHECK(r.late_frames.front().sequence == 0);
 }

@@ -52,3 +52,29 @@ TEST_CASE("the JSON summary carries the same numbers for scripts", "[probe][summ
   CHECK(all_on_time({report("axis-1", 1000, 0, 0)}));
   CHECK_FALSE(all_on_time({report("axis-1", 1000, 1, 0)}));
 }
+
+TEST_CASE("the JSON summaries list late frames and the talker's late sends, times in TAI ns", "[probe][summary]") {
+  StreamReport r = report("axis-1", 1000, 0, 2);
+  r.late_frames = {{7, tai_ns(1'000'000), tai_ns(4'000'000)}, {9, tai_ns(2'000'000), tai_ns(9'000'000)}};
+  const auto j = listener_summary_json({r}, 0);
+  const auto& late = j["streams"][0]["late-frames"];
+  REQUIRE(late.size() == 2);
+  CHECK(late[0]["sequence"] == 7);
+  CHECK(late[0]["transmitted-ns"] == 1'000'000);
+  CHECK(late[0]["received-ns"] == 4'000'000);
+  CHECK(late[1]["sequence"] == 9);
+  CHECK(j["streams"][0]["late-frames-not-kept"] == 0);
+
+  TalkerStreamReport t;
+  t.stream = "axis-1";
+  t.sent = 100;
+  t.stalls = {{tai_ns(5'000'000), tai_ns(6'200'000), Nanos{1'200'000}}};
+  const auto tj = talker_summary_json({t}, 0xabcd, Nanos{200'000});
+  CHECK(tj["stall-threshold-ns"] == 200'000);
+  const auto& stalls = tj["streams"][0]["stalls"];
+  REQUIRE(stalls.size() == 1);
+  CHECK(stalls[0]["start-ns"] == 5'000'000);
+  CHECK(stalls[0]["end-ns"] == 6'200'000);
+  CHECK(stalls[0]["excess-ns"] == 1'200'000);
+  CHECK(tj["streams"][0]["stalls-not-kept"] == 0);
+}
