@@ -479,6 +479,15 @@ say "talkers done"
 sleep 2.5
 p99_expr='histogram_quantile(0.99, sum by (stream, le) (takt_probe_latency_seconds_bucket))'
 prom_p99=$(promql "$p99_expr" || echo '[]')
+# The on-time ratio per stream from the bucket at its max-latency (the listeners' histograms have
+# one exactly there), as an operator would query it.
+prom_on_time="[]"
+while read -r name le; do
+  r=$(promql "sum(takt_probe_latency_seconds_bucket{stream=\"$name\",le=\"$le\"}) / sum(takt_probe_latency_seconds_count{stream=\"$name\"})" || echo '[]')
+  prom_on_time=$(jq -c --arg s "$name" --arg le "$le" --argjson r "$r" '. + [{stream: $s, le: $le, ratio: ($r[0].value[1] // null)}]' <<<"$prom_on_time")
+done < <(jq -r '.streams[] | select(."max-latency-ns" != null) | "\(.name) \(."max-latency-ns" / 1e9)"' "$plan")
+stall_expr='sum by (bridge) (takt_dataplane_packet_loop_stalls_total)'
+prom_stalls=$(promql "$stall_expr" || echo '[]')
 prom_up=$(promql 'max_over_time(up[10m])' || echo '[]')  # the talkers are gone by now
 prom_controller=$(promql 'sum by (__name__, result) ({__name__=~"takt_controller_(converged|installs_total|repairs_total|sync_loss_total)"})' ||
   echo '[]')
@@ -503,7 +512,7 @@ jq -s 'group_by(.node) | map({key: .[0].node, value: map({start: ."start-ns", en
 jq -s --argjson plan "$(jq -c '[.streams | to_entries[] | {name: .value.name, "traffic-class": .value."traffic-class",
     talker: .value.talker, order: .key}]' "$plan")" --argjson prom "$prom_p99" \
   --argjson paths "$(jq -c '[.streams[] | {key: .name, value: ([.hops[].egress.node] | unique)}] | from_entries' "$plan")" \
-  --slurpfile stalls_doc "$work/stalls.json" '
+  --slurpfile stalls_doc "$work/stalls.json" --argjson pon "$prom_on_time" '
   # The time [lo, hi] that intervals cover together, overlaps counted once.
   def covered($lo; $hi): map([([.[0], $lo] | max), ([.[1], $hi] | min)]) | map(select(.[1] > .[0])) | sort_by(.[0])
     | reduce .[] as $i ({end: $lo, total: 0};
@@ -521,6 +530,7 @@ jq -s --argjson plan "$(jq -c '[.streams | to_entries[] | {name: .value.name, "t
            p50: ."latency-ns".p50, p99: ."latency-ns".p99, max: ."latency-ns".max,
            "max-latency": ."max-latency-ns", misses: ."deadline-misses", "on-time": ."on-time-ratio", verdict,
            "prometheus-p99-s": (($prom[] | select(.metric.stream == $r.stream) | .value[1] | tonumber) // null),
+           "prometheus-on-time": (($pon[] | select(.stream == $r.stream) | .ratio | select(. != null) | tonumber) // null),
            "late-frames": (."late-frames" // []), "late-frames-not-kept": (."late-frames-not-kept" // 0)})
   # A late frame is put down to the host when a node of its path (its talker or a bridge) was
   # stalled beyond its timing error after the frame was sent and before its deadline passed (a
@@ -595,8 +605,12 @@ jq -r --argjson order "$(jq -c '[.streams[].name]' "$plan")" 'sort_by(.metric.st
   | (.value[1] | tonumber) as $v | "    \(.metric.stream): " +
   (if $v == null or ($v | isnan) then "no samples in Prometheus yet" elif $v >= 0.01 then "above 10 ms (beyond the top histogram bucket)" elif $v >= 0.001 then "\($v * 1e5 | round / 100) ms"
    else "\($v * 1e7 | round / 10) us" end)' <<<"$prom_p99"
-echo "  on-time ratio per stream: takt_probe_latency_seconds_bucket{le=\"<max-latency s>\"} / ignoring(le) takt_probe_latency_seconds_count"
+echo "  on-time ratio per stream: sum(takt_probe_latency_seconds_bucket{stream=\"S\",le=\"<max-latency s>\"}) / sum(takt_probe_latency_seconds_count{stream=\"S\"})"
+jq -r '.[] | "    \(.stream) (le=\(.le)): \(if .ratio == null then "no data" else (.ratio | tonumber * 100000 | round / 1000 | tostring) + " %" end)"' <<<"$prom_on_time"
 echo "  deadline misses: rate(takt_probe_deadline_misses_total[10s]) (end to end), takt_dataplane_deadline_misses_total (per bridge)"
+echo "  host stalls of the bridges' packet loops (beyond their --stall-threshold-us), since they started:"
+echo "    $stall_expr"
+jq -r 'sort_by(.metric.bridge) | .[] | "    \(.metric.bridge): \(.value[1])"' <<<"$prom_stalls"
 echo "  the controller: takt_controller_converged, takt_controller_sync_alarm, takt_controller_installs_total"
 if [[ ${DEMO_KEEP:-0} == 1 ]]; then
   echo "  to look again: prometheus --config.file=$work/prometheus/prometheus.yml --storage.tsdb.path=$work/prometheus/data"

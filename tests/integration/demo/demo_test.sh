@@ -136,7 +136,10 @@ for s in "${scheduled[@]}"; do
   ((lost == 0)) || fail "$s: $lost of $sent frames lost"
   check_deadlines "$s" "$row"
   [[ $(jq -r '."prometheus-p99-s"' <<<"$row") != null ]] || fail "$s: Prometheus had no p99"
-  ok "$s: sent $sent, received $received, lost 0, $misses late (all in host stalls)"
+  # Prometheus's on-time ratio (the bucket at max-latency) is the listener's own, to a frame.
+  jq -e '."prometheus-on-time" != null and ((."prometheus-on-time" - ."on-time") | fabs) <= 1 / .received' <<<"$row" >/dev/null ||
+    fail "$s: Prometheus's on-time ratio $(jq '."prometheus-on-time"' <<<"$row") is not the listener's $(jq '."on-time"' <<<"$row")"
+  ok "$s: sent $sent, received $received, lost 0, $misses late (all in host stalls), on time per Prometheus $(jq '."prometheus-on-time"' <<<"$row")"
 done
 # The bridges wrote their stall logs, and the table says what the stalls were.
 grep -q "Host stalls beyond the timing error" "$WORK/demo.log" || fail "the demo does not list the host stalls"

@@ -125,4 +125,7 @@ TEST_CASE("the dashboard shows what an operator judges takt by", "[configs][dash
   CHECK_FALSE(panel_with("timeseries", "takt_probe_frames_lost_total").is_null());
   CHECK_FALSE(panel_with("timeseries", "takt_ptp_offset").is_null());
   CHECK_FALSE(panel_with("timeseries", "takt_dataplane_dropped_frames_total").is_null());
+  // Misses next to the host stalls that explain them on shared CPUs.
+  const json misses = panel_with("timeseries", "takt_probe_deadline_misses_total");
+  CHECK(misses.dump().find("takt_dataplane_packet_loop_stalls_total") != std::string::npos);
 }
