@@ -1,5 +1,7 @@
 #include "control/controller/reconciler.hpp"
 
+#include <algorithm>
+
 #include <boost/asio/io_context.hpp>
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
@@ -116,7 +118,14 @@ RoundResult Reconciler::run_round() {
     const auto drift = southbound::drift(seen[i].value->running.oper, desired.bridges.at(bridge));
     if (!drift.empty()) {
       const std::string text = joined(drift);
-      if (text != mem.last_drift) spdlog::warn("controller: {} drifted from the plan: {}", bridge, text);
+      // A bridge with no schedule on any port has just started (or restarted): installing it is
+      // the controller's normal work, not a warning.
+      const auto& ports = seen[i].value->running.oper.ports;
+      const bool unscheduled = std::none_of(ports.begin(), ports.end(), [](const auto& p) { return p.oper.has_value(); });
+      if (text != mem.last_drift) {
+        if (unscheduled) spdlog::info("controller: {} runs no schedule yet (every gate open); installing the plan", bridge);
+        else spdlog::warn("controller: {} drifted from the plan: {}", bridge, text);
+      }
       mem.last_drift = text;
       repair.bridges.emplace(bridge, desired.bridges.at(bridge));
     } else {
