@@ -488,6 +488,8 @@ while read -r name le; do
 done < <(jq -r '.streams[] | select(."max-latency-ns" != null) | "\(.name) \(."max-latency-ns" / 1e9)"' "$plan")
 stall_expr='sum by (bridge) (takt_dataplane_packet_loop_stalls_total)'
 prom_stalls=$(promql "$stall_expr" || echo '[]')
+overrun_expr='sum by (bridge, stream) (takt_dataplane_window_overruns_total) > 0'
+prom_overruns=$(promql "$overrun_expr" || echo '[]')
 prom_up=$(promql 'max_over_time(up[10m])' || echo '[]')  # the talkers are gone by now
 prom_controller=$(promql 'sum by (__name__, result) ({__name__=~"takt_controller_(converged|installs_total|repairs_total|sync_loss_total)"})' ||
   echo '[]')
@@ -611,6 +613,13 @@ echo "  deadline misses: rate(takt_probe_deadline_misses_total[10s]) (end to end
 echo "  host stalls of the bridges' packet loops (beyond their --stall-threshold-us), since they started:"
 echo "    $stall_expr"
 jq -r 'sort_by(.metric.bridge) | .[] | "    \(.metric.bridge): \(.value[1])"' <<<"$prom_stalls"
+echo "  frames of scheduled streams a bridge held past a gate opening they fitted in (the hop where a late"
+echo "  frame lost its window; bounded and best-effort frames queue past closes by design):"
+echo "    $overrun_expr"
+jq -r --argjson scheduled "$(jq -c '[.streams[] | select(."traffic-class" == "scheduled") | .name]' "$plan")" '
+  map(select(.metric.stream as $s | $scheduled | index($s))) | group_by(.metric.bridge)
+  | map("    \(.[0].metric.bridge): " + (map("\(.metric.stream) \(.value[1])") | join(", ")))
+  | if length == 0 then ["    none"] else . end | .[]' <<<"$prom_overruns"
 echo "  the controller: takt_controller_converged, takt_controller_sync_alarm, takt_controller_installs_total"
 if [[ ${DEMO_KEEP:-0} == 1 ]]; then
   echo "  to look again: prometheus --config.file=$work/prometheus/prometheus.yml --storage.tsdb.path=$work/prometheus/data"

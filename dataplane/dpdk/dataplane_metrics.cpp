@@ -31,9 +31,16 @@ ForwarderTelemetry declare_packet_metrics(telemetry::MetricsRegistry& registry, 
   auto& misses = registry.counter("takt_dataplane_deadline_misses_total",
                                   "Frames whose residence in this bridge alone exceeded their stream's max-latency",
                                   {"stream"});
+  auto& overruns = registry.counter(
+      "takt_dataplane_window_overruns_total",
+      "Stream frames that fitted in an opening of their traffic class's gate and still left after it; for a "
+      "scheduled stream the bridge did not run in time or the window held more frames than planned, for classes "
+      "that share their gate it is ordinary queueing",
+      {"stream"});
   for (const auto& s : config.streams) {
     t.residence.push_back(&residence.with({s.name}, LatencyBuckets::with_deadline(s.max_latency)));
     t.deadline_misses.push_back(&misses.with({s.name}));
+    t.window_overruns.push_back(&overruns.with({s.name}));
     t.max_latency.push_back(s.max_latency);
   }
   auto& lateness = registry.histogram("takt_dataplane_gate_launch_lateness_seconds",

@@ -11,6 +11,7 @@
 
 #include "dataplane/core/frame.hpp"
 #include "dataplane/core/tx_selector.hpp"
+#include "dataplane/core/window_overrun.hpp"
 
 namespace takt::dpdk {
 
@@ -195,6 +196,8 @@ void Forwarder::transmit(std::uint16_t index, const GateSchedule& schedule, cons
       const Nanos residence = s.start - s.frame.enqueue_time;
       telemetry_.residence[s.frame.stream]->record(0, residence);
       if (residence > telemetry_.max_latency[s.frame.stream]) telemetry_.deadline_misses[s.frame.stream]->add(0);
+      if (held_past_window(ps.gates, s.traffic_class, s.frame.enqueue_time, s.start, ps.wire.frame(s.frame.length)))
+        telemetry_.window_overruns[s.frame.stream]->add(0);
     }
     bytes += s.frame.length;
     burst_[i] = m;

@@ -76,6 +76,8 @@ struct ForwarderTelemetry {
   // certainly missed its deadline; taktctl status sums these per switch.
   std::vector<telemetry::ShardedCounter*> deadline_misses;             // per stream entry
   std::vector<Nanos> max_latency;                                      // per stream entry
+  // Frames a gate opening fitted that still left after it (dataplane/core/window_overrun.hpp).
+  std::vector<telemetry::ShardedCounter*> window_overruns;             // per stream entry
   std::vector<telemetry::LatencyHistogram*> lateness;                  // per port
   std::vector<std::array<telemetry::Gauge*, kTrafficClasses>> depth;   // per port
   StallRecorder* stalls = nullptr;                                     // host stalls of the loop

@@ -131,6 +131,13 @@ if misses is not None and count is not None:
     check("/metrics: deadline misses = residence count - bucket at max-latency", misses,
           None if on_time is None else count - on_time)
 
+# Frames held past a gate opening they fitted in: a series per stream, never more than the frames.
+overruns = sample("takt_dataplane_window_overruns_total", motion["stream"])
+check("/metrics: motion window-overrun counter present", overruns is not None, True)
+if overruns is not None:
+    check("/metrics: motion window overruns within the motion frames", 0 <= overruns <= n[MOTION], True)
+    print(f"   motion frames held past a window they fitted in: {overruns} of {n[MOTION]}")
+
 # Gating: the receive phase of every motion frame in the gated port's cycle, against the windows
 # the bridge configuration (and the plan) give for its class there.
 sched = scenario["schedule"]

@@ -143,4 +143,5 @@ for s in "${scheduled[@]}"; do
 done
 # The bridges wrote their stall logs, and the table says what the stalls were.
 grep -q "Host stalls beyond the timing error" "$WORK/demo.log" || fail "the demo does not list the host stalls"
+grep -q "takt_dataplane_window_overruns_total" "$WORK/demo.log" || fail "the demo does not show the bridges' window overruns"
 echo "PASS (${SECONDS} s)"

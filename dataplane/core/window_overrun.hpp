@@ -1,0 +1,31 @@
+#pragma once
+// Whether a bridge held a frame past a gate opening it could have used: the frame was queued
+// while (or before) its traffic class's gate was open, fitted before the gate closed, and still
+// started after that. On a schedule planned with a timing error per hop this means the bridge
+// did not run when it should have (a host stall) or more frames waited than the window holds;
+// either way the frame now waits for a later opening, which is how deadlines are missed. A
+// frame that became ready too late to fit before the close waits for the next opening by
+// design (the length-aware guard band) and is not an overrun of that one.
+#include <algorithm>
+
+#include "dataplane/core/gate_engine.hpp"
+#include "dataplane/core/time.hpp"
+
+namespace takt {
+
+// `ready`: when the frame was queued; `start`: when its transmission started; `wire`: its
+// transmission time at the port's rate.
+inline bool held_past_window(const GateEngine& gates, int traffic_class, TaiTime ready, TaiTime start, Nanos wire) {
+  TaiTime open = gates.next_open(traffic_class, ready);
+  // The first opening it fitted in decides; one it was too late for passes to the next.
+  for (int i = 0; i < 2 && open != kNever && open < start; ++i) {
+    const TaiTime close = gates.next_close(traffic_class, open);
+    if (close == kNever) return false;  // open from here on: nothing to hold it past
+    const TaiTime latest_start = close - wire;
+    if (std::max(open, ready) <= latest_start) return start > latest_start;
+    open = gates.next_open(traffic_class, close);
+  }
+  return false;
+}
+
+}  // namespace takt
