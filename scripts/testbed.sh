@@ -70,7 +70,7 @@ cmd_switch() {
   for port in $(jq -r '.ports[].name' "$config"); do
     ip -n "${name}-sw" link show "$port" >/dev/null 2>&1 ||
       die "bridge port $port of $config has no interface $port in ${name}-sw"
-    eal+=(--vdev "net_af_packet$i,iface=$port,framecnt=4096,qpairs=1")
+    eal+=(--vdev "net_af_packet$i,iface=$port,framecnt=4096,qpairs=1,qdisc_bypass=0")
     app+=(--port "$port=net_af_packet$i")
     i=$((i + 1))
   done

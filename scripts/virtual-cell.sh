@@ -331,7 +331,7 @@ start_dataplanes() {
         ip -n "$ns" link set "$port" up
         ip -n "$ns" link set "${port}x" up
       }
-      eal+=(--vdev "net_af_packet$n,iface=$port,framecnt=4096,qpairs=1")
+      eal+=(--vdev "net_af_packet$n,iface=$port,framecnt=4096,qpairs=1,qdisc_bypass=0")
       app+=(--port "$port=net_af_packet$n")
       n=$((n + 1))
     done
