@@ -4,7 +4,7 @@
 set -euo pipefail
 
 packages=(
-  build-essential cmake ninja-build pkg-config git
+  build-essential cmake ninja-build pkg-config git ccache clang-14 clang-format-14
   libyaml-cpp-dev nlohmann-json3-dev libcli11-dev libfmt-dev libspdlog-dev catch2
   libboost-dev libboost-system-dev libssl-dev
   dpdk dpdk-dev libdpdk-dev libpcap-dev libbpf-dev

@@ -11,6 +11,10 @@ if ! command -v yanglint >/dev/null 2>&1; then
   echo "SKIP: yanglint not installed (Debian: apt-get install libyang2-tools)"
   exit 77
 fi
+if [ ! -f "$yang/ieee802-dot1q-sched-bridge.yang" ]; then
+  echo "SKIP: no IEEE YANG modules in $yang (they are not part of this repository; configure with -DTAKT_YANG_DIR=FOLDER)"
+  exit 77
+fi
 modules="$yang/ieee802-dot1q-sched-bridge.yang $yang/ieee802-dot1q-sched.yang $yang/iana-if-type@2014-05-08.yang"
 rm -rf "$work" && mkdir -p "$work"
 failures=0
