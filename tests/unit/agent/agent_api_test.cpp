@@ -84,7 +84,7 @@ TEST_CASE_METHOD(Fixture, "stage, commit and read back the running state as RFC 
   CHECK(r.result_int() == 409);  // in force already
 }
 
-TEST_CASE_METHOD(Fixture, "over TLS, writes without a valid client certificate get 403 and why; reads work",
+TEST_CASE_METHOD(Fixture, "over TLS, writes without a valid client certificate get 403 and why, reads work",
                  "[agent][api]") {
   PeerIdentity anonymous{"127.0.0.1:2", true, false, "", "no client certificate was presented"};
   auto r = send(http::verb::put, "/api/v1/staged?transaction=t1", bridge::to_json(test::two_port_config("sw1", 200'000)).dump(),

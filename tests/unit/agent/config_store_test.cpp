@@ -73,7 +73,7 @@ TEST_CASE_METHOD(Fixture, "staging refuses a config that does not fit the bridge
   for (const auto& p : runtime.oper_state().ports) CHECK_FALSE(p.oper);
 }
 
-TEST_CASE_METHOD(Fixture, "commit flips the staged config to admin at the base time; the engine switches to oper then",
+TEST_CASE_METHOD(Fixture, "commit flips the staged config to admin at the base time, the engine switches to oper then",
                  "[agent][store]") {
   store.stage("tx1", test::two_port_config("sw1", 200'000));
   const TaiTime base = clock.now() + 10ms;
@@ -123,7 +123,7 @@ TEST_CASE_METHOD(Fixture, "staging reserves the bridge for one transaction until
   CHECK(store.staged()->transaction == "tx2");
 }
 
-TEST_CASE_METHOD(Fixture, "abort drops a staged config; the running schedule is untouched", "[agent][store]") {
+TEST_CASE_METHOD(Fixture, "abort drops a staged config, the running schedule is untouched", "[agent][store]") {
   store.stage("old", test::two_port_config("sw1", 200'000));
   store.commit("old", clock.now() + 1ms);
   clock.advance(2ms);
@@ -164,7 +164,7 @@ TEST_CASE_METHOD(Fixture, "abort after commit, before the base time, puts the ol
   CHECK_FALSE(port(s, "p1").config_pending);
 }
 
-TEST_CASE_METHOD(Fixture, "abort of a first install reverts to no schedule; too late once the base time passed",
+TEST_CASE_METHOD(Fixture, "abort of a first install reverts to no schedule, too late once the base time passed",
                  "[agent][store]") {
   store.stage("first", test::two_port_config("sw1", 200'000));
   store.commit("first", clock.now() + 10ms);

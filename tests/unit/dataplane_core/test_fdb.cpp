@@ -48,7 +48,7 @@ TEST_CASE("learned station is forwarded to its port until it ages out", "[fdb]")
   CHECK(fdb.learned_count() == 0);
 }
 
-TEST_CASE("refresh resets the age; a move re-points the station", "[fdb]") {
+TEST_CASE("refresh resets the age, a move re-points the station", "[fdb]") {
   Fdb fdb(config());
   fdb.learn(kDrive, 10, 2, t0);
   CHECK(fdb.learn(kDrive, 10, 2, t0 + 8s) == LearnResult::kRefreshed);
@@ -72,7 +72,7 @@ TEST_CASE("no hairpin: a frame is never sent back to its ingress port", "[fdb]")
   for (PortId in = 0; in < 4; ++in) CHECK_FALSE(fdb.lookup(kPlc, 10, in, t0).egress.contains(in));
 }
 
-TEST_CASE("static entries win over learning; group sources are not learned", "[fdb]") {
+TEST_CASE("static entries win over learning, group sources are not learned", "[fdb]") {
   Fdb fdb(config());
   CHECK(fdb.learn(kStatic, 10, 0, t0) == LearnResult::kNotLearnable);
   CHECK(fdb.lookup(kStatic, 10, 1, t0).egress == PortSet::of(2));

@@ -34,7 +34,7 @@ TEST_CASE("untagged IPv4/UDP frame yields MACs, ethertype and 5-tuple", "[frame]
   CHECK(f.five_tuple.destination_port == 319);
 }
 
-TEST_CASE("802.1Q tag gives VID, PCP and DEI; L3 offset moves by 4", "[frame]") {
+TEST_CASE("802.1Q tag gives VID, PCP and DEI, L3 offset moves by 4", "[frame]") {
   FrameBuilder fb;
   fb.mac(kDst).mac(kSrc).vlan(kTpidCustomerVlan, 6, true, 100).u16(kEthertypeIpv4);
   fb.ipv4_udp({192, 168, 1, 1}, {192, 168, 1, 2}, 1, 2);

@@ -92,7 +92,7 @@ TEST_CASE("a gate open in consecutive entries closes only when a later entry clo
   CHECK(g.longest_open_window(0) == Nanos{600});  // entry 1 closes it between 100 and 600
 }
 
-TEST_CASE("a gate open in every entry never closes; one never opened never opens", "[gate]") {
+TEST_CASE("a gate open in every entry never closes, one never opened never opens", "[gate]") {
   GateControlList l;
   l.entries = {{0x81, Nanos{500}}, {0x82, Nanos{500}}};
   l.base_time = at(0);
@@ -105,7 +105,7 @@ TEST_CASE("a gate open in every entry never closes; one never opened never opens
   CHECK(g.longest_open_window(5) == Nanos{0});
 }
 
-TEST_CASE("cycle time shorter than the list truncates; longer holds the last entry", "[gate]") {
+TEST_CASE("cycle time shorter than the list truncates, longer holds the last entry", "[gate]") {
   SECTION("cycle 900: last entry cut to 100 ns") {
     GateEngine g;
     g.set_admin(list1(900), at(0));

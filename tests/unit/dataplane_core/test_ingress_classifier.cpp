@@ -59,7 +59,7 @@ IngressDecision reference(const StreamIdentifier& sid, Fdb& fdb, std::span<const
 }
 }  // namespace
 
-TEST_CASE("repeated headers in a burst reuse the decision; learning counts once", "[ingress]") {
+TEST_CASE("repeated headers in a burst reuse the decision, learning counts once", "[ingress]") {
   const StreamIdentifier sid(stream_config());
   Fdb fdb(fdb_config());
   IngressClassifier c(sid, fdb);

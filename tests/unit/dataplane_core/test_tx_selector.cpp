@@ -36,7 +36,7 @@ TEST_CASE("wire time of a descriptor follows wire.hpp", "[tx]") {
   CHECK(frame_wire_time(SimFrame{1518, 0}, kGbps) == Nanos{12336});
 }
 
-TEST_CASE("a frame that just fits its window is sent; 1 ns too long waits", "[tx]") {
+TEST_CASE("a frame that just fits its window is sent, 1 ns too long waits", "[tx]") {
   SECTION("window exactly the wire time") {
     const GateEngine g = tc7_window(992);
     PortQueues<SimFrame> q(4);
@@ -101,7 +101,7 @@ TEST_CASE("strict priority among open gates: highest traffic class first", "[tx]
   CHECK(order == std::vector<int>{7, 17, 5, 3, 0});
 }
 
-TEST_CASE("closed gates are skipped; a class that does not fit lets a lower one go", "[tx]") {
+TEST_CASE("closed gates are skipped, a class that does not fit lets a lower one go", "[tx]") {
   GateControlList l;
   l.entries = {{0x29, Nanos{1000}}, {0xFF, Nanos{1000}}};  // tc0, tc3, tc5 open; then all
   l.base_time = at(0);

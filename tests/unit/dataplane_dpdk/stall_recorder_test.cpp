@@ -73,7 +73,7 @@ TEST_CASE("a full ring drops log lines, never blocks, and counts what it dropped
         std::string::npos);
 }
 
-TEST_CASE("without a log path only the metrics see stalls; an unwritable log is an error naming it") {
+TEST_CASE("without a log path only the metrics see stalls, an unwritable log is an error naming it") {
   telemetry::MetricsRegistry registry(1);
   dpdk::StallRecorder rec(registry, "sw1", "");
   rec.record({tai_ns(0), tai_ns(1'000'000), Nanos{1'000'000}});

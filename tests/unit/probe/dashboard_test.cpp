@@ -1,7 +1,6 @@
 // configs/grafana/takt-dashboard.json: valid JSON, well-formed panels, and every metric a
 // panel queries is one some takt program actually declares (found as a string literal in the
 // sources), so a renamed metric cannot leave a silently empty panel behind.
-#define CATCH_CONFIG_MAIN
 #include <catch2/catch.hpp>
 
 #include <filesystem>

@@ -92,7 +92,7 @@ TEST_CASE("a kept-alive connection serves successive scrapes with current values
   CHECK(server.scrapes() == 3);
 }
 
-TEST_CASE("other targets and methods get 404 and 405; query strings are ignored", "[metrics_http]") {
+TEST_CASE("other targets and methods get 404 and 405, query strings are ignored", "[metrics_http]") {
   MetricsRegistry registry;
   fill(registry);
   MetricsHttpOptions options{"127.0.0.1", 0};

@@ -80,7 +80,7 @@ std::size_t entry_of(const schedule::PortPlan& p, const std::string& stream) {
 
 }  // namespace
 
-TEST_CASE("two windows that may leave early share one gate entry; the gap before one that may not stays") {
+TEST_CASE("two windows that may leave early share one gate entry, the gap before one that may not stays") {
   model::Profile prof;
   prof.name = "five";
   prof.max_gcl_entries = 5;
@@ -256,7 +256,7 @@ TEST_CASE("a port pressed for gate entries plans early departure and the plan st
   CHECK(strict.over_entry_limit);
 }
 
-TEST_CASE("plan.json keeps may-leave-early; older plans without it read as closed gates") {
+TEST_CASE("plan.json keeps may-leave-early, older plans without it read as closed gates") {
   const auto plant = train().build();
   const auto out = schedule::plan_plant(plant);
   REQUIRE(out.plan);

@@ -27,7 +27,7 @@ Nanos total(const std::vector<E>& g) {
 
 }  // namespace
 
-TEST_CASE("windows open only their class; the rest of the cycle opens every other class") {
+TEST_CASE("windows open only their class, the rest of the cycle opens every other class") {
   model::Profile prof;
   const auto r = schedule::build_gate_control_list(port_with({{10'000, 2'000}, {50'000, 1'000}}), prof);
   REQUIRE_FALSE(r.error);

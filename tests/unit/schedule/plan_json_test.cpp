@@ -42,7 +42,7 @@ TEST_CASE("plan.json round-trips every field") {
   CHECK(back.ports[0].gcl == plan.ports[0].gcl);
 }
 
-TEST_CASE("plan files are written and read back; bad files give actionable errors") {
+TEST_CASE("plan files are written and read back, bad files give actionable errors") {
   const auto plan = small_plan();
   const std::string path = "/tmp/takt-plan-test-" + std::to_string(::getpid()) + ".json";
   schedule::write_plan_file(plan, path);

@@ -61,7 +61,7 @@ TEST_CASE("windows carry the transmitting node's timing error and the next hop w
   CHECK(open == 4136);
 }
 
-TEST_CASE("a jitter bound keeps the last gate closed until the window; the timing error remains") {
+TEST_CASE("a jitter bound keeps the last gate closed until the window, the timing error remains") {
   auto b = late_line();
   b.stream("s1", "es1", {"es2"}, 1ms, 100, 1ms).jitter = Nanos{5000};
   const auto plant = b.build();

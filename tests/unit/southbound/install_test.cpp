@@ -131,7 +131,7 @@ TEST_CASE("install refuses, naming each switch, when clock health is missing", "
   }
 }
 
-TEST_CASE("an agent killed during staging leaves every bridge on its old schedule; the controller restores it "
+TEST_CASE("an agent killed during staging leaves every bridge on its old schedule, the controller restores it "
           "after restart",
           "[southbound][install][controller]") {
   Plant3 plant;

@@ -27,7 +27,7 @@ agent::BridgeOperState running(const bridge::BridgeConfig& c, TaiTime base) {
 
 }  // namespace
 
-TEST_CASE("drift: same lists on a cycle boundary match; other lists, phase or missing ports do not",
+TEST_CASE("drift: same lists on a cycle boundary match - other lists, phase or missing ports do not",
           "[southbound][diff]") {
   const auto desired = agent::test::two_port_config("sw1", 200'000);
   CHECK(drift(running(desired, tai_ns(7'000'000'000)), desired).empty());
