@@ -106,8 +106,13 @@ std::string fit(const std::string& s, double width) {
 
 std::string class_list(std::uint32_t mask) {
   std::string s;
-  for (int tc = 0; tc < 32; ++tc)
-    if (mask & (1u << tc)) s += (s.empty() ? "" : ",") + std::to_string(tc);
+  for (int tc = 0; tc < 32; ++tc) {
+    if (!(mask & (1u << tc))) continue;
+    // Appended piece by piece: GCC 12 -O3 reports a false -Wrestrict on
+    // s += "," + std::to_string(tc) (bug 105651).
+    if (!s.empty()) s += ',';
+    s += std::to_string(tc);
+  }
   return s;
 }
 
