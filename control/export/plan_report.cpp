@@ -4,13 +4,12 @@
 
 #include "control/export/text_table.hpp"
 #include "control/routing/router.hpp"
-#include "control/schedule/duration_format.hpp"
+#include "common/duration_text.hpp"
 #include "control/schedule/plan_json.hpp"
 
 namespace takt::exporter {
 namespace {
 
-using schedule::human;
 
 routing::StreamRoute route_of(const schedule::StreamPlan& s) {
   routing::StreamRoute r;
@@ -65,8 +64,8 @@ std::string plan_report(const schedule::Plan& plan, const model::Plant& plant, c
   std::string out = fmt::format(
       "takt plan for plant '{}': {} streams ({} scheduled, {} bounded, {} best-effort), {} scheduled ports\n"
       "hyperperiod {}, sync error budget {}; offsets count from TAI 0 (interval k starts at k x interval)\n",
-      plan.plant, plan.streams.size(), c.scheduled, c.bounded, c.best_effort, plan.ports.size(), human(plan.hyperperiod),
-      human(plan.sync_error_budget));
+      plan.plant, plan.streams.size(), c.scheduled, c.bounded, c.best_effort, plan.ports.size(), readable_duration(plan.hyperperiod),
+      readable_duration(plan.sync_error_budget));
 
   TextTable streams({"stream", "talker -> listener", ">offset", ">interval", ">worst case", ">deadline", ">slack", "path"});
   for (const auto& s : plan.streams) {
@@ -74,9 +73,9 @@ std::string plan_report(const schedule::Plan& plan, const model::Plant& plant, c
     for (const auto& l : s.listeners) {
       const auto* t = timing_of(s, l);
       const auto paths = stream_paths(s, l);
-      streams.add({s.name, s.talker + " -> " + l, human(s.talker_offset), human(s.interval),
-                   t ? human(t->worst_case_latency) : human(s.worst_case_latency), human(s.max_latency),
-                   t ? human(t->slack) : human(s.slack), paths.empty() ? "" : paths.front()});
+      streams.add({s.name, s.talker + " -> " + l, readable_duration(s.talker_offset), readable_duration(s.interval),
+                   t ? readable_duration(t->worst_case_latency) : readable_duration(s.worst_case_latency), readable_duration(s.max_latency),
+                   t ? readable_duration(t->slack) : readable_duration(s.slack), paths.empty() ? "" : paths.front()});
       for (std::size_t i = 1; i < paths.size(); ++i) streams.add({"", "", "", "", "", "", "", paths[i]});
     }
   }
@@ -86,7 +85,7 @@ std::string plan_report(const schedule::Plan& plan, const model::Plant& plant, c
   TextTable ports({"port", "profile", ">timing error", ">cycle", ">windows", ">scheduled load", ">gate entries", ">limit"});
   for (const auto& p : plan.ports) {
     const auto* profile = plant.find_profile(p.profile);
-    ports.add({p.port.str(), p.profile, profile ? human(profile->transmission_timing_error) : "-", human(p.cycle_time),
+    ports.add({p.port.str(), p.profile, profile ? readable_duration(profile->transmission_timing_error) : "-", readable_duration(p.cycle_time),
                std::to_string(schedule::expand_windows(p).size()), percent(p.scheduled_utilisation),
                std::to_string(p.gcl.size()), std::to_string(gcl_limit(p, plant))});
   }
@@ -99,8 +98,8 @@ std::string plan_report(const schedule::Plan& plan, const model::Plant& plant, c
     if (s.traffic_class == model::TrafficClassKind::scheduled) continue;
     for (const auto& l : s.listeners) {
       const auto paths = stream_paths(s, l);
-      others.add({s.name, schedule::traffic_class_kind_name(s.traffic_class), human(s.interval),
-                  s.max_latency.count() > 0 ? human(s.max_latency) : "-", s.talker + " -> " + l, paths.empty() ? "" : paths.front()});
+      others.add({s.name, schedule::traffic_class_kind_name(s.traffic_class), readable_duration(s.interval),
+                  s.max_latency.count() > 0 ? readable_duration(s.max_latency) : "-", s.talker + " -> " + l, paths.empty() ? "" : paths.front()});
     }
   }
   out += "\nStreams without reserved windows (routes only; they share the time the gates leave open)\n";

@@ -6,13 +6,12 @@
 #include <fmt/format.h>
 
 #include "control/export/svg_document.hpp"
-#include "control/schedule/duration_format.hpp"
+#include "common/duration_text.hpp"
 #include "dataplane/core/wire.hpp"
 
 namespace takt::exporter {
 namespace {
 
-using schedule::human;
 
 constexpr double kLeft = 190;         // label column
 constexpr double kLine = 1500;        // longest strip line; longer gate control lists wrap
@@ -157,7 +156,7 @@ std::string svg_timeline(const schedule::Plan& plan) {
            fmt::format("hyperperiod {}, sync error budget {}. Thin bar: the cycle at true scale. Strip: one box per gate "
                        "control entry, long entries compressed (length written in them), long lists wrapped; times under "
                        "it are entry starts. Hover for exact times.",
-                       human(plan.hyperperiod), human(plan.sync_error_budget)),
+                       readable_duration(plan.hyperperiod), readable_duration(plan.sync_error_budget)),
            10, "start", "fill=\"#444\"");
   double y = legend(svg, colour, width) + 8;
 
@@ -174,7 +173,7 @@ std::string svg_timeline(const schedule::Plan& plan) {
 
     if (i % 2 == 1) svg.rect(0, y - 2, width, row, "#fafbfc");
     svg.text(16, y + 18, port.port.str(), 13, "start", "font-weight=\"bold\"");
-    svg.text(16, y + 34, fmt::format("cycle {}", human(port.cycle_time)), 10);
+    svg.text(16, y + 34, fmt::format("cycle {}", readable_duration(port.cycle_time)), 10);
     svg.text(16, y + 48, fmt::format("{} gate entries", port.gcl.size()), 10);
     svg.text(16, y + 62, fmt::format("scheduled load {:.1f} %", 100.0 * port.scheduled_utilisation), 10);
     svg.text(16, y + 76, fmt::format("scheduled TC {}", class_list(port.scheduled_classes)), 10);
@@ -186,7 +185,7 @@ std::string svg_timeline(const schedule::Plan& plan) {
     for (const auto& o : occ) {
       svg.rect(kLeft + static_cast<double>(o.start.count()) * scale, bar_y,
                std::max(2.0, static_cast<double>((o.end - o.start).count()) * scale), 10, colour[o.window->stream]);
-      svg.title(fmt::format("{}: {} .. {}", o.window->stream, human(o.start), human(o.end)));
+      svg.title(fmt::format("{}: {} .. {}", o.window->stream, readable_duration(o.start), readable_duration(o.end)));
     }
     svg.line(kLeft, bar_y - 3, kLeft, bar_y + 13, "#222", 1.5);
     svg.line(kLeft + bar_w, bar_y - 3, kLeft + bar_w, bar_y + 13, "#222", 1.5);
@@ -197,10 +196,10 @@ std::string svg_timeline(const schedule::Plan& plan) {
       const double sy = strip_y(s.line);
       const char* fill = s.kind == EntryKind::scheduled ? kScheduledIdle : s.kind == EntryKind::closed ? kClosed : kOthersOpen;
       svg.rect(s.x, sy, s.width, strip_h, fill, "stroke=\"white\" stroke-width=\"1\"");
-      svg.title(fmt::format("entry {}: gates {:02x} (TC {}) for {} from {}", k, s.gates, class_list(s.gates), human(s.length),
-                            human(s.start)));
+      svg.title(fmt::format("entry {}: gates {:02x} (TC {}) for {} from {}", k, s.gates, class_list(s.gates), readable_duration(s.length),
+                            readable_duration(s.start)));
       if (s.kind != EntryKind::scheduled)
-        svg.text(s.x + s.width / 2, sy + strip_h - 5, fit(human(s.length), s.width), 10, "middle", "fill=\"#555\"");
+        svg.text(s.x + s.width / 2, sy + strip_h - 5, fit(readable_duration(s.length), s.width), 10, "middle", "fill=\"#555\"");
       // Guard band: the tail of an entry of other classes that ends where a scheduled one starts.
       const auto& after = segs[(k + 1) % segs.size()];
       if (s.kind == EntryKind::others && after.kind == EntryKind::scheduled) {
@@ -208,7 +207,7 @@ std::string svg_timeline(const schedule::Plan& plan) {
         // At least 6 px so that it shows in a compressed entry.
         const double gx = std::min(s.at(s.end() - g), s.x + s.width - 6);
         svg.rect(gx, sy, s.x + s.width - gx, strip_h, "url(#guard)");
-        svg.title(fmt::format("guard band {}: a best-effort frame that cannot end before the gate closes waits", human(g)));
+        svg.title(fmt::format("guard band {}: a best-effort frame that cannot end before the gate closes waits", readable_duration(g)));
       }
       // Windows inside this entry (a window crossing entries is drawn in each).
       for (const auto& o : occ) {
@@ -217,7 +216,7 @@ std::string svg_timeline(const schedule::Plan& plan) {
         const double wx = s.at(lo), ww = std::max(2.0, s.at(hi) - wx);
         svg.rect(wx, sy + 2, ww, strip_h - 4, colour[o.window->stream], "rx=\"2\"");
         svg.title(fmt::format("{} (hop {}, TC {}): {} .. {}, {}", o.window->stream, o.window->hop, o.window->traffic_class,
-                              human(o.start), human(o.end), human(o.end - o.start)));
+                              readable_duration(o.start), readable_duration(o.end), readable_duration(o.end - o.start)));
         svg.text(wx + ww / 2, sy + strip_h / 2 + 4, fit(o.window->stream, ww), 10, "middle", "fill=\"white\"");
       }
       // Scheduled-class gate state.
@@ -233,10 +232,10 @@ std::string svg_timeline(const schedule::Plan& plan) {
     for (const auto& s : segs) {
       if (s.line != label_line) last_label = -1e9, label_line = s.line;
       if (s.x - last_label < 64 || (&s == &last && last.x + last.width - s.x < 110)) continue;
-      svg.text(s.x, strip_y(s.line) + strip_h + 20, human(s.start), 9, "start", "fill=\"#555\"");
+      svg.text(s.x, strip_y(s.line) + strip_h + 20, readable_duration(s.start), 9, "start", "fill=\"#555\"");
       last_label = s.x;
     }
-    svg.text(last.x + last.width, strip_y(last.line) + strip_h + 20, human(port.cycle_time), 9, "end", "fill=\"#222\"");
+    svg.text(last.x + last.width, strip_y(last.line) + strip_h + 20, readable_duration(port.cycle_time), 9, "end", "fill=\"#222\"");
     y += row;
   }
   if (plan.ports.empty()) svg.text(16, y + 20, "No port carries scheduled traffic.", 12);

@@ -2,7 +2,7 @@
 
 #include <fmt/format.h>
 
-#include "control/schedule/duration_format.hpp"
+#include "common/duration_text.hpp"
 
 namespace takt::exporter {
 
@@ -29,7 +29,7 @@ std::string taprio_script(const schedule::Plan& plan, const model::Plant& plant,
     const auto* pp = plan.find_port({node, port});
     if (!pp) continue;
     body += fmt::format("\n# {}: cycle {}, {} gate control entries, {} scheduled window{}\n", pp->port.str(),
-                        schedule::human(pp->cycle_time), pp->gcl.size(), pp->windows.size(), pp->windows.size() == 1 ? "" : "s");
+                        readable_duration(pp->cycle_time), pp->gcl.size(), pp->windows.size(), pp->windows.size() == 1 ? "" : "s");
     body += taprio_command(*pp, "\"$base_time\"", TaprioMode::software) + "\n";
     body += "# full hardware offload (i225/i226, ENETC, stmmac): the same list on the NIC's PTP clock\n";
     body += "# " + taprio_command(*pp, "\"$base_time\"", TaprioMode::full_offload) + "\n";

@@ -10,7 +10,7 @@
 #include <sstream>
 
 #include "control/model/builtin_profiles.hpp"
-#include "control/model/did_you_mean.hpp"
+#include "common/did_you_mean.hpp"
 #include "control/model/min_latency.hpp"
 #include "control/model/units.hpp"
 #include "control/model/yaml_reader.hpp"
@@ -21,7 +21,8 @@ namespace {
 
 // Where each stream's parts were written, so whole-plant checks can point at the right line.
 struct StreamMarks {
-  YAML::Node name, talker, max_latency, max_frame_size, destination_mac, vlan;
+  YAML::Node name, talker, max_latency, max_frame_size, destination_mac, vlan, jitter, earliest_transmit_offset,
+      latest_transmit_offset;
   std::vector<YAML::Node> listeners;
   bool has_destination_mac = false;
 };
@@ -435,198 +436,293 @@ class PlantLoader {
     return name;
   }
 
+  // A stream while it is being read: its values, where they were written and which keys were
+  // given.
+  struct StreamDraft {
+    Stream s;
+    StreamMarks marks;
+    std::string what;  // "stream axis-x", for messages
+    std::set<std::string_view> given;
+    std::optional<int> pcp;  // the default depends on the traffic class, known only at the end
+    bool ok = true;
+    // A reader's result: false (and the draft not ok) when the reader reported an error.
+    template <typename T>
+    const std::optional<T>& check(const std::optional<T>& v) {
+      if (!v) ok = false;
+      return v;
+    }
+  };
+
+  // Which streams must give a key.
+  enum class Needed { no, always, unless_best_effort };
+
+  // One stream key, in the spirit of linuxptp's config_tab: its name, the reader that parses
+  // and range-checks its value (range for integer keys), and, for a key a stream must give,
+  // the example the "has no <key>" message suggests. A key not given keeps its default: the
+  // Stream member's initial value, or the plant's defaults (apply_stream_defaults).
+  struct StreamKey {
+    std::string_view name;
+    void (PlantLoader::*read)(StreamDraft&, const StreamKey&, const YAML::Node& value);
+    std::int64_t min = 0, max = 0;
+    Needed needed = Needed::no;
+    std::string_view example = "";
+  };
+
+  static const std::vector<StreamKey>& stream_keys() {
+    static const std::vector<StreamKey> keys{
+        {"talker", &PlantLoader::read_talker, 0, 0, Needed::always, "plc1"},
+        {"listeners", &PlantLoader::read_listeners, 0, 0, Needed::always, "[drive1]"},
+        {"interval", &PlantLoader::read_interval, 0, 0, Needed::always, "1ms"},
+        {"max-frames-per-interval", &PlantLoader::read_max_frames_per_interval, 1, 65535},
+        {"max-frame-size", &PlantLoader::read_max_frame_size, 0, 0, Needed::always, "128B"},
+        {"max-latency", &PlantLoader::read_max_latency, 0, 0, Needed::unless_best_effort, "500us"},
+        {"jitter", &PlantLoader::read_jitter},
+        {"earliest-transmit-offset", &PlantLoader::read_earliest_transmit_offset},
+        {"latest-transmit-offset", &PlantLoader::read_latest_transmit_offset},
+        {"traffic-class", &PlantLoader::read_traffic_class},
+        {"vlan", &PlantLoader::read_vlan, 1, 4094},
+        {"pcp", &PlantLoader::read_pcp, 0, 7},
+        {"destination-mac", &PlantLoader::read_destination_mac},
+        {"num-seamless-trees", &PlantLoader::read_num_seamless_trees, 1, 2},
+        {"redundancy", &PlantLoader::read_num_seamless_trees, 1, 2},  // alias of num-seamless-trees
+        {"description", &PlantLoader::read_description},
+    };
+    return keys;
+  }
+
+  void read_talker(StreamDraft& d, const StreamKey&, const YAML::Node& v) {
+    d.marks.talker = v;
+    if (auto t = d.check(r_.text(v, d.what + " talker"))) {
+      if (auto e = d.check(end_station_ref(v, *t, d.what + " talker"))) d.s.talker = *e;
+    }
+  }
+
+  void read_listeners(StreamDraft& d, const StreamKey&, const YAML::Node& v) {
+    std::set<std::string> seen;
+    for (auto& [name, at] : r_.names(v, d.what + " listeners")) {
+      if (!seen.insert(name).second) {
+        r_.error(at, fmt::format("{}: listener '{}' is listed twice", d.what, name));
+        d.ok = false;
+        continue;
+      }
+      if (auto e = d.check(end_station_ref(at, name, d.what + " listener"))) {
+        d.s.listeners.push_back(*e);
+        d.marks.listeners.push_back(at);
+      }
+    }
+    if (d.s.listeners.empty()) d.ok = false;
+  }
+
+  void read_interval(StreamDraft& d, const StreamKey&, const YAML::Node& v) {
+    if (auto x = d.check(r_.duration(v, d.what + " interval", false))) d.s.interval = *x;
+  }
+
+  void read_max_frames_per_interval(StreamDraft& d, const StreamKey& k, const YAML::Node& v) {
+    if (auto x = d.check(r_.integer(v, d.what + " max-frames-per-interval", k.min, k.max)))
+      d.s.max_frames_per_interval = static_cast<int>(*x);
+  }
+
+  void read_max_frame_size(StreamDraft& d, const StreamKey&, const YAML::Node& v) {
+    d.marks.max_frame_size = v;
+    if (auto x = d.check(r_.size_bytes(v, d.what + " max-frame-size"))) d.s.max_frame_size = *x;
+  }
+
+  void read_max_latency(StreamDraft& d, const StreamKey&, const YAML::Node& v) {
+    d.marks.max_latency = v;
+    if (auto x = d.check(r_.duration(v, d.what + " max-latency", false))) d.s.max_latency = *x;
+  }
+
+  void read_jitter(StreamDraft& d, const StreamKey&, const YAML::Node& v) {
+    d.marks.jitter = v;
+    if (auto x = d.check(r_.duration(v, d.what + " jitter", true))) d.s.jitter = *x;
+  }
+
+  void read_earliest_transmit_offset(StreamDraft& d, const StreamKey&, const YAML::Node& v) {
+    d.marks.earliest_transmit_offset = v;
+    if (auto x = d.check(r_.duration(v, d.what + " earliest-transmit-offset", true))) d.s.earliest_transmit_offset = *x;
+  }
+
+  void read_latest_transmit_offset(StreamDraft& d, const StreamKey&, const YAML::Node& v) {
+    d.marks.latest_transmit_offset = v;
+    if (auto x = d.check(r_.duration(v, d.what + " latest-transmit-offset", true))) d.s.latest_transmit_offset = *x;
+  }
+
+  void read_traffic_class(StreamDraft& d, const StreamKey&, const YAML::Node& v) {
+    auto t = d.check(r_.text(v, d.what + " traffic-class"));
+    if (!t) return;
+    if (auto tc = traffic_class(*t)) {
+      d.s.traffic_class = *tc;
+      return;
+    }
+    const std::string g = did_you_mean(*t, {"scheduled", "bounded", "best-effort"});
+    r_.error(v, fmt::format("{}: unknown traffic-class '{}'", d.what, *t),
+             g.empty() ? "use scheduled, bounded or best-effort" : fmt::format("did you mean '{}'?", g));
+    d.ok = false;
+  }
+
+  void read_vlan(StreamDraft& d, const StreamKey& k, const YAML::Node& v) {
+    d.marks.vlan = v;
+    if (auto x = d.check(r_.integer(v, d.what + " vlan", k.min, k.max))) d.s.vlan = static_cast<int>(*x);
+  }
+
+  void read_pcp(StreamDraft& d, const StreamKey& k, const YAML::Node& v) {
+    if (auto x = d.check(r_.integer(v, d.what + " pcp", k.min, k.max))) d.pcp = static_cast<int>(*x);
+  }
+
+  void read_destination_mac(StreamDraft& d, const StreamKey&, const YAML::Node& v) {
+    d.marks.destination_mac = v;
+    d.marks.has_destination_mac = true;
+    auto x = d.check(r_.text(v, d.what + " destination-mac"));
+    if (!x) return;
+    if (!is_mac(*x)) {
+      r_.error(v, fmt::format("{}: '{}' is not a MAC address", d.what, *x), "write it as 91:e0:f0:00:01:00");
+      d.ok = false;
+      return;
+    }
+    d.s.destination_mac = *x;
+  }
+
+  void read_num_seamless_trees(StreamDraft& d, const StreamKey& k, const YAML::Node& v) {
+    if (auto x = d.check(r_.integer(v, d.what + " " + std::string(k.name), k.min, k.max)))
+      d.s.num_seamless_trees = static_cast<int>(*x);
+  }
+
+  void read_description(StreamDraft& d, const StreamKey&, const YAML::Node& v) { (void)r_.text(v, d.what + " description"); }
+
   void read_streams(const YAML::Node& n) {
     std::map<std::pair<std::string, int>, std::string> stream_ids;  // (destination MAC, VLAN) -> stream
     int generated_mac = 0;
     for (auto& [k, v] : r_.named_entries(n, "streams")) {
-      Stream s;
-      s.name = k.Scalar();
-      s.where = r_.where(k);
-      s.vlan = plant_.defaults.vlan;
-      StreamMarks marks;
-      marks.name = k;
-      const std::string what = "stream " + s.name;
-      bool ok = true;
-      bool has_talker = false, has_listeners = false, has_interval = false, has_size = false, has_latency = false;
-      std::optional<int> pcp;
-      YAML::Node latest_node, earliest_node, jitter_node;
-      bool redundancy_given = false;
-      for (auto& [ik, iv] : r_.entries(v, what,
-                                       {"talker", "listeners", "interval", "max-frames-per-interval", "max-frame-size",
-                                        "max-latency", "jitter", "earliest-transmit-offset", "latest-transmit-offset",
-                                        "traffic-class", "vlan", "pcp", "destination-mac", "num-seamless-trees",
-                                        "redundancy", "description"})) {
-        const std::string key = ik.Scalar();
-        auto fail = [&](auto opt) {
-          if (!opt) ok = false;
-          return opt;
-        };
-        if (key == "talker") {
-          has_talker = true;
-          marks.talker = iv;
-          if (auto t = fail(r_.text(iv, what + " talker"))) {
-            if (auto e = fail(end_station_ref(iv, *t, what + " talker"))) s.talker = *e;
-          }
-        } else if (key == "listeners") {
-          has_listeners = true;
-          std::set<std::string> seen;
-          for (auto& [name, at] : r_.names(iv, what + " listeners")) {
-            if (!seen.insert(name).second) {
-              r_.error(at, fmt::format("{}: listener '{}' is listed twice", what, name));
-              ok = false;
-              continue;
-            }
-            if (auto e = fail(end_station_ref(at, name, what + " listener"))) {
-              s.listeners.push_back(*e);
-              marks.listeners.push_back(at);
-            }
-          }
-          if (s.listeners.empty()) ok = false;
-        } else if (key == "interval") {
-          has_interval = true;
-          if (auto x = fail(r_.duration(iv, what + " interval", false))) s.interval = *x;
-        } else if (key == "max-frames-per-interval") {
-          if (auto x = fail(r_.integer(iv, what + " max-frames-per-interval", 1, 65535))) s.max_frames_per_interval = static_cast<int>(*x);
-        } else if (key == "max-frame-size") {
-          has_size = true;
-          marks.max_frame_size = iv;
-          if (auto x = fail(r_.size_bytes(iv, what + " max-frame-size"))) s.max_frame_size = *x;
-        } else if (key == "max-latency") {
-          has_latency = true;
-          marks.max_latency = iv;
-          if (auto x = fail(r_.duration(iv, what + " max-latency", false))) s.max_latency = *x;
-        } else if (key == "jitter") {
-          jitter_node = iv;
-          if (auto x = fail(r_.duration(iv, what + " jitter", true))) s.jitter = *x;
-        } else if (key == "earliest-transmit-offset") {
-          earliest_node = iv;
-          if (auto x = fail(r_.duration(iv, what + " earliest-transmit-offset", true))) s.earliest_transmit_offset = *x;
-        } else if (key == "latest-transmit-offset") {
-          latest_node = iv;
-          if (auto x = fail(r_.duration(iv, what + " latest-transmit-offset", true))) s.latest_transmit_offset = *x;
-        } else if (key == "traffic-class") {
-          if (auto t = fail(r_.text(iv, what + " traffic-class"))) {
-            if (auto tc = traffic_class(*t)) {
-              s.traffic_class = *tc;
-            } else {
-              const std::string g = did_you_mean(*t, {"scheduled", "bounded", "best-effort"});
-              r_.error(iv, fmt::format("{}: unknown traffic-class '{}'", what, *t),
-                       g.empty() ? "use scheduled, bounded or best-effort" : fmt::format("did you mean '{}'?", g));
-              ok = false;
-            }
-          }
-        } else if (key == "vlan") {
-          marks.vlan = iv;
-          if (auto x = fail(r_.integer(iv, what + " vlan", 1, 4094))) s.vlan = static_cast<int>(*x);
-        } else if (key == "pcp") {
-          if (auto x = fail(r_.integer(iv, what + " pcp", 0, 7))) pcp = static_cast<int>(*x);
-        } else if (key == "destination-mac") {
-          marks.destination_mac = iv;
-          marks.has_destination_mac = true;
-          if (auto x = fail(r_.text(iv, what + " destination-mac"))) {
-            if (!is_mac(*x)) {
-              r_.error(iv, fmt::format("{}: '{}' is not a MAC address", what, *x), "write it as 91:e0:f0:00:01:00");
-              ok = false;
-            } else {
-              s.destination_mac = *x;
-            }
-          }
-        } else if (key == "num-seamless-trees" || key == "redundancy") {
-          if (redundancy_given) {
-            r_.error(ik, fmt::format("{}: give either num-seamless-trees or its alias redundancy, not both", what));
-            ok = false;
-          }
-          redundancy_given = true;
-          if (auto x = fail(r_.integer(iv, what + " " + key, 1, 2))) s.num_seamless_trees = static_cast<int>(*x);
-        } else if (key == "description") {
-          (void)r_.text(iv, what + " description");
-        }
-      }
+      StreamDraft d;
+      d.s.name = k.Scalar();
+      d.s.where = r_.where(k);
+      d.s.vlan = plant_.defaults.vlan;
+      d.marks.name = k;
+      d.what = "stream " + d.s.name;
+      read_stream_keys(d, v);
       if (!v.IsMap()) continue;
-      const YAML::Node stream_key = k;  // lambdas may not capture structured bindings (clang 14)
-      auto missing = [&](bool has, const char* key, const char* example) {
-        if (!has) {
-          r_.error(stream_key, fmt::format("{} has no {}", what, key), fmt::format("add e.g. '{}: {}'", key, example));
-          ok = false;
-        }
-      };
-      missing(has_talker, "talker", "plc1");
-      missing(has_listeners, "listeners", "[drive1]");
-      missing(has_interval, "interval", "1ms");
-      missing(has_size, "max-frame-size", "128B");
-      if (s.traffic_class != TrafficClassKind::best_effort) missing(has_latency, "max-latency", "500us");
-      s.pcp = pcp.value_or(s.traffic_class == TrafficClassKind::scheduled ? plant_.defaults.pcp_scheduled
+      check_needed_keys(d);
+      apply_stream_defaults(d);
+      if (!d.ok) continue;
+      check_stream_values(d);
+      if (!d.ok) continue;
+      check_frame_size(d);
+      identify_stream(d, stream_ids, generated_mac);
+      for (std::size_t i = 0; d.ok && i < d.s.listeners.size(); ++i) check_path(d.s, d.marks, i);
+      if (d.ok) plant_.streams.push_back(std::move(d.s));
+    }
+  }
+
+  // Each key through its reader in the table.
+  void read_stream_keys(StreamDraft& d, const YAML::Node& v) {
+    std::vector<std::string> allowed;
+    for (const auto& key : stream_keys()) allowed.emplace_back(key.name);
+    for (auto& [ik, iv] : r_.entries(v, d.what, allowed)) {
+      const std::string name = ik.Scalar();
+      const auto key = std::find_if(stream_keys().begin(), stream_keys().end(),
+                                    [&](const StreamKey& sk) { return sk.name == name; });
+      if (key == stream_keys().end()) continue;  // entries() reported it
+      if (key->read == &PlantLoader::read_num_seamless_trees &&
+          (d.given.count("num-seamless-trees") || d.given.count("redundancy"))) {
+        r_.error(ik, fmt::format("{}: give either num-seamless-trees or its alias redundancy, not both", d.what));
+        d.ok = false;
+      }
+      d.given.insert(key->name);
+      (this->*key->read)(d, *key, iv);
+    }
+  }
+
+  void check_needed_keys(StreamDraft& d) {
+    for (const auto& key : stream_keys()) {
+      const bool needed = key.needed == Needed::always ||
+                          (key.needed == Needed::unless_best_effort && d.s.traffic_class != TrafficClassKind::best_effort);
+      if (!needed || d.given.count(key.name)) continue;
+      r_.error(d.marks.name, fmt::format("{} has no {}", d.what, key.name), fmt::format("add e.g. '{}: {}'", key.name, key.example));
+      d.ok = false;
+    }
+  }
+
+  // Defaults that depend on the plant or on other keys.
+  void apply_stream_defaults(StreamDraft& d) {
+    Stream& s = d.s;
+    s.pcp = d.pcp.value_or(s.traffic_class == TrafficClassKind::scheduled ? plant_.defaults.pcp_scheduled
                            : s.traffic_class == TrafficClassKind::bounded ? plant_.defaults.pcp_bounded
                                                                           : plant_.defaults.pcp_best_effort);
-      if (!has_latency && s.traffic_class == TrafficClassKind::best_effort) s.max_latency = s.interval;
-      if (!ok) continue;
+    if (!d.given.count("max-latency") && s.traffic_class == TrafficClassKind::best_effort) s.max_latency = s.interval;
+  }
 
-      // Relations between a stream's own values.
-      for (const auto& l : s.listeners) {
-        if (l == s.talker) {
-          r_.error(marks.listeners[static_cast<std::size_t>(&l - s.listeners.data())],
-                   fmt::format("{}: talker {} is also its own listener", what, s.talker), "remove it from listeners");
-          ok = false;
-        }
+  // Relations between a stream's own values.
+  void check_stream_values(StreamDraft& d) {
+    const Stream& s = d.s;
+    const std::string& what = d.what;
+    for (const auto& l : s.listeners) {
+      if (l == s.talker) {
+        r_.error(d.marks.listeners[static_cast<std::size_t>(&l - s.listeners.data())],
+                 fmt::format("{}: talker {} is also its own listener", what, s.talker), "remove it from listeners");
+        d.ok = false;
       }
-      if (s.jitter > s.interval) {
-        r_.error(jitter_node, fmt::format("{}: jitter {} exceeds the interval {}", what, format_duration(s.jitter.count()),
-                                          format_duration(s.interval.count())));
-        ok = false;
-      }
-      if (s.earliest_transmit_offset >= s.interval) {
-        r_.error(earliest_node, fmt::format("{}: earliest-transmit-offset {} is not inside the interval {}", what,
-                                            format_duration(s.earliest_transmit_offset.count()), format_duration(s.interval.count())),
-                 "offsets count from the start of each interval");
-        ok = false;
-      }
-      if (s.latest_transmit_offset) {
-        if (*s.latest_transmit_offset >= s.interval) {
-          r_.error(latest_node, fmt::format("{}: latest-transmit-offset {} is not inside the interval {}", what,
-                                            format_duration(s.latest_transmit_offset->count()), format_duration(s.interval.count())));
-          ok = false;
-        } else if (*s.latest_transmit_offset < s.earliest_transmit_offset) {
-          r_.error(latest_node, fmt::format("{}: latest-transmit-offset {} is before earliest-transmit-offset {}", what,
-                                            format_duration(s.latest_transmit_offset->count()),
-                                            format_duration(s.earliest_transmit_offset.count())));
-          ok = false;
-        }
-      }
-      if (!ok) continue;
+    }
+    if (s.jitter > s.interval) {
+      r_.error(d.marks.jitter, fmt::format("{}: jitter {} exceeds the interval {}", what, format_duration(s.jitter.count()),
+                                           format_duration(s.interval.count())));
+      d.ok = false;
+    }
+    if (s.earliest_transmit_offset >= s.interval) {
+      r_.error(d.marks.earliest_transmit_offset,
+               fmt::format("{}: earliest-transmit-offset {} is not inside the interval {}", what,
+                           format_duration(s.earliest_transmit_offset.count()), format_duration(s.interval.count())),
+               "offsets count from the start of each interval");
+      d.ok = false;
+    }
+    if (!s.latest_transmit_offset) return;
+    if (*s.latest_transmit_offset >= s.interval) {
+      r_.error(d.marks.latest_transmit_offset,
+               fmt::format("{}: latest-transmit-offset {} is not inside the interval {}", what,
+                           format_duration(s.latest_transmit_offset->count()), format_duration(s.interval.count())));
+      d.ok = false;
+    } else if (*s.latest_transmit_offset < s.earliest_transmit_offset) {
+      r_.error(d.marks.latest_transmit_offset,
+               fmt::format("{}: latest-transmit-offset {} is before earliest-transmit-offset {}", what,
+                           format_duration(s.latest_transmit_offset->count()),
+                           format_duration(s.earliest_transmit_offset.count())));
+      d.ok = false;
+    }
+  }
 
-      // max-frame-size is 802.1Qcc's MAC client data: the frame header, tag and FCS come on top.
-      const std::int64_t limit = frame_limit(s);
-      if (s.max_frame_size > limit) {
-        const std::int64_t frames = (s.max_frame_size + limit - 1) / limit;
-        r_.error(marks.max_frame_size,
-                 fmt::format("{}: max-frame-size {} B exceeds {} B, the largest MAC client data every node on its way carries", what,
-                             s.max_frame_size, limit),
-                 fmt::format("max-frame-size excludes header, VLAN tag, FCS, preamble and IFG; to send {} B per interval write "
-                             "max-frames-per-interval: {} and max-frame-size: {}B",
-                             s.max_frame_size * s.max_frames_per_interval, frames * s.max_frames_per_interval,
-                             (s.max_frame_size + frames - 1) / frames));
-        ok = false;
-      }
+  // max-frame-size is 802.1Qcc's MAC client data: the frame header, tag and FCS come on top.
+  void check_frame_size(StreamDraft& d) {
+    const Stream& s = d.s;
+    const std::int64_t limit = frame_limit(s);
+    if (s.max_frame_size <= limit) return;
+    const std::int64_t frames = (s.max_frame_size + limit - 1) / limit;
+    r_.error(d.marks.max_frame_size,
+             fmt::format("{}: max-frame-size {} B exceeds {} B, the largest MAC client data every node on its way carries", d.what,
+                         s.max_frame_size, limit),
+             fmt::format("max-frame-size excludes header, VLAN tag, FCS, preamble and IFG; to send {} B per interval write "
+                         "max-frames-per-interval: {} and max-frame-size: {}B",
+                         s.max_frame_size * s.max_frames_per_interval, frames * s.max_frames_per_interval,
+                         (s.max_frame_size + frames - 1) / frames));
+    d.ok = false;
+  }
 
-      if (s.destination_mac.empty()) {
-        // Streams are identified by destination MAC and VLAN (802.1CB null stream identification);
-        // give each one an address from the range 802.1Q reserves for AVB/TSN streams.
-        s.destination_mac = fmt::format("91:e0:f0:00:{:02x}:{:02x}", (generated_mac >> 8) & 0xff, generated_mac & 0xff);
-        ++generated_mac;
-      }
-      auto id = std::make_pair(s.destination_mac, s.vlan);
-      if (auto it = stream_ids.find(id); it != stream_ids.end()) {
-        r_.error(marks.has_destination_mac ? marks.destination_mac : k,
-                 fmt::format("{}: destination-mac {} on VLAN {} already identifies stream {}", what, s.destination_mac, s.vlan,
-                             it->second),
-                 "each stream needs its own destination MAC and VLAN pair");
-        ok = false;
-      } else {
-        stream_ids.emplace(id, s.name);
-      }
-
-      for (std::size_t i = 0; ok && i < s.listeners.size(); ++i) check_path(s, marks, i);
-      if (ok) plant_.streams.push_back(std::move(s));
+  // Streams are identified by destination MAC and VLAN (802.1CB null stream identification);
+  // a stream without a destination-mac gets an address from the range 802.1Q reserves for
+  // AVB/TSN streams.
+  void identify_stream(StreamDraft& d, std::map<std::pair<std::string, int>, std::string>& stream_ids, int& generated_mac) {
+    Stream& s = d.s;
+    if (s.destination_mac.empty()) {
+      s.destination_mac = fmt::format("91:e0:f0:00:{:02x}:{:02x}", (generated_mac >> 8) & 0xff, generated_mac & 0xff);
+      ++generated_mac;
+    }
+    auto id = std::make_pair(s.destination_mac, s.vlan);
+    if (auto it = stream_ids.find(id); it != stream_ids.end()) {
+      r_.error(d.marks.has_destination_mac ? d.marks.destination_mac : d.marks.name,
+               fmt::format("{}: destination-mac {} on VLAN {} already identifies stream {}", d.what, s.destination_mac, s.vlan,
+                           it->second),
+               "each stream needs its own destination MAC and VLAN pair");
+      d.ok = false;
+    } else {
+      stream_ids.emplace(id, s.name);
     }
   }
 

@@ -5,7 +5,7 @@
 #include <charconv>
 #include <set>
 
-#include "control/model/did_you_mean.hpp"
+#include "common/did_you_mean.hpp"
 #include "control/model/units.hpp"
 
 namespace takt::model {
@@ -127,13 +127,13 @@ std::optional<bool> YamlReader::boolean(const YAML::Node& n, const std::string& 
 }
 
 namespace {
-template <typename T>
-std::optional<std::int64_t> unwrap(YamlReader& r, const YAML::Node& n, const std::string& what, const Parsed<T>& p) {
-  if (auto e = std::get_if<UnitError>(&p)) {
-    r.error(n, fmt::format("{}: {}", what, e->message), e->hint);
+std::optional<std::int64_t> unwrap(YamlReader& r, const YAML::Node& n, const std::string& what,
+                                   const Result<std::int64_t>& p) {
+  if (!p) {
+    r.error(n, fmt::format("{}: {}", what, p.error().message), p.error().hint);
     return std::nullopt;
   }
-  return std::get<T>(p);
+  return *p;
 }
 }  // namespace
 

@@ -1,27 +1,13 @@
 #pragma once
-// Durations for people: "672 ns", "41.2 us", "1.25 ms", with the digits that matter and no more.
-#include <cstdint>
+// Forwards to common/duration_text.hpp's readable_duration until the verifier, its last user,
+// has moved to control/verify/.
 #include <string>
 
-#include <fmt/format.h>
-
+#include "common/duration_text.hpp"
 #include "dataplane/core/time.hpp"
 
 namespace takt::schedule {
 
-inline std::string human(Nanos d) {
-  const auto ns = d.count();
-  const auto mag = ns < 0 ? -ns : ns;
-  auto trim = [](double v, const char* unit) {
-    std::string s = fmt::format("{:.3f}", v);
-    while (s.back() == '0') s.pop_back();
-    if (s.back() == '.') s.pop_back();
-    return s + " " + unit;
-  };
-  if (mag < 1'000) return fmt::format("{} ns", ns);
-  if (mag < 1'000'000) return trim(static_cast<double>(ns) / 1e3, "us");
-  if (mag < 1'000'000'000) return trim(static_cast<double>(ns) / 1e6, "ms");
-  return trim(static_cast<double>(ns) / 1e9, "s");
-}
+inline std::string human(Nanos d) { return readable_duration(d); }
 
 }  // namespace takt::schedule

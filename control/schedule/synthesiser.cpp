@@ -11,7 +11,7 @@
 
 #include "control/routing/router.hpp"
 #include "control/routing/topology.hpp"
-#include "control/schedule/duration_format.hpp"
+#include "common/duration_text.hpp"
 #include "control/schedule/gcl_builder.hpp"
 #include "control/schedule/periodic.hpp"
 #include "control/schedule/port_reservations.hpp"
@@ -167,31 +167,31 @@ bool Synthesiser::admit(Candidate& c, const routing::StreamRoute& route) {
   if (c.earliest > c.latest)
     return issue("", fmt::format("stream {}: earliest-transmit-offset {} is after the latest possible offset {} in its "
                                  "interval of {}",
-                                 s.name, human(Nanos{c.earliest}), human(Nanos{c.latest}), human(s.interval)));
+                                 s.name, readable_duration(Nanos{c.earliest}), readable_duration(Nanos{c.latest}), readable_duration(s.interval)));
   if (s.jitter.count() > 0 && s.jitter < sync)
     return issue("", fmt::format("stream {}: jitter {} is below the plant's sync error budget {}; arrivals cannot be "
                                  "pinned closer than the clocks agree",
-                                 s.name, human(s.jitter), human(sync)));
+                                 s.name, readable_duration(s.jitter), readable_duration(sync)));
   c.timing = derive_timing(topo_, route, s, sync);
   for (std::size_t h = 0; h < c.timing.hops.size(); ++h) {
     const auto& ht = c.timing.hops[h];
     const std::string reserve =
-        ht.launch_error > 0 ? fmt::format(" plus the {} transmission timing error of profile {}", human(Nanos{ht.launch_error}),
+        ht.launch_error > 0 ? fmt::format(" plus the {} transmission timing error of profile {}", readable_duration(Nanos{ht.launch_error}),
                                           topo_.profile(topo_.arc(ht.arc).from).name)
                             : std::string();
     if (ht.length > c.interval)
       return issue(port_name(ht.arc),
                    fmt::format("stream {} needs {} of wire time per interval at port {} ({} frames of {} B{}), more than "
                                "its interval of {}",
-                               s.name, human(Nanos{ht.length}), port_name(ht.arc), c.timing.frames, c.timing.payload,
-                               reserve, human(s.interval)));
+                               s.name, readable_duration(Nanos{ht.length}), port_name(ht.arc), c.timing.frames, c.timing.payload,
+                               reserve, readable_duration(s.interval)));
     // A frame into a listener leaves anywhere in its window's timing error: arrivals vary that much.
     if (ht.into_listener && s.jitter.count() > 0 && ht.launch_error + sync.count() > s.jitter.count())
       return issue(port_name(ht.arc),
                    fmt::format("stream {}: jitter {} cannot be kept at port {}: its profile {} may start a frame up to "
                                "{} late, and the clocks differ by up to {}",
-                               s.name, human(s.jitter), port_name(ht.arc), topo_.profile(topo_.arc(ht.arc).from).name,
-                               human(Nanos{ht.launch_error}), human(sync)));
+                               s.name, readable_duration(s.jitter), port_name(ht.arc), topo_.profile(topo_.arc(ht.arc).from).name,
+                               readable_duration(Nanos{ht.launch_error}), readable_duration(sync)));
   }
   // Lower bound of the latency: every hop as early as causality allows, no waiting anywhere.
   std::vector<std::int64_t> rel(c.timing.hops.size(), 0);
@@ -209,8 +209,8 @@ bool Synthesiser::admit(Candidate& c, const routing::StreamRoute& route) {
   if (worst > c.deadline)
     return issue("", fmt::format("stream {}: path {} needs {} of wire, processing, propagation and sync error time "
                                  "against max-latency {}",
-                                 s.name, routing::describe_path(route, s.talker, worst_listener), human(Nanos{worst}),
-                                 human(Nanos{c.deadline})));
+                                 s.name, routing::describe_path(route, s.talker, worst_listener), readable_duration(Nanos{worst}),
+                                 readable_duration(Nanos{c.deadline})));
   return true;
 }
 
@@ -431,9 +431,9 @@ void Synthesiser::fail_placement(const Candidate& c, const std::map<int, int>& b
         {s.name, port_name(arc),
          fmt::format("stream {} cannot share port {} with stream {}: windows of {} every {} and {} every {}, each with "
                      "its queueing time, do not fit into their common period of {}",
-                     s.name, port_name(arc), other.name, human(Nanos{length_at(c)}), human(s.interval),
-                     human(Nanos{other_length}), human(other.interval),
-                     human(Nanos{std::gcd(c.interval, other.interval.count())}))});
+                     s.name, port_name(arc), other.name, readable_duration(Nanos{length_at(c)}), readable_duration(s.interval),
+                     readable_duration(Nanos{other_length}), readable_duration(other.interval),
+                     readable_duration(Nanos{std::gcd(c.interval, other.interval.count())}))});
     return;
   }
   const std::string where = arc >= 0 ? fmt::format(" through port {}", port_name(arc)) : std::string();
@@ -441,7 +441,7 @@ void Synthesiser::fail_placement(const Candidate& c, const std::map<int, int>& b
   result_.issues.push_back(
       {s.name, arc >= 0 ? port_name(arc) : std::string(),
        fmt::format("stream {}: no talker offset in [{}, {}] gets it{}{} within max-latency {} ({} offsets tried)", s.name,
-                   human(Nanos{c.earliest}), human(Nanos{c.latest}), where, next_to, human(Nanos{c.deadline}), tries)});
+                   readable_duration(Nanos{c.earliest}), readable_duration(Nanos{c.latest}), where, next_to, readable_duration(Nanos{c.deadline}), tries)});
 }
 
 void Synthesiser::record_timing(const Candidate& c) {
@@ -525,13 +525,13 @@ Synthesiser::PortOutcome Synthesiser::build_ports() {
     }
     pp.scheduled_utilisation = busy;
     std::string list;
-    for (auto i : intervals) list += (list.empty() ? "" : ", ") + human(Nanos{i});
+    for (auto i : intervals) list += (list.empty() ? "" : ", ") + readable_duration(Nanos{i});
     if (too_long || cycle > prof.max_cycle_time.count()) {
       result_.issues.push_back({"", pp.port.str(),
                                 fmt::format("port {} needs a cycle of {} (lcm of its streams' intervals {}) where its "
                                             "profile {} allows at most {}",
-                                            pp.port.str(), too_long ? std::string("over 10 s") : human(Nanos{cycle}), list,
-                                            prof.name, human(prof.max_cycle_time))});
+                                            pp.port.str(), too_long ? std::string("over 10 s") : readable_duration(Nanos{cycle}), list,
+                                            prof.name, readable_duration(prof.max_cycle_time))});
       continue;
     }
     pp.cycle_time = Nanos{cycle};

@@ -7,6 +7,7 @@
 
 #include <fmt/format.h>
 
+#include "common/duration_text.hpp"
 #include "control/southbound/agent_calls.hpp"
 #include "control/southbound/parallel.hpp"
 
@@ -17,8 +18,6 @@ namespace {
 using Steady = std::chrono::steady_clock;
 
 Nanos since(Steady::time_point t) { return std::chrono::duration_cast<Nanos>(Steady::now() - t); }
-
-std::string ms(Nanos d) { return fmt::format("{:.1f} ms", static_cast<double>(d.count()) / 1e6); }
 
 struct Session {
   boost::asio::io_context io;
@@ -137,7 +136,7 @@ InstallReport install(const DesiredPlant& desired, const std::vector<AgentEndpoi
       report.health.push_back(fmt::format("{}: unsynchronised: {}", bridge, h.reason));
       if (!options.allow_unsynchronised)
         refusals.push_back(fmt::format("{}: clock not synchronised within the plan's sync budget {}: {}", bridge,
-                                       ms(budget), h.reason));
+                                       readable_duration(budget), h.reason));
     } else {
       report.health.push_back(fmt::format("{}: synchronised: {}", bridge, h.reason));
     }
@@ -151,7 +150,7 @@ InstallReport install(const DesiredPlant& desired, const std::vector<AgentEndpoi
     auto c = changes(s.clients[i]->endpoint().bridge, before[i].value->running.oper, *s.configs[i]);
     report.changes.insert(report.changes.end(), c.begin(), c.end());
   }
-  say(fmt::format("clock health checked on {} bridges in {}", s.clients.size(), ms(report.health_time)));
+  say(fmt::format("clock health checked on {} bridges in {}", s.clients.size(), readable_duration(report.health_time)));
 
   // 2. Stage everywhere.
   phase = Steady::now();
@@ -170,7 +169,7 @@ InstallReport install(const DesiredPlant& desired, const std::vector<AgentEndpoi
     failures.insert(failures.end(), problems.begin(), problems.end());
     throw InstallError(text, failures);
   }
-  say(fmt::format("staged transaction {} on {} bridges in {}", tx, s.clients.size(), ms(report.stage_time)));
+  say(fmt::format("staged transaction {} on {} bridges in {}", tx, s.clients.size(), readable_duration(report.stage_time)));
 
   // 3. One base time, 4. commit everywhere.
   report.base_time = pick_base_time(agents_now(before), options.lead, desired.hyperperiod);
@@ -196,7 +195,7 @@ InstallReport install(const DesiredPlant& desired, const std::vector<AgentEndpoi
     failures.insert(failures.end(), problems.begin(), problems.end());
     throw InstallError(text, failures);
   }
-  say(fmt::format("committed on {} bridges in {}; base time {} ns (TAI)", s.clients.size(), ms(report.commit_time),
+  say(fmt::format("committed on {} bridges in {}; base time {} ns (TAI)", s.clients.size(), readable_duration(report.commit_time),
                   ns_of(base)));
 
   // 5. Confirm: the new schedule is pending (or already oper) everywhere; then, after the base
@@ -240,7 +239,7 @@ InstallReport install(const DesiredPlant& desired, const std::vector<AgentEndpoi
   }
   report.confirm_time = since(phase);
   report.total_time = since(t0);
-  say(fmt::format("confirmed on {} bridges in {}", s.clients.size(), ms(report.confirm_time)));
+  say(fmt::format("confirmed on {} bridges in {}", s.clients.size(), readable_duration(report.confirm_time)));
   return report;
 }
 

@@ -4,16 +4,11 @@
 
 #include <fmt/format.h>
 
+#include "common/duration_text.hpp"
+
 namespace takt::southbound {
 
 namespace {
-
-std::string duration_text(Nanos d) {
-  const std::int64_t ns = d.count();
-  if (ns != 0 && ns % 1'000'000 == 0) return fmt::format("{} ms", ns / 1'000'000);
-  if (ns != 0 && ns % 1'000 == 0) return fmt::format("{} us", ns / 1'000);
-  return fmt::format("{} ns", ns);
-}
 
 const agent::PortOperState* find_port(const agent::BridgeOperState& s, const std::string& name) {
   for (const auto& p : s.ports)
@@ -36,8 +31,8 @@ std::optional<GateControlList> desired_schedule(const bridge::BridgePort& port) 
 
 std::string describe(const std::optional<GateControlList>& s) {
   if (!s) return "no schedule (gates open)";
-  return fmt::format("{} entries, cycle {}{}", s->entries.size(), duration_text(s->cycle_time),
-                     s->cycle_time_extension.count() ? ", extension " + duration_text(s->cycle_time_extension) : "");
+  return fmt::format("{} entries, cycle {}{}", s->entries.size(), readable_duration(s->cycle_time),
+                     s->cycle_time_extension.count() ? ", extension " + readable_duration(s->cycle_time_extension) : "");
 }
 
 bool same_schedule(const std::optional<GateControlList>& running, const std::optional<GateControlList>& desired) {

@@ -4,15 +4,10 @@
 
 #include <fmt/format.h>
 
+#include "common/duration_text.hpp"
 #include "dataplane/agent/api_error.hpp"
 
 namespace takt::agent {
-
-namespace {
-
-std::string ms_text(Nanos d) { return fmt::format("{:.3f} ms", static_cast<double>(d.count()) / 1e6); }
-
-}  // namespace
 
 const char* to_string(AbortOutcome outcome) {
   switch (outcome) {
@@ -73,8 +68,8 @@ void ConfigStore::stage(const std::string& transaction, bridge::BridgeConfig con
   if (staged_ && staged_->transaction != transaction && now - staged_->staged_at < options_.reservation_timeout)
     throw ApiError(409, fmt::format("bridge is reserved by transaction {} staged {} ago; it is released by its "
                                     "commit or abort, or after {}",
-                                    staged_->transaction, ms_text(now - staged_->staged_at),
-                                    ms_text(options_.reservation_timeout)));
+                                    staged_->transaction, readable_duration(now - staged_->staged_at),
+                                    readable_duration(options_.reservation_timeout)));
   staged_ = StagedConfig{transaction, std::move(config), now};
 }
 
@@ -86,7 +81,7 @@ CommittedConfig ConfigStore::commit(const std::string& transaction, TaiTime base
   const TaiTime now = runtime_.now();
   if (base_time - now < options_.min_commit_lead)
     throw ApiError(409, fmt::format("base time {} ns is {} from now; a commit needs it at least {} in the future",
-                                    ns_of(base_time), ms_text(base_time - now), ms_text(options_.min_commit_lead)));
+                                    ns_of(base_time), readable_duration(base_time - now), readable_duration(options_.min_commit_lead)));
   CommittedConfig next{transaction, staged_->config, base_time, now};
   for (auto& p : next.config.ports) p.gates.admin_base_time = bridge::ptp_time(base_time);
   try {
@@ -114,7 +109,7 @@ AbortOutcome ConfigStore::abort(const std::string& transaction) {
   if (now >= committed_->base_time)
     throw ApiError(409, fmt::format("transaction {} is already in force (since base time {} ns, {} ago); install the "
                                     "previous plan again instead",
-                                    transaction, ns_of(committed_->base_time), ms_text(now - committed_->base_time)));
+                                    transaction, ns_of(committed_->base_time), readable_duration(now - committed_->base_time)));
   // Revert: the previous config again, plus every port the aborted one touched but the
   // previous did not, back to no schedule. Each previous list restarts at its own next cycle
   // boundary, so its phase is kept and the gates see no change at all (and no base time in the

@@ -5,13 +5,13 @@
 using namespace takt::model;
 
 namespace {
-std::int64_t ok(const Parsed<std::int64_t>& p) {
-  if (auto e = std::get_if<UnitError>(&p)) FAIL(e->message << " / " << e->hint);
-  return std::get<std::int64_t>(p);
+std::int64_t ok(const takt::Result<std::int64_t>& p) {
+  if (!p) FAIL(p.error().message << " / " << p.error().hint);
+  return *p;
 }
-UnitError err(const Parsed<std::int64_t>& p) {
-  REQUIRE(std::holds_alternative<UnitError>(p));
-  return std::get<UnitError>(p);
+takt::Error err(const takt::Result<std::int64_t>& p) {
+  REQUIRE_FALSE(p.ok());
+  return p.error();
 }
 }  // namespace
 

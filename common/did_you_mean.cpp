@@ -1,9 +1,9 @@
-#include "control/model/did_you_mean.hpp"
+#include "common/did_you_mean.hpp"
 
 #include <algorithm>
 #include <cctype>
 
-namespace takt::model {
+namespace takt {
 namespace {
 
 // Damerau-Levenshtein (optimal string alignment) distance, case-insensitive: a swapped pair of
@@ -43,4 +43,4 @@ std::string did_you_mean(const std::string& word, const std::vector<std::string>
   return (!best.empty() && best_distance <= allowed) ? best : "";
 }
 
-}  // namespace takt::model
+}  // namespace takt
