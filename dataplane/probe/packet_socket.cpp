@@ -92,23 +92,18 @@ struct PacketSocket::Batch {
   std::vector<Received> received;
 };
 
-PacketSocket::PacketSocket(int fd, std::string interface, MacAddress mac)
-    : fd_(fd), interface_(std::move(interface)), mac_(mac) {}
+PacketSocket::PacketSocket(UniqueFd fd, std::string interface, MacAddress mac)
+    : fd_(std::move(fd)), interface_(std::move(interface)), mac_(mac) {}
 
-PacketSocket::PacketSocket(PacketSocket&& other) noexcept
-    : fd_(other.fd_), interface_(std::move(other.interface_)), mac_(other.mac_), batch_(std::move(other.batch_)) {
-  other.fd_ = -1;
-}
+PacketSocket::PacketSocket(PacketSocket&& other) noexcept = default;
 
-PacketSocket::~PacketSocket() {
-  if (fd_ >= 0) ::close(fd_);
-}
+PacketSocket::~PacketSocket() = default;
 
 PacketSocket PacketSocket::for_sending(const std::string& interface, int priority) {
   // Protocol 0: this socket receives nothing.
   const int fd = ::socket(AF_PACKET, SOCK_RAW | SOCK_CLOEXEC, 0);
   if (fd < 0) fail(interface, "cannot open a packet socket", errno);
-  PacketSocket s(fd, interface, {});
+  PacketSocket s(UniqueFd(fd), interface, {});
   const InterfaceInfo info = lookup(fd, interface);
   s.mac_ = info.mac;
   bind_to(fd, interface, info.index, 0);
@@ -120,7 +115,7 @@ PacketSocket PacketSocket::for_sending(const std::string& interface, int priorit
 PacketSocket PacketSocket::for_receiving(const std::string& interface, int receive_buffer_bytes) {
   const int fd = ::socket(AF_PACKET, SOCK_RAW | SOCK_CLOEXEC, htons(ETH_P_ALL));
   if (fd < 0) fail(interface, "cannot open a packet socket", errno);
-  PacketSocket s(fd, interface, {});
+  PacketSocket s(UniqueFd(fd), interface, {});
   const InterfaceInfo info = lookup(fd, interface);
   s.mac_ = info.mac;
   // Filter before binding so no foreign frame is queued in between.
@@ -139,7 +134,7 @@ PacketSocket PacketSocket::for_receiving(const std::string& interface, int recei
 }
 
 int PacketSocket::send(std::span<const std::byte> frame) noexcept {
-  const ssize_t n = ::send(fd_, frame.data(), frame.size(), 0);
+  const ssize_t n = ::send(fd_.get(), frame.data(), frame.size(), 0);
   if (n < 0) return errno;
   return n == static_cast<ssize_t>(frame.size()) ? 0 : EMSGSIZE;
 }
@@ -149,7 +144,7 @@ std::span<const PacketSocket::Received> PacketSocket::receive(Nanos timeout, std
   Batch& b = *batch_;
   const std::size_t n = b.headers.size();
 
-  pollfd p{fd_, POLLIN, 0};
+  pollfd p{fd_.get(), POLLIN, 0};
   const int timeout_ms = static_cast<int>(std::max<std::int64_t>(0, timeout.count() / 1'000'000));
   const int ready = ::poll(&p, 1, timeout_ms);
   if (ready < 0) {
@@ -166,7 +161,7 @@ std::span<const PacketSocket::Received> PacketSocket::receive(Nanos timeout, std
     h.msg_control = b.controls.data() + i * kControlBuffer;
     h.msg_controllen = kControlBuffer;
   }
-  const int got = ::recvmmsg(fd_, b.headers.data(), static_cast<unsigned>(n), MSG_DONTWAIT, nullptr);
+  const int got = ::recvmmsg(fd_.get(), b.headers.data(), static_cast<unsigned>(n), MSG_DONTWAIT, nullptr);
   if (got < 0) {
     if (errno == EAGAIN || errno == EINTR) return {};
     fail(interface_, "receiving from the packet socket failed", errno);
@@ -192,7 +187,7 @@ std::uint64_t PacketSocket::take_drops() noexcept {
   tpacket_stats stats{};
   socklen_t len = sizeof stats;
   // Reading the statistics resets them in the kernel.
-  if (::getsockopt(fd_, SOL_PACKET, PACKET_STATISTICS, &stats, &len) != 0) return 0;
+  if (::getsockopt(fd_.get(), SOL_PACKET, PACKET_STATISTICS, &stats, &len) != 0) return 0;
   return stats.tp_drops;
 }
 

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "common/unique_fd.hpp"
 #include "dataplane/core/mac_address.hpp"
 #include "dataplane/core/time.hpp"
 
@@ -46,9 +47,9 @@ class PacketSocket {
   std::uint64_t take_drops() noexcept;
 
  private:
-  PacketSocket(int fd, std::string interface, MacAddress mac);
+  PacketSocket(UniqueFd fd, std::string interface, MacAddress mac);
 
-  int fd_;
+  UniqueFd fd_;
   std::string interface_;
   MacAddress mac_;
 
