@@ -1,0 +1,95 @@
+#include "tools/cell_report/result_json.hpp"
+
+namespace takt::cell_report {
+
+namespace {
+
+template <typename T>
+nlohmann::ordered_json or_null(const std::optional<T>& v) {
+  return v ? nlohmann::ordered_json(*v) : nlohmann::ordered_json(nullptr);
+}
+
+nlohmann::ordered_json stream_json(const StreamResult& s) {
+  return {{"stream", s.stream},
+          {"class", s.traffic_class},
+          {"talker", s.talker},
+          {"listener", s.listener},
+          {"sent", s.sent},
+          {"received", s.received},
+          {"lost", s.lost},
+          {"latency-ns", {{"p50", s.p50_ns}, {"p99", s.p99_ns}, {"max", s.max_ns}}},
+          {"max-latency-ns", or_null(s.max_latency_ns)},
+          {"late", or_null(s.late)},
+          {"late-in-host-stalls", s.late_in_host_stalls},
+          {"late-unexplained", s.late_unexplained},
+          {"late-frames-not-kept", s.late_frames_not_kept},
+          {"on-time-ratio", or_null(s.on_time_ratio)},
+          {"stall-chance", or_null(s.stall_chance)},
+          {"prometheus", {{"p99-s", or_null(s.prometheus_p99_s)}, {"on-time-ratio", or_null(s.prometheus_on_time_ratio)}}},
+          {"verdict", s.verdict},
+          {"failures", s.failures}};
+}
+
+nlohmann::ordered_json labelled(const std::vector<LabelledValue>& values) {
+  auto out = nlohmann::ordered_json::object();
+  for (const auto& v : values) out[v.label] = v.value;
+  return out;
+}
+
+}  // namespace
+
+nlohmann::ordered_json result_json(const CellResult& r) {
+  auto streams = nlohmann::ordered_json::array();
+  for (const auto& s : r.streams) streams.push_back(stream_json(s));
+
+  auto nodes = nlohmann::ordered_json::array();
+  for (const auto& n : r.nodes)
+    nodes.push_back({{"node", n.node},
+                     {"stall-threshold-ns", n.threshold_ns},
+                     {"stalls", n.count},
+                     {"longest-excess-ns", n.longest_excess_ns}});
+
+  auto bridges = nlohmann::ordered_json::array();
+  for (const auto& b : r.bridges_at_end)
+    bridges.push_back({{"bridge", b.bridge},
+                       {"error", or_null(b.error)},
+                       {"transaction", b.transaction},
+                       {"clock", b.clock},
+                       {"deadline-misses", or_null(b.deadline_misses)}});
+
+  nlohmann::ordered_json install = nullptr;
+  if (r.install) {
+    auto list = nlohmann::ordered_json::array();
+    for (const auto& b : r.install->bridges) list.push_back({{"bridge", b.bridge}, {"base-time-ns", b.base_time_ns}});
+    install = {{"transaction", r.install->transaction}, {"bridges", list}};
+  }
+
+  auto on_time = nlohmann::ordered_json::array();
+  for (const auto& o : r.prometheus.on_time)
+    on_time.push_back({{"stream", o.stream}, {"le", o.le}, {"ratio", or_null(o.ratio)}});
+  auto overruns = nlohmann::ordered_json::object();
+  for (const auto& [bridge, streams_of_bridge] : r.prometheus.overruns) overruns[bridge] = labelled(streams_of_bridge);
+
+  return {{"format", "takt-cell-report/1"},
+          {"pass", r.pass},
+          {"send-window-ns", {{"first", or_null(r.window.first_ns)}, {"until", or_null(r.window.until_ns)}}},
+          {"hyperperiod-ns", r.hyperperiod_ns},
+          {"streams", streams},
+          {"nodes", nodes},
+          {"install", install},
+          {"bridges-at-end", bridges},
+          {"controller",
+           {{"converged", or_null(r.controller.converged)},
+            {"installs-done", r.controller.installs_done},
+            {"installs-failed", r.controller.installs_failed},
+            {"repairs", r.controller.repairs},
+            {"sync-losses", r.controller.sync_losses}}},
+          {"prometheus",
+           {{"targets-up", r.prometheus.targets_up},
+            {"p99-s", labelled(r.prometheus.p99_s)},
+            {"on-time", on_time},
+            {"packet-loop-stalls", labelled(r.prometheus.stalls)},
+            {"window-overruns", overruns}}}};
+}
+
+}  // namespace takt::cell_report

@@ -1,0 +1,144 @@
+#include "tools/cell_report/table_renderer.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdlib>
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include "tools/cell_report/number_text.hpp"
+
+namespace takt::cell_report {
+
+std::string aligned_columns(const std::vector<std::vector<std::string>>& rows, const std::string& indent) {
+  std::vector<std::size_t> width;
+  for (const auto& row : rows) {
+    width.resize(std::max(width.size(), row.size()), 0);
+    for (std::size_t i = 0; i < row.size(); ++i) width[i] = std::max(width[i], row[i].size());
+  }
+  std::string out;
+  for (const auto& row : rows) {
+    out += indent;
+    for (std::size_t i = 0; i < row.size(); ++i)
+      out += i + 1 == row.size() ? row[i] : fmt::format("{:<{}}  ", row[i], width[i]);
+    out += '\n';
+  }
+  return out;
+}
+
+std::string render_stream_table(const CellResult& result) {
+  std::vector<std::vector<std::string>> rows{{"stream", "class", "talker -> listener", "p50", "p99", "max",
+                                              "max-latency", "sent", "received", "lost", "on-time %", "late",
+                                              "in host stalls", "verdict"}};
+  for (const auto& s : result.streams) {
+    const bool got = s.received > 0;
+    rows.push_back({s.stream, s.traffic_class, s.talker + " -> " + s.listener, got ? duration_text(s.p50_ns) : "-",
+                    got ? duration_text(s.p99_ns) : "-", got ? duration_text(s.max_ns) : "-",
+                    duration_text(s.max_latency_ns), std::to_string(s.sent), std::to_string(s.received),
+                    std::to_string(s.lost), got ? percent_text(s.on_time_ratio) : "-",
+                    s.late ? std::to_string(*s.late) : "-", s.late ? std::to_string(s.late_in_host_stalls) : "-",
+                    s.verdict});
+  }
+  return aligned_columns(rows, "  ") +
+         "  p50/p99/max: latency of the received frames, from the talker's send() to the listener's receive;\n"
+         "  max-latency: the stream's deadline; lost: frames missing from the sequence; on-time %: received\n"
+         "  frames within max-latency; late: frames beyond it; in host stalls: late frames whose talker or a bridge\n"
+         "  on their path, between their send and their deadline, did not run for longer than its transmission\n"
+         "  timing error (the hypervisor took the vCPU, a timer fired late), which no plan holds; verdict: ok, 'ok, host\n"
+         "  stalls' (every late frame was in a host stall), LATE (a late frame no stall explains), LOSS, or silent.\n";
+}
+
+std::string render_host_stalls(const CellResult& result) {
+  std::string out = "  Host stalls beyond the timing error while the talkers sent (bridges' --stall-log, talkers' late sends):\n";
+  for (const auto& n : result.nodes)
+    out += fmt::format("    {}: {} beyond {} us, longest {} ms\n", n.node, n.count,
+                       shortest(static_cast<double>(n.threshold_ns) / 1000),
+                       rounded(static_cast<double>(n.longest_excess_ns) / 1e6, 100));
+  if (result.nodes.empty()) out += "    none\n";
+  for (const auto& s : result.streams) {
+    if (s.late.value_or(0) == 0) continue;
+    out += fmt::format(
+        "    {} -> {}: {} of {} late frames in a host stall; a frame sent at a random time would be in one {} % of the "
+        "time\n",
+        s.stream, s.listener, s.late_in_host_stalls, *s.late, s.stall_chance ? rounded(*s.stall_chance * 100, 10) : "-");
+  }
+  return out;
+}
+
+std::string render_bridges(const CellResult& result) {
+  std::string out;
+  for (const auto& b : result.bridges_at_end) {
+    if (b.error) {
+      out += fmt::format("  {}: unreachable: {}\n", b.bridge, *b.error);
+      continue;
+    }
+    // The clock's state without its details ("SLAVE of ...: offset ..." -> "SLAVE of ...").
+    const auto clock = b.clock.substr(0, b.clock.find(": "));
+    out += fmt::format("  {}: transaction {} in force; {}; {} frames resided beyond their max-latency\n", b.bridge,
+                       b.transaction, clock, b.deadline_misses ? std::to_string(*b.deadline_misses) : "-");
+  }
+  const auto& c = result.controller;
+  out += fmt::format(
+      "  takt-controller: converged {}; {} installs done ({} bridge schedules written), {} failed; a bridge clock "
+      "found beyond the sync budget {} times\n",
+      c.converged.value_or("?"), c.installs_done, c.repairs, c.installs_failed, c.sync_losses);
+  return out;
+}
+
+namespace {
+
+std::string p99_text(const std::string& value) {
+  const double v = std::strtod(value.c_str(), nullptr);
+  if (std::isnan(v)) return "no samples in Prometheus yet";
+  if (v >= 0.01) return "above 10 ms (beyond the top histogram bucket)";
+  if (v >= 0.001) return rounded(v * 1e3, 100) + " ms";
+  return rounded(v * 1e6, 10) + " us";
+}
+
+}  // namespace
+
+std::string render_prometheus(const CellResult& result, const CellQueries& queries, const std::string& url) {
+  const auto& p = result.prometheus;
+  std::vector<std::string> up;
+  for (const auto& [job, n] : p.targets_up) up.push_back(fmt::format("{} {}", n, job));
+  std::string out = fmt::format("== Prometheus ran at {} with the cell; targets that answered: {}\n", url,
+                                fmt::join(up, ", "));
+  out += "  p99 latency per stream, as Prometheus computes it from the probes' histograms:\n";
+  out += "    " + queries.expr(CellQueries::kP99) + "\n";
+  for (const auto& s : p.p99_s) out += fmt::format("    {}: {}\n", s.label, p99_text(s.value));
+  out += "  on-time ratio per stream: sum(takt_probe_latency_seconds_bucket{stream=\"S\",le=\"<max-latency s>\"}) / "
+         "sum(takt_probe_latency_seconds_count{stream=\"S\"})\n";
+  for (const auto& o : p.on_time)
+    out += fmt::format("    {} (le={}): {}\n", o.stream, o.le, o.ratio ? percent_text(o.ratio) + " %" : "no data");
+  out += "  deadline misses: rate(takt_probe_deadline_misses_total[10s]) (end to end), "
+         "takt_dataplane_deadline_misses_total (per bridge)\n";
+  out += "  host stalls of the bridges' packet loops (beyond their --stall-threshold-us), since they started:\n";
+  out += "    " + queries.expr(CellQueries::kStalls) + "\n";
+  for (const auto& s : p.stalls) out += fmt::format("    {}: {}\n", s.label, s.value);
+  out += "  frames of scheduled streams a bridge held past a gate opening they fitted in (the hop where a late\n";
+  out += "  frame lost its window; bounded and best-effort frames queue past closes by design):\n";
+  out += "    " + queries.expr(CellQueries::kOverruns) + "\n";
+  for (const auto& [bridge, streams] : p.overruns) {
+    std::vector<std::string> parts;
+    for (const auto& s : streams) parts.push_back(s.label + " " + s.value);
+    out += fmt::format("    {}: {}\n", bridge, fmt::join(parts, ", "));
+  }
+  if (p.overruns.empty()) out += "    none\n";
+  out += "  the controller: takt_controller_converged, takt_controller_sync_alarm, takt_controller_installs_total\n";
+  return out;
+}
+
+std::string render_report(const CellResult& result, const CellQueries& queries, const ReportHeader& header) {
+  std::string out = fmt::format(
+      "\n== Streams of the virtual cell over {} s (latency: talker send() to listener receive)\n", header.seconds);
+  out += render_stream_table(result);
+  out += render_host_stalls(result);
+  out += "\n== Bridges at the end of the run (taktctl status --agents agents.yaml)\n";
+  out += render_bridges(result);
+  out += "\n";
+  out += render_prometheus(result, queries, header.prometheus_url);
+  return out;
+}
+
+}  // namespace takt::cell_report

@@ -1,0 +1,29 @@
+#pragma once
+// The report a person reads at the end of a virtual cell run: the stream table with its legend,
+// the host stalls, the bridges and the controller at the end, and where to look in Prometheus.
+
+#include <string>
+#include <vector>
+
+#include "tools/cell_report/cell_result.hpp"
+#include "tools/cell_report/prometheus_results.hpp"
+
+namespace takt::cell_report {
+
+struct ReportHeader {
+  std::uint64_t seconds = 0;    // how long the talkers sent
+  std::string prometheus_url;  // where Prometheus ran during the cell
+};
+
+// Columns left-aligned, two spaces apart, the last one unpadded (as column -t lays them out).
+std::string aligned_columns(const std::vector<std::vector<std::string>>& rows, const std::string& indent);
+
+std::string render_stream_table(const CellResult& result);
+std::string render_host_stalls(const CellResult& result);
+std::string render_bridges(const CellResult& result);
+std::string render_prometheus(const CellResult& result, const CellQueries& queries, const std::string& url);
+
+// All of the above, with the section titles.
+std::string render_report(const CellResult& result, const CellQueries& queries, const ReportHeader& header);
+
+}  // namespace takt::cell_report

@@ -1,0 +1,52 @@
+#include "tools/cell_report/verdict.hpp"
+
+#include <cmath>
+
+#include <fmt/format.h>
+
+namespace takt::cell_report {
+
+std::string stream_verdict(const ListenedStream& l, std::uint64_t late_in_host_stalls) {
+  const auto misses = l.deadline_misses.value_or(0);
+  if (misses > 0 && l.lost == 0 && l.late_frames_not_kept == 0 && late_in_host_stalls == misses)
+    return "ok, host stalls";
+  return l.probe_verdict;
+}
+
+namespace {
+
+bool holds_deadlines(const std::string& traffic_class) {
+  return traffic_class == "scheduled" || traffic_class == "bounded";
+}
+
+}  // namespace
+
+std::vector<std::string> stream_failures(const StreamResult& s, const AcceptanceRules& rules) {
+  std::vector<std::string> out;
+  if (s.received == 0) out.push_back("no frames received");
+  if (holds_deadlines(s.traffic_class)) {
+    const auto late = s.late.value_or(0);
+    if (s.lost != 0) out.push_back(fmt::format("{} of {} frames lost", s.lost, s.sent));
+    if (s.late_unexplained != 0)
+      out.push_back(fmt::format("{} of its {} late frames were in no host stall", s.late_unexplained, late));
+    if (static_cast<double>(late) > rules.miss_tolerance * static_cast<double>(s.received))
+      out.push_back(fmt::format("{} late frames in {}, above the {} tolerance", late, s.received, rules.miss_tolerance));
+    if (late != 0 && !(s.stall_chance && *s.stall_chance < rules.max_stall_chance))
+      out.push_back(fmt::format("host stalls cover {} of the run; that explains nothing",
+                                s.stall_chance ? fmt::format("{:.3f}", *s.stall_chance) : std::string("an unknown share")));
+  } else if (static_cast<double>(s.lost) > rules.miss_tolerance * static_cast<double>(s.sent)) {
+    out.push_back(fmt::format("{} of {} frames lost, above the {} tolerance", s.lost, s.sent, rules.miss_tolerance));
+  }
+  if (!s.prometheus_p99_s) out.push_back("Prometheus had no p99");
+  if (s.traffic_class == "scheduled" && s.received > 0) {
+    // One frame's worth, and a hair more for the rounding of two ratios of the same counts.
+    if (!s.prometheus_on_time_ratio || !s.on_time_ratio ||
+        std::fabs(*s.prometheus_on_time_ratio - *s.on_time_ratio) > 1.0 / static_cast<double>(s.received) + 1e-12)
+      out.push_back(fmt::format("Prometheus's on-time ratio {} is not the listener's {}",
+                                s.prometheus_on_time_ratio ? fmt::format("{}", *s.prometheus_on_time_ratio) : "none",
+                                s.on_time_ratio ? fmt::format("{}", *s.on_time_ratio) : "none"));
+  }
+  return out;
+}
+
+}  // namespace takt::cell_report
