@@ -17,9 +17,13 @@
 #   - takt-probe: a listener per listener station, a talker per talker station sending every
 #     stream of PLAN_DIR/talkers/<station>.json for DEMO_SECONDS (default 30);
 #   - Prometheus on 127.0.0.1 scraping every dataplane, probe and the controller;
-#   - then a table per stream, each bridge's state and PromQL examples. Everything it created
-#     (namespaces, processes, certificates, DPDK runtime folders) is removed on exit, also on
-#     Ctrl-C / SIGTERM; DEMO_KEEP=1 keeps logs and data, never the run's CA and keys.
+#   - then takt-cell-report (tools/cell_report) reads what the run left in its work folder (probe
+#     summaries, the bridges' stall logs, the install, taktctl status, Prometheus's answers to
+#     the queries it names) and prints a table per stream with its verdict, each bridge's state
+#     and PromQL examples; this script only runs things and collects their files. Everything it
+#     created (namespaces, processes, certificates, DPDK runtime folders) is removed on exit
+#     (scripts/lib/netns.sh), also on Ctrl-C / SIGTERM; DEMO_KEEP=1 keeps logs and data, never
+#     the run's CA and keys.
 #
 # Time: the talkers' offsets and the planned gate lists count from TAI 0 (interval k of a
 # stream starts at k x interval). The controller's base time is a multiple of the plan's
@@ -35,7 +39,8 @@
 #
 # Environment: TAKT_BUILD_DIR (default build/), DEMO_SECONDS (30), DEMO_LCORES (CPUs for the
 # dataplanes' packet loops, one per bridge in turn; default "0 1"), DEMO_KEEP=1 keeps the work
-# folder (logs, summaries, Prometheus data), DEMO_RESULTS=FILE copies the table as JSON there,
+# folder (logs, summaries, Prometheus data), DEMO_RESULTS=FILE copies takt-cell-report's JSON
+# result (format takt-cell-report/1: per stream and listener, per node, install, bridges) there,
 # DEMO_TAG names the run (default tkc<pid>), DEMO_DATAPLANE_MODE replaces the dataplanes'
 # shared-CPU options (idle sleep, real-time priority), DEMO_DATAPLANE_ARGS adds options.
 # DEMO_LEAD_MS: how far ahead of now the controller puts the base time (default 1000).
@@ -57,12 +62,16 @@ for tool in ip jq curl openssl ptp4l prometheus; do
 done
 [[ $seconds =~ ^[0-9]+$ && $seconds -ge 1 ]] || die "DEMO_SECONDS must be a whole number of seconds >= 1, got '$seconds'"
 [[ -r $plan_dir/plan.json ]] || die "$plan_dir/plan.json not found; run taktctl plan PLANT -o $plan_dir"
+# shellcheck source=lib/netns.sh
+source "$root/scripts/lib/netns.sh"
 dataplane=$build/dataplane/dpdk/takt-dataplane
 probe=$build/dataplane/probe/takt-probe
-pmc=$build/control/ptp/takt-pmc
+pmc=$build/ptp/takt-pmc
+[[ -x $pmc ]] || pmc=$build/control/ptp/takt-pmc  # a build tree from before ptp/ had its own folder
 controller=$build/control/controller/takt-controller
 taktctl=$build/control/cli/taktctl
-for bin in "$dataplane" "$probe" "$pmc" "$controller" "$taktctl"; do
+cell_report=$build/tools/cell_report/takt-cell-report
+for bin in "$dataplane" "$probe" "$pmc" "$controller" "$taktctl" "$cell_report"; do
   [[ -x $bin ]] || die "$bin is not built; run scripts/build.sh (or set TAKT_BUILD_DIR)"
 done
 
@@ -71,25 +80,14 @@ done
 tag=${DEMO_TAG:-tkc$$}
 [[ $tag =~ ^[a-z0-9]{1,8}$ ]] || die "DEMO_TAG must be 1-8 lowercase letters or digits (it prefixes interface names)"
 work=$(mktemp -d "/tmp/takt-cell-${tag}.XXXXXX")
-namespaces=()
 bridges=()
-pids=()      # every background process we started, stopped in reverse order
 controller_pid=""
-root_if=""
 
-cleanup() {
-  local rc=$? i pid b
-  trap - EXIT INT TERM
-  ((rc == 130 || rc == 143)) && echo && say "interrupted: stopping the cell"
-  # SIGINT first: dataplanes stop their ports and probes write their summaries.
-  for ((i = ${#pids[@]} - 1; i >= 0; i--)); do kill -INT "${pids[i]}" 2>/dev/null || true; done
-  for pid in "${pids[@]}"; do
-    for _ in $(seq 30); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-    kill -KILL "$pid" 2>/dev/null || true
-    wait "$pid" 2>/dev/null || true
-  done
-  for ns in "${namespaces[@]}"; do ip netns del "$ns" 2>/dev/null || true; done
-  [[ -n $root_if ]] && ip link del "$root_if" 2>/dev/null || true
+# netns.sh stops every process (SIGINT first: dataplanes stop their ports, probes write their
+# summaries) and deletes the namespaces and the root-side veth; then this.
+cell_cleanup() {
+  local b
+  ((NETNS_EXIT_STATUS == 130 || NETNS_EXIT_STATUS == 143)) && echo && say "interrupted: stopped the cell"
   # DPDK's runtime folders of this run's dataplanes (their file prefixes start with the tag).
   for b in "${bridges[@]}"; do rm -rf "/var/run/dpdk/${tag}${b}"; done
   # The run's CA key and certificates: nothing after the run may trust them, DEMO_KEEP or not.
@@ -100,11 +98,9 @@ cleanup() {
     rm -rf "$work"
   fi
   say "cleaned up: namespaces ${tag}-*, processes and $work"
-  exit "$rc"
 }
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
+netns_on_cleanup cell_cleanup
+netns_cleanup_on_exit
 
 # ---------------------------------------------------------------------------------------------
 # The cell as the plan describes it.
@@ -140,56 +136,34 @@ pick_subnet() {
   die "no free 169.254.x.0/24 subnet for the management network"
 }
 
-new_ns() {
-  local ns=$1
-  ip netns add "$ns"
-  namespaces+=("$ns")
-  # No IPv6 chatter (router solicitations, MLD) on the plant links: only the streams.
-  ip netns exec "$ns" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1
-  ip -n "$ns" link set lo up
-}
-
 build_cell() {
   local subnet i=1 node ns a b
   subnet=$(pick_subnet)
-  new_ns "${tag}-mon"
+  netns_add "${tag}-mon"
   ip -n "${tag}-mon" link add br0 type bridge
   ip -n "${tag}-mon" link set br0 up
-  root_if="${tag}m"
-  ip link add "$root_if" type veth peer name up0 netns "${tag}-mon"
-  ip -n "${tag}-mon" link set up0 master br0 up
-  ip addr add "169.254.$subnet.254/24" dev "$root_if"
-  ip link set "$root_if" up
+  netns_veth "" "${tag}m" "${tag}-mon" up0 --addr-a "169.254.$subnet.254/24"
+  ip -n "${tag}-mon" link set up0 master br0
   for node in "${nodes[@]}"; do
     ns=$(ns_of "$node")
-    new_ns "$ns"
+    netns_add "$ns"
     addr[$node]="169.254.$subnet.$i"
-    ip link add mon0 netns "$ns" type veth peer name "n$i" netns "${tag}-mon"
-    ip -n "${tag}-mon" link set "n$i" master br0 up
-    ip -n "$ns" addr add "${addr[$node]}/24" dev mon0
-    ip -n "$ns" link set mon0 up
+    netns_veth "$ns" mon0 "${tag}-mon" "n$i" --addr-a "${addr[$node]}/24"
+    ip -n "${tag}-mon" link set "n$i" master br0
     i=$((i + 1))
   done
   for link in "${links[@]}"; do
     read -r a b <<<"$link"
-    # Created straight inside both namespaces: names only need to be unique per namespace.
-    ip link add "${a#*:}" netns "$(ns_of "${a%%:*}")" type veth peer name "${b#*:}" netns "$(ns_of "${b%%:*}")"
-    ip -n "$(ns_of "${a%%:*}")" link set "${a#*:}" up
-    ip -n "$(ns_of "${b%%:*}")" link set "${b#*:}" up
+    netns_veth "$(ns_of "${a%%:*}")" "${a#*:}" "$(ns_of "${b%%:*}")" "${b#*:}"
   done
   say "network: ${#bridges[@]} bridges, ${#stations[@]} end stations, ${#links[@]} links;" \
-    "management 169.254.$subnet.0/24 (root side $root_if)"
+    "management 169.254.$subnet.0/24 (root side ${tag}m)"
 }
 
-start() {  # start <log> <namespace> <command...>: background, remembered for cleanup
+start() {  # start <log> <namespace> <command...>: background, stopped at cleanup; pid in NETNS_PID
   local log=$1 ns=$2  # namespace "": the root namespace
   shift 2
-  if [[ -n $ns ]]; then
-    ip netns exec "$ns" "$@" >"$work/$log.log" 2>&1 &
-  else
-    "$@" >"$work/$log.log" 2>&1 &
-  fi
-  pids+=($!)
+  netns_spawn "$ns" "$work/$log.log" "$@"
 }
 
 wait_http() {  # wait_http <url> <what> <pid>
@@ -326,17 +300,13 @@ start_dataplanes() {
     n=0
     for port in $(jq -r '.ports[].name' "$config"); do
       # A configured port no stream uses still needs an interface: an unconnected veth.
-      ip -n "$ns" link show "$port" >/dev/null 2>&1 || {
-        ip -n "$ns" link add "$port" type veth peer name "${port}x"
-        ip -n "$ns" link set "$port" up
-        ip -n "$ns" link set "${port}x" up
-      }
+      ip -n "$ns" link show "$port" >/dev/null 2>&1 || netns_veth "$ns" "$port" "$ns" "${port}x"
       eal+=(--vdev "net_af_packet$n,iface=$port,framecnt=4096,qpairs=1,qdisc_bypass=0")
       app+=(--port "$port=net_af_packet$n")
       n=$((n + 1))
     done
     start "dataplane-$bridge" "$ns" "$dataplane" "${eal[@]}" -- "${app[@]}"
-    started[$bridge]=${pids[-1]}
+    started[$bridge]=$NETNS_PID
     i=$((i + 1))
   done
   # They start side by side; then each must serve /metrics and its agent.
@@ -363,8 +333,8 @@ start_controller() {
   done
   start controller "" "$controller" "$plan_dir" --agents "$work/agents.yaml" --state-dir "$work/controller-state" \
     --metrics-address 127.0.0.1 --metrics-port "$port" --lead-ms "${DEMO_LEAD_MS:-1000}" --interval-ms 1000
-  wait_http "http://127.0.0.1:$port/metrics" controller "${pids[-1]}"
-  controller_pid=${pids[-1]}
+  wait_http "http://127.0.0.1:$port/metrics" controller "$NETNS_PID"
+  controller_pid=$NETNS_PID
   echo "[{\"targets\": [\"127.0.0.1:$port\"], \"labels\": {\"plant\": \"$(jq -r .plant "$plan")\"}}]" \
     >"$work/prometheus/targets/controller-demo.json"
 }
@@ -385,8 +355,12 @@ wait_installed() {
     sleep 0.3
   done
   say "plan installed by takt-controller, transaction $(jq -r '.[0].transaction' <<<"$status"); oper on every bridge:"
+  # Kept for takt-cell-report: the install as the agents reported it.
+  mkdir -p "$work/install"
+  echo "$status" >"$work/install/status.json"
   for b in "${bridges[@]}"; do
-    base=$(agent_get "$b" /api/v1/bridge | jq -r '.committed."base-time" | "\(.seconds) \(.nanoseconds)"')
+    agent_get "$b" /api/v1/bridge >"$work/install/bridge-$b.json"
+    base=$(jq -r '.committed."base-time" | "\(.seconds) \(.nanoseconds)"' "$work/install/bridge-$b.json")
     read -r s ns <<<"$base"
     printf '  %-6s base time %d.%09d s TAI (%s.%03d UTC)  %s\n' "$b" "$s" "$ns" \
       "$(date -u -d "@$((s - 37))" +%H:%M:%S)" $((ns / 1000000)) \
@@ -409,7 +383,7 @@ start_listeners() {
     start "listener-$st" "$(ns_of "$st")" "$probe" listen --interface eth0 --streams "$plan" --select "$sel" \
       --metrics-address "${addr[$st]}" --metrics-port 9201 --loss-timeout 300ms --rt-priority 50 \
       --json-summary "$work/listener-$st.json"
-    listener_pids+=("${pids[-1]}")
+    listener_pids+=("$NETNS_PID")
   done
   local i=0
   for st in "${stations[@]}"; do
@@ -429,7 +403,7 @@ start_talkers() {
       --duration "${seconds}s" --start-lead 500ms --metrics-address "${addr[$st]}" --metrics-port 9200 \
       --rt-priority 60 --stall-threshold "$((${stall_threshold_ns[$st]:-200000} / 1000))us" \
       --json-summary "$work/talker-$st.json"
-    talker_pids+=("${pids[-1]}")
+    talker_pids+=("$NETNS_PID")
     echo "[{\"targets\": [\"${addr[$st]}:9200\"], \"labels\": {\"station\": \"$st\", \"role\": \"talker\"}}]" \
       >"$work/prometheus/targets/probe-$st-talker.json"
   done
@@ -448,9 +422,8 @@ start_prometheus() {
     ss -Hltn "sport = :$p" | grep -q . || { prom_port=$p; break; }
   done
   [[ -n $prom_port ]] || die "no free TCP port in 19090..19189 for Prometheus"
-  prometheus --config.file="$work/prometheus/prometheus.yml" --storage.tsdb.path="$work/prometheus/data" \
-    --web.listen-address="127.0.0.1:$prom_port" --log.level=warn >"$work/prometheus.log" 2>&1 &
-  pids+=($!)
+  start prometheus "" prometheus --config.file="$work/prometheus/prometheus.yml" \
+    --storage.tsdb.path="$work/prometheus/data" --web.listen-address="127.0.0.1:$prom_port" --log.level=warn
 }
 promql() {  # promql <expr>: result vector as JSON
   curl -sfG "http://127.0.0.1:$prom_port/api/v1/query" --data-urlencode "query=$1" | jq -c '.data.result'
@@ -477,150 +450,23 @@ for pid in "${talker_pids[@]}"; do wait "$pid" || die "a talker failed; see $wor
 say "talkers done"
 # The loss timeout settles the last gaps; two scrapes make the final counts visible in Prometheus.
 sleep 2.5
-p99_expr='histogram_quantile(0.99, sum by (stream, le) (takt_probe_latency_seconds_bucket))'
-prom_p99=$(promql "$p99_expr" || echo '[]')
-# The on-time ratio per stream from the bucket at its max-latency (the listeners' histograms have
-# one exactly there), as an operator would query it.
-prom_on_time="[]"
-while read -r name le; do
-  r=$(promql "sum(takt_probe_latency_seconds_bucket{stream=\"$name\",le=\"$le\"}) / sum(takt_probe_latency_seconds_count{stream=\"$name\"})" || echo '[]')
-  prom_on_time=$(jq -c --arg s "$name" --arg le "$le" --argjson r "$r" '. + [{stream: $s, le: $le, ratio: ($r[0].value[1] // null)}]' <<<"$prom_on_time")
-done < <(jq -r '.streams[] | select(."max-latency-ns" != null) | "\(.name) \(."max-latency-ns" / 1e9)"' "$plan")
-stall_expr='sum by (bridge) (takt_dataplane_packet_loop_stalls_total)'
-prom_stalls=$(promql "$stall_expr" || echo '[]')
-overrun_expr='sum by (bridge, stream) (takt_dataplane_window_overruns_total) > 0'
-prom_overruns=$(promql "$overrun_expr" || echo '[]')
-prom_up=$(promql 'max_over_time(up[10m])' || echo '[]')  # the talkers are gone by now
-prom_controller=$(promql 'sum by (__name__, result) ({__name__=~"takt_controller_(converged|installs_total|repairs_total|sync_loss_total)"})' ||
-  echo '[]')
-bridges_status=$(status_json)
+# takt-cell-report names the queries; their answers are saved for it (the talkers are gone, the
+# listeners still serve, so every stream's series is fresh).
+mkdir -p "$work/prometheus/results"
+while IFS=$'\t' read -r name query; do
+  curl -sfG "http://127.0.0.1:$prom_port/api/v1/query" --data-urlencode "query=$query" \
+    -o "$work/prometheus/results/$name.json" || rm -f "$work/prometheus/results/$name.json"
+done < <("$cell_report" --plan "$plan" --queries)
+status_json >"$work/status-end.json"
 for pid in "${listener_pids[@]}"; do
   kill -INT "$pid" 2>/dev/null || true
   wait "$pid" 2>/dev/null || true
 done
 
-# ---------------------------------------------------------------------------------------------
-# The table: one row per stream and listener, from the probes' JSON summaries.
-# Rows in the plan's stream order.
-# Host stalls by node, from the bridges' stall logs and the talkers' late sends (TAI ns).
-for b in "${bridges[@]}"; do [[ -r $work/stalls-$b.jsonl ]] && cat "$work/stalls-$b.jsonl"; done >"$work/stalls-all.jsonl"
-for f in "$work"/talker-*.json; do
-  st=$(basename "$f" .json)
-  jq -c --arg n "${st#talker-}" '.streams[] | (.stalls // [])[] | {node: $n, source: "talker", "start-ns": ."start-ns",
-    "end-ns": ."end-ns", "excess-ns": ."excess-ns"}' "$f"
-done >>"$work/stalls-all.jsonl"
-jq -s 'group_by(.node) | map({key: .[0].node, value: map({start: ."start-ns", end: ."end-ns", excess: ."excess-ns"})})
-  | from_entries' "$work/stalls-all.jsonl" >"$work/stalls.json"
-jq -s --argjson plan "$(jq -c '[.streams | to_entries[] | {name: .value.name, "traffic-class": .value."traffic-class",
-    talker: .value.talker, order: .key}]' "$plan")" --argjson prom "$prom_p99" \
-  --argjson paths "$(jq -c '[.streams[] | {key: .name, value: ([.hops[].egress.node] | unique)}] | from_entries' "$plan")" \
-  --slurpfile stalls_doc "$work/stalls.json" --argjson pon "$prom_on_time" '
-  # The time [lo, hi] that intervals cover together, overlaps counted once.
-  def covered($lo; $hi): map([([.[0], $lo] | max), ([.[1], $hi] | min)]) | map(select(.[1] > .[0])) | sort_by(.[0])
-    | reduce .[] as $i ({end: $lo, total: 0};
-        if $i[1] <= .end then . else {end: $i[1], total: (.total + $i[1] - ([$i[0], .end] | max))} end) | .total;
-  $stalls_doc[0] as $stalls
-  | (map(select(.role == "talker") | ."first-transmission-ns" // empty) | min) as $t0
-  | (map(select(.role == "talker") | ."until-ns" // empty) | max) as $t1
-  |
-  (map(select(.role == "talker") | .streams[]) | map({(.stream): .sent}) | add // {}) as $sent
-  | [ .[] | select(.role == "listener") | .station as $st | .streams[] | . + {listener: $st} ]
-  | map(. as $r | ($plan[] | select(.name == $r.stream)) as $p | . + {order: $p.order})
-  | sort_by(.order, .listener)
-  | map(. as $r | ($plan[] | select(.name == $r.stream)) as $p
-        | {stream, class: $p["traffic-class"], talker: $p.talker, listener, sent: ($sent[.stream] // 0), received, lost,
-           p50: ."latency-ns".p50, p99: ."latency-ns".p99, max: ."latency-ns".max,
-           "max-latency": ."max-latency-ns", misses: ."deadline-misses", "on-time": ."on-time-ratio", verdict,
-           "prometheus-p99-s": (($prom[] | select(.metric.stream == $r.stream) | .value[1] | tonumber) // null),
-           "prometheus-on-time": (($pon[] | select(.stream == $r.stream) | .ratio | select(. != null) | tonumber) // null),
-           "late-frames": (."late-frames" // []), "late-frames-not-kept": (."late-frames-not-kept" // 0)})
-  # A late frame is put down to the host when a node of its path (its talker or a bridge) was
-  # stalled beyond its timing error after the frame was sent and before its deadline passed (a
-  # stall later, while it already waited for a next window, did not make it late); the rest
-  # are faults of the schedule.
-  | map(([$paths[.stream][]? as $n | $stalls[$n][]?]) as $ss | (."max-latency" // 0) as $d
-        | . + {"in-host-stalls": ([."late-frames"[] | . as $f
-                                   | select(any($ss[]; .start <= $f."transmitted-ns" + $d
-                                                       and .end >= $f."transmitted-ns"))]
-                                  | length),
-               # How often a frame sent at a random time would be in such a stall: what
-               # coincidence alone would explain.
-               "stall-chance": (if $t0 == null or $t1 <= $t0 then null
-                                else ([$ss[] | [.start - $d, .end]] | covered($t0; $t1)) / ($t1 - $t0) end)}
-        | if (.misses // 0) > 0 and .lost == 0 and ."late-frames-not-kept" == 0 and ."in-host-stalls" == .misses
-          then .verdict = "ok, host stalls" else . end
-        | del(."late-frames"))' \
-  < <(for f in "$work"/talker-*.json; do jq -c '. + {station: "'"$(basename "$f" .json | sed 's/^talker-//')"'"}' "$f"; done
-      for f in "$work"/listener-*.json; do jq -c '. + {station: "'"$(basename "$f" .json | sed 's/^listener-//')"'"}' "$f"; done) \
-  >"$work/results.json"
+# The table, the host stalls and the verdicts: takt-cell-report, from the files of the run.
+"$cell_report" --plan "$plan" --run-dir "$work" --seconds "$seconds" --prometheus-url "http://127.0.0.1:$prom_port" \
+  --json "$work/results.json" || die "takt-cell-report could not read the run (above); DEMO_KEEP=1 keeps $work"
 [[ -n ${DEMO_RESULTS:-} ]] && cp "$work/results.json" "$DEMO_RESULTS"
-
-echo
-echo "== Streams of the virtual cell over ${seconds} s (latency: talker send() to listener receive)"
-# Durations with their unit, 3-4 significant digits: a plant engineer compares them with the
-# deadline column, not across orders of magnitude.
-jq -r 'def dur: if . == null then "-" elif . < 1e6 then "\(. / 1e2 | round / 10) us"
-         elif . < 1e9 then "\(. / 1e4 | round / 100) ms" else "\(. / 1e7 | round / 100) s" end;
-  ["stream", "class", "talker -> listener", "p50", "p99", "max", "max-latency", "sent", "received", "lost",
-        "on-time %", "late", "in host stalls", "verdict"],
-  (.[] | [.stream, .class, "\(.talker) -> \(.listener)", (if .received > 0 then (.p50 | dur), (.p99 | dur), (.max | dur)
-                                                      else "-", "-", "-" end),
-          (."max-latency" | dur), (.sent | tostring), (.received | tostring), (.lost | tostring),
-          (if .received > 0 and ."on-time" != null then (."on-time" * 100000 | round / 1000 | tostring) else "-" end),
-          (.misses // "-" | tostring), (if .misses == null then "-" else ."in-host-stalls" | tostring end), .verdict])
-  | @tsv' "$work/results.json" | column -t -s $'\t' | sed 's/^/  /'
-
-echo "  p50/p99/max: latency of the received frames, from the talker's send() to the listener's receive;"
-echo "  max-latency: the stream's deadline; lost: frames missing from the sequence; on-time %: received"
-echo "  frames within max-latency; late: frames beyond it; in host stalls: late frames whose talker or a bridge"
-echo "  on their path, between their send and their deadline, did not run for longer than its transmission"
-echo "  timing error (the hypervisor took the vCPU, a timer fired late), which no plan holds; verdict: ok, 'ok, host"
-echo "  stalls' (every late frame was in a host stall), LATE (a late frame no stall explains), LOSS, or silent."
-echo "  Host stalls beyond the timing error while the talkers sent (bridges' --stall-log, talkers' late sends):"
-jq -r --argjson e "$(for n in "${!stall_threshold_ns[@]}"; do echo "{\"$n\": ${stall_threshold_ns[$n]}}"; done | jq -s add)" \
-  --argjson t0 "$(jq -s 'map(."first-transmission-ns" // empty) | min // 0' "$work"/talker-*.json)" \
-  --argjson t1 "$(jq -s 'map(."until-ns" // empty) | max // 0' "$work"/talker-*.json)" '
-  to_entries | map(.value |= map(select(.end >= $t0 and .start <= $t1))) | map(select(.value | length > 0))
-  | map("    \(.key): \(.value | length) beyond \($e[.key] / 1000) us, longest \(([.value[].excess] | max // 0) / 1e4 | round / 100) ms")
-  | if length == 0 then ["    none"] else . end | .[]' "$work/stalls.json"
-jq -r '.[] | select((.misses // 0) > 0) | "    \(.stream) -> \(.listener): \(."in-host-stalls") of \(.misses) late frames in a host stall;"
-  + " a frame sent at a random time would be in one \(if ."stall-chance" == null then "-" else (."stall-chance" * 1000 | round / 10) end) % of the time"' \
-  "$work/results.json"
-
-echo
-echo "== Bridges at the end of the run (taktctl status --agents agents.yaml)"
-jq -r '.[] | "  \(.bridge): " + (if .error then "unreachable: \(.error)" else
-    "transaction \(.transaction) in force; \(.clock | sub(": .*"; "")); \(."deadline-misses" // "-") frames resided beyond their max-latency"
-  end)' <<<"$bridges_status"
-jq -r 'map({key: ((.metric.__name__ | sub("takt_controller_"; "")) + (.metric.result // "" | if . != "" then "/" + . else . end)),
-              value: .value[1]}) | from_entries
-  | "  takt-controller: converged \(.converged // "?"); \(."installs_total/installed" // 0) installs done" +
-    " (\(.repairs_total // 0) bridge schedules written), \(."installs_total/failed" // 0) failed;" +
-    " a bridge clock found beyond the sync budget \(.sync_loss_total // 0) times"' <<<"$prom_controller"
-
-echo
-echo "== Prometheus ran at http://127.0.0.1:$prom_port with the cell; targets that answered:" \
-  "$(jq -r 'map(select(.value[1] == "1")) | group_by(.metric.job) | map("\(length) \(.[0].metric.job)") | join(", ")' <<<"$prom_up")"
-echo "  p99 latency per stream, as Prometheus computes it from the probes' histograms:"
-echo "    $p99_expr"
-jq -r --argjson order "$(jq -c '[.streams[].name]' "$plan")" 'sort_by(.metric.stream as $s | $order | index($s)) | .[]
-  | (.value[1] | tonumber) as $v | "    \(.metric.stream): " +
-  (if $v == null or ($v | isnan) then "no samples in Prometheus yet" elif $v >= 0.01 then "above 10 ms (beyond the top histogram bucket)" elif $v >= 0.001 then "\($v * 1e5 | round / 100) ms"
-   else "\($v * 1e7 | round / 10) us" end)' <<<"$prom_p99"
-echo "  on-time ratio per stream: sum(takt_probe_latency_seconds_bucket{stream=\"S\",le=\"<max-latency s>\"}) / sum(takt_probe_latency_seconds_count{stream=\"S\"})"
-jq -r '.[] | "    \(.stream) (le=\(.le)): \(if .ratio == null then "no data" else (.ratio | tonumber * 100000 | round / 1000 | tostring) + " %" end)"' <<<"$prom_on_time"
-echo "  deadline misses: rate(takt_probe_deadline_misses_total[10s]) (end to end), takt_dataplane_deadline_misses_total (per bridge)"
-echo "  host stalls of the bridges' packet loops (beyond their --stall-threshold-us), since they started:"
-echo "    $stall_expr"
-jq -r 'sort_by(.metric.bridge) | .[] | "    \(.metric.bridge): \(.value[1])"' <<<"$prom_stalls"
-echo "  frames of scheduled streams a bridge held past a gate opening they fitted in (the hop where a late"
-echo "  frame lost its window; bounded and best-effort frames queue past closes by design):"
-echo "    $overrun_expr"
-jq -r --argjson scheduled "$(jq -c '[.streams[] | select(."traffic-class" == "scheduled") | .name]' "$plan")" '
-  map(select(.metric.stream as $s | $scheduled | index($s))) | group_by(.metric.bridge)
-  | map("    \(.[0].metric.bridge): " + (map("\(.metric.stream) \(.value[1])") | join(", ")))
-  | if length == 0 then ["    none"] else . end | .[]' <<<"$prom_overruns"
-echo "  the controller: takt_controller_converged, takt_controller_sync_alarm, takt_controller_installs_total"
 if [[ ${DEMO_KEEP:-0} == 1 ]]; then
   echo "  to look again: prometheus --config.file=$work/prometheus/prometheus.yml --storage.tsdb.path=$work/prometheus/data"
 else

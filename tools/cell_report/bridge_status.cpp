@@ -1,6 +1,6 @@
 #include "tools/cell_report/bridge_status.hpp"
 
-#include <fstream>
+#include <stdexcept>
 
 #include "tools/cell_report/input_error.hpp"
 #include "tools/cell_report/json_file.hpp"
@@ -16,6 +16,22 @@ bool empty_or_missing(const std::filesystem::path& file) {
 
 std::string string_or_empty(const nlohmann::json& j, const char* key) {
   return j.contains(key) && j.at(key).is_string() ? j.at(key).get<std::string>() : std::string();
+}
+
+// YANG's JSON encoding writes 64-bit integers as strings (the base time's seconds); the agent
+// may write either.
+std::int64_t yang_integer(const nlohmann::json& object, const char* key, const std::filesystem::path& file) {
+  if (object.contains(key) && object.at(key).is_string()) {
+    const auto& text = object.at(key).get_ref<const std::string&>();
+    std::size_t used = 0;
+    try {
+      const auto v = std::stoll(text, &used);
+      if (used == text.size()) return v;
+    } catch (const std::exception&) {
+    }
+    throw InputError(file, std::string("\"") + key + "\" is not an integer: " + text);
+  }
+  return required<std::int64_t>(object, key, file);
 }
 
 }  // namespace
@@ -48,8 +64,8 @@ std::optional<InstallRecord> read_install_record(const std::filesystem::path& di
     const auto agent_file = dir / ("bridge-" + b.bridge + ".json");
     const auto agent = read_json_file(agent_file);
     const auto base = agent.value("committed", nlohmann::json::object()).value("base-time", nlohmann::json::object());
-    record.bridges.push_back({b.bridge, required<std::int64_t>(base, "seconds", agent_file) * 1'000'000'000 +
-                                            required<std::int64_t>(base, "nanoseconds", agent_file)});
+    record.bridges.push_back({b.bridge, yang_integer(base, "seconds", agent_file) * 1'000'000'000 +
+                                            yang_integer(base, "nanoseconds", agent_file)});
   }
   return record;
 }

@@ -51,7 +51,8 @@ int main(int argc, char** argv) {
 
   try {
     if (queries_only) {
-      for (const auto& q : CellQueries(read_cell_plan(plan_file)).all()) std::cout << q.name << '\t' << q.expr << '\n';
+      const CellQueries queries(read_cell_plan(plan_file));
+      for (const auto& q : queries.all()) std::cout << q.name << '\t' << q.expr << '\n';
       return 0;
     }
     if (run_dir.empty()) {

@@ -1,15 +1,16 @@
 #!/usr/bin/env bash
 # Runs the README's demo (scripts/demo.sh, without setup and build) for DEMO_SECONDS=5 and
 # checks what it shows and what it leaves behind:
-#   - the table has a row for every stream of the plan, each with frames received;
+#   - the demo's result (takt-cell-report's JSON; the printed table is not read) has a row for
+#     every stream of the plan, each with frames received;
 #   - every late frame (beyond its stream's max-latency) of a scheduled or bounded stream is one
 #     the demo puts down to a host stall (its talker or a bridge on its path did not run for
 #     longer than its transmission timing error while the frame was in flight), and those stay
 #     within MISS_TOLERANCE of the received frames; scheduled and bounded streams lose nothing,
 #     best-effort ones at most MISS_TOLERANCE;
-#   - takt-controller installed the plan through the switch agents: every bridge got a line with
-#     the base time (one and the same, a multiple of the plan's hyperperiod) before the talkers
-#     started, and still ran that transaction at the end;
+#   - takt-controller installed the plan through the switch agents: every bridge ran it at one
+#     base time (a multiple of the plan's hyperperiod) before the talkers started, and still ran
+#     that transaction at the end;
 #   - Prometheus answered the demo's PromQL for every stream and scraped the controller;
 #   - afterwards no namespace, interface, process, work folder, certificate or DPDK runtime
 #     folder of the run is left.
@@ -70,22 +71,31 @@ compgen -G "/tmp/takt-cell-${TAG}.*" >/dev/null && fail "work folder /tmp/takt-c
 compgen -G "/var/run/dpdk/${TAG}*" >/dev/null && fail "DPDK runtime folders /var/run/dpdk/${TAG}* left behind"
 ok "no namespace, interface, process, work folder or DPDK runtime folder of $TAG left"
 
-[[ -s $WORK/results.json ]] || fail "the demo wrote no results"
+# Everything below reads the demo's result (takt-cell-report --json, format takt-cell-report/1),
+# not its printed text.
+readonly RESULT=$WORK/results.json
+[[ -s $RESULT ]] || fail "the demo wrote no results"
+jq -e '.format == "takt-cell-report/1"' "$RESULT" >/dev/null || fail "$RESULT is not a takt-cell-report/1 result"
 plan_dir=$(sed -n 's/^== taktctl plan .* -o //p' "$WORK/demo.log")
-# The install: one line per bridge with the common base time, printed before the talkers start.
+# The install: every bridge with the common base time, recorded once the plan was in force and
+# before the talkers started.
 mapfile -t bridges < <(for f in "$plan_dir"/bridge/*.json; do jq -r .bridge "$f"; done)
 hyperperiod=$(jq '."hyperperiod-ns"' "$plan_dir/plan.json")
-installed=$(sed -n '/plan installed by takt-controller/,/talkers sending/p' "$WORK/demo.log")
-[[ -n $installed ]] || fail "the demo did not report the plan installed by takt-controller before the talkers started"
+jq -e '.install != null' "$RESULT" >/dev/null || fail "the demo recorded no install by takt-controller before the talkers started"
 mapfile -t bases < <(for b in "${bridges[@]}"; do
-  sed -n "s/^  $b  *base time \([0-9]*\)\.\([0-9]*\) s TAI.*/\1\2/p" <<<"$installed"; done | sort -u)
-((${#bases[@]} == 1)) || fail "expected one base time line per bridge, all the same; got: ${bases[*]:-none}"
-((hyperperiod <= 0 || 10#${bases[0]} % hyperperiod == 0)) || fail "base time ${bases[0]} ns is not a multiple of the hyperperiod $hyperperiod ns"
-tx=$(sed -n 's/.*plan installed by takt-controller, transaction \([0-9a-f]*\).*/\1/p' <<<"$installed")
+  jq -r --arg b "$b" '.install.bridges[] | select(.bridge == $b) | ."base-time-ns"' "$RESULT"; done | sort -u)
+installed=$(jq '.install.bridges | length' "$RESULT")
+((${#bases[@]} == 1 && installed == ${#bridges[@]})) ||
+  fail "expected one base time per bridge, all the same; got ${bases[*]:-none} for $installed of ${#bridges[@]} bridges"
+((hyperperiod <= 0 || bases[0] % hyperperiod == 0)) || fail "base time ${bases[0]} ns is not a multiple of the hyperperiod $hyperperiod ns"
+tx=$(jq -r '.install.transaction' "$RESULT")
+[[ -n $tx && $tx != null ]] || fail "the install has no transaction"
 for b in "${bridges[@]}"; do
-  grep -qE "^  $b: transaction $tx in force" "$WORK/demo.log" || fail "$b does not run transaction $tx at the end of the run"
+  jq -e --arg b "$b" --arg tx "$tx" 'any(."bridges-at-end"[]; .bridge == $b and .error == null and .transaction == $tx)' \
+    "$RESULT" >/dev/null || fail "$b does not run transaction $tx at the end of the run: $(jq -c '."bridges-at-end"' "$RESULT")"
 done
-grep -qE "targets that answered:.*1 takt-controller" "$WORK/demo.log" || fail "Prometheus did not scrape takt-controller"
+jq -e '(.prometheus."targets-up"."takt-controller" // 0) >= 1' "$RESULT" >/dev/null ||
+  fail "Prometheus did not scrape takt-controller: $(jq -c '.prometheus."targets-up"' "$RESULT")"
 ok "takt-controller installed transaction $tx on ${bridges[*]} at base time ${bases[0]} ns (hyperperiod $hyperperiod ns), still in force at the end"
 
 mapfile -t scheduled < <(jq -r '.streams[] | select(."traffic-class" == "scheduled") | .name' "$plan_dir/plan.json")
@@ -93,17 +103,17 @@ mapfile -t unscheduled < <(jq -r '.streams[] | select(."traffic-class" != "sched
 ((${#scheduled[@]} > 0)) || fail "the plan has no scheduled streams"
 row_of() {
   local row
-  row=$(jq -c --arg s "$1" '.[] | select(.stream == $s)' "$WORK/results.json")
-  [[ -n $row ]] || fail "$1: no row in the demo's table"
-  grep -qE "^  $1 " "$WORK/demo.log" || fail "$1: not printed in the table"
+  row=$(jq -c --arg s "$1" '.streams[] | select(.stream == $s)' "$RESULT")
+  [[ -n $row ]] || fail "$1: no row in the demo's result"
   echo "$row"
 }
 # check_deadlines STREAM ROW: every late frame in a host stall, those few, a stall rate that
 # explains something.
 check_deadlines() {
-  local s=$1 row=$2 received misses stalled chance
-  read -r received misses stalled chance < <(jq -r '"\(.received) \(.misses // 0) \(."in-host-stalls" // 0) \(."stall-chance" // 0)"' <<<"$row")
-  ((misses == stalled)) || fail "$s: $((misses - stalled)) of its $misses late frames were in no host stall ($row)"
+  local s=$1 row=$2 received misses stalled unexplained chance
+  read -r received misses stalled unexplained chance < <(jq -r \
+    '"\(.received) \(.late // 0) \(."late-in-host-stalls") \(."late-unexplained") \(."stall-chance" // 0)"' <<<"$row")
+  ((misses == stalled && unexplained == 0)) || fail "$s: $((misses - stalled)) of its $misses late frames were in no host stall ($row)"
   awk -v m="$misses" -v r="$received" -v t="$MISS_TOLERANCE" 'BEGIN { exit !(m <= t * r) }' ||
     fail "$s: $misses late frames (each in a host stall) in $received, above the $MISS_TOLERANCE tolerance"
   ((misses == 0)) || awk -v c="$chance" 'BEGIN { exit !(c < 0.5) }' ||
@@ -112,7 +122,7 @@ check_deadlines() {
 # Bounded and best-effort streams cross the same two dataplanes through the gates' open time.
 for s in "${unscheduled[@]}"; do
   row=$(row_of "$s")
-  read -r class sent received lost misses < <(jq -r '"\(.class) \(.sent) \(.received) \(.lost) \(.misses // 0)"' <<<"$row")
+  read -r class sent received lost misses < <(jq -r '"\(.class) \(.sent) \(.received) \(.lost) \(.late // 0)"' <<<"$row")
   ((received > 0)) || fail "$s: no frames received ($row)"
   if [[ $class == bounded ]]; then
     ((lost == 0)) || fail "$s: $lost of $sent frames lost"
@@ -121,7 +131,7 @@ for s in "${unscheduled[@]}"; do
     awk -v l="$lost" -v n="$sent" -v t="$MISS_TOLERANCE" 'BEGIN { exit !(l <= t * n) }' ||
       fail "$s: $lost of $sent frames lost, above the $MISS_TOLERANCE tolerance"
   fi
-  [[ $(jq -r '."prometheus-p99-s"' <<<"$row") != null ]] || fail "$s: Prometheus had no p99"
+  [[ $(jq -r '.prometheus."p99-s"' <<<"$row") != null ]] || fail "$s: Prometheus had no p99"
   ok "$s ($class): sent $sent, received $received, lost $lost, $misses late"
 done
 # Scheduled streams: their deadlines, as the planner proved them for the cell's profiles.
@@ -131,17 +141,26 @@ for s in "${scheduled[@]}"; do
     ok "$s: shown (deadlines not required: DEMO_REQUIRE_DEADLINES=0)"
     continue
   fi
-  read -r sent received lost misses stalled < <(jq -r '"\(.sent) \(.received) \(.lost) \(.misses) \(."in-host-stalls")"' <<<"$row")
+  read -r sent received lost misses < <(jq -r '"\(.sent) \(.received) \(.lost) \(.late)"' <<<"$row")
   ((received > 0)) || fail "$s: no frames received ($row)"
   ((lost == 0)) || fail "$s: $lost of $sent frames lost"
   check_deadlines "$s" "$row"
-  [[ $(jq -r '."prometheus-p99-s"' <<<"$row") != null ]] || fail "$s: Prometheus had no p99"
+  [[ $(jq -r '.prometheus."p99-s"' <<<"$row") != null ]] || fail "$s: Prometheus had no p99"
   # Prometheus's on-time ratio (the bucket at max-latency) is the listener's own, to a frame.
-  jq -e '."prometheus-on-time" != null and ((."prometheus-on-time" - ."on-time") | fabs) <= 1 / .received' <<<"$row" >/dev/null ||
-    fail "$s: Prometheus's on-time ratio $(jq '."prometheus-on-time"' <<<"$row") is not the listener's $(jq '."on-time"' <<<"$row")"
-  ok "$s: sent $sent, received $received, lost 0, $misses late (all in host stalls), on time per Prometheus $(jq '."prometheus-on-time"' <<<"$row")"
+  jq -e '.prometheus."on-time-ratio" != null and ((.prometheus."on-time-ratio" - ."on-time-ratio") | fabs) <= 1 / .received + 1e-12' \
+    <<<"$row" >/dev/null ||
+    fail "$s: Prometheus's on-time ratio $(jq '.prometheus."on-time-ratio"' <<<"$row") is not the listener's $(jq '."on-time-ratio"' <<<"$row")"
+  ok "$s: sent $sent, received $received, lost 0, $misses late (all in host stalls), on time per Prometheus $(jq '.prometheus."on-time-ratio"' <<<"$row")"
 done
-# The bridges wrote their stall logs, and the table says what the stalls were.
-grep -q "Host stalls beyond the timing error" "$WORK/demo.log" || fail "the demo does not list the host stalls"
-grep -q "takt_dataplane_window_overruns_total" "$WORK/demo.log" || fail "the demo does not show the bridges' window overruns"
+# The host stalls and the bridges' window overruns are in the result, every bridge's stall
+# counter came through Prometheus, and the report's own acceptance agrees with the checks above.
+jq -e '(.nodes | type) == "array" and (.prometheus."window-overruns" | type) == "object"' "$RESULT" >/dev/null ||
+  fail "the result does not list the host stalls and the bridges' window overruns"
+for b in "${bridges[@]}"; do
+  jq -e --arg b "$b" '.prometheus."packet-loop-stalls" | has($b)' "$RESULT" >/dev/null ||
+    fail "Prometheus had no takt_dataplane_packet_loop_stalls_total of $b"
+done
+if [[ ${DEMO_REQUIRE_DEADLINES:-1} == 1 ]]; then
+  jq -e '.pass' "$RESULT" >/dev/null || fail "takt-cell-report did not pass the cell: $(jq -c '[.streams[] | select(.failures != []) | {stream, failures}]' "$RESULT")"
+fi
 echo "PASS (${SECONDS} s)"
