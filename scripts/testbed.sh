@@ -18,18 +18,13 @@
 # NAME must be unique on the machine (namespaces and the DPDK file prefix are named after it);
 # keep it short: "tb$$" is a good choice. Needs root, iproute2 and jq.
 set -euo pipefail
+# shellcheck source=lib/netns.sh
+source "$(dirname "$0")/lib/netns.sh"
 
 usage() { sed -n '2,21p' "$0" | sed 's/^# \{0,1\}//'; exit 2; }
 die() { echo "testbed: $*" >&2; exit 1; }
 
 station_mac() { printf '02:00:00:00:00:%02x' "$1"; }
-
-in_ns() { ip netns exec "$1" "${@:2}"; }
-
-quiet_namespace() {
-  # No IPv6 (router solicitations, MLD reports): counters in tests must see only test traffic.
-  in_ns "$1" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1
-}
 
 cmd_down() {
   local name=$1 ns
@@ -42,21 +37,14 @@ cmd_up() {
   local name=$1 n=$2 i
   [[ $n =~ ^[0-9]+$ && $n -ge 1 && $n -le 64 ]] || die "station count must be 1..64, got '$n'"
   ip netns list | grep -qE "^${name}-sw( |$)" && die "namespace ${name}-sw exists already; pick another NAME or run: $0 down $name"
-  # A half-built testbed is removed again rather than left behind.
-  trap 'cmd_down "$name"' ERR
-  ip netns add "${name}-sw"
-  quiet_namespace "${name}-sw"
-  ip -n "${name}-sw" link set lo up
+  # A half-built testbed is removed again rather than left behind; a whole one stays.
+  netns_cleanup_on_exit
+  netns_add "${name}-sw"
   for ((i = 1; i <= n; i++)); do
-    ip netns add "${name}-h$i"
-    quiet_namespace "${name}-h$i"
-    ip -n "${name}-h$i" link set lo up
-    # Both ends are created straight inside their namespaces, so names never clash.
-    ip link add eth0 netns "${name}-h$i" address "$(station_mac "$i")" type veth peer name "p$i" netns "${name}-sw"
-    ip -n "${name}-h$i" link set eth0 up
-    ip -n "${name}-sw" link set "p$i" up
+    netns_add "${name}-h$i"
+    netns_veth "${name}-h$i" eth0 "${name}-sw" "p$i" --mac-a "$(station_mac "$i")"
   done
-  trap - ERR
+  netns_keep
 }
 
 cmd_switch() {
@@ -78,16 +66,18 @@ cmd_switch() {
 }
 
 cmd_run() {
-  local name=$1 n=$2
+  local name=$1 n=$2 i
   shift 2
-  trap 'cmd_down "$name"' EXIT
-  trap 'exit 130' INT TERM
   cmd_up "$name" "$n"
+  # Everything of this testbed goes when the switch ends or on Ctrl-C (netns.sh stops the
+  # switch with SIGINT first, so it prints its counters).
+  netns_adopt "${name}-sw"
+  for ((i = 1; i <= n; i++)); do netns_adopt "${name}-h$i"; done
+  netns_cleanup_on_exit
   # Not exec'd: the trap must outlive the switch.
   (cmd_switch "$name" "$@") &
-  local pid=$!
-  trap 'kill -INT $pid 2>/dev/null; wait $pid; exit 130' INT TERM
-  wait "$pid"
+  netns_track $!
+  wait $!
 }
 
 [[ $(id -u) -eq 0 ]] || die "needs root (network namespaces)"

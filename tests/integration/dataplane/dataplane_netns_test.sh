@@ -35,26 +35,25 @@ done
 [[ -x $DATAPLANE ]] || { echo "FAIL: takt-dataplane not found at $DATAPLANE"; exit 1; }
 [[ -z $TAKTCTL || -x $TAKTCTL ]] || { echo "FAIL: taktctl not found at $TAKTCTL"; exit 1; }
 
-readonly NAME="tkdp$$"
+# shellcheck source=../../../scripts/lib/netns.sh
+source "$HERE/../../../scripts/lib/netns.sh"
+NAME=$(netns_unique_tag tkdp)
+readonly NAME
 WORK=$(mktemp -d "/tmp/takt-dataplane-it.XXXXXX")
 readonly WORK
 SWITCH_PID=""
 CAPTURE_PIDS=()
 
-cleanup() {
-  local rc=$?
-  for pid in "${CAPTURE_PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
-  [[ -n $SWITCH_PID ]] && kill -INT "$SWITCH_PID" 2>/dev/null || true
-  for pid in "${CAPTURE_PIDS[@]}" $SWITCH_PID; do wait "$pid" 2>/dev/null || true; done
-  "$TESTBED" down "$NAME" || true
-  if [[ $rc -ne 0 && $rc -ne $SKIP ]]; then
+# After netns.sh stopped the switch (SIGINT) and the captures, before it deletes the testbed's
+# namespaces.
+dataplane_cleanup() {
+  if [[ $NETNS_EXIT_STATUS -ne 0 && $NETNS_EXIT_STATUS -ne $SKIP ]]; then
     echo "--- takt-dataplane log"; tail -40 "$WORK/switch.log" 2>/dev/null || true
   fi
-  rm -rf "$WORK"
-  exit "$rc"
+  rm -rf "$WORK" "/var/run/dpdk/$NAME"
 }
-trap cleanup EXIT
-trap 'exit 130' INT TERM
+netns_on_cleanup dataplane_cleanup
+netns_cleanup_on_exit
 
 PLAN_JSON=()
 if [[ -n $TAKTCTL ]]; then
@@ -68,9 +67,11 @@ fi
 python3 "$HERE/scenario.py" "$CONFIG" "${PLAN_JSON[@]}" "$WORK"
 
 "$TESTBED" up "$NAME" 3
+netns_adopt "$NAME-sw" "$NAME-h1" "$NAME-h2" "$NAME-h3"
 LCORES=0 "$TESTBED" switch "$NAME" "$DATAPLANE" "$CONFIG" --metrics-port 9464 --counters-out "$WORK/counters.json" \
   >"$WORK/switch.log" 2>&1 &
 SWITCH_PID=$!
+netns_track "$SWITCH_PID"
 
 for _ in $(seq 150); do
   ip netns exec "$NAME-sw" curl -sf -o /dev/null http://127.0.0.1:9464/metrics && break
@@ -80,8 +81,8 @@ done
 ip netns exec "$NAME-sw" curl -sf -o /dev/null http://127.0.0.1:9464/metrics || { echo "FAIL: switch not up"; exit 1; }
 
 for h in 1 2 3; do
-  ip netns exec "$NAME-h$h" python3 "$HERE/frames.py" capture eth0 "$WORK/h$h.json" &
-  CAPTURE_PIDS+=($!)
+  netns_spawn "$NAME-h$h" "$WORK/capture-h$h.log" python3 "$HERE/frames.py" capture eth0 "$WORK/h$h.json"
+  CAPTURE_PIDS+=("$NETNS_PID")
 done
 for h in 1 2 3; do
   for _ in $(seq 100); do [[ -e $WORK/h$h.json.ready ]] && break; sleep 0.05; done

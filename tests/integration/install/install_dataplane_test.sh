@@ -11,9 +11,9 @@ TAKTCTL=${1:?usage: $0 taktctl takt-dataplane takt-controller takt-pmc}
 DATAPLANE=${2:?}
 CONTROLLER=${3:?}
 PMC=${4:?}
-TAG="tkdi$$"
 # shellcheck source=install_lib.sh
 source "$(dirname "$0")/install_lib.sh"
+TAG=$(netns_unique_tag tkdi)
 # A loaded machine runs three busy-polling forwarders here; give staging and commit room.
 LEAD_MS=1000
 readonly AGENT_PORT=8443
@@ -31,11 +31,7 @@ address_of() { mgmt_ns "${1#sw}"; }
 
 install_setup
 for i in 1 2 3; do
-  ip link add "${TAG}m$i" type veth peer name mgmt netns "${NS[i - 1]}"
-  ip addr add "$(mgmt_host $i)/30" dev "${TAG}m$i"
-  ip link set "${TAG}m$i" up
-  ip -n "${NS[i - 1]}" addr add "$(mgmt_ns $i)/30" dev mgmt
-  ip -n "${NS[i - 1]}" link set mgmt up
+  netns_veth "" "${TAG}m$i" "${NS[i - 1]}" mgmt --addr-a "$(mgmt_host $i)/30" --addr-b "$(mgmt_ns $i)/30"
 done
 install_pki --server "dataplane,$(mgmt_ns 1),$(mgmt_ns 2),$(mgmt_ns 3)"
 

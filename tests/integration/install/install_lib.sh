@@ -10,8 +10,8 @@
 #   4. takt-controller restores plan A on the restarted sw2;
 #   5. writes without a valid client certificate are refused (403).
 #
-# The test script sets TAKTCTL, CONTROLLER, PMC and TAG (a name prefix unique to this run),
-# sources this file, calls install_setup, then defines
+# The test script sets TAKTCTL, CONTROLLER and PMC, sources this file, sets TAG (a name prefix
+# unique to this run: netns_unique_tag), calls install_setup, then defines
 #   start_switch SW     starts SW's agent (takt-agent or takt-dataplane), sets PID[SW] and
 #                       returns once the agent answers; called again for the restarted sw2
 #   URL[SW]             the agent's base URL, as taktctl reaches it
@@ -20,6 +20,8 @@
 
 readonly SKIP=77
 INSTALL_HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+# shellcheck source=../../../scripts/lib/netns.sh
+source "$INSTALL_HERE/../../../scripts/lib/netns.sh"
 # shellcheck source=../ptp/gptp_config.sh
 source "$INSTALL_HERE/../ptp/gptp_config.sh"
 readonly INSTALL_HERE
@@ -37,18 +39,15 @@ ok() { echo "ok: $*"; }
 # Extra cleanup of the test script (e.g. DPDK runtime directories); runs before namespaces go.
 install_cleanup_hook() { :; }
 
+# Runs from netns.sh's cleanup, before it deletes the namespaces: the processes of PID (agents
+# and the controller are restarted during the checks, so PID holds the current ones).
 install_cleanup() {
-  local rc=$?
-  local p
-  for p in "${PID[@]}"; do kill -CONT "$p" 2>/dev/null || true; kill "$p" 2>/dev/null || true; done
-  for p in "${PID[@]}"; do wait "$p" 2>/dev/null || true; done
+  ((${#PID[@]} == 0)) || netns_stop "${PID[@]}"
   install_cleanup_hook || true
-  for ns in "${NS[@]}"; do ip netns del "$ns" 2>/dev/null || true; done
-  if [[ $rc -ne 0 && $rc -ne $SKIP ]]; then
+  if [[ $NETNS_EXIT_STATUS -ne 0 && $NETNS_EXIT_STATUS -ne $SKIP ]]; then
     for f in "$WORK"/*.log; do echo "--- $f"; tail -15 "$f"; done
   fi
   rm -rf "$WORK"
-  exit "$rc"
 }
 
 # install_setup: checks the tools, makes the namespaces and starts ptp4l in each.
@@ -59,27 +58,22 @@ install_setup() {
   NS=("${TAG}1" "${TAG}2" "${TAG}3")
   WORK=$(mktemp -d /tmp/takt-install-it.XXXXXX)
   readonly WORK
-  trap install_cleanup EXIT
-  trap 'exit 130' INT TERM
+  netns_on_cleanup install_cleanup
+  netns_cleanup_on_exit
 
   local ns
-  for ns in "${NS[@]}"; do ip netns add "$ns"; done
-  ip link add "${TAG}a" type veth peer name "${TAG}b"   # sw1 - sw2
-  ip link add "${TAG}c" type veth peer name "${TAG}d"   # sw2 - sw3
-  ip link set "${TAG}a" netns "${NS[0]}"
-  ip link set "${TAG}b" netns "${NS[1]}"
-  ip link set "${TAG}c" netns "${NS[1]}"
-  ip link set "${TAG}d" netns "${NS[2]}"
-  ip -n "${NS[0]}" link set "${TAG}a" up
-  ip -n "${NS[1]}" link set "${TAG}b" up
-  ip -n "${NS[1]}" link set "${TAG}c" up
-  ip -n "${NS[2]}" link set "${TAG}d" up
+  for ns in "${NS[@]}"; do netns_add "$ns"; done
+  netns_veth "${NS[0]}" "${TAG}a" "${NS[1]}" "${TAG}b"  # sw1 - sw2
+  netns_veth "${NS[1]}" "${TAG}c" "${NS[2]}" "${TAG}d"  # sw2 - sw3
 
   local i
   for i in 1 2 3; do write_gptp_config "$WORK/sw$i.cfg" $((i == 1 ? 100 : 248)) "$WORK/ptp4l-sw$i"; done
-  ip netns exec "${NS[0]}" ptp4l -f "$WORK/sw1.cfg" -i "${TAG}a" -S -m >"$WORK/ptp4l-sw1.log" 2>&1 & PID[p1]=$!
-  ip netns exec "${NS[1]}" ptp4l -f "$WORK/sw2.cfg" -i "${TAG}b" -i "${TAG}c" -S -m >"$WORK/ptp4l-sw2.log" 2>&1 & PID[p2]=$!
-  ip netns exec "${NS[2]}" ptp4l -f "$WORK/sw3.cfg" -i "${TAG}d" -S -m >"$WORK/ptp4l-sw3.log" 2>&1 & PID[p3]=$!
+  netns_spawn "${NS[0]}" "$WORK/ptp4l-sw1.log" ptp4l -f "$WORK/sw1.cfg" -i "${TAG}a" -S -m
+  PID[p1]=$NETNS_PID
+  netns_spawn "${NS[1]}" "$WORK/ptp4l-sw2.log" ptp4l -f "$WORK/sw2.cfg" -i "${TAG}b" -i "${TAG}c" -S -m
+  PID[p2]=$NETNS_PID
+  netns_spawn "${NS[2]}" "$WORK/ptp4l-sw3.log" ptp4l -f "$WORK/sw3.cfg" -i "${TAG}d" -S -m
+  PID[p3]=$NETNS_PID
 
   local deadline=$((SECONDS + 20))
   until [[ $(gm_of sw2) == "$(gm_of sw1)" && $(gm_of sw3) == "$(gm_of sw1)" && $(gm_of sw1) != none ]]; do

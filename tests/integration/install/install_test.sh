@@ -10,9 +10,9 @@ TAKTCTL=${1:?usage: $0 taktctl takt-agent takt-controller takt-pmc}
 AGENT=${2:?}
 CONTROLLER=${3:?}
 PMC=${4:?}
-TAG="tkin$$"
 # shellcheck source=install_lib.sh
 source "$(dirname "$0")/install_lib.sh"
+TAG=$(netns_unique_tag tkin)
 EXPECTED_PORTS=9  # three per agent
 
 # start_switch <sw>: takt-agent for <sw> on loopback; a restart keeps the port taktctl knows.

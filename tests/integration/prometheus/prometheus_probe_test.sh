@@ -23,8 +23,11 @@ for tool in promtool ip curl jq; do
 done
 [[ -x $PROBE ]] || { echo "FAIL: takt-probe not found at $PROBE"; exit 1; }
 
+# shellcheck source=../../../scripts/lib/netns.sh
+source "$(dirname "$0")/../../../scripts/lib/netns.sh"
 # Unique names: this test may run next to other tests and other people's namespaces.
-readonly TAG="tkpm$$"
+TAG=$(netns_unique_tag tkpm)
+readonly TAG
 readonly NS_T="${TAG}t" NS_L="${TAG}l"
 readonly IF_T="${TAG}t" IF_L="${TAG}l"  # veth names must stay within 15 characters
 readonly MAC_T=02:00:5e:00:01:01 MAC_L=02:00:5e:00:01:02
@@ -32,41 +35,29 @@ readonly MAC_T=02:00:5e:00:01:01 MAC_L=02:00:5e:00:01:02
 readonly METRICS_PORT=9201 TALKER_METRICS_PORT=9202 PROM_PORT=9090
 WORK=$(mktemp -d "/tmp/takt-prom-it.XXXXXX")
 readonly WORK
-PIDS=()
 
-cleanup() {
-  local rc=$?
-  for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
-  for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
-  ip netns del "$NS_T" 2>/dev/null || true  # deleting a namespace deletes its veth end too
-  ip netns del "$NS_L" 2>/dev/null || true
-  if [[ $rc -ne 0 && $rc -ne $SKIP ]]; then
+# After netns.sh stopped the probes and Prometheus, before it deletes the namespaces.
+prometheus_cleanup() {
+  if [[ $NETNS_EXIT_STATUS -ne 0 && $NETNS_EXIT_STATUS -ne $SKIP ]]; then
     for log in listener talker prometheus; do
       echo "--- $log log"; tail -25 "$WORK/$log.log" 2>/dev/null || true
     done
   fi
   rm -rf "$WORK"
-  exit "$rc"
 }
-trap cleanup EXIT
-trap 'exit 130' INT TERM
+netns_on_cleanup prometheus_cleanup
+netns_cleanup_on_exit
 
 fail() { echo "FAIL: $*"; exit 1; }
 ok() { echo "ok: $*"; }
 # For foreground commands only: a backgrounded function is a subshell, and $! would be the
 # subshell, not the process to signal.
-in_l() { ip netns exec "$NS_L" "$@"; }
-in_t() { ip netns exec "$NS_T" "$@"; }
+in_l() { netns_exec "$NS_L" "$@"; }
+in_t() { netns_exec "$NS_T" "$@"; }
 
-ip netns add "$NS_T"
-ip netns add "$NS_L"
-ip link add "$IF_T" address "$MAC_T" type veth peer name "$IF_L" address "$MAC_L"
-ip link set "$IF_T" netns "$NS_T"
-ip link set "$IF_L" netns "$NS_L"
-ip -n "$NS_T" link set "$IF_T" up
-ip -n "$NS_L" link set "$IF_L" up
-ip -n "$NS_T" link set lo up
-ip -n "$NS_L" link set lo up
+netns_add "$NS_T"
+netns_add "$NS_L"
+netns_veth "$NS_T" "$IF_T" "$NS_L" "$IF_L" --mac-a "$MAC_T" --mac-b "$MAC_L"
 
 # Two streams as `taktctl plan` would export them for the talker, plus max-latency so the
 # listener's histograms get a bucket exactly at each deadline (150 us and 750 us are not
@@ -86,11 +77,9 @@ cat >"$WORK/offsets.json" <<JSON
 JSON
 declare -A DEADLINE_LE=([fast]=0.00015 [slow]=0.00075)
 
-ip netns exec "$NS_L" "$PROBE" listen --interface "$IF_L" --streams "$WORK/offsets.json" --metrics-address 127.0.0.1 \
-  --metrics-port "$METRICS_PORT" --loss-timeout 300ms --json-summary "$WORK/listener.json" \
-  >"$WORK/listener.log" 2>&1 &
-LISTENER=$!
-PIDS+=("$LISTENER")
+netns_spawn "$NS_L" "$WORK/listener.log" "$PROBE" listen --interface "$IF_L" --streams "$WORK/offsets.json" \
+  --metrics-address 127.0.0.1 --metrics-port "$METRICS_PORT" --loss-timeout 300ms --json-summary "$WORK/listener.json"
+LISTENER=$NETNS_PID
 
 cat >"$WORK/prometheus.yml" <<YAML
 global:
@@ -101,9 +90,8 @@ scrape_configs:
     static_configs:
       - targets: ['127.0.0.1:$METRICS_PORT']
 YAML
-ip netns exec "$NS_L" prometheus --config.file="$WORK/prometheus.yml" --storage.tsdb.path="$WORK/tsdb" \
-  --web.listen-address="127.0.0.1:$PROM_PORT" >"$WORK/prometheus.log" 2>&1 &
-PIDS+=("$!")
+netns_spawn "$NS_L" "$WORK/prometheus.log" prometheus --config.file="$WORK/prometheus.yml" \
+  --storage.tsdb.path="$WORK/tsdb" --web.listen-address="127.0.0.1:$PROM_PORT"
 
 readonly API="http://127.0.0.1:$PROM_PORT/api/v1"
 # promql <expr>: the query's result vector as JSON.
@@ -135,11 +123,10 @@ target_up() { [[ $(promql 'up{job="takt-probe"}' | jq -r '.[0].value[1]') == 1 ]
 wait_for 20 "Prometheus to scrape the listener" target_up
 ok "Prometheus scrapes the listener at 127.0.0.1:$METRICS_PORT"
 
-ip netns exec "$NS_T" "$PROBE" talk --interface "$IF_T" --offsets "$WORK/offsets.json" --duration "${SEND_SECONDS}s" \
-  --metrics-address 127.0.0.1 --metrics-port "$TALKER_METRICS_PORT" --json-summary "$WORK/talker.json" \
-  >"$WORK/talker.log" 2>&1 &
-TALKER=$!
-PIDS+=("$TALKER")
+netns_spawn "$NS_T" "$WORK/talker.log" "$PROBE" talk --interface "$IF_T" --offsets "$WORK/offsets.json" \
+  --duration "${SEND_SECONDS}s" --metrics-address 127.0.0.1 --metrics-port "$TALKER_METRICS_PORT" \
+  --json-summary "$WORK/talker.json"
+TALKER=$NETNS_PID
 
 # Lint both expositions while traffic flows (every series exists by now).
 sleep 2

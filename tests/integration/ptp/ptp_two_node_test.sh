@@ -17,52 +17,43 @@ for tool in ptp4l pmc ip jq; do
 done
 [[ -x $PMC_BIN ]] || { echo "FAIL: takt-pmc not found at $PMC_BIN"; exit 1; }
 
+# shellcheck source=../../../scripts/lib/netns.sh
+source "$(dirname "$0")/../../../scripts/lib/netns.sh"
 # Unique names: this test may run next to other tests and other people's namespaces.
-readonly TAG="tkptp$$"
+TAG=$(netns_unique_tag tkptp)
+readonly TAG
 readonly NS_A="${TAG}a" NS_B="${TAG}b"
 readonly IF_A="${TAG}a" IF_B="${TAG}b"  # veth names must stay within 15 characters
 WORK=$(mktemp -d "/tmp/takt-ptp-it.XXXXXX")
 readonly WORK
-PIDS=()
 
-cleanup() {
-  local rc=$?
-  for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
-  for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
-  ip netns del "$NS_A" 2>/dev/null || true  # deleting a namespace deletes its veth end too
-  ip netns del "$NS_B" 2>/dev/null || true
-  if [[ $rc -ne 0 && $rc -ne $SKIP ]]; then
+# After netns.sh stopped ptp4l, before it deletes the namespaces.
+ptp_cleanup() {
+  if [[ $NETNS_EXIT_STATUS -ne 0 && $NETNS_EXIT_STATUS -ne $SKIP ]]; then
     echo "--- ptp4l A log"; tail -20 "$WORK/a.log" 2>/dev/null || true
     echo "--- ptp4l B log"; tail -20 "$WORK/b.log" 2>/dev/null || true
   fi
   rm -rf "$WORK"
-  exit "$rc"
 }
-trap cleanup EXIT
-trap 'exit 130' INT TERM
+netns_on_cleanup ptp_cleanup
+netns_cleanup_on_exit
 
 fail() { echo "FAIL: $*"; exit 1; }
 check() {  # check <description> <actual> <expected>
   if [[ $2 == "$3" ]]; then echo "ok: $1 ($2)"; else fail "$1: got '$2', expected '$3'"; fi
 }
 
-ip netns add "$NS_A"
-ip netns add "$NS_B"
-ip link add "$IF_A" type veth peer name "$IF_B"
-ip link set "$IF_A" netns "$NS_A"
-ip link set "$IF_B" netns "$NS_B"
-ip -n "$NS_A" link set "$IF_A" up
-ip -n "$NS_B" link set "$IF_B" up
+netns_add "$NS_A"
+netns_add "$NS_B"
+netns_veth "$NS_A" "$IF_A" "$NS_B" "$IF_B"
 
 # shellcheck source=gptp_config.sh
 source "$(dirname "$0")/gptp_config.sh"
 readonly SOCK_A="$WORK/ptp4l-a" SOCK_B="$WORK/ptp4l-b"
 write_gptp_config "$WORK/a.cfg" 100 "$SOCK_A"
 write_gptp_config "$WORK/b.cfg" 248 "$SOCK_B"
-ip netns exec "$NS_A" ptp4l -f "$WORK/a.cfg" -i "$IF_A" -S -m >"$WORK/a.log" 2>&1 &
-PIDS+=($!)
-ip netns exec "$NS_B" ptp4l -f "$WORK/b.cfg" -i "$IF_B" -S -m >"$WORK/b.log" 2>&1 &
-PIDS+=($!)
+netns_spawn "$NS_A" "$WORK/a.log" ptp4l -f "$WORK/a.cfg" -i "$IF_A" -S -m
+netns_spawn "$NS_B" "$WORK/b.log" ptp4l -f "$WORK/b.cfg" -i "$IF_B" -S -m
 
 health() {  # health <socket> [takt-pmc options...] -> JSON on stdout
   local sock=$1
