@@ -73,6 +73,9 @@ cmd_run() {
   # switch with SIGINT first, so it prints its counters).
   netns_adopt "${name}-sw"
   for ((i = 1; i <= n; i++)); do netns_adopt "${name}-h$i"; done
+  testbed_dpdk_dir=/var/run/dpdk/$name
+  remove_dpdk_dir() { rm -rf "$testbed_dpdk_dir"; }  # the switch's EAL runtime folder (--file-prefix NAME)
+  netns_on_cleanup remove_dpdk_dir
   netns_cleanup_on_exit
   # Not exec'd: the trap must outlive the switch.
   (cmd_switch "$name" "$@") &

@@ -1,7 +1,6 @@
 #pragma once
-// The PromQL queries the report shows and the answers the virtual cell saved. The queries live
-// here, next to the code that reads their answers; the shell only runs them (curl) and saves
-// each answer of Prometheus's /api/v1/query as <name>.json in one folder.
+// The answers to the report's queries (cell_queries.hpp) as the virtual cell saved them: each
+// answer of Prometheus's /api/v1/query as <name>.json in one folder.
 
 #include <filesystem>
 #include <map>
@@ -9,37 +8,9 @@
 #include <string>
 #include <vector>
 
-#include "tools/cell_report/cell_plan.hpp"
+#include "tools/cell_report/cell_queries.hpp"
 
 namespace takt::cell_report {
-
-struct PromQuery {
-  std::string name;  // the saved answer's file name, without .json
-  std::string expr;
-};
-
-// The queries of a run of this plan, in the order the report shows them.
-class CellQueries {
- public:
-  explicit CellQueries(const CellPlan& plan);
-
-  static constexpr const char* kP99 = "p99";
-  static constexpr const char* kStalls = "stalls";
-  static constexpr const char* kOverruns = "overruns";
-  static constexpr const char* kUp = "up";
-  static constexpr const char* kController = "controller";
-
-  const std::vector<PromQuery>& all() const { return queries_; }
-  const std::string& expr(const std::string& name) const;
-  // The on-time query of a stream with a max-latency: its histogram bucket at the deadline
-  // over its count, as an operator would ask.
-  static std::string on_time_name(const std::string& stream);
-  // The bucket bound ("le" label) of a deadline, as the listener's histogram writes it.
-  static std::string le_of(std::int64_t max_latency_ns);
-
- private:
-  std::vector<PromQuery> queries_;
-};
 
 struct PromSample {
   std::map<std::string, std::string> labels;
