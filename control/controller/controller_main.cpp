@@ -11,8 +11,8 @@
 #include "control/controller/reconciler.hpp"
 #include "control/controller/state_dir.hpp"
 #include "control/southbound/schedule_diff.hpp"
-#include "dataplane/agent/host_tai_clock.hpp"
-#include "dataplane/metrics_http/metrics_http_server.hpp"
+#include "ptp/host_tai_clock.hpp"
+#include "telemetry/metrics_http_server.hpp"
 
 namespace {
 
@@ -88,7 +88,7 @@ int main(int argc, char** argv) {
     const std::vector<std::string> watched{input, plant_file, agents_file};
     auto seen_mtime = inputs_mtime(watched);
     std::string saved_transaction;
-    agent::HostTaiClock clock([] { return std::chrono::seconds(37); });
+    ptp::HostTaiClock clock([] { return std::chrono::seconds(37); });
 
     auto reload = [&](const char* why) {
       try {

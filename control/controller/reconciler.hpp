@@ -12,7 +12,7 @@
 #include "control/southbound/agent_endpoint.hpp"
 #include "control/southbound/desired_plant.hpp"
 #include "control/southbound/installer.hpp"
-#include "dataplane/core/metrics_registry.hpp"
+#include "telemetry/metrics_registry.hpp"
 
 namespace takt::controller {
 

@@ -6,7 +6,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
-#include "dataplane/config/bridge_config_json.hpp"
+#include "protocol/bridge_config_json.hpp"
 
 namespace takt::controller {
 

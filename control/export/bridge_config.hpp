@@ -9,7 +9,7 @@
 
 #include "control/model/plant.hpp"
 #include "control/schedule/plan.hpp"
-#include "dataplane/config/bridge_config.hpp"
+#include "protocol/bridge_config.hpp"
 #include "dataplane/core/time.hpp"
 
 namespace takt::exporter {

@@ -13,7 +13,7 @@
 #include "control/export/tsnkit.hpp"
 #include "control/export/yang_sched_bridge.hpp"
 #include "control/schedule/plan_json.hpp"
-#include "dataplane/config/bridge_config_json.hpp"
+#include "protocol/bridge_config_json.hpp"
 
 namespace takt::exporter {
 namespace fs = std::filesystem;

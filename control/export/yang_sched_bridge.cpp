@@ -8,6 +8,8 @@
 
 #include <fmt/format.h>
 
+#include "protocol/gate_control_entry_json.hpp"
+
 namespace takt::exporter {
 namespace {
 
@@ -48,10 +50,8 @@ void add_limits(json& t, const model::Profile& profile) {
 // out because the module's must statements on them are checked even when they are absent.
 json disabled_table(const model::Profile& profile) {
   const Nanos cycle = std::min(Nanos{1'000'000}, profile.max_cycle_time);
-  json entry{{"index", 0},
-             {"operation-name", "ieee802-dot1q-sched:set-gate-states"},
-             {"time-interval-value", u32(cycle.count(), "gate interval")},
-             {"gate-states-value", all_gates(profile.queues)}};
+  const json entry = bridge::gate_control_entry_json<json>(0, bridge::kSetGateStatesIdentity, u32(cycle.count(), "gate interval"),
+                                                            all_gates(profile.queues));
   json t{{"gate-enabled", false},
          {"admin-gate-states", all_gates(profile.queues)},
          {"admin-control-list", {{"gate-control-entry", json::array({entry})}}},
@@ -79,10 +79,8 @@ json gate_parameter_table(const schedule::PortPlan& port, const model::Profile& 
   json entries = json::array();
   std::uint32_t index = 0;
   for (const auto& e : port.gcl)
-    entries.push_back({{"index", index++},
-                       {"operation-name", "ieee802-dot1q-sched:set-gate-states"},
-                       {"time-interval-value", u32(e.interval.count(), "gate interval")},
-                       {"gate-states-value", e.gate_states & 0xffu}});
+    entries.push_back(bridge::gate_control_entry_json<json>(index++, bridge::kSetGateStatesIdentity, u32(e.interval.count(), "gate interval"),
+                                                            static_cast<std::uint8_t>(e.gate_states & 0xffu)));
   json t{{"gate-enabled", true},
          {"admin-gate-states", all_gates(port.queues)},
          {"admin-control-list", {{"gate-control-entry", std::move(entries)}}},

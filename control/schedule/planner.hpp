@@ -6,7 +6,7 @@
 #include <vector>
 
 #include "control/schedule/synthesiser.hpp"
-#include "control/schedule/verifier.hpp"
+#include "control/verify/verifier.hpp"
 
 namespace takt::schedule {
 

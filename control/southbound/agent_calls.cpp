@@ -3,9 +3,9 @@
 #include <boost/beast/http/verb.hpp>
 #include <fmt/format.h>
 
-#include "dataplane/agent/sched_state_json.hpp"
-#include "dataplane/agent/yang_values.hpp"
-#include "dataplane/config/bridge_config_json.hpp"
+#include "protocol/sched_state_json.hpp"
+#include "protocol/yang_values.hpp"
+#include "protocol/bridge_config_json.hpp"
 
 namespace takt::southbound {
 

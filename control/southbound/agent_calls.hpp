@@ -10,8 +10,8 @@
 #include <nlohmann/json.hpp>
 
 #include "control/southbound/agent_client.hpp"
-#include "dataplane/agent/bridge_runtime.hpp"
-#include "dataplane/config/bridge_config.hpp"
+#include "protocol/bridge_oper_state.hpp"
+#include "protocol/bridge_config.hpp"
 #include "dataplane/core/time.hpp"
 
 namespace takt::southbound {

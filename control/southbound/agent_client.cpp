@@ -11,7 +11,7 @@
 #include <fmt/format.h>
 #include <openssl/ssl.h>
 
-#include "dataplane/agent/tls_context.hpp"
+#include "protocol/tls_context.hpp"
 
 namespace takt::southbound {
 

@@ -8,7 +8,7 @@
 #include "control/model/loader.hpp"
 #include "control/schedule/plan_json.hpp"
 #include "control/schedule/planner.hpp"
-#include "dataplane/config/bridge_config_json.hpp"
+#include "protocol/bridge_config_json.hpp"
 
 namespace takt::southbound {
 

@@ -6,7 +6,7 @@
 #include <stdexcept>
 #include <string>
 
-#include "dataplane/config/bridge_config.hpp"
+#include "protocol/bridge_config.hpp"
 #include "dataplane/core/time.hpp"
 
 namespace takt::southbound {

@@ -6,8 +6,8 @@
 #include <string>
 #include <vector>
 
-#include "dataplane/agent/bridge_runtime.hpp"
-#include "dataplane/config/bridge_config.hpp"
+#include "protocol/bridge_oper_state.hpp"
+#include "protocol/bridge_config.hpp"
 
 namespace takt::southbound {
 

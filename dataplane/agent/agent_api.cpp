@@ -4,12 +4,12 @@
 
 #include <fmt/format.h>
 
-#include "control/ptp/ptp_errors.hpp"
-#include "dataplane/config/bridge_config_json.hpp"
+#include "ptp/ptp_errors.hpp"
+#include "protocol/bridge_config_json.hpp"
 #include "dataplane/core/config_error.hpp"
 #include "dataplane/agent/api_error.hpp"
-#include "dataplane/agent/sched_state_json.hpp"
-#include "dataplane/agent/yang_values.hpp"
+#include "protocol/sched_state_json.hpp"
+#include "protocol/yang_values.hpp"
 
 namespace takt::agent {
 

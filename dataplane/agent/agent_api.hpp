@@ -24,7 +24,7 @@
 #include "dataplane/agent/bridge_runtime.hpp"
 #include "dataplane/agent/clock_health_source.hpp"
 #include "dataplane/agent/config_store.hpp"
-#include "dataplane/core/metrics_registry.hpp"
+#include "telemetry/metrics_registry.hpp"
 
 namespace takt::agent {
 

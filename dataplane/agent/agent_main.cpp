@@ -11,7 +11,7 @@
 
 #include "dataplane/agent/agent_service.hpp"
 #include "dataplane/agent/gate_engine_runtime.hpp"
-#include "dataplane/agent/host_tai_clock.hpp"
+#include "ptp/host_tai_clock.hpp"
 
 int main(int argc, char** argv) {
   using namespace takt::agent;
@@ -62,7 +62,7 @@ int main(int argc, char** argv) {
 
   try {
     ClockHealthSource health(ptp);
-    HostTaiClock clock([&health] { return health.utc_offset(); });
+    takt::ptp::HostTaiClock clock([&health] { return health.utc_offset(); });
     if (health.configured()) {
       try {
         health.read();  // learn the UTC offset before the first schedule is placed in time

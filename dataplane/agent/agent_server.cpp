@@ -15,7 +15,7 @@
 #include <openssl/x509.h>
 #include <spdlog/spdlog.h>
 
-#include "dataplane/agent/tls_context.hpp"
+#include "protocol/tls_context.hpp"
 
 namespace takt::agent {
 

@@ -3,45 +3,13 @@
 // engines driven by the host clock (no packet path); takt-dataplane implements it with the
 // gate engines its TX loops run. The agent validates and sequences configurations; a
 // runtime only applies them and reports what runs.
-#include <cstdint>
-#include <optional>
-#include <string>
 #include <vector>
 
-#include "dataplane/config/bridge_config.hpp"
-#include "dataplane/core/gate_control_list.hpp"
 #include "dataplane/core/time.hpp"
+#include "protocol/bridge_config.hpp"
+#include "protocol/bridge_oper_state.hpp"
 
 namespace takt::agent {
-
-// Hardware limits of one port, reported as tick-granularity / supported-list-max and checked
-// at staging.
-struct PortCapabilities {
-  std::string port;
-  std::uint32_t tick_granularity = 10;    // tenths of ns (YANG unit): 10 = 1 ns
-  std::uint32_t supported_list_max = 1024;
-  Nanos supported_cycle_max{1'000'000'000};
-  std::uint32_t supported_interval_max = 0xFFFF'FFFFU;
-};
-
-// The read-only side of one port's gate-parameter-table.
-struct PortOperState {
-  std::string port;
-  bool gate_enabled = false;
-  std::uint8_t admin_gate_states = kAllGatesOpen;
-  std::uint8_t oper_gate_states = kAllGatesOpen;  // at current_time
-  std::optional<GateControlList> oper;            // running list; empty optional = none
-  std::optional<GateControlList> admin;           // pending list, until it becomes oper
-  bool config_pending = false;
-  TaiTime config_change_time{};                   // meaningful when config_pending
-  std::uint64_t config_change_error = 0;
-  PortCapabilities capabilities;
-};
-
-struct BridgeOperState {
-  TaiTime current_time{};
-  std::vector<PortOperState> ports;               // sorted by port name
-};
 
 class BridgeRuntime {
  public:

@@ -5,8 +5,8 @@
 #include <mutex>
 #include <optional>
 
-#include "control/ptp/clock_health.hpp"
-#include "control/ptp/management_client.hpp"
+#include "ptp/clock_health.hpp"
+#include "ptp/management_client.hpp"
 
 namespace takt::agent {
 

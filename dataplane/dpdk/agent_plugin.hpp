@@ -11,8 +11,8 @@
 #include <CLI/CLI.hpp>
 
 #include "dataplane/agent/agent_service.hpp"
-#include "dataplane/config/bridge_config.hpp"
-#include "dataplane/core/metrics_registry.hpp"
+#include "protocol/bridge_config.hpp"
+#include "telemetry/metrics_registry.hpp"
 #include "dataplane/dpdk/schedule_publisher.hpp"
 #include "dataplane/dpdk/tai_clock.hpp"
 

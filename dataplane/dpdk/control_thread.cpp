@@ -6,7 +6,7 @@
 
 #include <spdlog/spdlog.h>
 
-#include "dataplane/config/bridge_config_json.hpp"
+#include "protocol/bridge_config_json.hpp"
 
 namespace takt::dpdk {
 

@@ -5,7 +5,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "dataplane/config/bridge_config.hpp"
+#include "protocol/bridge_config.hpp"
 #include "dataplane/dpdk/forwarder.hpp"
 
 namespace takt::dpdk {

@@ -3,8 +3,8 @@
 // and gauges the packet lcore writes are created first and handed to the Forwarder; counters
 // the lcore already keeps (core PortCounters, QueueCounters, StreamCounters) are exposed by
 // callbacks that read them at scrape, as dataplane/core/counters.hpp intends.
-#include "dataplane/config/bridge_config.hpp"
-#include "dataplane/core/metrics_registry.hpp"
+#include "protocol/bridge_config.hpp"
+#include "telemetry/metrics_registry.hpp"
 #include "dataplane/dpdk/forwarder.hpp"
 
 namespace takt::dpdk {

@@ -18,14 +18,14 @@
 #include <optional>
 #include <vector>
 
-#include "dataplane/config/bridge_config.hpp"
+#include "protocol/bridge_config.hpp"
 #include "dataplane/core/counters.hpp"
 #include "dataplane/core/fdb.hpp"
 #include "dataplane/core/frame_descriptor.hpp"
-#include "dataplane/core/histogram.hpp"
+#include "telemetry/histogram.hpp"
 #include "dataplane/core/host_stall.hpp"
 #include "dataplane/core/ingress_classifier.hpp"
-#include "dataplane/core/metric_values.hpp"
+#include "telemetry/metric_values.hpp"
 #include "dataplane/core/stream_id.hpp"
 #include "dataplane/core/tc_queue.hpp"
 #include "dataplane/core/tx_selector.hpp"

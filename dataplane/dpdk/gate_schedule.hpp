@@ -5,7 +5,7 @@
 #include <cstdint>
 #include <vector>
 
-#include "dataplane/config/bridge_config.hpp"
+#include "protocol/bridge_config.hpp"
 #include "dataplane/core/gate_engine.hpp"
 #include "dataplane/core/pcp_map.hpp"
 #include "dataplane/core/wire_timer.hpp"

@@ -23,8 +23,8 @@
 #include <fmt/core.h>
 #include <spdlog/spdlog.h>
 
-#include "dataplane/config/bridge_config_json.hpp"
-#include "dataplane/core/metrics_registry.hpp"
+#include "protocol/bridge_config_json.hpp"
+#include "telemetry/metrics_registry.hpp"
 #include "dataplane/dpdk/control_thread.hpp"
 #include "dataplane/dpdk/counters_report.hpp"
 #include "dataplane/dpdk/dataplane_metrics.hpp"
@@ -32,7 +32,7 @@
 #include "dataplane/dpdk/forwarder.hpp"
 #include "dataplane/dpdk/mbuf_geometry.hpp"
 #include "dataplane/dpdk/options.hpp"
-#include "dataplane/metrics_http/metrics_http_server.hpp"
+#include "telemetry/metrics_http_server.hpp"
 
 namespace takt::dpdk {
 namespace {

@@ -9,7 +9,7 @@
 #include <functional>
 #include <mutex>
 
-#include "dataplane/config/bridge_config.hpp"
+#include "protocol/bridge_config.hpp"
 #include "dataplane/core/time.hpp"
 #include "dataplane/dpdk/gate_schedule.hpp"
 #include "dataplane/dpdk/rcu_cell.hpp"

@@ -12,7 +12,7 @@
 #include <boost/lockfree/spsc_queue.hpp>
 
 #include "dataplane/core/host_stall.hpp"
-#include "dataplane/core/metrics_registry.hpp"
+#include "telemetry/metrics_registry.hpp"
 
 namespace takt::dpdk {
 

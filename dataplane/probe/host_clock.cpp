@@ -12,42 +12,13 @@
 
 namespace takt::probe {
 
-namespace {
-
-Nanos read(clockid_t clock) noexcept {
-  timespec ts{};
-  ::clock_gettime(clock, &ts);
-  return Nanos{std::int64_t{ts.tv_sec} * 1'000'000'000 + ts.tv_nsec};
-}
-
-}  // namespace
-
-Nanos read_clock_tai() noexcept { return read(CLOCK_TAI); }
-Nanos read_clock_realtime() noexcept { return read(CLOCK_REALTIME); }
-
-TaiTimescale host_timescale(std::chrono::seconds utc_offset_fallback) {
-  // A preempted read pair could straddle a second boundary of the rounding; take the tightest.
-  Nanos best_spread = Nanos::max();
-  std::chrono::seconds offset{0};
-  for (int i = 0; i < 5; ++i) {
-    const Nanos before = read_clock_realtime();
-    const Nanos tai = read_clock_tai();
-    const Nanos after = read_clock_realtime();
-    if (after - before < best_spread) {
-      best_spread = after - before;
-      offset = TaiTimescale::kernel_offset_from(tai, before + (after - before) / 2);
-    }
-  }
-  return TaiTimescale(offset, utc_offset_fallback);
-}
-
 void use_precise_timers() noexcept {
   // The default 50 us timer slack lets the kernel coalesce our wake-ups that late; a talker
   // on a 250 us interval cannot afford it.
   ::prctl(PR_SET_TIMERSLACK, 1UL, 0UL, 0UL, 0UL);
 }
 
-bool sleep_until(const TaiTimescale& ts, TaiTime t) noexcept {
+bool sleep_until(const ptp::TaiTimescale& ts, TaiTime t) noexcept {
   const std::int64_t ns = ts.to_clock_tai(t).count();
   timespec target{static_cast<time_t>(floor_div(ns, 1'000'000'000)),
                   static_cast<long>(ns - floor_div(ns, 1'000'000'000) * 1'000'000'000)};

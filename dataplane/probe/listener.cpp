@@ -13,7 +13,7 @@ constexpr Nanos kPoll{100'000'000};
 
 }  // namespace
 
-Listener::Listener(const std::vector<ProbeStream>& streams, ListenerOptions options, const TaiTimescale& timescale,
+Listener::Listener(const std::vector<ProbeStream>& streams, ListenerOptions options, const ptp::TaiTimescale& timescale,
                    telemetry::MetricsRegistry& registry)
     : options_(std::move(options)),
       timescale_(timescale),

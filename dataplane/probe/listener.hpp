@@ -6,10 +6,10 @@
 #include <string>
 #include <vector>
 
-#include "dataplane/core/metrics_registry.hpp"
+#include "telemetry/metrics_registry.hpp"
 #include "dataplane/probe/packet_socket.hpp"
 #include "dataplane/probe/probe_receiver.hpp"
-#include "dataplane/probe/tai_timescale.hpp"
+#include "ptp/host_tai_clock.hpp"
 
 namespace takt::probe {
 
@@ -23,7 +23,7 @@ struct ListenerOptions {
 class Listener {
  public:
   // Opens the receiving socket (throws std::runtime_error naming the interface).
-  Listener(const std::vector<ProbeStream>& streams, ListenerOptions options, const TaiTimescale& timescale,
+  Listener(const std::vector<ProbeStream>& streams, ListenerOptions options, const ptp::TaiTimescale& timescale,
            telemetry::MetricsRegistry& registry);
 
   // Receives until the duration has passed or `stop` turns true; then declares every open
@@ -36,7 +36,7 @@ class Listener {
 
  private:
   ListenerOptions options_;
-  TaiTimescale timescale_;
+  ptp::TaiTimescale timescale_;
   PacketSocket socket_;
   ProbeReceiver receiver_;
   telemetry::ShardedCounter& drops_;

@@ -14,8 +14,8 @@
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
-#include "dataplane/core/metrics_registry.hpp"
-#include "dataplane/metrics_http/metrics_http_server.hpp"
+#include "telemetry/metrics_registry.hpp"
+#include "telemetry/metrics_http_server.hpp"
 #include "dataplane/probe/duration_text.hpp"
 #include "dataplane/probe/host_clock.hpp"
 #include "dataplane/probe/listener.hpp"
@@ -71,7 +71,7 @@ void add_common(CLI::App& cmd, Common& c, const std::string& default_duration) {
 
 Nanos duration_of(const std::string& text, const std::string& option) {
   if (text == "0") return Nanos{0};
-  auto d = parse_duration(text);
+  auto d = probe::parse_duration(text);  // not takt::parse_duration: the probe rejects bare numbers
   if (!d) throw CLI::ValidationError(option, "'" + text + "' is not a duration like 30s, 500ms or 250us");
   return *d;
 }
@@ -115,7 +115,7 @@ void prepare(const Common& c) {
   if (c.rt_priority) use_realtime_scheduling(*c.rt_priority);
 }
 
-void log_timescale(const TaiTimescale& ts, int utc_offset) {
+void log_timescale(const ptp::TaiTimescale& ts, int utc_offset) {
   if (ts.kernel_offset_set())
     spdlog::info("TAI = CLOCK_TAI (kernel TAI offset {} s)", ts.kernel_tai_offset().count());
   else
@@ -128,7 +128,7 @@ int talk(const Common& c, const std::string& offsets, const std::string& names, 
   prepare(c);
   auto streams = select_streams(load_stream_file(offsets), split_names(names));
   if (streams.empty()) throw std::runtime_error(offsets + ": no streams to send");
-  const TaiTimescale ts = host_timescale(std::chrono::seconds{c.utc_offset});
+  const ptp::TaiTimescale ts = ptp::host_timescale(std::chrono::seconds{c.utc_offset});
   log_timescale(ts, c.utc_offset);
 
   telemetry::MetricsRegistry registry;
@@ -167,7 +167,7 @@ int listen(const Common& c, const std::string& file, const std::string& names, c
     if (!s.max_latency)
       spdlog::warn("stream {} has no max-latency in {} and --max-latency is not given: no deadline to judge", s.name,
                    file);
-  const TaiTimescale ts = host_timescale(std::chrono::seconds{c.utc_offset});
+  const ptp::TaiTimescale ts = ptp::host_timescale(std::chrono::seconds{c.utc_offset});
   log_timescale(ts, c.utc_offset);
 
   telemetry::MetricsRegistry registry;

@@ -11,7 +11,7 @@
 #include <string>
 #include <vector>
 
-#include "dataplane/core/metrics_registry.hpp"
+#include "telemetry/metrics_registry.hpp"
 #include "dataplane/core/time.hpp"
 #include "dataplane/probe/latency_sketch.hpp"
 #include "dataplane/probe/probe_stream.hpp"

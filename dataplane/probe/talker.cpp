@@ -59,7 +59,7 @@ struct Talker::Stream {
   TalkerStreamReport report;
 };
 
-Talker::Talker(std::vector<ProbeStream> streams, TalkerOptions options, const TaiTimescale& timescale,
+Talker::Talker(std::vector<ProbeStream> streams, TalkerOptions options, const ptp::TaiTimescale& timescale,
                telemetry::MetricsRegistry& registry)
     : options_(std::move(options)), timescale_(timescale), session_(random_session()) {
   check_unique_ids(streams);

@@ -10,10 +10,10 @@
 #include <vector>
 
 #include "dataplane/core/host_stall.hpp"
-#include "dataplane/core/metrics_registry.hpp"
+#include "telemetry/metrics_registry.hpp"
 #include "dataplane/probe/latency_sketch.hpp"
 #include "dataplane/probe/probe_stream.hpp"
-#include "dataplane/probe/tai_timescale.hpp"
+#include "ptp/host_tai_clock.hpp"
 
 namespace takt::probe {
 
@@ -45,7 +45,7 @@ class Talker {
   // Opens one sending socket per stream (throws std::runtime_error naming the interface, or
   // std::invalid_argument for a stream it cannot send, e.g. without a destination MAC) and
   // declares the talker's metrics in `registry`.
-  Talker(std::vector<ProbeStream> streams, TalkerOptions options, const TaiTimescale& timescale,
+  Talker(std::vector<ProbeStream> streams, TalkerOptions options, const ptp::TaiTimescale& timescale,
          telemetry::MetricsRegistry& registry);
   ~Talker();
   Talker(const Talker&) = delete;
@@ -62,7 +62,7 @@ class Talker {
   struct Stream;
   std::vector<Stream> streams_;
   TalkerOptions options_;
-  TaiTimescale timescale_;
+  ptp::TaiTimescale timescale_;
   std::uint32_t session_;
 };
 

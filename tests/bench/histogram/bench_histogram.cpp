@@ -14,7 +14,7 @@
 #include <CLI/CLI.hpp>
 #include <fmt/core.h>
 
-#include "dataplane/core/metrics_registry.hpp"
+#include "telemetry/metrics_registry.hpp"
 
 namespace {
 

@@ -20,7 +20,7 @@
 #include <fmt/format.h>
 
 #include "control/schedule/synthesiser.hpp"
-#include "control/schedule/verifier.hpp"
+#include "control/verify/verifier.hpp"
 #include "tests/bench/plan/plant_generator.hpp"
 
 using namespace takt;

@@ -23,8 +23,8 @@
 #include <fmt/core.h>
 
 #include "dataplane/core/frame.hpp"
-#include "dataplane/core/metrics_registry.hpp"
-#include "dataplane/metrics_http/metrics_http_server.hpp"
+#include "telemetry/metrics_registry.hpp"
+#include "telemetry/metrics_http_server.hpp"
 #include "dataplane/probe/probe_frame.hpp"
 #include "dataplane/probe/probe_receiver.hpp"
 

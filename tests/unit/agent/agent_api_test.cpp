@@ -2,7 +2,7 @@
 #include <nlohmann/json.hpp>
 
 #include "dataplane/agent/agent_api.hpp"
-#include "dataplane/config/bridge_config_json.hpp"
+#include "protocol/bridge_config_json.hpp"
 #include "tests/unit/agent/test_support.hpp"
 
 using namespace takt;

@@ -5,7 +5,7 @@
 #include "control/southbound/agent_client.hpp"
 #include "control/southbound/parallel.hpp"
 #include "dataplane/agent/agent_service.hpp"
-#include "dataplane/config/bridge_config_json.hpp"
+#include "protocol/bridge_config_json.hpp"
 #include "tests/unit/agent/pki_fixture.hpp"
 #include "tests/unit/agent/test_support.hpp"
 

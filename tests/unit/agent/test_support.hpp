@@ -5,7 +5,7 @@
 #include <vector>
 
 #include "dataplane/agent/gate_engine_runtime.hpp"
-#include "dataplane/config/bridge_config.hpp"
+#include "protocol/bridge_config.hpp"
 
 namespace takt::agent::test {
 

@@ -3,7 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include "control/export/bridge_config.hpp"
-#include "dataplane/config/bridge_config_json.hpp"
+#include "protocol/bridge_config_json.hpp"
 
 using namespace takt;
 using namespace std::chrono_literals;

@@ -5,7 +5,7 @@
 #include <filesystem>
 #include <fstream>
 
-#include "dataplane/config/bridge_config_json.hpp"
+#include "protocol/bridge_config_json.hpp"
 #include "dataplane/core/config_error.hpp"
 
 using namespace takt;

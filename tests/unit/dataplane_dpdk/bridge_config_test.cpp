@@ -1,7 +1,7 @@
 // Conversions between the YANG-shaped bridge configuration and the core's integer-ns schedule.
 #include <catch2/catch.hpp>
 
-#include "dataplane/config/bridge_config.hpp"
+#include "protocol/bridge_config.hpp"
 #include "dataplane/core/config_error.hpp"
 #include "dataplane/core/gate_engine.hpp"
 

@@ -10,8 +10,8 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 
-#include "dataplane/core/metrics_registry.hpp"
-#include "dataplane/metrics_http/metrics_http_server.hpp"
+#include "telemetry/metrics_registry.hpp"
+#include "telemetry/metrics_http_server.hpp"
 
 using namespace takt::telemetry;
 namespace asio = boost::asio;

@@ -3,7 +3,7 @@
 #include <string>
 #include <vector>
 
-#include "dataplane/core/metrics_registry.hpp"
+#include "telemetry/metrics_registry.hpp"
 #include "dataplane/probe/probe_frame.hpp"
 #include "dataplane/probe/probe_receiver.hpp"
 

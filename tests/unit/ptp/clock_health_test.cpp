@@ -1,6 +1,6 @@
 #include <catch2/catch.hpp>
 
-#include "control/ptp/clock_health.hpp"
+#include "ptp/clock_health.hpp"
 
 using namespace takt::ptp;
 using takt::Nanos;

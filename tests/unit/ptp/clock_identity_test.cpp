@@ -1,6 +1,6 @@
 #include <catch2/catch.hpp>
 
-#include "control/ptp/clock_identity.hpp"
+#include "ptp/clock_identity.hpp"
 
 using namespace takt::ptp;
 

@@ -1,8 +1,8 @@
 // Data set decoders against the layouts (and live values) in ptp4l-management.md, section 1.4.
 #include <catch2/catch.hpp>
 
-#include "control/ptp/data_sets.hpp"
-#include "control/ptp/management_message.hpp"
+#include "ptp/data_sets.hpp"
+#include "ptp/management_message.hpp"
 #include "hex.hpp"
 
 using namespace takt::ptp;

@@ -9,7 +9,7 @@
 #include <thread>
 #include <vector>
 
-#include "control/ptp/management_message.hpp"
+#include "ptp/management_message.hpp"
 
 namespace takt::ptp::test {
 

@@ -2,7 +2,7 @@
 // Test helper: bytes from the hex dumps in ptp4l-management.md (spaces and newlines ignored).
 #include <string_view>
 
-#include "control/ptp/byte_codec.hpp"
+#include "ptp/byte_codec.hpp"
 
 namespace takt::ptp::test {
 

@@ -6,8 +6,8 @@
 
 #include <catch2/catch.hpp>
 
-#include "control/ptp/clock_health.hpp"
-#include "control/ptp/management_client.hpp"
+#include "ptp/clock_health.hpp"
+#include "ptp/management_client.hpp"
 #include "fake_ptp4l.hpp"
 #include "hex.hpp"
 

@@ -2,7 +2,7 @@
 // (/work/shared/reference/ptp4l-management.md, section 1.2).
 #include <catch2/catch.hpp>
 
-#include "control/ptp/management_message.hpp"
+#include "ptp/management_message.hpp"
 #include "hex.hpp"
 
 using namespace takt::ptp;

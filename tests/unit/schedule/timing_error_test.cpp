@@ -5,7 +5,7 @@
 
 #include "control/model/builtin_profiles.hpp"
 #include "control/schedule/planner.hpp"
-#include "control/schedule/verifier.hpp"
+#include "control/verify/verifier.hpp"
 #include "tests/unit/schedule/plant_builder.hpp"
 
 using namespace takt;

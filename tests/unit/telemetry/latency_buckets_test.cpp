@@ -5,7 +5,7 @@
 #include <random>
 #include <vector>
 
-#include "dataplane/core/histogram.hpp"
+#include "telemetry/histogram.hpp"
 
 using takt::Nanos;
 using takt::telemetry::LatencyBuckets;

@@ -5,8 +5,8 @@
 #include <thread>
 #include <vector>
 
-#include "dataplane/core/histogram.hpp"
-#include "dataplane/core/metric_values.hpp"
+#include "telemetry/histogram.hpp"
+#include "telemetry/metric_values.hpp"
 
 using takt::Nanos;
 using takt::telemetry::HistogramSnapshot;

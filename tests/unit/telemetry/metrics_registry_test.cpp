@@ -4,7 +4,7 @@
 #include <string>
 #include <thread>
 
-#include "dataplane/core/metrics_registry.hpp"
+#include "telemetry/metrics_registry.hpp"
 #include "sample_exposition.hpp"
 
 using takt::Nanos;

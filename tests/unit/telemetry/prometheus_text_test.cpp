@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "dataplane/core/prometheus_text.hpp"
+#include "telemetry/prometheus_text.hpp"
 
 using namespace takt::telemetry;
 

@@ -2,7 +2,7 @@
 // A registry filled the way the dataplane fills it: per-stream latency histograms with each
 // stream's max-latency as a bucket, drop counters by port and reason, callback counters and
 // gauges. The golden test pins its text down; promtool lints the very same text.
-#include "dataplane/core/metrics_registry.hpp"
+#include "telemetry/metrics_registry.hpp"
 
 namespace takt::telemetry::testing {
 

@@ -1,0 +1,242 @@
+#include "protocol/bridge_config_json.hpp"
+
+#include <fstream>
+#include <limits>
+#include <sstream>
+#include <string_view>
+
+#include "dataplane/core/config_error.hpp"
+#include "protocol/gate_control_entry_json.hpp"
+
+namespace takt::bridge {
+
+namespace {
+
+using nlohmann::json;
+
+// A JSON value and the pointer that leads to it, so every error names where it is.
+struct Node {
+  const json& value;
+  std::string pointer;
+
+  [[noreturn]] void fail(const std::string& message) const {
+    throw ConfigError((pointer.empty() ? std::string("/") : pointer) + ": " + message);
+  }
+  Node operator[](std::string_view key) const {
+    if (!value.is_object()) fail("expected an object");
+    auto it = value.find(key);
+    if (it == value.end()) fail("missing \"" + std::string(key) + "\"");
+    return {*it, pointer + "/" + std::string(key)};
+  }
+  bool has(std::string_view key) const { return value.is_object() && value.contains(key); }
+  Node at(std::size_t i) const { return {value[i], pointer + "/" + std::to_string(i)}; }
+  std::size_t array_size() const {
+    if (!value.is_array()) fail("expected an array");
+    return value.size();
+  }
+  std::string string() const {
+    if (!value.is_string()) fail("expected a string");
+    return value.get<std::string>();
+  }
+  bool boolean() const {
+    if (!value.is_boolean()) fail("expected true or false");
+    return value.get<bool>();
+  }
+  // RFC 7951 writes 64-bit integers as strings; 32-bit and smaller as numbers. Both are read.
+  std::uint64_t unsigned_in(std::uint64_t max) const {
+    std::uint64_t v = 0;
+    if (value.is_number_unsigned() || (value.is_number_integer() && value.get<std::int64_t>() >= 0)) {
+      v = value.get<std::uint64_t>();
+    } else if (value.is_string()) {
+      const std::string s = value.get<std::string>();
+      std::size_t used = 0;
+      try {
+        if (s.empty() || s[0] == '-' || s[0] == '+') throw std::invalid_argument(s);
+        v = std::stoull(s, &used, 10);
+      } catch (const std::exception&) {
+        used = 0;
+      }
+      if (used != s.size() || s.empty()) fail("expected an unsigned integer, got \"" + s + "\"");
+    } else {
+      fail("expected an unsigned integer up to " + std::to_string(max) + ", got " + value.dump());
+    }
+    if (v > max) fail(std::to_string(v) + " is above the maximum " + std::to_string(max));
+    return v;
+  }
+  std::int64_t signed_in(std::int64_t min, std::int64_t max) const {
+    if (!value.is_number_integer()) fail("expected an integer, got " + value.dump());
+    const auto v = value.get<std::int64_t>();
+    if (v < min || v > max)
+      fail(std::to_string(v) + " is outside " + std::to_string(min) + ".." + std::to_string(max));
+    return v;
+  }
+  MacAddress mac() const {
+    auto m = MacAddress::parse(string());
+    if (!m) fail("\"" + value.get<std::string>() + "\" is not a MAC address (write it as 02:00:00:00:00:01)");
+    return *m;
+  }
+};
+
+constexpr std::uint64_t kU8 = 0xFF, kU16 = 0xFFFF, kU32 = 0xFFFF'FFFF;
+constexpr std::int64_t kI32 = std::numeric_limits<std::int32_t>::max();
+
+std::string strip_module(const std::string& identity) {
+  const auto colon = identity.find(':');
+  return colon == std::string::npos ? identity : identity.substr(colon + 1);
+}
+
+GateParameterTable read_gates(const Node& n) {
+  GateParameterTable g;
+  g.gate_enabled = n["gate-enabled"].boolean();
+  if (n.has("admin-gate-states")) g.admin_gate_states = static_cast<std::uint8_t>(n["admin-gate-states"].unsigned_in(kU8));
+  if (n.has("admin-control-list")) {
+    const Node written = n["admin-control-list"];
+    const Node list = written.value.is_object() ? written["gate-control-entry"] : written;
+    for (std::size_t i = 0; i < list.array_size(); ++i) {
+      const Node e = list.at(i);
+      GateControlEntry entry;
+      entry.index = static_cast<std::uint32_t>(e["index"].unsigned_in(kU32));
+      entry.operation_name = e.has("operation-name") ? strip_module(e["operation-name"].string()) : kSetGateStates;
+      entry.time_interval_value = static_cast<std::uint32_t>(e["time-interval-value"].unsigned_in(kU32));
+      entry.gate_states_value = static_cast<std::uint8_t>(e["gate-states-value"].unsigned_in(kU8));
+      g.admin_control_list.push_back(std::move(entry));
+    }
+  }
+  if (n.has("admin-cycle-time")) {
+    const Node c = n["admin-cycle-time"];
+    g.admin_cycle_time = {c["numerator"].signed_in(0, kI32), c["denominator"].signed_in(1, kI32)};
+  }
+  if (n.has("admin-cycle-time-extension"))
+    g.admin_cycle_time_extension = static_cast<std::uint32_t>(n["admin-cycle-time-extension"].unsigned_in(kU32));
+  if (n.has("admin-base-time")) {
+    const Node b = n["admin-base-time"];
+    g.admin_base_time = {b["seconds"].unsigned_in(0xFFFF'FFFF'FFFFULL),  // uint48
+                         static_cast<std::uint32_t>(b["nanoseconds"].unsigned_in(999'999'999))};
+  }
+  if (n.has("config-change")) g.config_change = n["config-change"].boolean();
+  if (g.gate_enabled) {
+    try {
+      (void)gate_control_list(g);
+    } catch (const ConfigError& e) {
+      n.fail(e.what());
+    }
+  }
+  return g;
+}
+
+BridgePort read_port(const Node& n) {
+  BridgePort p;
+  p.name = n["name"].string();
+  p.link_rate_bps = n["link-rate-bps"].signed_in(1, std::numeric_limits<std::int64_t>::max());
+  if (n.has("priority-to-traffic-class")) {
+    const Node m = n["priority-to-traffic-class"];
+    if (m.array_size() != 8) m.fail("expected 8 traffic classes, one per priority 0..7");
+    for (std::size_t pcp = 0; pcp < 8; ++pcp)
+      p.priority_to_traffic_class[pcp] = static_cast<std::uint8_t>(m.at(pcp).unsigned_in(7));
+  }
+  if (n.has("gate-parameter-table")) p.gates = read_gates(n["gate-parameter-table"]);
+  return p;
+}
+
+json write_gates(const GateParameterTable& g) {
+  json entries = json::array();
+  for (const auto& e : g.admin_control_list)
+    entries.push_back(gate_control_entry_json<json>(e.index, e.operation_name, e.time_interval_value, e.gate_states_value));
+  return {{"gate-enabled", g.gate_enabled},
+          {"admin-gate-states", g.admin_gate_states},
+          {"admin-control-list", {{"gate-control-entry", entries}}},
+          {"admin-cycle-time", {{"numerator", g.admin_cycle_time.numerator}, {"denominator", g.admin_cycle_time.denominator}}},
+          {"admin-cycle-time-extension", g.admin_cycle_time_extension},
+          {"admin-base-time",
+           {{"seconds", std::to_string(g.admin_base_time.seconds)}, {"nanoseconds", g.admin_base_time.nanoseconds}}},
+          {"config-change", g.config_change}};
+}
+
+}  // namespace
+
+BridgeConfig bridge_config_from_json(const json& j) {
+  const Node root{j, ""};
+  const std::string format = root["format"].string();
+  if (format != kBridgeConfigFormat)
+    root["format"].fail("this is \"" + format + "\"; takt-dataplane reads \"" + kBridgeConfigFormat + "\"");
+  BridgeConfig c;
+  c.bridge = root["bridge"].string();
+  const Node ports = root["ports"];
+  for (std::size_t i = 0; i < ports.array_size(); ++i) c.ports.push_back(read_port(ports.at(i)));
+  if (root.has("static-fdb")) {
+    const Node fdb = root["static-fdb"];
+    for (std::size_t i = 0; i < fdb.array_size(); ++i) {
+      const Node e = fdb.at(i);
+      StaticFdbEntry f;
+      f.destination = e["destination-mac"].mac();
+      f.vlan = static_cast<std::uint16_t>(e["vlan"].unsigned_in(4094));
+      const Node names = e["ports"];
+      for (std::size_t k = 0; k < names.array_size(); ++k) f.ports.push_back(names.at(k).string());
+      c.static_fdb.push_back(std::move(f));
+    }
+  }
+  if (root.has("streams")) {
+    const Node streams = root["streams"];
+    for (std::size_t i = 0; i < streams.array_size(); ++i) {
+      const Node e = streams.at(i);
+      StreamEntry s;
+      s.name = e["name"].string();
+      s.destination = e["destination-mac"].mac();
+      s.vlan = static_cast<std::uint16_t>(e["vlan"].unsigned_in(4094));
+      s.max_latency = Nanos{static_cast<std::int64_t>(e["max-latency"].unsigned_in(kU32))};
+      s.traffic_class = static_cast<int>(e["traffic-class"].unsigned_in(7));
+      c.streams.push_back(std::move(s));
+    }
+  }
+  validate(c);
+  return c;
+}
+
+json to_json(const BridgeConfig& c) {
+  json ports = json::array();
+  for (const auto& p : c.ports)
+    ports.push_back({{"name", p.name},
+                     {"link-rate-bps", p.link_rate_bps},
+                     {"priority-to-traffic-class", p.priority_to_traffic_class},
+                     {"gate-parameter-table", write_gates(p.gates)}});
+  json fdb = json::array();
+  for (const auto& f : c.static_fdb)
+    fdb.push_back({{"destination-mac", f.destination.to_string()}, {"vlan", f.vlan}, {"ports", f.ports}});
+  json streams = json::array();
+  for (const auto& s : c.streams)
+    streams.push_back({{"name", s.name},
+                       {"destination-mac", s.destination.to_string()},
+                       {"vlan", s.vlan},
+                       {"max-latency", s.max_latency.count()},
+                       {"traffic-class", s.traffic_class}});
+  return {{"format", kBridgeConfigFormat},
+          {"bridge", c.bridge},
+          {"ports", ports},
+          {"static-fdb", fdb},
+          {"streams", streams}};
+}
+
+BridgeConfig load_bridge_config(const std::filesystem::path& path) {
+  std::ifstream in(path);
+  if (!in) throw ConfigError(path.string() + ": cannot open the bridge configuration");
+  json j;
+  try {
+    j = json::parse(in);
+  } catch (const json::parse_error& e) {
+    throw ConfigError(path.string() + ": not valid JSON: " + e.what());
+  }
+  try {
+    return bridge_config_from_json(j);
+  } catch (const ConfigError& e) {
+    throw ConfigError(path.string() + ": " + e.what());
+  }
+}
+
+void save_bridge_config(const std::filesystem::path& path, const BridgeConfig& config) {
+  std::ofstream out(path);
+  if (!out) throw ConfigError(path.string() + ": cannot write the bridge configuration");
+  out << to_json(config).dump(2) << '\n';
+  if (!out) throw ConfigError(path.string() + ": write failed");
+}
+
+}  // namespace takt::bridge
