@@ -12,9 +12,9 @@ namespace takt::cell_report {
 
 struct BridgeState {
   std::string bridge;
-  std::optional<std::string> error;  // the agent did not answer
-  std::string transaction;           // the committed transaction in force
-  std::string clock;                 // "SLAVE of ...: offset ..." as taktctl status words it
+  std::optional<std::string> error;              // the agent did not answer
+  std::string transaction;                       // the committed transaction in force
+  std::string clock;                             // "SLAVE of ...: offset ..." as taktctl status words it
   std::optional<std::uint64_t> deadline_misses;  // frames that resided beyond max-latency
 };
 

@@ -102,7 +102,8 @@ PrometheusView prometheus_view(const RunInputs& in) {
   // name the hop where a late frame lost its window.
   for (const auto& s : in.prometheus.result(CellQueries::kOverruns)) {
     const auto* planned = in.plan.find(s.label("stream"));
-    if (planned && planned->traffic_class == "scheduled") v.overruns[s.label("bridge")].push_back({s.label("stream"), s.value});
+    if (planned && planned->traffic_class == "scheduled")
+      v.overruns[s.label("bridge")].push_back({s.label("stream"), s.value});
   }
   return v;
 }

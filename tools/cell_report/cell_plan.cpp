@@ -9,7 +9,9 @@ namespace takt::cell_report {
 
 CellPlan::CellPlan(std::vector<PlannedStream> streams, std::map<std::string, std::int64_t> stall_threshold_ns,
                    std::int64_t hyperperiod_ns)
-    : streams_(std::move(streams)), stall_threshold_ns_(std::move(stall_threshold_ns)), hyperperiod_ns_(hyperperiod_ns) {}
+    : streams_(std::move(streams)),
+      stall_threshold_ns_(std::move(stall_threshold_ns)),
+      hyperperiod_ns_(hyperperiod_ns) {}
 
 const PlannedStream* CellPlan::find(const std::string& name) const {
   auto it = std::find_if(streams_.begin(), streams_.end(), [&](const PlannedStream& s) { return s.name == name; });

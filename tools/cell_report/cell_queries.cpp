@@ -10,10 +10,10 @@ CellQueries::CellQueries(const CellPlan& plan) {
   queries_.push_back({kP99, "histogram_quantile(0.99, sum by (stream, le) (takt_probe_latency_seconds_bucket))"});
   for (const auto& s : plan.streams()) {
     if (!s.max_latency_ns) continue;
-    queries_.push_back({on_time_name(s.name),
-                        fmt::format("sum(takt_probe_latency_seconds_bucket{{stream=\"{}\",le=\"{}\"}}) / "
-                                    "sum(takt_probe_latency_seconds_count{{stream=\"{}\"}})",
-                                    s.name, le_of(*s.max_latency_ns), s.name)});
+    queries_.push_back(
+        {on_time_name(s.name), fmt::format("sum(takt_probe_latency_seconds_bucket{{stream=\"{}\",le=\"{}\"}}) / "
+                                           "sum(takt_probe_latency_seconds_count{{stream=\"{}\"}})",
+                                           s.name, le_of(*s.max_latency_ns), s.name)});
   }
   queries_.push_back({kStalls, "sum by (bridge) (takt_dataplane_packet_loop_stalls_total)"});
   queries_.push_back({kOverruns, "sum by (bridge, stream) (takt_dataplane_window_overruns_total) > 0"});

@@ -59,10 +59,10 @@ struct StreamOnTime {
 };
 
 struct PrometheusView {
-  std::map<std::string, std::uint64_t> targets_up;  // job -> targets that answered
-  std::vector<LabelledValue> p99_s;                  // stream -> histogram_quantile(0.99), plan order
-  std::vector<StreamOnTime> on_time;                 // plan order
-  std::vector<LabelledValue> stalls;                 // bridge -> packet-loop stalls since start
+  std::map<std::string, std::uint64_t> targets_up;             // job -> targets that answered
+  std::vector<LabelledValue> p99_s;                            // stream -> histogram_quantile(0.99), plan order
+  std::vector<StreamOnTime> on_time;                           // plan order
+  std::vector<LabelledValue> stalls;                           // bridge -> packet-loop stalls since start
   std::map<std::string, std::vector<LabelledValue>> overruns;  // bridge -> scheduled stream, count
 };
 

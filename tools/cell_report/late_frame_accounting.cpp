@@ -17,9 +17,8 @@ bool LateFrameAccounting::explains(const LateFrame& frame) const {
   // Inclusive at both ends: a stall that ends at the very nanosecond of the send still held
   // the node then.
   const auto deadline = frame.transmitted_ns + max_latency_ns_;
-  return std::any_of(stalls_.begin(), stalls_.end(), [&](const HostStall& s) {
-    return s.start_ns <= deadline && s.end_ns >= frame.transmitted_ns;
-  });
+  return std::any_of(stalls_.begin(), stalls_.end(),
+                     [&](const HostStall& s) { return s.start_ns <= deadline && s.end_ns >= frame.transmitted_ns; });
 }
 
 std::uint64_t LateFrameAccounting::explained(const std::vector<LateFrame>& frames) const {
@@ -37,7 +36,8 @@ std::optional<double> LateFrameAccounting::stall_chance(const SendWindow& window
   return static_cast<double>(covered_ns(std::move(explaining), lo, hi)) / static_cast<double>(hi - lo);
 }
 
-std::int64_t covered_ns(std::vector<std::pair<std::int64_t, std::int64_t>> intervals, std::int64_t lo, std::int64_t hi) {
+std::int64_t covered_ns(std::vector<std::pair<std::int64_t, std::int64_t>> intervals, std::int64_t lo,
+                        std::int64_t hi) {
   for (auto& [a, b] : intervals) {
     a = std::max(a, lo);
     b = std::min(b, hi);

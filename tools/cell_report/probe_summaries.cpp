@@ -10,7 +10,7 @@ namespace takt::cell_report {
 namespace {
 
 const nlohmann::json& streams_of(const nlohmann::json& doc, const std::filesystem::path& file,
-                                  const std::string& role) {
+                                 const std::string& role) {
   if (doc.value("role", std::string()) != role) throw InputError(file, "is not a takt-probe " + role + " summary");
   if (!doc.contains("streams") || !doc.at("streams").is_array()) throw InputError(file, "has no \"streams\" list");
   return doc.at("streams");
@@ -48,7 +48,8 @@ void read_talker_summary(const std::filesystem::path& file, const std::string& s
     into.talked.push_back({required<std::string>(s, "stream", file), station, s.value("sent", std::uint64_t{0})});
     for (const auto& st : s.value("stalls", nlohmann::json::array()))
       into.talker_stalls.push_back({station, "talker", required<std::int64_t>(st, "start-ns", file),
-                                    required<std::int64_t>(st, "end-ns", file), st.value("excess-ns", std::int64_t{0})});
+                                    required<std::int64_t>(st, "end-ns", file),
+                                    st.value("excess-ns", std::int64_t{0})});
   }
   if (auto first = optional_ns(doc, "first-transmission-ns"))
     into.window.first_ns = into.window.first_ns ? std::min(*into.window.first_ns, *first) : *first;
@@ -85,7 +86,8 @@ void read_listener_summary(const std::filesystem::path& file, const std::string&
 ProbeSummaries read_probe_summaries(const std::filesystem::path& run_dir) {
   if (!std::filesystem::is_directory(run_dir)) throw InputError(run_dir, "is not a folder");
   ProbeSummaries out;
-  for (const auto& st : stations(run_dir, "talker-")) read_talker_summary(run_dir / ("talker-" + st + ".json"), st, out);
+  for (const auto& st : stations(run_dir, "talker-"))
+    read_talker_summary(run_dir / ("talker-" + st + ".json"), st, out);
   for (const auto& st : stations(run_dir, "listener-"))
     read_listener_summary(run_dir / ("listener-" + st + ".json"), st, out);
   return out;

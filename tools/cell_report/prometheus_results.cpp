@@ -19,9 +19,9 @@ std::vector<PromSample> read_prometheus_answer(const std::filesystem::path& file
   // The whole API answer, or only its result vector.
   const nlohmann::json* result = &doc;
   if (doc.is_object()) {
-    if (doc.value("status", std::string()) != "success") throw InputError(file, "is not a successful Prometheus answer");
-    if (!doc.contains("data") || !doc.at("data").contains("result"))
-      throw InputError(file, "has no data.result");
+    if (doc.value("status", std::string()) != "success")
+      throw InputError(file, "is not a successful Prometheus answer");
+    if (!doc.contains("data") || !doc.at("data").contains("result")) throw InputError(file, "has no data.result");
     result = &doc.at("data").at("result");
   }
   if (!result->is_array()) throw InputError(file, "has no result vector");

@@ -10,24 +10,25 @@ nlohmann::ordered_json or_null(const std::optional<T>& v) {
 }
 
 nlohmann::ordered_json stream_json(const StreamResult& s) {
-  return {{"stream", s.stream},
-          {"class", s.traffic_class},
-          {"talker", s.talker},
-          {"listener", s.listener},
-          {"sent", s.sent},
-          {"received", s.received},
-          {"lost", s.lost},
-          {"latency-ns", {{"p50", s.p50_ns}, {"p99", s.p99_ns}, {"max", s.max_ns}}},
-          {"max-latency-ns", or_null(s.max_latency_ns)},
-          {"late", or_null(s.late)},
-          {"late-in-host-stalls", s.late_in_host_stalls},
-          {"late-unexplained", s.late_unexplained},
-          {"late-frames-not-kept", s.late_frames_not_kept},
-          {"on-time-ratio", or_null(s.on_time_ratio)},
-          {"stall-chance", or_null(s.stall_chance)},
-          {"prometheus", {{"p99-s", or_null(s.prometheus_p99_s)}, {"on-time-ratio", or_null(s.prometheus_on_time_ratio)}}},
-          {"verdict", s.verdict},
-          {"failures", s.failures}};
+  return {
+      {"stream", s.stream},
+      {"class", s.traffic_class},
+      {"talker", s.talker},
+      {"listener", s.listener},
+      {"sent", s.sent},
+      {"received", s.received},
+      {"lost", s.lost},
+      {"latency-ns", {{"p50", s.p50_ns}, {"p99", s.p99_ns}, {"max", s.max_ns}}},
+      {"max-latency-ns", or_null(s.max_latency_ns)},
+      {"late", or_null(s.late)},
+      {"late-in-host-stalls", s.late_in_host_stalls},
+      {"late-unexplained", s.late_unexplained},
+      {"late-frames-not-kept", s.late_frames_not_kept},
+      {"on-time-ratio", or_null(s.on_time_ratio)},
+      {"stall-chance", or_null(s.stall_chance)},
+      {"prometheus", {{"p99-s", or_null(s.prometheus_p99_s)}, {"on-time-ratio", or_null(s.prometheus_on_time_ratio)}}},
+      {"verdict", s.verdict},
+      {"failures", s.failures}};
 }
 
 nlohmann::ordered_json labelled(const std::vector<LabelledValue>& values) {

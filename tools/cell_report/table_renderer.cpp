@@ -45,12 +45,14 @@ std::string render_stream_table(const CellResult& result) {
          "  max-latency: the stream's deadline; lost: frames missing from the sequence; on-time %: received\n"
          "  frames within max-latency; late: frames beyond it; in host stalls: late frames whose talker or a bridge\n"
          "  on their path, between their send and their deadline, did not run for longer than its transmission\n"
-         "  timing error (the hypervisor took the vCPU, a timer fired late), which no plan holds; verdict: ok, 'ok, host\n"
+         "  timing error (the hypervisor took the vCPU, a timer fired late), which no plan holds; verdict: ok, 'ok, "
+         "host\n"
          "  stalls' (every late frame was in a host stall), LATE (a late frame no stall explains), LOSS, or silent.\n";
 }
 
 std::string render_host_stalls(const CellResult& result) {
-  std::string out = "  Host stalls beyond the timing error while the talkers sent (bridges' --stall-log, talkers' late sends):\n";
+  std::string out =
+      "  Host stalls beyond the timing error while the talkers sent (bridges' --stall-log, talkers' late sends):\n";
   for (const auto& n : result.nodes)
     out += fmt::format("    {}: {} beyond {} us, longest {} ms\n", n.node, n.count,
                        shortest(static_cast<double>(n.threshold_ns) / 1000),
@@ -61,7 +63,8 @@ std::string render_host_stalls(const CellResult& result) {
     out += fmt::format(
         "    {} -> {}: {} of {} late frames in a host stall; a frame sent at a random time would be in one {} % of the "
         "time\n",
-        s.stream, s.listener, s.late_in_host_stalls, *s.late, s.stall_chance ? rounded(*s.stall_chance * 100, 10) : "-");
+        s.stream, s.listener, s.late_in_host_stalls, *s.late,
+        s.stall_chance ? rounded(*s.stall_chance * 100, 10) : "-");
   }
   return out;
 }
@@ -102,17 +105,19 @@ std::string render_prometheus(const CellResult& result, const CellQueries& queri
   const auto& p = result.prometheus;
   std::vector<std::string> up;
   for (const auto& [job, n] : p.targets_up) up.push_back(fmt::format("{} {}", n, job));
-  std::string out = fmt::format("== Prometheus ran at {} with the cell; targets that answered: {}\n", url,
-                                fmt::join(up, ", "));
+  std::string out =
+      fmt::format("== Prometheus ran at {} with the cell; targets that answered: {}\n", url, fmt::join(up, ", "));
   out += "  p99 latency per stream, as Prometheus computes it from the probes' histograms:\n";
   out += "    " + queries.expr(CellQueries::kP99) + "\n";
   for (const auto& s : p.p99_s) out += fmt::format("    {}: {}\n", s.label, p99_text(s.value));
-  out += "  on-time ratio per stream: sum(takt_probe_latency_seconds_bucket{stream=\"S\",le=\"<max-latency s>\"}) / "
-         "sum(takt_probe_latency_seconds_count{stream=\"S\"})\n";
+  out +=
+      "  on-time ratio per stream: sum(takt_probe_latency_seconds_bucket{stream=\"S\",le=\"<max-latency s>\"}) / "
+      "sum(takt_probe_latency_seconds_count{stream=\"S\"})\n";
   for (const auto& o : p.on_time)
     out += fmt::format("    {} (le={}): {}\n", o.stream, o.le, o.ratio ? percent_text(o.ratio) + " %" : "no data");
-  out += "  deadline misses: rate(takt_probe_deadline_misses_total[10s]) (end to end), "
-         "takt_dataplane_deadline_misses_total (per bridge)\n";
+  out +=
+      "  deadline misses: rate(takt_probe_deadline_misses_total[10s]) (end to end), "
+      "takt_dataplane_deadline_misses_total (per bridge)\n";
   out += "  host stalls of the bridges' packet loops (beyond their --stall-threshold-us), since they started:\n";
   out += "    " + queries.expr(CellQueries::kStalls) + "\n";
   for (const auto& s : p.stalls) out += fmt::format("    {}: {}\n", s.label, s.value);

@@ -11,7 +11,7 @@
 namespace takt::cell_report {
 
 struct ReportHeader {
-  std::uint64_t seconds = 0;    // how long the talkers sent
+  std::uint64_t seconds = 0;   // how long the talkers sent
   std::string prometheus_url;  // where Prometheus ran during the cell
 };
 

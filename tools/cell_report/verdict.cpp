@@ -30,10 +30,12 @@ std::vector<std::string> stream_failures(const StreamResult& s, const Acceptance
     if (s.late_unexplained != 0)
       out.push_back(fmt::format("{} of its {} late frames were in no host stall", s.late_unexplained, late));
     if (static_cast<double>(late) > rules.miss_tolerance * static_cast<double>(s.received))
-      out.push_back(fmt::format("{} late frames in {}, above the {} tolerance", late, s.received, rules.miss_tolerance));
+      out.push_back(
+          fmt::format("{} late frames in {}, above the {} tolerance", late, s.received, rules.miss_tolerance));
     if (late != 0 && !(s.stall_chance && *s.stall_chance < rules.max_stall_chance))
-      out.push_back(fmt::format("host stalls cover {} of the run; that explains nothing",
-                                s.stall_chance ? fmt::format("{:.3f}", *s.stall_chance) : std::string("an unknown share")));
+      out.push_back(
+          fmt::format("host stalls cover {} of the run; that explains nothing",
+                      s.stall_chance ? fmt::format("{:.3f}", *s.stall_chance) : std::string("an unknown share")));
   } else if (static_cast<double>(s.lost) > rules.miss_tolerance * static_cast<double>(s.sent)) {
     out.push_back(fmt::format("{} of {} frames lost, above the {} tolerance", s.lost, s.sent, rules.miss_tolerance));
   }

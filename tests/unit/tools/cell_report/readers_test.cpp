@@ -89,7 +89,8 @@ TEST_CASE("a Prometheus answer gives its samples with labels and values", "[cell
   CHECK(samples[0].label("stream") == "s-talker");
   CHECK(samples[0].number() == Approx(0.0009));
   const auto failed = scratch_file("failed.json", R"({"status": "error", "error": "bad query"})");
-  CHECK(error_of([&] { read_prometheus_answer(failed); }) == failed.string() + ": is not a successful Prometheus answer");
+  CHECK(error_of([&] { read_prometheus_answer(failed); }) ==
+        failed.string() + ": is not a successful Prometheus answer");
   std::filesystem::remove(failed);
 }
 

@@ -25,7 +25,7 @@ RunInputs recorded() { return read_run_inputs(kRun / "plan.json", kRun); }
 TEST_CASE("recorded run every late frame is in a host stall", "[cell_report]") {
   const auto result = analyse(recorded());
   REQUIRE(result.streams.size() == 8);
-  const std::vector<std::string> order{"setpoint-x", "setpoint-y", "actual-x",    "actual-y",
+  const std::vector<std::string> order{"setpoint-x", "setpoint-y",   "actual-x",    "actual-y",
                                        "robot-io",   "robot-status", "robot-alarm", "camera-images"};
   const std::vector<std::uint64_t> late{4, 7, 5, 8, 5, 11, 0, 0};
   for (std::size_t i = 0; i < order.size(); ++i) {
