@@ -41,11 +41,12 @@ TaiTime agents_now(const std::vector<Outcome<Before>>& before) {
 
 // Problems of bridges that committed and could not be reverted come first and are counted in
 // `unreverted`: those are the ones that may switch alone.
-std::vector<std::string> abort_everywhere(Session& s, const std::string& transaction, const std::vector<bool>& committed,
-                                          std::size_t* unreverted = nullptr) {
+std::vector<std::string> abort_everywhere(Session& s, const std::string& transaction,
+                                          const std::vector<bool>& committed, std::size_t* unreverted = nullptr) {
   std::vector<std::string> problems;
   std::size_t count = 0;
-  const auto out = on_all<std::string>(s.io, s.clients, [transaction](AgentClient& c) { return abort(c, transaction); });
+  const auto out =
+      on_all<std::string>(s.io, s.clients, [transaction](AgentClient& c) { return abort(c, transaction); });
   for (std::size_t i = 0; i < out.size(); ++i) {
     if (out[i].ok()) continue;
     if (committed[i]) {
@@ -76,16 +77,11 @@ TaiTime pick_base_time(TaiTime now, Nanos lead, Nanos hyperperiod) {
   return tai_ns(ceil_div(earliest, hyperperiod.count()) * hyperperiod.count());
 }
 
-InstallReport install(const DesiredPlant& desired, const std::vector<AgentEndpoint>& agents, const InstallOptions& options) {
-  const auto t0 = Steady::now();
-  auto say = [&](const std::string& line) {
-    if (options.progress) options.progress(line);
-  };
-  InstallReport report;
-  report.transaction = new_transaction_id();
-  const std::string tx = report.transaction;
+namespace {
 
-  Session s;
+// The agents of every bridge of `desired`, one client each. Throws InstallError, installing
+// nothing, when a bridge has no agent configured or its client cannot be set up.
+void open_session(Session& s, const DesiredPlant& desired, const std::vector<AgentEndpoint>& agents) {
   std::vector<std::string> missing;
   for (const auto& [name, config] : desired.bridges) {
     auto it = std::find_if(agents.begin(), agents.end(), [&](const AgentEndpoint& e) { return e.bridge == name; });
@@ -109,11 +105,16 @@ InstallReport install(const DesiredPlant& desired, const std::vector<AgentEndpoi
                                    list),
                        missing);
   }
+}
 
-  // 1. Clock health and what runs now, everywhere.
-  auto phase = Steady::now();
+// 1. Clock health and what runs now, everywhere. Refuses (throws InstallError, nothing
+// changed) when an agent does not answer or its clock is not fit for the plan; records each
+// bridge's health line and the ports that will change.
+std::vector<Outcome<Before>> check_health(Session& s, const DesiredPlant& desired, const InstallOptions& options,
+                                          InstallReport& report) {
+  const auto phase = Steady::now();
   const Nanos budget = desired.sync_budget;
-  const auto before = on_all<Before>(s.io, s.clients, [budget](AgentClient& c) -> boost::asio::awaitable<Before> {
+  auto before = on_all<Before>(s.io, s.clients, [budget](AgentClient& c) -> boost::asio::awaitable<Before> {
     Before b;
     b.health = co_await read_health(c, budget);
     b.running = co_await read_running(c);
@@ -150,34 +151,39 @@ InstallReport install(const DesiredPlant& desired, const std::vector<AgentEndpoi
     auto c = changes(s.clients[i]->endpoint().bridge, before[i].value->running.oper, *s.configs[i]);
     report.changes.insert(report.changes.end(), c.begin(), c.end());
   }
-  say(fmt::format("clock health checked on {} bridges in {}", s.clients.size(), readable_duration(report.health_time)));
+  return before;
+}
 
-  // 2. Stage everywhere.
-  phase = Steady::now();
+// 2. Stage everywhere. On any failure aborts everywhere and throws InstallError.
+void stage_everywhere(Session& s, const std::string& tx, InstallReport& report) {
+  const auto phase = Steady::now();
   std::map<AgentClient*, const bridge::BridgeConfig*> config_of;
   for (std::size_t i = 0; i < s.clients.size(); ++i) config_of[s.clients[i]] = s.configs[i];
-  const auto staged = on_all<bool>(s.io, s.clients, [tx, &config_of](AgentClient& c) { return stage(c, tx, *config_of.at(&c)); });
+  const auto staged =
+      on_all<bool>(s.io, s.clients, [tx, &config_of](AgentClient& c) { return stage(c, tx, *config_of.at(&c)); });
   report.stage_time = since(phase);
   std::vector<std::string> failures;
   for (const auto& o : staged)
     if (!o.ok()) failures.push_back(o.error);
   if (!failures.empty()) {
     const auto problems = abort_everywhere(s, tx, std::vector<bool>(s.clients.size(), false));
-    std::string text = fmt::format("staging failed, transaction {} aborted on every bridge; all keep their old schedule:", tx);
+    std::string text =
+        fmt::format("staging failed, transaction {} aborted on every bridge; all keep their old schedule:", tx);
     for (const auto& f : failures) text += "\n  " + f;
     for (const auto& p : problems) text += "\n  " + p;
     failures.insert(failures.end(), problems.begin(), problems.end());
     throw InstallError(text, failures);
   }
-  say(fmt::format("staged transaction {} on {} bridges in {}", tx, s.clients.size(), readable_duration(report.stage_time)));
+}
 
-  // 3. One base time, 4. commit everywhere.
-  report.base_time = pick_base_time(agents_now(before), options.lead, desired.hyperperiod);
-  phase = Steady::now();
-  const TaiTime base = report.base_time;
+// 4. Commit everywhere at `base`. Returns which agents committed; on any failure reverts
+// everywhere and throws InstallError.
+std::vector<bool> commit_everywhere(Session& s, const std::string& tx, TaiTime base, InstallReport& report) {
+  const auto phase = Steady::now();
   const auto committed = on_all<bool>(s.io, s.clients, [tx, base](AgentClient& c) { return commit(c, tx, base); });
   report.commit_time = since(phase);
   std::vector<bool> did_commit;
+  std::vector<std::string> failures;
   for (const auto& o : committed) {
     did_commit.push_back(o.ok());
     if (!o.ok()) failures.push_back(o.error);
@@ -185,9 +191,10 @@ InstallReport install(const DesiredPlant& desired, const std::vector<AgentEndpoi
   if (!failures.empty()) {
     std::size_t unreverted = 0;
     const auto problems = abort_everywhere(s, tx, did_commit, &unreverted);
-    std::string text = fmt::format("commit failed, transaction {} reverted on every bridge before its base time; all "
-                                   "keep their old schedule:",
-                                   tx);
+    std::string text = fmt::format(
+        "commit failed, transaction {} reverted on every bridge before its base time; all "
+        "keep their old schedule:",
+        tx);
     if (unreverted > 0)
       text = fmt::format("commit failed and transaction {} could not be reverted on {} bridge(s):", tx, unreverted);
     for (const auto& f : failures) text += "\n  " + f;
@@ -195,34 +202,42 @@ InstallReport install(const DesiredPlant& desired, const std::vector<AgentEndpoi
     failures.insert(failures.end(), problems.begin(), problems.end());
     throw InstallError(text, failures);
   }
-  say(fmt::format("committed on {} bridges in {}; base time {} ns (TAI)", s.clients.size(), readable_duration(report.commit_time),
-                  ns_of(base)));
+  return did_commit;
+}
 
-  // 5. Confirm: the new schedule is pending (or already oper) everywhere; then, after the base
-  // time, oper everywhere.
-  phase = Steady::now();
-  auto confirm = [&](bool after_base) {
-    const auto running = on_all<RunningState>(s.io, s.clients, [](AgentClient& c) { return read_running(c); });
-    std::vector<std::string> wrong;
-    for (std::size_t i = 0; i < running.size(); ++i) {
-      const std::string& bridge = s.clients[i]->endpoint().bridge;
-      if (!running[i].ok()) {
-        wrong.push_back(running[i].error);
-        continue;
-      }
-      for (const auto& d : drift(running[i].value->oper, *s.configs[i])) wrong.push_back(bridge + ": " + d);
-      if (after_base)
-        for (const auto& p : running[i].value->oper.ports)
-          if (p.config_pending) wrong.push_back(fmt::format("{}: port {} still has its change pending after the base time", bridge, p.port));
+// What keeps the bridges from running the committed configuration: drift from it and, after
+// the base time, ports whose change is still pending. Empty when all run it.
+std::vector<std::string> not_running(Session& s, bool after_base) {
+  const auto running = on_all<RunningState>(s.io, s.clients, [](AgentClient& c) { return read_running(c); });
+  std::vector<std::string> wrong;
+  for (std::size_t i = 0; i < running.size(); ++i) {
+    const std::string& bridge = s.clients[i]->endpoint().bridge;
+    if (!running[i].ok()) {
+      wrong.push_back(running[i].error);
+      continue;
     }
-    return wrong;
-  };
-  auto wrong = confirm(false);
+    for (const auto& d : drift(running[i].value->oper, *s.configs[i])) wrong.push_back(bridge + ": " + d);
+    if (after_base)
+      for (const auto& p : running[i].value->oper.ports)
+        if (p.config_pending)
+          wrong.push_back(fmt::format("{}: port {} still has its change pending after the base time", bridge, p.port));
+  }
+  return wrong;
+}
+
+// 5. Confirm: the new schedule is pending (or already oper) everywhere, else revert everywhere;
+// then, if asked, after the base time oper everywhere. Throws InstallError.
+void confirm(Session& s, const std::string& tx, const std::vector<bool>& did_commit,
+             const std::vector<Outcome<Before>>& before, const InstallOptions& options, InstallReport& report) {
+  const auto phase = Steady::now();
+  const TaiTime base = report.base_time;
+  auto wrong = not_running(s, false);
   if (!wrong.empty()) {
     const auto problems = abort_everywhere(s, tx, did_commit);
-    std::string text = fmt::format("the bridges do not all report the committed schedule; transaction {} reverted on "
-                                   "every bridge before its base time:",
-                                   tx);
+    std::string text = fmt::format(
+        "the bridges do not all report the committed schedule; transaction {} reverted on "
+        "every bridge before its base time:",
+        tx);
     for (const auto& w : wrong) text += "\n  " + w;
     for (const auto& p : problems) text += "\n  " + p;
     throw InstallError(text, wrong);
@@ -230,7 +245,7 @@ InstallReport install(const DesiredPlant& desired, const std::vector<AgentEndpoi
   if (options.wait_for_oper) {
     const TaiTime now = agents_now(before);
     if (base > now) std::this_thread::sleep_for(base - now + std::chrono::milliseconds(20));
-    wrong = confirm(true);
+    wrong = not_running(s, true);
     if (!wrong.empty()) {
       std::string text = fmt::format("after base time {} ns, not every bridge runs transaction {}:", ns_of(base), tx);
       for (const auto& w : wrong) text += "\n  " + w;
@@ -238,6 +253,37 @@ InstallReport install(const DesiredPlant& desired, const std::vector<AgentEndpoi
     }
   }
   report.confirm_time = since(phase);
+}
+
+}  // namespace
+
+InstallReport install(const DesiredPlant& desired, const std::vector<AgentEndpoint>& agents,
+                      const InstallOptions& options) {
+  const auto t0 = Steady::now();
+  auto say = [&](const std::string& line) {
+    if (options.progress) options.progress(line);
+  };
+  InstallReport report;
+  report.transaction = new_transaction_id();
+  const std::string tx = report.transaction;
+
+  Session s;
+  open_session(s, desired, agents);
+
+  const auto before = check_health(s, desired, options, report);
+  say(fmt::format("clock health checked on {} bridges in {}", s.clients.size(), readable_duration(report.health_time)));
+
+  stage_everywhere(s, tx, report);
+  say(fmt::format("staged transaction {} on {} bridges in {}", tx, s.clients.size(),
+                  readable_duration(report.stage_time)));
+
+  // 3. One base time, after every agent's clock.
+  report.base_time = pick_base_time(agents_now(before), options.lead, desired.hyperperiod);
+  const auto did_commit = commit_everywhere(s, tx, report.base_time, report);
+  say(fmt::format("committed on {} bridges in {}; base time {} ns (TAI)", s.clients.size(),
+                  readable_duration(report.commit_time), ns_of(report.base_time)));
+
+  confirm(s, tx, did_commit, before, options, report);
   report.total_time = since(t0);
   say(fmt::format("confirmed on {} bridges in {}", s.clients.size(), readable_duration(report.confirm_time)));
   return report;
