@@ -2,22 +2,15 @@
 
 #include <algorithm>
 
-#include <boost/asio/io_context.hpp>
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
-#include "control/southbound/agent_calls.hpp"
-#include "control/southbound/parallel.hpp"
+#include "control/southbound/agent_fleet.hpp"
 #include "control/southbound/schedule_diff.hpp"
 
 namespace takt::controller {
 
 namespace {
-
-struct Observation {
-  southbound::AgentHealth health;
-  southbound::RunningState running;
-};
 
 std::string joined(const std::vector<std::string>& lines) {
   std::string out;
@@ -30,18 +23,21 @@ std::string joined(const std::vector<std::string>& lines) {
 Reconciler::Reconciler(ReconcileOptions options, telemetry::MetricsRegistry& registry)
     : options_(options),
       rounds_(registry.counter("takt_controller_reconcile_rounds_total", "Reconciliation rounds run").with({})),
-      installs_(registry.counter("takt_controller_installs_total", "Installs the controller attempted, by result", {"result"})),
-      repairs_(registry.counter("takt_controller_repairs_total", "Bridges reinstalled because they drifted or restarted",
-                                {"bridge"})),
-      sync_losses_(registry.counter("takt_controller_sync_loss_total", "Times a bridge's clock was found unsynchronised",
-                                    {"bridge"})),
-      agent_up_(registry.gauge("takt_controller_agent_up", "1 when the bridge's agent answered the last round", {"bridge"})),
+      installs_(registry.counter("takt_controller_installs_total", "Installs the controller attempted, by result",
+                                 {"result"})),
+      repairs_(registry.counter("takt_controller_repairs_total",
+                                "Bridges reinstalled because they drifted or restarted", {"bridge"})),
+      sync_losses_(registry.counter("takt_controller_sync_loss_total",
+                                    "Times a bridge's clock was found unsynchronised", {"bridge"})),
+      agent_up_(
+          registry.gauge("takt_controller_agent_up", "1 when the bridge's agent answered the last round", {"bridge"})),
       sync_alarm_(registry.gauge("takt_controller_sync_alarm", "1 while the bridge's clock is out of the sync budget",
                                  {"bridge"})),
       converged_(registry.gauge("takt_controller_converged", "1 when every bridge runs the desired plan").with({})),
       desired_bridges_(registry.gauge("takt_controller_desired_bridges", "Bridges in the desired plant").with({})),
       last_install_seconds_(
-          registry.gauge("takt_controller_last_install_duration_seconds", "Duration of the last successful install").with({})) {}
+          registry.gauge("takt_controller_last_install_duration_seconds", "Duration of the last successful install")
+              .with({})) {}
 
 void Reconciler::set_desired(southbound::DesiredPlant desired) {
   desired_bridges_.set(static_cast<double>(desired.bridges.size()));
@@ -56,41 +52,18 @@ RoundResult Reconciler::run_round() {
   if (!desired_) return result;
   const southbound::DesiredPlant& desired = *desired_;
 
-  boost::asio::io_context io;
-  std::vector<std::unique_ptr<southbound::AgentClient>> owned;
-  std::vector<southbound::AgentClient*> clients;
-  std::vector<std::string> missing;
-  for (const auto& [name, config] : desired.bridges) {
-    auto it = std::find_if(agents_.begin(), agents_.end(), [&](const auto& a) { return a.bridge == name; });
-    if (it == agents_.end()) {
-      missing.push_back(name);
-      continue;
-    }
-    try {
-      owned.push_back(std::make_unique<southbound::AgentClient>(io, *it));
-      clients.push_back(owned.back().get());
-    } catch (const std::exception& e) {
-      missing.push_back(name);
-      spdlog::error("controller: {}", e.what());
-    }
+  southbound::AgentFleet fleet(desired, agents_);
+  for (const auto& u : fleet.unconnected()) {
+    if (!u.error.empty()) spdlog::error("controller: {}", u.error);
+    result.unreachable.push_back(u.bridge);
+    agent_up_.with({u.bridge}).set(0);
   }
-  for (const auto& m : missing) {
-    result.unreachable.push_back(m);
-    agent_up_.with({m}).set(0);
-  }
-
-  const Nanos budget = desired.sync_budget;
-  const auto seen = southbound::on_all<Observation>(io, clients, [budget](southbound::AgentClient& c) -> boost::asio::awaitable<Observation> {
-    Observation o;
-    o.health = co_await southbound::read_health(c, budget);
-    o.running = co_await southbound::read_running(c);
-    co_return o;
-  });
+  const auto seen = fleet.observe(desired.sync_budget);
 
   southbound::DesiredPlant repair = desired;
   repair.bridges.clear();
   for (std::size_t i = 0; i < seen.size(); ++i) {
-    const std::string& bridge = clients[i]->endpoint().bridge;
+    const std::string& bridge = fleet.clients()[i]->endpoint().bridge;
     BridgeMemory& mem = memory_[bridge];
     if (!seen[i].ok()) {
       if (mem.up) spdlog::warn("controller: {} unreachable: {}", bridge, seen[i].error);
@@ -121,10 +94,13 @@ RoundResult Reconciler::run_round() {
       // A bridge with no schedule on any port has just started (or restarted): installing it is
       // the controller's normal work, not a warning.
       const auto& ports = seen[i].value->running.oper.ports;
-      const bool unscheduled = std::none_of(ports.begin(), ports.end(), [](const auto& p) { return p.oper.has_value(); });
+      const bool unscheduled =
+          std::none_of(ports.begin(), ports.end(), [](const auto& p) { return p.oper.has_value(); });
       if (text != mem.last_drift) {
-        if (unscheduled) spdlog::info("controller: {} runs no schedule yet (every gate open); installing the plan", bridge);
-        else spdlog::warn("controller: {} drifted from the plan: {}", bridge, text);
+        if (unscheduled)
+          spdlog::info("controller: {} runs no schedule yet (every gate open); installing the plan", bridge);
+        else
+          spdlog::warn("controller: {} drifted from the plan: {}", bridge, text);
       }
       mem.last_drift = text;
       repair.bridges.emplace(bridge, desired.bridges.at(bridge));
@@ -156,7 +132,8 @@ RoundResult Reconciler::run_round() {
     } catch (const std::exception& e) {
       installs_.with({"failed"}).add(0);
       result.install_error = e.what();
-      if (result.install_error != last_install_error_) spdlog::error("controller: repair of {} failed: {}", joined(names), e.what());
+      if (result.install_error != last_install_error_)
+        spdlog::error("controller: repair of {} failed: {}", joined(names), e.what());
       last_install_error_ = result.install_error;
     }
   }

@@ -9,6 +9,7 @@
 
 #include "common/duration_text.hpp"
 #include "control/southbound/agent_calls.hpp"
+#include "control/southbound/agent_fleet.hpp"
 #include "control/southbound/parallel.hpp"
 
 namespace takt::southbound {
@@ -19,21 +20,9 @@ using Steady = std::chrono::steady_clock;
 
 Nanos since(Steady::time_point t) { return std::chrono::duration_cast<Nanos>(Steady::now() - t); }
 
-struct Session {
-  boost::asio::io_context io;
-  std::vector<std::unique_ptr<AgentClient>> owned;
-  std::vector<AgentClient*> clients;
-  std::vector<const bridge::BridgeConfig*> configs;  // same order as clients
-};
-
-struct Before {
-  AgentHealth health;
-  RunningState running;
-};
-
 // The agents' common TAI now, estimated from their last answers: the latest of them, moved on
 // by the time passed since. The base time is placed after every agent's clock.
-TaiTime agents_now(const std::vector<Outcome<Before>>& before) {
+TaiTime agents_now(const std::vector<Outcome<AgentObservation>>& before) {
   TaiTime latest{};
   for (const auto& b : before) latest = std::max(latest, b.value->health.agent_time + since(b.value->health.received));
   return latest;
@@ -41,21 +30,21 @@ TaiTime agents_now(const std::vector<Outcome<Before>>& before) {
 
 // Problems of bridges that committed and could not be reverted come first and are counted in
 // `unreverted`: those are the ones that may switch alone.
-std::vector<std::string> abort_everywhere(Session& s, const std::string& transaction,
+std::vector<std::string> abort_everywhere(AgentFleet& fleet, const std::string& transaction,
                                           const std::vector<bool>& committed, std::size_t* unreverted = nullptr) {
   std::vector<std::string> problems;
   std::size_t count = 0;
   const auto out =
-      on_all<std::string>(s.io, s.clients, [transaction](AgentClient& c) { return abort(c, transaction); });
+      on_all<std::string>(fleet.io(), fleet.clients(), [transaction](AgentClient& c) { return abort(c, transaction); });
   for (std::size_t i = 0; i < out.size(); ++i) {
     if (out[i].ok()) continue;
     if (committed[i]) {
       problems.insert(problems.begin() + static_cast<std::ptrdiff_t>(count++),
                       fmt::format("{} committed and could not be reverted, it may switch to the new schedule: {}",
-                                  s.clients[i]->endpoint().bridge, out[i].error));
+                                  fleet.clients()[i]->endpoint().bridge, out[i].error));
     } else {
       problems.push_back(fmt::format("{}: abort not confirmed ({}); its staged config expires with its reservation",
-                                     s.clients[i]->endpoint().bridge, out[i].error));
+                                     fleet.clients()[i]->endpoint().bridge, out[i].error));
     }
   }
   if (unreverted) *unreverted = count;
@@ -79,23 +68,13 @@ TaiTime pick_base_time(TaiTime now, Nanos lead, Nanos hyperperiod) {
 
 namespace {
 
-// The agents of every bridge of `desired`, one client each. Throws InstallError, installing
-// nothing, when a bridge has no agent configured or its client cannot be set up.
-void open_session(Session& s, const DesiredPlant& desired, const std::vector<AgentEndpoint>& agents) {
+// Throws InstallError, installing nothing, when a bridge of the plant has no agent configured
+// or its client cannot be set up.
+void require_every_agent(const AgentFleet& fleet) {
   std::vector<std::string> missing;
-  for (const auto& [name, config] : desired.bridges) {
-    auto it = std::find_if(agents.begin(), agents.end(), [&](const AgentEndpoint& e) { return e.bridge == name; });
-    if (it == agents.end()) {
-      missing.push_back(name);
-      continue;
-    }
-    try {
-      s.owned.push_back(std::make_unique<AgentClient>(s.io, *it));
-    } catch (const std::exception& e) {
-      throw InstallError(e.what(), {e.what()});
-    }
-    s.clients.push_back(s.owned.back().get());
-    s.configs.push_back(&config);
+  for (const auto& u : fleet.unconnected()) {
+    if (!u.error.empty()) throw InstallError(u.error, {u.error});
+    missing.push_back(u.bridge);
   }
   if (!missing.empty()) {
     std::string list;
@@ -110,20 +89,15 @@ void open_session(Session& s, const DesiredPlant& desired, const std::vector<Age
 // 1. Clock health and what runs now, everywhere. Refuses (throws InstallError, nothing
 // changed) when an agent does not answer or its clock is not fit for the plan; records each
 // bridge's health line and the ports that will change.
-std::vector<Outcome<Before>> check_health(Session& s, const DesiredPlant& desired, const InstallOptions& options,
-                                          InstallReport& report) {
+std::vector<Outcome<AgentObservation>> check_health(AgentFleet& fleet, const DesiredPlant& desired,
+                                                    const InstallOptions& options, InstallReport& report) {
   const auto phase = Steady::now();
   const Nanos budget = desired.sync_budget;
-  auto before = on_all<Before>(s.io, s.clients, [budget](AgentClient& c) -> boost::asio::awaitable<Before> {
-    Before b;
-    b.health = co_await read_health(c, budget);
-    b.running = co_await read_running(c);
-    co_return b;
-  });
+  auto before = fleet.observe(budget);
   report.health_time = since(phase);
   std::vector<std::string> refusals;
   for (std::size_t i = 0; i < before.size(); ++i) {
-    const std::string& bridge = s.clients[i]->endpoint().bridge;
+    const std::string& bridge = fleet.clients()[i]->endpoint().bridge;
     if (!before[i].ok()) {
       refusals.push_back(before[i].error);
       continue;
@@ -148,25 +122,25 @@ std::vector<Outcome<Before>> check_health(Session& s, const DesiredPlant& desire
     throw InstallError(text, refusals);
   }
   for (std::size_t i = 0; i < before.size(); ++i) {
-    auto c = changes(s.clients[i]->endpoint().bridge, before[i].value->running.oper, *s.configs[i]);
+    auto c = changes(fleet.clients()[i]->endpoint().bridge, before[i].value->running.oper, *fleet.configs()[i]);
     report.changes.insert(report.changes.end(), c.begin(), c.end());
   }
   return before;
 }
 
 // 2. Stage everywhere. On any failure aborts everywhere and throws InstallError.
-void stage_everywhere(Session& s, const std::string& tx, InstallReport& report) {
+void stage_everywhere(AgentFleet& fleet, const std::string& tx, InstallReport& report) {
   const auto phase = Steady::now();
   std::map<AgentClient*, const bridge::BridgeConfig*> config_of;
-  for (std::size_t i = 0; i < s.clients.size(); ++i) config_of[s.clients[i]] = s.configs[i];
-  const auto staged =
-      on_all<bool>(s.io, s.clients, [tx, &config_of](AgentClient& c) { return stage(c, tx, *config_of.at(&c)); });
+  for (std::size_t i = 0; i < fleet.clients().size(); ++i) config_of[fleet.clients()[i]] = fleet.configs()[i];
+  const auto staged = on_all<bool>(fleet.io(), fleet.clients(),
+                                   [tx, &config_of](AgentClient& c) { return stage(c, tx, *config_of.at(&c)); });
   report.stage_time = since(phase);
   std::vector<std::string> failures;
   for (const auto& o : staged)
     if (!o.ok()) failures.push_back(o.error);
   if (!failures.empty()) {
-    const auto problems = abort_everywhere(s, tx, std::vector<bool>(s.clients.size(), false));
+    const auto problems = abort_everywhere(fleet, tx, std::vector<bool>(fleet.clients().size(), false));
     std::string text =
         fmt::format("staging failed, transaction {} aborted on every bridge; all keep their old schedule:", tx);
     for (const auto& f : failures) text += "\n  " + f;
@@ -178,9 +152,10 @@ void stage_everywhere(Session& s, const std::string& tx, InstallReport& report) 
 
 // 4. Commit everywhere at `base`. Returns which agents committed; on any failure reverts
 // everywhere and throws InstallError.
-std::vector<bool> commit_everywhere(Session& s, const std::string& tx, TaiTime base, InstallReport& report) {
+std::vector<bool> commit_everywhere(AgentFleet& fleet, const std::string& tx, TaiTime base, InstallReport& report) {
   const auto phase = Steady::now();
-  const auto committed = on_all<bool>(s.io, s.clients, [tx, base](AgentClient& c) { return commit(c, tx, base); });
+  const auto committed =
+      on_all<bool>(fleet.io(), fleet.clients(), [tx, base](AgentClient& c) { return commit(c, tx, base); });
   report.commit_time = since(phase);
   std::vector<bool> did_commit;
   std::vector<std::string> failures;
@@ -190,7 +165,7 @@ std::vector<bool> commit_everywhere(Session& s, const std::string& tx, TaiTime b
   }
   if (!failures.empty()) {
     std::size_t unreverted = 0;
-    const auto problems = abort_everywhere(s, tx, did_commit, &unreverted);
+    const auto problems = abort_everywhere(fleet, tx, did_commit, &unreverted);
     std::string text = fmt::format(
         "commit failed, transaction {} reverted on every bridge before its base time; all "
         "keep their old schedule:",
@@ -207,16 +182,17 @@ std::vector<bool> commit_everywhere(Session& s, const std::string& tx, TaiTime b
 
 // What keeps the bridges from running the committed configuration: drift from it and, after
 // the base time, ports whose change is still pending. Empty when all run it.
-std::vector<std::string> not_running(Session& s, bool after_base) {
-  const auto running = on_all<RunningState>(s.io, s.clients, [](AgentClient& c) { return read_running(c); });
+std::vector<std::string> not_running(AgentFleet& fleet, bool after_base) {
+  const auto running =
+      on_all<RunningState>(fleet.io(), fleet.clients(), [](AgentClient& c) { return read_running(c); });
   std::vector<std::string> wrong;
   for (std::size_t i = 0; i < running.size(); ++i) {
-    const std::string& bridge = s.clients[i]->endpoint().bridge;
+    const std::string& bridge = fleet.clients()[i]->endpoint().bridge;
     if (!running[i].ok()) {
       wrong.push_back(running[i].error);
       continue;
     }
-    for (const auto& d : drift(running[i].value->oper, *s.configs[i])) wrong.push_back(bridge + ": " + d);
+    for (const auto& d : drift(running[i].value->oper, *fleet.configs()[i])) wrong.push_back(bridge + ": " + d);
     if (after_base)
       for (const auto& p : running[i].value->oper.ports)
         if (p.config_pending)
@@ -227,13 +203,14 @@ std::vector<std::string> not_running(Session& s, bool after_base) {
 
 // 5. Confirm: the new schedule is pending (or already oper) everywhere, else revert everywhere;
 // then, if asked, after the base time oper everywhere. Throws InstallError.
-void confirm(Session& s, const std::string& tx, const std::vector<bool>& did_commit,
-             const std::vector<Outcome<Before>>& before, const InstallOptions& options, InstallReport& report) {
+void confirm(AgentFleet& fleet, const std::string& tx, const std::vector<bool>& did_commit,
+             const std::vector<Outcome<AgentObservation>>& before, const InstallOptions& options,
+             InstallReport& report) {
   const auto phase = Steady::now();
   const TaiTime base = report.base_time;
-  auto wrong = not_running(s, false);
+  auto wrong = not_running(fleet, false);
   if (!wrong.empty()) {
-    const auto problems = abort_everywhere(s, tx, did_commit);
+    const auto problems = abort_everywhere(fleet, tx, did_commit);
     std::string text = fmt::format(
         "the bridges do not all report the committed schedule; transaction {} reverted on "
         "every bridge before its base time:",
@@ -245,7 +222,7 @@ void confirm(Session& s, const std::string& tx, const std::vector<bool>& did_com
   if (options.wait_for_oper) {
     const TaiTime now = agents_now(before);
     if (base > now) std::this_thread::sleep_for(base - now + std::chrono::milliseconds(20));
-    wrong = not_running(s, true);
+    wrong = not_running(fleet, true);
     if (!wrong.empty()) {
       std::string text = fmt::format("after base time {} ns, not every bridge runs transaction {}:", ns_of(base), tx);
       for (const auto& w : wrong) text += "\n  " + w;
@@ -267,25 +244,26 @@ InstallReport install(const DesiredPlant& desired, const std::vector<AgentEndpoi
   report.transaction = new_transaction_id();
   const std::string tx = report.transaction;
 
-  Session s;
-  open_session(s, desired, agents);
+  AgentFleet fleet(desired, agents);
+  require_every_agent(fleet);
 
-  const auto before = check_health(s, desired, options, report);
-  say(fmt::format("clock health checked on {} bridges in {}", s.clients.size(), readable_duration(report.health_time)));
+  const auto before = check_health(fleet, desired, options, report);
+  say(fmt::format("clock health checked on {} bridges in {}", fleet.clients().size(),
+                  readable_duration(report.health_time)));
 
-  stage_everywhere(s, tx, report);
-  say(fmt::format("staged transaction {} on {} bridges in {}", tx, s.clients.size(),
+  stage_everywhere(fleet, tx, report);
+  say(fmt::format("staged transaction {} on {} bridges in {}", tx, fleet.clients().size(),
                   readable_duration(report.stage_time)));
 
   // 3. One base time, after every agent's clock.
   report.base_time = pick_base_time(agents_now(before), options.lead, desired.hyperperiod);
-  const auto did_commit = commit_everywhere(s, tx, report.base_time, report);
-  say(fmt::format("committed on {} bridges in {}; base time {} ns (TAI)", s.clients.size(),
+  const auto did_commit = commit_everywhere(fleet, tx, report.base_time, report);
+  say(fmt::format("committed on {} bridges in {}; base time {} ns (TAI)", fleet.clients().size(),
                   readable_duration(report.commit_time), ns_of(report.base_time)));
 
-  confirm(s, tx, did_commit, before, options, report);
+  confirm(fleet, tx, did_commit, before, options, report);
   report.total_time = since(t0);
-  say(fmt::format("confirmed on {} bridges in {}", s.clients.size(), readable_duration(report.confirm_time)));
+  say(fmt::format("confirmed on {} bridges in {}", fleet.clients().size(), readable_duration(report.confirm_time)));
   return report;
 }
 

@@ -1,0 +1,35 @@
+#include "control/southbound/agent_fleet.hpp"
+
+#include <algorithm>
+
+namespace takt::southbound {
+
+AgentFleet::AgentFleet(const DesiredPlant& desired, const std::vector<AgentEndpoint>& agents) {
+  for (const auto& [name, config] : desired.bridges) {
+    auto it = std::find_if(agents.begin(), agents.end(), [&](const AgentEndpoint& e) { return e.bridge == name; });
+    if (it == agents.end()) {
+      unconnected_.push_back({name, ""});
+      continue;
+    }
+    try {
+      owned_.push_back(std::make_unique<AgentClient>(io_, *it));
+    } catch (const std::exception& e) {
+      unconnected_.push_back({name, e.what()});
+      continue;
+    }
+    clients_.push_back(owned_.back().get());
+    configs_.push_back(&config);
+  }
+}
+
+std::vector<Outcome<AgentObservation>> AgentFleet::observe(Nanos sync_budget) {
+  return on_all<AgentObservation>(io_, clients_,
+                                  [sync_budget](AgentClient& c) -> boost::asio::awaitable<AgentObservation> {
+                                    AgentObservation o;
+                                    o.health = co_await read_health(c, sync_budget);
+                                    o.running = co_await read_running(c);
+                                    co_return o;
+                                  });
+}
+
+}  // namespace takt::southbound
