@@ -67,7 +67,9 @@ class PlantBuilder {
   model::PortRef next_port(const std::string& node) {
     for (auto& n : plant_.nodes) {
       if (n.name != node) continue;
-      n.ports.push_back("p" + std::to_string(n.ports.size() + 1));
+      // Not "p" + std::to_string(...): GCC 12 -O3 reports a false -Wrestrict on literal + string
+      // (bug 105651), which stops the Release build.
+      n.ports.push_back(std::string("p").append(std::to_string(n.ports.size() + 1)));
       return {node, n.ports.back()};
     }
     return {node, "?"};

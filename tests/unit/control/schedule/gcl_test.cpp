@@ -17,7 +17,7 @@ schedule::PortPlan port_with(std::vector<std::pair<std::int64_t, std::int64_t>> 
   p.cycle_time = interval;
   p.scheduled_classes = 1u << 6;
   int i = 0;
-  for (auto [s, l] : windows) p.windows.push_back({Nanos{s}, Nanos{l}, interval, 6, "s" + std::to_string(i++), 0});
+  for (auto [s, l] : windows) p.windows.push_back({Nanos{s}, Nanos{l}, interval, 6, std::string("s").append(std::to_string(i++)), 0});
   return p;
 }
 

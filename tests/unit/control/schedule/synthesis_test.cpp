@@ -57,7 +57,7 @@ TEST_CASE("non-harmonic periods share ports without overlap over the whole hyper
   b.plant().profiles[0].max_gcl_entries = 4096;
   const Nanos periods[] = {250us, 500us, 1250us, 2500us, 4ms};
   for (int i = 0; i < 25; ++i)
-    b.stream("f" + std::to_string(i), i % 2 ? "es1" : "es3", {"es2"}, periods[i % 5], 64 + 40 * i, periods[i % 5]);
+    b.stream(std::string("f").append(std::to_string(i)), i % 2 ? "es1" : "es3", {"es2"}, periods[i % 5], 64 + 40 * i, periods[i % 5]);
   const auto out = schedule::plan_plant(b.build());
   for (const auto& i : out.issues) UNSCOPED_INFO(i.message);
   REQUIRE(out.issues.empty());
