@@ -15,9 +15,9 @@
 #include <fmt/format.h>
 
 #include "control/southbound/installer.hpp"
-#include "tests/unit/agent/pki_fixture.hpp"
-#include "tests/unit/agent/test_support.hpp"
-#include "tests/unit/southbound/agent_process.hpp"
+#include "tests/support/pki_fixture.hpp"
+#include "tests/support/agent_test_support.hpp"
+#include "tests/support/agent_process.hpp"
 
 using namespace takt;
 

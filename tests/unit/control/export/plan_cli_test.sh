@@ -6,7 +6,7 @@ set -u
 taktctl=$1
 root=$2
 work=$3
-data=$root/tests/unit/export/data
+data=$root/tests/unit/control/export/data
 rm -rf "$work" && mkdir -p "$work"
 failures=0
 

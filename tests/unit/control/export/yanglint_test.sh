@@ -28,7 +28,7 @@ for plant in small-cell body-shop-line; do
     if lint "$doc"; then checked=$((checked + 1)); else echo "FAIL: $doc"; failures=$((failures + 1)); fi
   done
 done
-"$taktctl" plan --tsnkit "$root/tests/unit/export/data/sample_task.csv" "$root/tests/unit/export/data/sample_topo.csv" \
+"$taktctl" plan --tsnkit "$root/tests/unit/control/export/data/sample_task.csv" "$root/tests/unit/control/export/data/sample_topo.csv" \
   -o "$work/tsnkit" >/dev/null || { echo "FAIL: taktctl plan --tsnkit"; failures=$((failures + 1)); }
 for doc in "$work/tsnkit"/yang/*.json; do
   if lint "$doc"; then checked=$((checked + 1)); else echo "FAIL: $doc"; failures=$((failures + 1)); fi

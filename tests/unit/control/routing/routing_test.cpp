@@ -3,7 +3,7 @@
 #include <set>
 
 #include "control/routing/router.hpp"
-#include "tests/unit/schedule/plant_builder.hpp"
+#include "tests/support/plant_builder.hpp"
 
 using namespace takt;
 using takt::test::PlantBuilder;

@@ -10,7 +10,7 @@
 #include "control/schedule/gcl_builder.hpp"
 #include "control/schedule/plan_json.hpp"
 #include "control/schedule/planner.hpp"
-#include "tests/unit/schedule/plant_builder.hpp"
+#include "tests/support/plant_builder.hpp"
 
 using namespace takt;
 using namespace std::chrono_literals;

@@ -1,7 +1,7 @@
 #include <catch2/catch.hpp>
 
 #include "control/schedule/planner.hpp"
-#include "tests/unit/schedule/plant_builder.hpp"
+#include "tests/support/plant_builder.hpp"
 
 using namespace takt;
 using namespace std::chrono_literals;

@@ -6,7 +6,7 @@
 
 #include "control/schedule/plan_json.hpp"
 #include "control/schedule/synthesiser.hpp"
-#include "tests/unit/schedule/plant_builder.hpp"
+#include "tests/support/plant_builder.hpp"
 
 using namespace takt;
 using namespace std::chrono_literals;

@@ -6,7 +6,7 @@
 #include "control/model/builtin_profiles.hpp"
 #include "control/schedule/planner.hpp"
 #include "control/verify/verifier.hpp"
-#include "tests/unit/schedule/plant_builder.hpp"
+#include "tests/support/plant_builder.hpp"
 
 using namespace takt;
 using namespace std::chrono_literals;

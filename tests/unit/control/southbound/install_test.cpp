@@ -9,9 +9,9 @@
 #include "control/southbound/installer.hpp"
 #include "control/southbound/parallel.hpp"
 #include "control/southbound/schedule_diff.hpp"
-#include "tests/unit/agent/pki_fixture.hpp"
-#include "tests/unit/agent/test_support.hpp"
-#include "tests/unit/southbound/agent_process.hpp"
+#include "tests/support/pki_fixture.hpp"
+#include "tests/support/agent_test_support.hpp"
+#include "tests/support/agent_process.hpp"
 
 using namespace takt;
 using namespace std::chrono_literals;

@@ -3,7 +3,7 @@
 #include "control/southbound/deadline_misses.hpp"
 #include "control/southbound/installer.hpp"
 #include "control/southbound/schedule_diff.hpp"
-#include "tests/unit/agent/test_support.hpp"
+#include "tests/support/agent_test_support.hpp"
 
 using namespace takt;
 using namespace takt::southbound;

@@ -5,7 +5,7 @@
 #include "control/schedule/gcl_builder.hpp"
 #include "control/schedule/planner.hpp"
 #include "tests/bench/plan/plant_generator.hpp"
-#include "tests/unit/schedule/plant_builder.hpp"
+#include "tests/support/plant_builder.hpp"
 
 using namespace takt;
 using namespace std::chrono_literals;

@@ -3,7 +3,7 @@
 
 #include "dataplane/agent/agent_api.hpp"
 #include "protocol/bridge_config_json.hpp"
-#include "tests/unit/agent/test_support.hpp"
+#include "tests/support/agent_test_support.hpp"
 
 using namespace takt;
 using namespace takt::agent;

@@ -6,8 +6,8 @@
 #include "control/southbound/parallel.hpp"
 #include "dataplane/agent/agent_service.hpp"
 #include "protocol/bridge_config_json.hpp"
-#include "tests/unit/agent/pki_fixture.hpp"
-#include "tests/unit/agent/test_support.hpp"
+#include "tests/support/pki_fixture.hpp"
+#include "tests/support/agent_test_support.hpp"
 
 using namespace takt;
 using namespace takt::agent;

@@ -2,7 +2,7 @@
 
 #include "dataplane/agent/api_error.hpp"
 #include "dataplane/agent/config_store.hpp"
-#include "tests/unit/agent/test_support.hpp"
+#include "tests/support/agent_test_support.hpp"
 
 using namespace takt;
 using namespace takt::agent;
