@@ -16,6 +16,13 @@
 #   (tests/support/catch_count_check.sh).
 include_guard(GLOBAL)
 include(Catch)
+# catch_discover_tests hands the prefix to its script with "cmake -D", which drops the trailing
+# space of "<folder>: " (entries came out as "agent:case"); this script puts it back, then runs
+# Catch2's.
+set(_TAKT_CATCH_SCRIPT "${CMAKE_BINARY_DIR}/TaktCatchAddTests.cmake")
+file(WRITE "${_TAKT_CATCH_SCRIPT}"
+  "string(REGEX REPLACE \":$\" \": \" TEST_PREFIX \"\${TEST_PREFIX}\")\n"
+  "include(\"${_CATCH_DISCOVER_TESTS_SCRIPT}\")\n")
 
 function(takt_catch_tests target)
   if(ARGN)
@@ -26,6 +33,7 @@ function(takt_catch_tests target)
     file(RELATIVE_PATH folder "${TAKT_SOURCE_ROOT}/tests" "${CMAKE_CURRENT_SOURCE_DIR}")
   endif()
   target_link_libraries(${target} PRIVATE takt_catch_main)
+  set(_CATCH_DISCOVER_TESTS_SCRIPT "${_TAKT_CATCH_SCRIPT}")
   catch_discover_tests(${target}
     TEST_PREFIX "${folder}: "
     EXTRA_ARGS --warn NoTests
