@@ -11,9 +11,10 @@
 #   "No tests ran" and exits 0 in Catch2 v2; the entry fails on that text
 #   (FAIL_REGULAR_EXPRESSION, which adds to the exit-code check, it does not replace it), and
 #   "--warn NoTests" makes such a run exit 2 as well;
-# - the ctest entry "tests: every Catch2 case is registered" compares, per binary, the number of
+# - scripts/test.sh compares, per binary (listed in <build>/catch_binaries.txt), the number of
 #   cases the binary lists with the number of ctest entries that run it
-#   (tests/support/catch_count_check.sh).
+#   (tests/support/catch_count_check.sh). Not a ctest entry itself: it runs "ctest -N", which
+#   would rewrite Testing/Temporary/LastTest.log under the running ctest.
 include_guard(GLOBAL)
 include(Catch)
 # catch_discover_tests hands the prefix to its script with "cmake -D", which drops the trailing
@@ -50,7 +51,7 @@ function(takt_catch_tests target)
   set_property(GLOBAL APPEND PROPERTY TAKT_CATCH_TARGETS ${target})
 endfunction()
 
-# At the end of the top-level directory: the list of Catch2 binaries and the count check.
+# At the end of the top-level directory: the list of Catch2 binaries for the count check.
 function(_takt_catch_count_check)
   get_property(targets GLOBAL PROPERTY TAKT_CATCH_TARGETS)
   set(lines "")
@@ -59,9 +60,5 @@ function(_takt_catch_count_check)
   endforeach()
   set(list_file "${CMAKE_BINARY_DIR}/catch_binaries.txt")
   file(GENERATE OUTPUT "${list_file}" CONTENT "${lines}")
-  add_test(NAME "tests: every Catch2 case is registered"
-           COMMAND "${TAKT_SOURCE_ROOT}/tests/support/catch_count_check.sh"
-                   "${CMAKE_BINARY_DIR}" "${CMAKE_CTEST_COMMAND}" "${list_file}")
-  set_tests_properties("tests: every Catch2 case is registered" PROPERTIES LABELS "unit;tests")
 endfunction()
 cmake_language(DEFER DIRECTORY "${CMAKE_SOURCE_DIR}" CALL _takt_catch_count_check)

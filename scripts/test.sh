@@ -24,6 +24,12 @@ rm -f "$tmp/LastTestsFailed.log"
 # "No tests ran" (cmake/TaktCatch.cmake), and here no log may contain it.
 no_tests_ran() { grep -c "No tests ran" "$tmp/LastTest.log" 2>/dev/null || true; }
 
+# Every Catch2 case is a ctest entry: per binary, its listed cases = its ctest entries. Run
+# before the tests, as it runs "ctest -N", which rewrites LastTest.log.
+count_status=0
+"$root/tests/support/catch_count_check.sh" "$build" ctest "$build/catch_binaries.txt" \
+  >"$tmp/takt-catch-count.log" 2>&1 || count_status=1
+
 # Root-only tests (network namespaces, DPDK vdevs, ptp4l) skip themselves without root.
 ctest --output-on-failure --timeout 600 -j "$jobs" "$@" | tee "$tmp/takt-first-run.log"
 first_rc=${PIPESTATUS[0]}
@@ -76,6 +82,8 @@ if [ "${TAKT_RELEASE_BUILD:-1}" != 0 ]; then
 fi
 
 echo
+grep '^FAIL' "$tmp/takt-catch-count.log" || true
+echo "Catch2 cases registered: $(tail -n1 "$tmp/takt-catch-count.log")$([ "$count_status" -eq 0 ] || echo ' (MISMATCH, see above)')"
 echo "No tests ran: $no_tests in $build/$tmp/LastTest.log"
 for name in "${flaky[@]}"; do echo "flaky (passed on rerun): $name"; done
 for name in "${failed_twice[@]}"; do echo "failed twice: $name"; done
@@ -86,6 +94,7 @@ percent=$(((passed * 200 + total) / (2 * total)))  # rounded, as ctest does
 status=0
 [ "$failed" -eq 0 ] || status=1
 [ "$no_tests" -eq 0 ] || status=1
+[ "$count_status" -eq 0 ] || status=1
 [ "$release_status" -eq 0 ] || status=1
 echo "$percent% tests passed, $failed tests failed out of $total"
 exit "$status"
