@@ -2,7 +2,7 @@
 
 #include <fmt/format.h>
 
-#include "control/export/text_table.hpp"
+#include "common/text_table.hpp"
 #include "control/routing/router.hpp"
 #include "common/duration_text.hpp"
 #include "control/schedule/plan_json.hpp"

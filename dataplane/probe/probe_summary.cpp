@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include "common/text_table.hpp"
 
 namespace takt::probe {
 
@@ -22,21 +23,13 @@ std::string verdict(const StreamReport& r) {
 // Microseconds with two decimals: the resolution a software-timestamped probe can claim.
 std::string us(Nanos d) { return fmt::format("{:.2f}", static_cast<double>(d.count()) / 1000.0); }
 
+// Names left, numbers right: every column after the first is a number.
 std::string render(const std::vector<std::vector<std::string>>& rows) {
-  std::vector<std::size_t> width;
-  for (const auto& row : rows) {
-    width.resize(std::max(width.size(), row.size()), 0);
-    for (std::size_t i = 0; i < row.size(); ++i) width[i] = std::max(width[i], row[i].size());
-  }
-  std::string out;
-  for (const auto& row : rows) {
-    for (std::size_t i = 0; i < row.size(); ++i) {
-      // Names left, numbers right.
-      out += i == 0 ? fmt::format("{:<{}}", row[i], width[i]) : fmt::format("  {:>{}}", row[i], width[i]);
-    }
-    out += '\n';
-  }
-  return out;
+  std::vector<std::string> header = rows.front();
+  for (std::size_t i = 1; i < header.size(); ++i) header[i] = ">" + header[i];
+  TextTable table(std::move(header));
+  for (std::size_t r = 1; r < rows.size(); ++r) table.add(rows[r]);
+  return table.render("");
 }
 
 nlohmann::ordered_json stalls_json(const std::vector<HostStall>& stalls) {

@@ -7,24 +7,15 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include "common/text_table.hpp"
 #include "tools/cell_report/number_text.hpp"
 
 namespace takt::cell_report {
 
 std::string aligned_columns(const std::vector<std::vector<std::string>>& rows, const std::string& indent) {
-  std::vector<std::size_t> width;
-  for (const auto& row : rows) {
-    width.resize(std::max(width.size(), row.size()), 0);
-    for (std::size_t i = 0; i < row.size(); ++i) width[i] = std::max(width[i], row[i].size());
-  }
-  std::string out;
-  for (const auto& row : rows) {
-    out += indent;
-    for (std::size_t i = 0; i < row.size(); ++i)
-      out += i + 1 == row.size() ? row[i] : fmt::format("{:<{}}  ", row[i], width[i]);
-    out += '\n';
-  }
-  return out;
+  TextTable table(rows.front());
+  for (std::size_t r = 1; r < rows.size(); ++r) table.add(rows[r]);
+  return table.render(indent);
 }
 
 std::string render_stream_table(const CellResult& result) {

@@ -1,8 +1,8 @@
-#include "control/export/text_table.hpp"
+#include "common/text_table.hpp"
 
 #include <algorithm>
 
-namespace takt::exporter {
+namespace takt {
 
 TextTable::TextTable(std::vector<std::string> header) : header_(std::move(header)) {
   for (auto& h : header_) {
@@ -38,4 +38,4 @@ std::string TextTable::render(const std::string& indent) const {
   return out;
 }
 
-}  // namespace takt::exporter
+}  // namespace takt

@@ -1,9 +1,9 @@
 #pragma once
-// Columns aligned for a terminal: the report's tables.
+// Columns aligned for a terminal: the plan report's, takt-probe's and takt-cell-report's tables.
 #include <string>
 #include <vector>
 
-namespace takt::exporter {
+namespace takt {
 
 class TextTable {
  public:
@@ -19,4 +19,4 @@ class TextTable {
   std::vector<std::vector<std::string>> rows_;
 };
 
-}  // namespace takt::exporter
+}  // namespace takt
