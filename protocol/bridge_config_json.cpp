@@ -6,6 +6,7 @@
 #include <string_view>
 
 #include "dataplane/core/config_error.hpp"
+#include "protocol/bounded_json.hpp"
 #include "protocol/gate_control_entry_json.hpp"
 
 namespace takt::bridge {
@@ -56,23 +57,24 @@ struct Node {
       } catch (const std::exception&) {
         used = 0;
       }
-      if (used != s.size() || s.empty()) fail("expected an unsigned integer, got \"" + s + "\"");
+      if (used != s.size() || s.empty()) fail("expected an unsigned integer, got \"" + text_excerpt(s, 40) + "\"");
     } else {
-      fail("expected an unsigned integer up to " + std::to_string(max) + ", got " + value.dump());
+      fail("expected an unsigned integer up to " + std::to_string(max) + ", got " + json_excerpt(value));
     }
     if (v > max) fail(std::to_string(v) + " is above the maximum " + std::to_string(max));
     return v;
   }
   std::int64_t signed_in(std::int64_t min, std::int64_t max) const {
-    if (!value.is_number_integer()) fail("expected an integer, got " + value.dump());
+    if (!value.is_number_integer()) fail("expected an integer, got " + json_excerpt(value));
     const auto v = value.get<std::int64_t>();
-    if (v < min || v > max)
-      fail(std::to_string(v) + " is outside " + std::to_string(min) + ".." + std::to_string(max));
+    if (v < min || v > max) fail(std::to_string(v) + " is outside " + std::to_string(min) + ".." + std::to_string(max));
     return v;
   }
   MacAddress mac() const {
     auto m = MacAddress::parse(string());
-    if (!m) fail("\"" + value.get<std::string>() + "\" is not a MAC address (write it as 02:00:00:00:00:01)");
+    if (!m)
+      fail("\"" + text_excerpt(value.get<std::string>(), 40) +
+           "\" is not a MAC address (write it as 02:00:00:00:00:01)");
     return *m;
   }
 };
@@ -88,7 +90,8 @@ std::string strip_module(const std::string& identity) {
 GateParameterTable read_gates(const Node& n) {
   GateParameterTable g;
   g.gate_enabled = n["gate-enabled"].boolean();
-  if (n.has("admin-gate-states")) g.admin_gate_states = static_cast<std::uint8_t>(n["admin-gate-states"].unsigned_in(kU8));
+  if (n.has("admin-gate-states"))
+    g.admin_gate_states = static_cast<std::uint8_t>(n["admin-gate-states"].unsigned_in(kU8));
   if (n.has("admin-control-list")) {
     const Node written = n["admin-control-list"];
     const Node list = written.value.is_object() ? written["gate-control-entry"] : written;
@@ -141,11 +144,13 @@ BridgePort read_port(const Node& n) {
 json write_gates(const GateParameterTable& g) {
   json entries = json::array();
   for (const auto& e : g.admin_control_list)
-    entries.push_back(gate_control_entry_json<json>(e.index, e.operation_name, e.time_interval_value, e.gate_states_value));
+    entries.push_back(
+        gate_control_entry_json<json>(e.index, e.operation_name, e.time_interval_value, e.gate_states_value));
   return {{"gate-enabled", g.gate_enabled},
           {"admin-gate-states", g.admin_gate_states},
           {"admin-control-list", {{"gate-control-entry", entries}}},
-          {"admin-cycle-time", {{"numerator", g.admin_cycle_time.numerator}, {"denominator", g.admin_cycle_time.denominator}}},
+          {"admin-cycle-time",
+           {{"numerator", g.admin_cycle_time.numerator}, {"denominator", g.admin_cycle_time.denominator}}},
           {"admin-cycle-time-extension", g.admin_cycle_time_extension},
           {"admin-base-time",
            {{"seconds", std::to_string(g.admin_base_time.seconds)}, {"nanoseconds", g.admin_base_time.nanoseconds}}},
@@ -158,7 +163,8 @@ BridgeConfig bridge_config_from_json(const json& j) {
   const Node root{j, ""};
   const std::string format = root["format"].string();
   if (format != kBridgeConfigFormat)
-    root["format"].fail("this is \"" + format + "\"; takt-dataplane reads \"" + kBridgeConfigFormat + "\"");
+    root["format"].fail("this is \"" + text_excerpt(format, 40) + "\"; takt-dataplane reads \"" + kBridgeConfigFormat +
+                        "\"");
   BridgeConfig c;
   c.bridge = root["bridge"].string();
   const Node ports = root["ports"];
@@ -221,7 +227,11 @@ BridgeConfig load_bridge_config(const std::filesystem::path& path) {
   if (!in) throw ConfigError(path.string() + ": cannot open the bridge configuration");
   json j;
   try {
-    j = json::parse(in);
+    std::ostringstream text;
+    text << in.rdbuf();
+    j = parse_bounded_json(text.str());
+  } catch (const JsonLimitError& e) {
+    throw ConfigError(path.string() + ": refused: " + e.what());
   } catch (const json::parse_error& e) {
     throw ConfigError(path.string() + ": not valid JSON: " + e.what());
   }

@@ -11,6 +11,7 @@
 #include <fmt/format.h>
 #include <openssl/ssl.h>
 
+#include "protocol/bounded_json.hpp"
 #include "protocol/tls_context.hpp"
 
 namespace takt::southbound {
@@ -51,8 +52,8 @@ struct AgentClient::Connection {
 AgentClient::AgentClient(asio::io_context& io, AgentEndpoint endpoint) : io_(io), endpoint_(std::move(endpoint)) {
   if (endpoint_.tls) {
     try {
-      tls_ = std::make_unique<Tls>(Tls{agent::make_client_tls_context(endpoint_.ca_file, endpoint_.certificate_file,
-                                                                       endpoint_.private_key_file)});
+      tls_ = std::make_unique<Tls>(Tls{
+          agent::make_client_tls_context(endpoint_.ca_file, endpoint_.certificate_file, endpoint_.private_key_file)});
     } catch (const std::exception& e) {
       throw AgentError(fmt::format("{}: {}", endpoint_.label(), e.what()));
     }
@@ -91,9 +92,9 @@ asio::awaitable<void> AgentClient::connect() {
     co_await s.async_handshake(ssl::stream_base::client, asio::redirect_error(asio::use_awaitable, ec));
     if (ec) {
       const long verify = SSL_get_verify_result(s.native_handle());
-      const std::string why = verify != X509_V_OK
-                                  ? fmt::format("the agent's certificate was not accepted: {}", X509_verify_cert_error_string(verify))
-                                  : ec.message();
+      const std::string why = verify != X509_V_OK ? fmt::format("the agent's certificate was not accepted: {}",
+                                                                X509_verify_cert_error_string(verify))
+                                                  : ec.message();
       throw AgentError(fmt::format("{}: TLS handshake: {}", peer, why));
     }
   }
@@ -133,18 +134,26 @@ asio::awaitable<AgentReply> AgentClient::request(http::verb verb, std::string ta
     throw AgentError(fmt::format("{}: {}", what, ec.message()));
   }
   AgentReply reply{parser.get().result_int(), std::move(parser.get().body())};
-  if (parser.get().keep_alive()) c.last_used = std::chrono::steady_clock::now();
-  else connection_.reset();
+  if (parser.get().keep_alive())
+    c.last_used = std::chrono::steady_clock::now();
+  else
+    connection_.reset();
   co_return reply;
 }
 
 asio::awaitable<nlohmann::json> AgentClient::call(http::verb verb, std::string target, std::string body) {
   const std::string what = fmt::format("{}: {} {}", endpoint_.label(), std::string(http::to_string(verb)), target);
   const AgentReply reply = co_await request(verb, target, std::move(body));
-  nlohmann::json j = nlohmann::json::parse(reply.body, nullptr, false);
+  // The agent's answer is outside input too: nesting bounded, and quoted only in part.
+  nlohmann::json j(nlohmann::json::value_t::discarded);
+  try {
+    j = parse_bounded_json(reply.body);
+  } catch (const std::exception&) {
+  }
   if (reply.status != 200) {
-    const std::string message =
-        j.is_object() && j.contains("error") && j["error"].is_string() ? j["error"].get<std::string>() : reply.body;
+    const std::string message = j.is_object() && j.contains("error") && j["error"].is_string()
+                                    ? text_excerpt(j["error"].get<std::string>(), 2000)
+                                    : text_excerpt(reply.body, 200);
     throw AgentError(fmt::format("{} -> {}: {}", what, reply.status, message), reply.status);
   }
   if (j.is_discarded()) throw AgentError(fmt::format("{} -> 200 but the body is not JSON", what), reply.status);

@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "ptp/ptp_errors.hpp"
+#include "protocol/bounded_json.hpp"
 #include "protocol/bridge_config_json.hpp"
 #include "dataplane/core/config_error.hpp"
 #include "dataplane/agent/api_error.hpp"
@@ -51,7 +52,8 @@ std::string query_value(std::string_view query, std::string_view key) {
     const auto amp = query.find('&');
     const std::string_view pair = query.substr(0, amp);
     const auto eq = pair.find('=');
-    if (pair.substr(0, eq) == key) return eq == std::string_view::npos ? std::string{} : std::string(pair.substr(eq + 1));
+    if (pair.substr(0, eq) == key)
+      return eq == std::string_view::npos ? std::string{} : std::string(pair.substr(eq + 1));
     if (amp == std::string_view::npos) break;
     query.remove_prefix(amp + 1);
   }
@@ -60,7 +62,9 @@ std::string query_value(std::string_view query, std::string_view key) {
 
 json parse_body(const HttpRequest& request) {
   try {
-    return json::parse(request.body());
+    return parse_bounded_json(request.body());
+  } catch (const JsonLimitError& e) {
+    throw ApiError(400, fmt::format("the body is refused: {}", e.what()));
   } catch (const json::parse_error& e) {
     throw ApiError(400, fmt::format("the body is not JSON: {}", e.what()));
   }
@@ -73,8 +77,10 @@ std::string transaction_of(const json& body) {
 }
 
 json committed_json(const CommittedConfig& c) {
-  return {{"transaction", c.transaction}, {"base-time", ptp_time_to_json(c.base_time)},
-          {"committed-at", ptp_time_to_json(c.committed_at)}, {"config", bridge::to_json(c.config)}};
+  return {{"transaction", c.transaction},
+          {"base-time", ptp_time_to_json(c.base_time)},
+          {"committed-at", ptp_time_to_json(c.committed_at)},
+          {"config", bridge::to_json(c.config)}};
 }
 
 }  // namespace
@@ -87,18 +93,18 @@ AgentApi::AgentApi(AgentApiOptions options, ConfigStore& store, BridgeRuntime& r
       health_(health),
       host_metrics_(host_metrics),
       requests_(registry_.counter("takt_agent_requests_total", "HTTP requests the switch agent answered",
-                                 {"method", "code"})),
+                                  {"method", "code"})),
       stages_(registry_.counter("takt_agent_stage_total", "Stage requests by result", {"result"})),
       commits_(registry_.counter("takt_agent_commits_total", "Commit requests by result", {"result"})),
       aborts_(registry_.counter("takt_agent_aborts_total", "Abort requests by outcome", {"outcome"})),
       config_pending_(registry_.gauge("takt_schedule_config_pending",
-                                     "1 while a committed schedule waits for its config-change time", {"port"})),
+                                      "1 while a committed schedule waits for its config-change time", {"port"})),
       oper_cycle_(registry_.gauge("takt_schedule_oper_cycle_time_seconds",
-                                 "Cycle time of the running gate control list (0: no schedule)", {"port"})),
-      config_change_errors_(registry_.gauge("takt_schedule_config_change_errors",
-                                           "802.1Q ConfigChangeError of the port", {"port"})),
-      ptp_synchronised_(registry_.gauge("takt_ptp_synchronised",
-                                       "1 when ptp4l reports the clock within the sync budget, 0 otherwise or unknown")),
+                                  "Cycle time of the running gate control list (0: no schedule)", {"port"})),
+      config_change_errors_(
+          registry_.gauge("takt_schedule_config_change_errors", "802.1Q ConfigChangeError of the port", {"port"})),
+      ptp_synchronised_(registry_.gauge(
+          "takt_ptp_synchronised", "1 when ptp4l reports the clock within the sync budget, 0 otherwise or unknown")),
       ptp_offset_(registry_.gauge("takt_ptp_offset_from_master_seconds", "ptp4l TIME_STATUS_NP master_offset")) {}
 
 HttpResponse AgentApi::handle(const HttpRequest& request, const PeerIdentity& peer) {
@@ -169,8 +175,9 @@ HttpResponse AgentApi::get_bridge(const HttpRequest& request) {
   const auto committed = store_.committed();
   body["committed"] = committed ? committed_json(*committed) : json(nullptr);
   const auto staged = store_.staged();
-  body["staged"] = staged ? json{{"transaction", staged->transaction}, {"staged-at", ptp_time_to_json(staged->staged_at)}}
-                          : json(nullptr);
+  body["staged"] = staged
+                       ? json{{"transaction", staged->transaction}, {"staged-at", ptp_time_to_json(staged->staged_at)}}
+                       : json(nullptr);
   return reply_json(request, 200, body);
 }
 
@@ -189,7 +196,8 @@ HttpResponse AgentApi::put_staged(const HttpRequest& request, const std::string&
       throw ApiError(400, fmt::format("the bridge configuration is refused, nothing was staged: {}", e.what()));
     }
     if (config.bridge != options_.bridge)
-      throw ApiError(400, fmt::format("the config is for bridge \"{}\", this is \"{}\"", config.bridge, options_.bridge));
+      throw ApiError(400,
+                     fmt::format("the config is for bridge \"{}\", this is \"{}\"", config.bridge, options_.bridge));
     const std::size_t ports = config.ports.size();
     store_.stage(transaction, std::move(config));
     stages_.with({"accepted"}).add(0);
@@ -204,7 +212,8 @@ HttpResponse AgentApi::post_commit(const HttpRequest& request) {
   try {
     const json body = parse_body(request);
     const std::string transaction = transaction_of(body);
-    if (!body.contains("base-time")) throw ApiError(400, "the body needs \"base-time\": {\"seconds\", \"nanoseconds\"} (TAI)");
+    if (!body.contains("base-time"))
+      throw ApiError(400, "the body needs \"base-time\": {\"seconds\", \"nanoseconds\"} (TAI)");
     const TaiTime base = ptp_time_from_json(body["base-time"], "/base-time");
     const CommittedConfig c = store_.commit(transaction, base);
     commits_.with({"committed"}).add(0);
@@ -227,7 +236,9 @@ HttpResponse AgentApi::get_health(const HttpRequest& request, const std::string&
   const Nanos budget = budget_text.empty() ? options_.sync_budget
                                            : Nanos{static_cast<std::int64_t>(unsigned_from_json(
                                                  json(budget_text), "sync-budget-ns", 1'000'000'000'000ULL))};
-  json body{{"bridge", options_.bridge}, {"current-time", ptp_time_to_json(runtime_.now())}, {"sync-budget-ns", budget.count()}};
+  json body{{"bridge", options_.bridge},
+            {"current-time", ptp_time_to_json(runtime_.now())},
+            {"sync-budget-ns", budget.count()}};
   if (!health_.configured()) {
     body["clock-health"] = nullptr;
     body["reason"] = "no clock health: this agent was started without a ptp4l socket (--ptp-uds)";
