@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include "common/duration_text.hpp"
 #include "ptp/ptp_errors.hpp"
 #include "protocol/bounded_json.hpp"
 #include "protocol/bridge_config_json.hpp"
@@ -70,6 +71,23 @@ json parse_body(const HttpRequest& request) {
   }
 }
 
+// A metrics label for the request's method: the methods HTTP defines for resources like ours,
+// anything else "other", so made-up methods cannot grow /metrics without bound.
+std::string method_label(http::verb verb) {
+  switch (verb) {
+    case http::verb::get:
+    case http::verb::put:
+    case http::verb::post:
+    case http::verb::delete_:
+    case http::verb::head:
+    case http::verb::options:
+    case http::verb::patch:
+      return std::string(http::to_string(verb));
+    default:
+      return "other";
+  }
+}
+
 std::string transaction_of(const json& body) {
   if (!body.is_object() || !body.contains("transaction") || !body["transaction"].is_string())
     throw ApiError(400, "the body needs \"transaction\": the id used when staging");
@@ -118,7 +136,7 @@ HttpResponse AgentApi::handle(const HttpRequest& request, const PeerIdentity& pe
   } catch (const std::exception& e) {
     response = reply_error(request, 500, fmt::format("internal error: {}", e.what()));
   }
-  requests_.with({std::string(request.method_string()), std::to_string(response.result_int())}).add(0);
+  requests_.with({method_label(request.method()), std::to_string(response.result_int())}).add(0);
   return response;
 }
 
@@ -215,6 +233,12 @@ HttpResponse AgentApi::post_commit(const HttpRequest& request) {
     if (!body.contains("base-time"))
       throw ApiError(400, "the body needs \"base-time\": {\"seconds\", \"nanoseconds\"} (TAI)");
     const TaiTime base = ptp_time_from_json(body["base-time"], "/base-time");
+    const Nanos ahead = base - runtime_.now();
+    if (ahead > options_.max_base_time_ahead)
+      throw ApiError(
+          400, fmt::format("base time {} ns is {} from now; this agent accepts base times at most {} ahead "
+                           "(--max-base-time-ahead-s)",
+                           ns_of(base), readable_duration(ahead), readable_duration(options_.max_base_time_ahead)));
     const CommittedConfig c = store_.commit(transaction, base);
     commits_.with({"committed"}).add(0);
     return reply_json(request, 200, committed_json(c));

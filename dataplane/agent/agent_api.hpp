@@ -34,7 +34,7 @@ using HttpResponse = http::response<http::string_body>;
 
 // Who is on the other end of a connection, as far as TLS tells.
 struct PeerIdentity {
-  std::string address;   // "127.0.0.1:53412"
+  std::string address;  // "127.0.0.1:53412"
   bool tls = false;
   bool certificate_verified = false;  // presented a client certificate that chains to our CA
   std::string subject;                // its subject, when presented
@@ -42,8 +42,11 @@ struct PeerIdentity {
 };
 
 struct AgentApiOptions {
-  std::string bridge;                              // name in responses and metrics
+  std::string bridge;                                // name in responses and metrics
   Nanos sync_budget = std::chrono::microseconds(1);  // for the agent's own sync alarm metric
+  // A commit whose base time is further ahead than this is refused with 400: it would pend
+  // (and hold the bridge's next schedule) for that long.
+  Nanos max_base_time_ahead = std::chrono::hours(1);
 };
 
 class AgentApi {

@@ -24,13 +24,17 @@ int main(int argc, char** argv) {
   int ptp_domain = 0;
   std::int64_t sync_budget_ns = 1000;
   std::int64_t min_commit_lead_us = 1000;
+  std::int64_t max_base_time_ahead_s = 3600;
   std::string port_file;
   std::string log_level = "info";
 
   app.add_option("--bridge", options.api.bridge, "Bridge name, as the plant calls it")->required();
-  app.add_option("--ports", port_names, "Port names of the bridge, as the plant calls them")->required()->delimiter(',');
+  app.add_option("--ports", port_names, "Port names of the bridge, as the plant calls them")
+      ->required()
+      ->delimiter(',');
   app.add_option("--address", options.server.address, "Listen address")->capture_default_str();
-  app.add_option("--port", options.server.port, "Listen port (0: any free one, see --port-file)")->capture_default_str();
+  app.add_option("--port", options.server.port, "Listen port (0: any free one, see --port-file)")
+      ->capture_default_str();
   app.add_option("--port-file", port_file, "Write the bound port number to this file once listening");
   app.add_flag("--plain-http", options.server.plain_http,
                "Serve plain HTTP without authentication (loopback addresses only; development)");
@@ -42,10 +46,16 @@ int main(int argc, char** argv) {
   app.add_option("--ptp-domain", ptp_domain, "ptp4l's domainNumber");
   app.add_option("--sync-budget-ns", sync_budget_ns, "Offset from master above which takt_ptp_synchronised is 0")
       ->capture_default_str();
-  app.add_option("--supported-list-max", caps.supported_list_max, "Gate control entries per port")->capture_default_str();
-  app.add_option("--tick-granularity", caps.tick_granularity, "Gate timing granularity in tenths of ns")->capture_default_str();
+  app.add_option("--supported-list-max", caps.supported_list_max, "Gate control entries per port")
+      ->capture_default_str();
+  app.add_option("--tick-granularity", caps.tick_granularity, "Gate timing granularity in tenths of ns")
+      ->capture_default_str();
   app.add_option("--min-commit-lead-us", min_commit_lead_us, "How far in the future a commit's base time must be")
       ->capture_default_str();
+  app.add_option("--max-base-time-ahead-s", max_base_time_ahead_s,
+                 "How far in the future a commit's base time may be at most (further: 400)")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
   app.add_option("--log-level", log_level, "trace, debug, info, warn, error")->capture_default_str();
   CLI11_PARSE(app, argc, argv);
   spdlog::set_level(spdlog::level::from_str(log_level));
@@ -59,6 +69,7 @@ int main(int argc, char** argv) {
   }
   options.api.sync_budget = takt::Nanos{sync_budget_ns};
   options.store.min_commit_lead = std::chrono::microseconds(min_commit_lead_us);
+  options.api.max_base_time_ahead = std::chrono::seconds(max_base_time_ahead_s);
 
   try {
     ClockHealthSource health(ptp);
@@ -82,10 +93,11 @@ int main(int argc, char** argv) {
       std::ofstream(port_file + ".tmp") << service.port() << "\n";
       std::rename((port_file + ".tmp").c_str(), port_file.c_str());
     }
-    spdlog::info("takt-agent: bridge {} with {} ports serving {} on {}:{}{}", options.api.bridge, ports.size(),
-                 options.server.plain_http ? "plain HTTP" : "HTTPS (client certificates for writes)",
-                 options.server.address, service.port(),
-                 health.configured() ? fmt::format(", clock health from {}", ptp_uds) : ", no clock health (no --ptp-uds)");
+    spdlog::info(
+        "takt-agent: bridge {} with {} ports serving {} on {}:{}{}", options.api.bridge, ports.size(),
+        options.server.plain_http ? "plain HTTP" : "HTTPS (client certificates for writes)", options.server.address,
+        service.port(),
+        health.configured() ? fmt::format(", clock health from {}", ptp_uds) : ", no clock health (no --ptp-uds)");
 
     // Signals are taken synchronously on the main thread; the service runs on its own.
     sigset_t set;

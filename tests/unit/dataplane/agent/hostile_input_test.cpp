@@ -191,3 +191,24 @@ TEST_CASE("a nested value within the depth limit is refused with a short excerpt
   CHECK_THAT(body_of(answer), Catch::Contains("/ports/0/link-rate-bps") && Catch::Contains("an array of 2 elements"));
   CHECK(body_of(answer).size() < 1000);
 }
+
+TEST_CASE("made-up HTTP methods are counted under one metrics label", "[agent][hostile]") {
+  Agent agent;
+  for (int i = 0; i < 300; ++i) (void)exchange(agent.port(), request("M" + std::to_string(i) + "XYZ", "/metrics"));
+  const std::string metrics = body_of(exchange(agent.port(), request("GET", "/metrics")));
+  CHECK_THAT(metrics, Catch::Contains("method=\"other\""));
+  CHECK_THAT(metrics, !Catch::Contains("XYZ"));
+  CHECK(metrics.size() < 20'000);
+}
+
+TEST_CASE("a commit with a base time beyond the horizon is refused with 400 and the reason", "[agent][hostile]") {
+  Agent agent;  // the default horizon: one hour
+  const std::string config = bridge::to_json(agent::test::two_port_config("sw1", 200'000)).dump();
+  REQUIRE(status_of(exchange(agent.port(), request("PUT", "/api/v1/staged?transaction=t1", config))) == 200);
+  // 9,000,000,000 s after 1970: the year 2255.
+  const json commit{{"transaction", "t1"}, {"base-time", {{"seconds", "9000000000"}, {"nanoseconds", 0}}}};
+  const std::string answer = exchange(agent.port(), request("POST", "/api/v1/commit", commit.dump()));
+  CHECK(status_of(answer) == 400);
+  CHECK_THAT(body_of(answer), Catch::Contains("at most 1h ahead") || Catch::Contains("at most 3600"));
+  CHECK(status_of(exchange(agent.port(), request("GET", "/api/v1/staged"))) == 200);  // still staged, not committed
+}
