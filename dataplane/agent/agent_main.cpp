@@ -56,6 +56,13 @@ int main(int argc, char** argv) {
                  "How far in the future a commit's base time may be at most (further: 400)")
       ->capture_default_str()
       ->check(CLI::PositiveNumber);
+  app.add_option("--max-connections", options.server.max_connections,
+                 "Connections served at once; beyond them new ones get 503 and are closed")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
+  app.add_option("--max-body-bytes", options.server.max_body_bytes, "Largest request body (larger: 413)")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
   app.add_option("--log-level", log_level, "trace, debug, info, warn, error")->capture_default_str();
   CLI11_PARSE(app, argc, argv);
   spdlog::set_level(spdlog::level::from_str(log_level));

@@ -23,6 +23,12 @@ struct ServerOptions {
   std::string private_key_file;  // PEM
   std::string ca_file;           // PEM, CA that signs client certificates
   std::chrono::milliseconds io_timeout{10'000};
+  // Connections served at once: one more is answered 503 and closed. When accept fails for
+  // want of file descriptors, the oldest idle connection is closed and accepting backs off
+  // (10 ms doubling to 1 s) instead of retrying at once.
+  std::size_t max_connections = 64;
+  std::size_t max_body_bytes = 4 * 1024 * 1024;  // larger: 413
+  std::uint32_t max_header_bytes = 16 * 1024;    // request line and headers; larger: 431
 };
 
 class AgentServer {

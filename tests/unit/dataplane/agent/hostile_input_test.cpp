@@ -192,6 +192,43 @@ TEST_CASE("a nested value within the depth limit is refused with a short excerpt
   CHECK(body_of(answer).size() < 1000);
 }
 
+TEST_CASE("out of file descriptors the agent backs off instead of spinning, and answers again", "[agent][hostile]") {
+  Agent agent({}, 32);
+  std::vector<int> flood;
+  for (int i = 0; i < 200; ++i) {
+    const int fd = connect_to(agent.port());
+    if (fd >= 0) flood.push_back(fd);
+  }
+  REQUIRE(flood.size() > 100);
+  std::this_thread::sleep_for(300ms);
+  const double before = agent.cpu_seconds();
+  std::this_thread::sleep_for(3s);
+  const double used = agent.cpu_seconds() - before;
+  INFO("the agent used " << used << " s of CPU in 3 s while out of file descriptors");
+  CHECK(used < 0.5);
+  for (int fd : flood) ::close(fd);
+  bool answered = false;
+  for (int i = 0; i < 50 && !answered; ++i) {
+    answered = healthy(agent);
+    if (!answered) std::this_thread::sleep_for(100ms);
+  }
+  CHECK(answered);
+  CHECK(agent.alive());
+}
+
+TEST_CASE("beyond --max-connections a new connection gets 503 with the reason", "[agent][hostile]") {
+  Agent agent({"--max-connections", "4"});
+  std::vector<int> held;
+  for (int i = 0; i < 4; ++i) held.push_back(connect_to(agent.port()));
+  std::this_thread::sleep_for(200ms);
+  const std::string answer = exchange(agent.port(), request("GET", "/api/v1/health"));
+  CHECK(status_of(answer) == 503);
+  CHECK_THAT(body_of(answer), Catch::Contains("at most 4 connections"));
+  for (int fd : held) ::close(fd);
+  std::this_thread::sleep_for(200ms);
+  CHECK(healthy(agent));
+}
+
 TEST_CASE("made-up HTTP methods are counted under one metrics label", "[agent][hostile]") {
   Agent agent;
   for (int i = 0; i < 300; ++i) (void)exchange(agent.port(), request("M" + std::to_string(i) + "XYZ", "/metrics"));
@@ -199,6 +236,25 @@ TEST_CASE("made-up HTTP methods are counted under one metrics label", "[agent][h
   CHECK_THAT(metrics, Catch::Contains("method=\"other\""));
   CHECK_THAT(metrics, !Catch::Contains("XYZ"));
   CHECK(metrics.size() < 20'000);
+}
+
+TEST_CASE("garbage, oversize headers and oversize bodies get 400, 431 and 413 with the reason", "[agent][hostile]") {
+  Agent agent;  // the default limits: 16 KiB of headers, 4 MiB of body
+  std::string answer = exchange(agent.port(), std::string("\x16\x03\x01 this is not HTTP\r\n\r\n"));
+  CHECK(status_of(answer) == 400);
+  CHECK_THAT(body_of(answer), Catch::Contains("not an HTTP/1.1 request"));
+
+  answer = exchange(agent.port(),
+                    "GET /api/v1/health HTTP/1.1\r\nHost: x\r\nX-Big: " + std::string(100'000, 'a') + "\r\n\r\n");
+  CHECK(status_of(answer) == 431);
+  CHECK_THAT(body_of(answer), Catch::Contains("limit of 16384 bytes"));
+
+  // Announced, not sent: the limit applies to what the headers say is coming.
+  answer = exchange(agent.port(),
+                    "PUT /api/v1/staged?transaction=x HTTP/1.1\r\nHost: x\r\nContent-Length: 5000000\r\n\r\n{");
+  CHECK(status_of(answer) == 413);
+  CHECK_THAT(body_of(answer), Catch::Contains("limit of 4194304 bytes"));
+  CHECK(healthy(agent));
 }
 
 TEST_CASE("a commit with a base time beyond the horizon is refused with 400 and the reason", "[agent][hostile]") {
