@@ -47,7 +47,8 @@ int utc_offset_seconds(const AgentOptions& options, int fallback) {
   }
 }
 
-DataplaneRuntime::DataplaneRuntime(TaiClock& clock, SchedulePublisher& schedule) : clock_(clock), schedule_(schedule) {}
+DataplaneRuntime::DataplaneRuntime(TscTaiClock& clock, SchedulePublisher& schedule)
+    : clock_(clock), schedule_(schedule) {}
 
 std::vector<agent::PortCapabilities> DataplaneRuntime::ports() const {
   std::vector<agent::PortCapabilities> out;
@@ -106,10 +107,9 @@ agent::BridgeOperState DataplaneRuntime::oper_state() const {
   return state;
 }
 
-DataplaneAgent::DataplaneAgent(const AgentOptions& o, TaiClock& clock, SchedulePublisher& schedule,
+DataplaneAgent::DataplaneAgent(const AgentOptions& o, TscTaiClock& clock, SchedulePublisher& schedule,
                                const bridge::BridgeConfig& config, const telemetry::MetricsRegistry& registry)
-    : health_(ptp_client_options(o)),
-      runtime_(clock, schedule) {
+    : health_(ptp_client_options(o)), runtime_(clock, schedule) {
   agent::AgentServiceOptions s;
   s.api.bridge = config.bridge;
   s.server.address = o.address;
@@ -124,8 +124,9 @@ DataplaneAgent::DataplaneAgent(const AgentOptions& o, TaiClock& clock, ScheduleP
                service_->port());
 }
 
-std::unique_ptr<DataplaneAgent> start_agent(const AgentOptions& options, TaiClock& clock, SchedulePublisher& schedule,
-                                            const bridge::BridgeConfig& config, const telemetry::MetricsRegistry& registry) {
+std::unique_ptr<DataplaneAgent> start_agent(const AgentOptions& options, TscTaiClock& clock,
+                                            SchedulePublisher& schedule, const bridge::BridgeConfig& config,
+                                            const telemetry::MetricsRegistry& registry) {
   if (options.port == 0) return nullptr;
   return std::make_unique<DataplaneAgent>(options, clock, schedule, config, registry);
 }

@@ -14,7 +14,7 @@
 #include "protocol/bridge_config.hpp"
 #include "telemetry/metrics_registry.hpp"
 #include "dataplane/dpdk/schedule_publisher.hpp"
-#include "dataplane/dpdk/tai_clock.hpp"
+#include "dataplane/dpdk/tsc_tai_clock.hpp"
 
 namespace takt::dpdk {
 
@@ -38,7 +38,7 @@ int utc_offset_seconds(const AgentOptions& options, int fallback);
 // agent::BridgeRuntime over the dataplane's published gate schedule.
 class DataplaneRuntime final : public agent::BridgeRuntime {
  public:
-  DataplaneRuntime(TaiClock& clock, SchedulePublisher& schedule);
+  DataplaneRuntime(TscTaiClock& clock, SchedulePublisher& schedule);
 
   std::vector<agent::PortCapabilities> ports() const override;
   TaiTime now() const override;
@@ -46,7 +46,7 @@ class DataplaneRuntime final : public agent::BridgeRuntime {
   agent::BridgeOperState oper_state() const override;
 
  private:
-  TaiClock& clock_;
+  TscTaiClock& clock_;
   SchedulePublisher& schedule_;
 };
 
@@ -54,7 +54,7 @@ class DataplaneRuntime final : public agent::BridgeRuntime {
 // (bad certificates, address in use) so the dataplane stops before forwarding.
 class DataplaneAgent {
  public:
-  DataplaneAgent(const AgentOptions& options, TaiClock& clock, SchedulePublisher& schedule,
+  DataplaneAgent(const AgentOptions& options, TscTaiClock& clock, SchedulePublisher& schedule,
                  const bridge::BridgeConfig& config, const telemetry::MetricsRegistry& registry);
   std::uint16_t port() const { return service_->port(); }
 
@@ -64,7 +64,8 @@ class DataplaneAgent {
   std::unique_ptr<agent::AgentService> service_;
 };
 
-std::unique_ptr<DataplaneAgent> start_agent(const AgentOptions& options, TaiClock& clock, SchedulePublisher& schedule,
-                                            const bridge::BridgeConfig& config, const telemetry::MetricsRegistry& registry);
+std::unique_ptr<DataplaneAgent> start_agent(const AgentOptions& options, TscTaiClock& clock,
+                                            SchedulePublisher& schedule, const bridge::BridgeConfig& config,
+                                            const telemetry::MetricsRegistry& registry);
 
 }  // namespace takt::dpdk

@@ -15,7 +15,7 @@ constexpr auto kRefitPeriod = std::chrono::milliseconds(100);
 constexpr auto kPollPeriod = std::chrono::milliseconds(10);
 }  // namespace
 
-ControlThread::ControlThread(TaiClock& clock, std::vector<DeviceClock*> device_clocks, SchedulePublisher& schedule,
+ControlThread::ControlThread(TscTaiClock& clock, std::vector<DeviceClock*> device_clocks, SchedulePublisher& schedule,
                              std::string config_path, ControlGauges gauges, StallRecorder* stalls)
     : clock_(clock),
       device_clocks_(std::move(device_clocks)),

@@ -12,13 +12,13 @@
 #include "dataplane/dpdk/launch_time.hpp"
 #include "dataplane/dpdk/schedule_publisher.hpp"
 #include "dataplane/dpdk/stall_recorder.hpp"
-#include "dataplane/dpdk/tai_clock.hpp"
+#include "dataplane/dpdk/tsc_tai_clock.hpp"
 
 namespace takt::dpdk {
 
 class ControlThread {
  public:
-  ControlThread(TaiClock& clock, std::vector<DeviceClock*> device_clocks, SchedulePublisher& schedule,
+  ControlThread(TscTaiClock& clock, std::vector<DeviceClock*> device_clocks, SchedulePublisher& schedule,
                 std::string config_path, ControlGauges gauges, StallRecorder* stalls = nullptr);
   ~ControlThread();
 
@@ -33,7 +33,7 @@ class ControlThread {
   void loop(const std::atomic<bool>& stop, std::atomic<bool>& reload);
   void refit_clocks();
 
-  TaiClock& clock_;
+  TscTaiClock& clock_;
   std::vector<DeviceClock*> device_clocks_;
   SchedulePublisher& schedule_;
   std::string config_path_;

@@ -47,7 +47,7 @@ constexpr std::size_t kTxBurstsPerVisit = 4;
 Forwarder::Forwarder(const bridge::BridgeConfig& config, std::vector<std::uint16_t> dpdk_ports,
                      std::vector<const DeviceClock*> device_clocks, std::optional<LaunchTimeField> launch_field,
                      const ForwarderSettings& settings, const ForwarderTelemetry& telemetry, QuiescentStates& qs,
-                     const TaiClock& clock, const RcuCell<GateSchedule>& schedule)
+                     const TscTaiClock& clock, const RcuCell<GateSchedule>& schedule)
     : settings_(settings),
       telemetry_(telemetry),
       qs_(qs),
@@ -86,10 +86,18 @@ void Forwarder::forward_run(PortCounters& counters, const IngressDecision& d, co
                             std::uint16_t n, std::uint64_t bytes) {
   if (n == 0) return;
   switch (d.forwarding.kind) {
-    case ForwardingKind::kStatic: counters.forwarded_static += n; break;
-    case ForwardingKind::kLearned: counters.forwarded_learned += n; break;
-    case ForwardingKind::kFlood: counters.flooded += n; break;
-    case ForwardingKind::kLinkLocal: counters.filtered_link_local += n; break;
+    case ForwardingKind::kStatic:
+      counters.forwarded_static += n;
+      break;
+    case ForwardingKind::kLearned:
+      counters.forwarded_learned += n;
+      break;
+    case ForwardingKind::kFlood:
+      counters.flooded += n;
+      break;
+    case ForwardingKind::kLinkLocal:
+      counters.filtered_link_local += n;
+      break;
   }
   if (d.stream != kNoStream) {
     streams_[d.stream].frames += n;
@@ -137,8 +145,8 @@ void Forwarder::receive(std::uint16_t in, const GateSchedule& schedule, TaiTime 
     const std::uint32_t length = rte_pktmbuf_pkt_len(m);
     rx_bytes += length;
     // Headers are in the first segment for every PMD we run on; a chained tail is payload.
-    const IngressDecision d = classifier_.classify(
-        std::as_bytes(std::span<const std::uint8_t>(rte_pktmbuf_mtod(m, const std::uint8_t*), rte_pktmbuf_data_len(m))));
+    const IngressDecision d = classifier_.classify(std::as_bytes(
+        std::span<const std::uint8_t>(rte_pktmbuf_mtod(m, const std::uint8_t*), rte_pktmbuf_data_len(m))));
     if (!d.repeat) {
       forward_run(port.counters, run_decision, schedule, run_length, run_bytes);
       run_length = 0;
@@ -150,10 +158,17 @@ void Forwarder::receive(std::uint16_t in, const GateSchedule& schedule, TaiTime 
         continue;
       }
       switch (d.learned) {
-        case LearnResult::kLearned: ++port.counters.learned_stations; break;
-        case LearnResult::kMoved: ++port.counters.station_moves; break;
-        case LearnResult::kTableFull: ++port.counters.learn_table_full; break;
-        default: break;
+        case LearnResult::kLearned:
+          ++port.counters.learned_stations;
+          break;
+        case LearnResult::kMoved:
+          ++port.counters.station_moves;
+          break;
+        case LearnResult::kTableFull:
+          ++port.counters.learn_table_full;
+          break;
+        default:
+          break;
       }
     }
     run_[run_length++] = FrameDescriptor{m, length, d.stream, now};
@@ -189,8 +204,10 @@ void Forwarder::transmit(std::uint16_t index, const GateSchedule& schedule, cons
     const TxSlot<FrameDescriptor>& s = slots_[i];
     rte_mbuf* m = static_cast<rte_mbuf*>(s.frame.packet);
     if (port.device_clock) {
-      if (auto ticks = port.device_clock->device_time(s.start)) launch_field_->stamp(m, *ticks);
-      else ++port.io.launch_time_missing;
+      if (auto ticks = port.device_clock->device_time(s.start))
+        launch_field_->stamp(m, *ticks);
+      else
+        ++port.io.launch_time_missing;
     }
     if (s.frame.stream != kNoStream) {
       const Nanos residence = s.start - s.frame.enqueue_time;

@@ -35,52 +35,52 @@
 #include "dataplane/dpdk/lateness_samples.hpp"
 #include "dataplane/dpdk/rcu_cell.hpp"
 #include "dataplane/dpdk/stall_recorder.hpp"
-#include "dataplane/dpdk/tai_clock.hpp"
+#include "dataplane/dpdk/tsc_tai_clock.hpp"
 
 namespace takt::dpdk {
 
 struct ForwarderSettings {
   std::uint16_t burst = 32;
-  std::size_t queue_capacity = 256;     // frames per traffic-class queue
-  Nanos tx_lookahead{2'000};            // how far ahead of now the link model may run
-  Nanos tx_spin{5'000};                 // busy-wait for a gate opening this close instead of polling RX
-  std::size_t lateness_samples = 0;     // raw samples kept for median / p99; 0 = off
-  Nanos idle_sleep{0};                  // longest sleep when idle (shared CPUs); 0 = busy poll
-  int rt_priority = 0;                  // SCHED_FIFO priority of the packet loop; 0 = normal
-  Nanos stall_threshold{200'000};       // a loop back later than meant by more is a host stall; 0 = off
+  std::size_t queue_capacity = 256;  // frames per traffic-class queue
+  Nanos tx_lookahead{2'000};         // how far ahead of now the link model may run
+  Nanos tx_spin{5'000};              // busy-wait for a gate opening this close instead of polling RX
+  std::size_t lateness_samples = 0;  // raw samples kept for median / p99; 0 = off
+  Nanos idle_sleep{0};               // longest sleep when idle (shared CPUs); 0 = busy poll
+  int rt_priority = 0;               // SCHED_FIFO priority of the packet loop; 0 = normal
+  Nanos stall_threshold{200'000};    // a loop back later than meant by more is a host stall; 0 = off
 };
 
 // Counts the core has no place for.
 struct IoCounters {
-  std::uint64_t tx_ring_full = 0;       // the PMD took fewer frames than selected
+  std::uint64_t tx_ring_full = 0;         // the PMD took fewer frames than selected
   std::uint64_t launch_time_missing = 0;  // launch-time port without a device clock fit yet
 };
 
 struct ForwarderPort {
   std::uint16_t dpdk_id = 0;
-  std::vector<rte_mbuf*> rx;            // the last poll's burst, classified after every port was polled
+  std::vector<rte_mbuf*> rx;  // the last poll's burst, classified after every port was polled
   std::uint16_t rx_count = 0;
   PortQueues<FrameDescriptor> queues;
   PortCounters counters;
   IoCounters io;
-  TaiTime link_free_at{};               // end of the last frame handed to the PMD (link model)
-  TaiTime waiting_for = kNever;         // the gate opening that waiting frames need
+  TaiTime link_free_at{};                     // end of the last frame handed to the PMD (link model)
+  TaiTime waiting_for = kNever;               // the gate opening that waiting frames need
   const DeviceClock* device_clock = nullptr;  // launch time when set
   telemetry::LatencyHistogram* lateness = nullptr;
   std::array<telemetry::Gauge*, kTrafficClasses> depth{};
 };
 
 struct ForwarderTelemetry {
-  std::vector<telemetry::LatencyHistogram*> residence;                 // per stream entry
+  std::vector<telemetry::LatencyHistogram*> residence;  // per stream entry
   // A frame that spent longer than its stream's whole max-latency in this one bridge has
   // certainly missed its deadline; taktctl status sums these per switch.
-  std::vector<telemetry::ShardedCounter*> deadline_misses;             // per stream entry
-  std::vector<Nanos> max_latency;                                      // per stream entry
+  std::vector<telemetry::ShardedCounter*> deadline_misses;  // per stream entry
+  std::vector<Nanos> max_latency;                           // per stream entry
   // Frames a gate opening fitted that still left after it (dataplane/core/window_overrun.hpp).
-  std::vector<telemetry::ShardedCounter*> window_overruns;             // per stream entry
-  std::vector<telemetry::LatencyHistogram*> lateness;                  // per port
-  std::vector<std::array<telemetry::Gauge*, kTrafficClasses>> depth;   // per port
-  StallRecorder* stalls = nullptr;                                     // host stalls of the loop
+  std::vector<telemetry::ShardedCounter*> window_overruns;            // per stream entry
+  std::vector<telemetry::LatencyHistogram*> lateness;                 // per port
+  std::vector<std::array<telemetry::Gauge*, kTrafficClasses>> depth;  // per port
+  StallRecorder* stalls = nullptr;                                    // host stalls of the loop
 };
 
 class Forwarder {
@@ -91,7 +91,7 @@ class Forwarder {
   Forwarder(const bridge::BridgeConfig& config, std::vector<std::uint16_t> dpdk_ports,
             std::vector<const DeviceClock*> device_clocks, std::optional<LaunchTimeField> launch_field,
             const ForwarderSettings& settings, const ForwarderTelemetry& telemetry, QuiescentStates& qs,
-            const TaiClock& clock, const RcuCell<GateSchedule>& schedule);
+            const TscTaiClock& clock, const RcuCell<GateSchedule>& schedule);
 
   // Runs until `stop` is set. Call on the packet lcore only.
   void run(const std::atomic<bool>& stop);
@@ -119,7 +119,7 @@ class Forwarder {
   ForwarderSettings settings_;
   ForwarderTelemetry telemetry_;
   QuiescentStates& qs_;
-  const TaiClock& clock_;
+  const TscTaiClock& clock_;
   const RcuCell<GateSchedule>& schedule_;
   std::optional<LaunchTimeField> launch_field_;
 

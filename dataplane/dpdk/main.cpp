@@ -42,8 +42,10 @@ std::atomic<bool> g_reload{false};
 static_assert(std::atomic<bool>::is_always_lock_free, "signal handlers may only touch lock-free atomics");
 
 extern "C" void on_signal(int sig) {
-  if (sig == SIGHUP) g_reload.store(true);
-  else g_stop.store(true);
+  if (sig == SIGHUP)
+    g_reload.store(true);
+  else
+    g_stop.store(true);
 }
 
 void install_signal_handlers() {
@@ -94,10 +96,11 @@ rte_mempool* create_pool(std::size_t ports, const Options& o) {
   const auto count = static_cast<unsigned>(ports * per_port + 2048);
   const std::size_t object_overhead =
       RTE_ALIGN_CEIL(sizeof(rte_mempool_objhdr), RTE_CACHE_LINE_SIZE) + sizeof(rte_mbuf);
-  const std::uint16_t data_room = mbuf_data_room(rte_eal_has_hugepages() != 0, static_cast<std::size_t>(sysconf(_SC_PAGESIZE)),
-                                                 object_overhead, RTE_MBUF_DEFAULT_BUF_SIZE);
-  rte_mempool* pool = rte_pktmbuf_pool_create("takt_mbufs", count, 256, 0, data_room,
-                                              static_cast<int>(rte_socket_id()));
+  const std::uint16_t data_room =
+      mbuf_data_room(rte_eal_has_hugepages() != 0, static_cast<std::size_t>(sysconf(_SC_PAGESIZE)), object_overhead,
+                     RTE_MBUF_DEFAULT_BUF_SIZE);
+  rte_mempool* pool =
+      rte_pktmbuf_pool_create("takt_mbufs", count, 256, 0, data_room, static_cast<int>(rte_socket_id()));
   if (!pool)
     throw std::runtime_error("cannot create a pool of " + std::to_string(count) + " mbufs: " + rte_strerror(rte_errno) +
                              " (give EAL more memory with -m, or lower --queue-capacity)");
@@ -135,7 +138,7 @@ int run(int argc, char** argv, const cpu_set_t& original_cpus) {
     eth.push_back(std::make_unique<EthPort>(port_ids[i], config.ports[i].name, pool.get(), o.eth));
 
   QuiescentStates qs(1);
-  TaiClock clock(qs, utc_offset_seconds(o.agent, o.utc_offset_s));
+  TscTaiClock clock(qs, utc_offset_seconds(o.agent, o.utc_offset_s));
   clock.bootstrap();
 
   std::optional<LaunchTimeField> launch_field;
@@ -164,7 +167,8 @@ int run(int argc, char** argv, const cpu_set_t& original_cpus) {
     telemetry.stalls = stalls.get();
   }
   const ControlGauges gauges = declare_control_metrics(registry);
-  Forwarder forwarder(config, port_ids, device_clock_readers, launch_field, o.forwarder, telemetry, qs, clock, schedule);
+  Forwarder forwarder(config, port_ids, device_clock_readers, launch_field, o.forwarder, telemetry, qs, clock,
+                      schedule);
   expose_forwarder_counters(registry, config, forwarder);
 
   const unsigned worker = rte_get_next_lcore(static_cast<unsigned>(-1), 1, 0);

@@ -1,4 +1,4 @@
-#include "dataplane/dpdk/tai_clock.hpp"
+#include "dataplane/dpdk/tsc_tai_clock.hpp"
 
 #include <rte_cycles.h>
 
@@ -8,10 +8,10 @@
 
 namespace takt::dpdk {
 
-TaiClock::TaiClock(QuiescentStates& qs, int utc_offset_s, std::size_t window)
+TscTaiClock::TscTaiClock(QuiescentStates& qs, int utc_offset_s, std::size_t window)
     : utc_offset_s_(utc_offset_s), window_(window), cell_(qs) {}
 
-ClockSample TaiClock::sample() const {
+ClockSample TscTaiClock::sample() const {
   std::uint64_t best_width = UINT64_MAX;
   ClockSample best;
   for (int i = 0; i < 5; ++i) {
@@ -28,7 +28,7 @@ ClockSample TaiClock::sample() const {
   return best;
 }
 
-void TaiClock::bootstrap() {
+void TscTaiClock::bootstrap() {
   for (int i = 0; i < 20; ++i) {
     window_.add(sample());
     std::this_thread::sleep_for(std::chrono::milliseconds(1));
@@ -36,12 +36,12 @@ void TaiClock::bootstrap() {
   fit_and_publish();
 }
 
-void TaiClock::refit() {
+void TscTaiClock::refit() {
   window_.add(sample());
   fit_and_publish();
 }
 
-void TaiClock::fit_and_publish() {
+void TscTaiClock::fit_and_publish() {
   auto fit = ClockMapping::fit(window_.samples());
   if (!fit) throw std::runtime_error("cannot fit the TSC to CLOCK_REALTIME: the TSC did not advance between samples");
   last_ = *fit;

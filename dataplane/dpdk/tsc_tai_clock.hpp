@@ -1,7 +1,8 @@
 #pragma once
 // The dataplane's notion of PTP time: the TSC mapped to TAI by dataplane/core's ClockMapping,
 // refitted from CLOCK_REALTIME (which ptp4l/phc2sys discipline) plus the UTC offset. It only
-// reads clocks; nothing here ever sets one.
+// reads clocks; nothing here ever sets one. Not to be confused with dataplane/core's TaiClock,
+// the std::chrono clock type whose time_point (TaiTime) this clock's mapping yields.
 #include <cstdint>
 
 #include "dataplane/core/clock_mapping.hpp"
@@ -11,9 +12,9 @@ namespace takt::dpdk {
 
 inline constexpr int kDefaultUtcOffsetSeconds = 37;  // ptp4l's currentUtcOffset when not valid
 
-class TaiClock {
+class TscTaiClock {
  public:
-  TaiClock(QuiescentStates& qs, int utc_offset_s, std::size_t window = 64);
+  TscTaiClock(QuiescentStates& qs, int utc_offset_s, std::size_t window = 64);
 
   // A (TSC, TAI) pair read as tightly as the machine allows: the CLOCK_REALTIME read that took
   // the fewest TSC ticks of a few tries, paired with the middle of its TSC bracket.

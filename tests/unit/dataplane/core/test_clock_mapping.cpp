@@ -71,7 +71,7 @@ TEST_CASE("degenerate sample sets are refused", "[clock]") {
 TEST_CASE("integer to_tai equals the long double mapping it replaced", "[clock]") {
   std::mt19937_64 rng(1729);
   int compared = 0, apart = 0;
-  // TSCs from 1 to 5 GHz, fast and slow against PTP, noisy sample windows like TaiClock's.
+  // TSCs from 1 to 5 GHz, fast and slow against PTP, noisy sample windows like TscTaiClock's.
   for (int fit = 0; fit < 200; ++fit) {
     const long double ghz = 1.0L + static_cast<long double>(rng() % 4000) / 1000.0L;
     const long double ppm = (static_cast<long double>(rng() % 2001) - 1000.0L) * 1e-6L;
