@@ -29,20 +29,20 @@ struct FdbConfig {
   std::vector<StaticFdbEntry> static_entries;
 };
 
-// kLinkLocal: the destination is an 802.1Q reserved address; filtered, never relayed.
-enum class ForwardingKind : std::uint8_t { kStatic, kLearned, kFlood, kLinkLocal };
+// link_local: the destination is an 802.1Q reserved address; filtered, never relayed.
+enum class ForwardingKind : std::uint8_t { static_entry, learned, flood, link_local };
 
 struct ForwardingDecision {
   PortSet egress;  // never contains the ingress port
-  ForwardingKind kind = ForwardingKind::kFlood;
+  ForwardingKind kind = ForwardingKind::flood;
 };
 
 enum class LearnResult : std::uint8_t {
-  kLearned,       // new dynamic entry
-  kRefreshed,     // same port, age reset
-  kMoved,         // station moved to another port
-  kNotLearnable,  // group source address or static entry for this (MAC, VID)
-  kTableFull,
+  learned,        // new dynamic entry
+  refreshed,      // same port, age reset
+  moved,          // station moved to another port
+  not_learnable,  // group source address or static entry for this (MAC, VID)
+  table_full,
 };
 
 class Fdb {
@@ -56,7 +56,7 @@ class Fdb {
   // Egress ports for a frame. Unknown unicast and unregistered group addresses are flooded.
   // The ingress port is always removed: a bridge never sends a frame back where it came from.
   // Reserved link-local destinations (MacAddress::is_reserved_link_local) get no port at all,
-  // kind kLinkLocal: 802.1Q filters them whatever the tables say.
+  // kind link_local: 802.1Q filters them whatever the tables say.
   ForwardingDecision lookup(const MacAddress& destination, std::uint16_t vid, PortId ingress, TaiTime now) const;
 
   // Frees slots of entries whose age reached the ageing time. Lookups already ignore such

@@ -37,7 +37,7 @@ void parse_transport(const Bytes& b, std::size_t l4, std::size_t end, ParsedFram
   if (proto != kIpProtoUdp && proto != kIpProtoTcp) return;
   const std::size_t need = proto == kIpProtoUdp ? 8 : 20;
   if (l4 > end || end - l4 < need) {
-    f.error = FrameError::kTruncatedTransportHeader;
+    f.error = FrameError::truncated_transport_header;
     return;
   }
   f.five_tuple.source_port = b.u16(l4);
@@ -47,18 +47,18 @@ void parse_transport(const Bytes& b, std::size_t l4, std::size_t end, ParsedFram
 
 void parse_ipv4(const Bytes& b, std::size_t l3, ParsedFrame& f) {
   if (!b.has(l3, 20)) {
-    f.error = FrameError::kTruncatedIpHeader;
+    f.error = FrameError::truncated_ip_header;
     return;
   }
   const std::uint8_t ver_ihl = b.u8(l3);
   const std::size_t ihl_bytes = static_cast<std::size_t>(ver_ihl & 0x0F) * 4;
   const std::size_t total = b.u16(l3 + 2);
   if ((ver_ihl >> 4) != 4 || ihl_bytes < 20 || total < ihl_bytes) {
-    f.error = FrameError::kBadIpHeader;
+    f.error = FrameError::bad_ip_header;
     return;
   }
   if (!b.has(l3, total)) {
-    f.error = FrameError::kTruncatedIpHeader;
+    f.error = FrameError::truncated_ip_header;
     return;
   }
   f.ip_version = 4;
@@ -72,18 +72,18 @@ void parse_ipv4(const Bytes& b, std::size_t l3, ParsedFrame& f) {
 
 void parse_ipv6(const Bytes& b, std::size_t l3, ParsedFrame& f) {
   if (!b.has(l3, 40)) {
-    f.error = FrameError::kTruncatedIpHeader;
+    f.error = FrameError::truncated_ip_header;
     return;
   }
   if ((b.u8(l3) >> 4) != 6) {
-    f.error = FrameError::kBadIpHeader;
+    f.error = FrameError::bad_ip_header;
     return;
   }
   const std::size_t payload = b.u16(l3 + 4);
   // Payload length 0 means a jumbogram (RFC 2675); the frame's end is then the bound.
   const std::size_t end = payload == 0 ? b.data.size() : l3 + 40 + payload;
   if (end > b.data.size()) {
-    f.error = FrameError::kTruncatedIpHeader;
+    f.error = FrameError::truncated_ip_header;
     return;
   }
   f.ip_version = 6;
@@ -98,11 +98,11 @@ void parse_ipv6(const Bytes& b, std::size_t l3, ParsedFrame& f) {
     const bool is_ext = next == 0 || next == 43 || next == 60 || next == 44 || next == 51;
     if (!is_ext) break;
     if (i == kMaxExtensionHeaders) {
-      f.error = FrameError::kTooManyIpv6ExtensionHeaders;
+      f.error = FrameError::too_many_ipv6_extension_headers;
       return;
     }
     if (at > end || end - at < 8) {
-      f.error = FrameError::kTruncatedIpHeader;
+      f.error = FrameError::truncated_ip_header;
       return;
     }
     std::size_t len = 0;
@@ -128,13 +128,20 @@ void parse_ipv6(const Bytes& b, std::size_t l3, ParsedFrame& f) {
 
 std::string_view to_string(FrameError e) {
   switch (e) {
-    case FrameError::kNone: return "none";
-    case FrameError::kTruncatedEthernetHeader: return "truncated-ethernet-header";
-    case FrameError::kTruncatedVlanTag: return "truncated-vlan-tag";
-    case FrameError::kTruncatedIpHeader: return "truncated-ip-header";
-    case FrameError::kBadIpHeader: return "bad-ip-header";
-    case FrameError::kTruncatedTransportHeader: return "truncated-transport-header";
-    case FrameError::kTooManyIpv6ExtensionHeaders: return "too-many-ipv6-extension-headers";
+    case FrameError::none:
+      return "none";
+    case FrameError::truncated_ethernet_header:
+      return "truncated-ethernet-header";
+    case FrameError::truncated_vlan_tag:
+      return "truncated-vlan-tag";
+    case FrameError::truncated_ip_header:
+      return "truncated-ip-header";
+    case FrameError::bad_ip_header:
+      return "bad-ip-header";
+    case FrameError::truncated_transport_header:
+      return "truncated-transport-header";
+    case FrameError::too_many_ipv6_extension_headers:
+      return "too-many-ipv6-extension-headers";
   }
   return "unknown";
 }
@@ -143,7 +150,7 @@ ParsedFrame parse_frame(std::span<const std::byte> frame) {
   ParsedFrame f;
   const Bytes b{frame};
   if (!b.has(0, 14)) {
-    f.error = FrameError::kTruncatedEthernetHeader;
+    f.error = FrameError::truncated_ethernet_header;
     return f;
   }
   f.destination = mac_at(b, 0);
@@ -151,10 +158,9 @@ ParsedFrame parse_frame(std::span<const std::byte> frame) {
   std::size_t at = 12;
   std::uint16_t type = b.u16(at);
   // Accepted stacks: C, S, S+C. Anything after a C-tag is the payload's ethertype.
-  while ((type == kTpidServiceVlan && f.tag_count == 0) ||
-         (type == kTpidCustomerVlan && f.tag_count < 2)) {
+  while ((type == kTpidServiceVlan && f.tag_count == 0) || (type == kTpidCustomerVlan && f.tag_count < 2)) {
     if (!b.has(at, 6)) {
-      f.error = FrameError::kTruncatedVlanTag;
+      f.error = FrameError::truncated_vlan_tag;
       return f;
     }
     const std::uint16_t tci = b.u16(at + 2);

@@ -25,20 +25,20 @@ struct VlanTag {
 };
 
 enum class FrameError : std::uint8_t {
-  kNone,
-  kTruncatedEthernetHeader,  // fewer than 14 bytes
-  kTruncatedVlanTag,         // a TPID announces a tag the frame does not hold
-  kTruncatedIpHeader,
-  kBadIpHeader,  // wrong version, IHL < 5, length fields inconsistent with the frame
-  kTruncatedTransportHeader,
-  kTooManyIpv6ExtensionHeaders,
+  none,
+  truncated_ethernet_header,  // fewer than 14 bytes
+  truncated_vlan_tag,         // a TPID announces a tag the frame does not hold
+  truncated_ip_header,
+  bad_ip_header,  // wrong version, IHL < 5, length fields inconsistent with the frame
+  truncated_transport_header,
+  too_many_ipv6_extension_headers,
 };
 
 std::string_view to_string(FrameError e);
 
 // Errors up to here leave destination/source/tags/ethertype unusable.
 constexpr bool is_layer2_error(FrameError e) {
-  return e == FrameError::kTruncatedEthernetHeader || e == FrameError::kTruncatedVlanTag;
+  return e == FrameError::truncated_ethernet_header || e == FrameError::truncated_vlan_tag;
 }
 
 struct ParsedFrame {
@@ -52,7 +52,7 @@ struct ParsedFrame {
   std::uint8_t ip_version = 0;  // 0 when not IP (or IP header unusable)
   bool has_five_tuple = false;  // UDP/TCP ports present (first fragment only)
   FiveTuple five_tuple;
-  FrameError error = FrameError::kNone;
+  FrameError error = FrameError::none;
 
   bool tagged() const { return tag_count > 0; }
   // The bridge classifies on the outermost tag: it is the one its VLAN component sees.
@@ -64,9 +64,7 @@ struct ParsedFrame {
 
 // `frame` starts at the destination MAC and excludes the FCS (as a NIC hands it over).
 ParsedFrame parse_frame(std::span<const std::byte> frame);
-inline ParsedFrame parse_frame(std::span<const std::uint8_t> frame) {
-  return parse_frame(std::as_bytes(frame));
-}
+inline ParsedFrame parse_frame(std::span<const std::uint8_t> frame) { return parse_frame(std::as_bytes(frame)); }
 
 // Batch form for a burst from the NIC: out[i] = parse_frame(frames[i]); out must be at
 // least as long as frames.

@@ -28,9 +28,9 @@ struct IngressDecision {
   StreamHandle stream = kNoStream;
   std::uint8_t pcp = 0;  // of the outermost tag; 0 untagged
   ForwardingDecision forwarding;
-  // What learning the source did for this frame; kNotLearnable when it was not attempted
-  // (a stream, a group source) and kRefreshed for a repeat of an already learned source.
-  LearnResult learned = LearnResult::kNotLearnable;
+  // What learning the source did for this frame; not_learnable when it was not attempted
+  // (a stream, a group source) and refreshed for a repeat of an already learned source.
+  LearnResult learned = LearnResult::not_learnable;
   bool repeat = false;  // reused from the previous frame of the burst
 };
 
@@ -56,12 +56,12 @@ class IngressClassifier {
     if (comparable && have_last_ && std::memcmp(frame.data(), last_header_.data(), kHeaderBytes) == 0) {
       IngressDecision d = last_;
       d.repeat = true;
-      if (d.learned != LearnResult::kNotLearnable) d.learned = LearnResult::kRefreshed;
+      if (d.learned != LearnResult::not_learnable) d.learned = LearnResult::refreshed;
       return d;
     }
     const IngressDecision d = classify_in_full(frame);
     // A full learning table is retried (and counted) for every frame, so it is not reused.
-    have_last_ = comparable && d.valid && d.learned != LearnResult::kTableFull;
+    have_last_ = comparable && d.valid && d.learned != LearnResult::table_full;
     if (have_last_) {
       std::memcpy(last_header_.data(), frame.data(), kHeaderBytes);
       last_ = d;

@@ -5,7 +5,7 @@
 //
 // A class whose head frame does not fit the rest of its window is not available, so a lower
 // class that fits may go first. A head frame longer than the longest window its gate ever
-// opens would block its queue forever; it is dropped (reason kGateWindowTooSmall, counted in
+// opens would block its queue forever; it is dropped (reason gate_window_too_small, counted in
 // QueueCounters::dropped_window_too_small) and handed to on_drop so the caller frees it.
 #include <cstddef>
 #include <cstdint>
@@ -20,11 +20,12 @@
 
 namespace takt {
 
-enum class TxDropReason : std::uint8_t { kGateWindowTooSmall };
+enum class TxDropReason : std::uint8_t { gate_window_too_small };
 
 constexpr std::string_view to_string(TxDropReason r) {
   switch (r) {
-    case TxDropReason::kGateWindowTooSmall: return "gate-window-too-small";
+    case TxDropReason::gate_window_too_small:
+      return "gate-window-too-small";
   }
   return "unknown";
 }
@@ -58,7 +59,7 @@ TxSelection<D> select_for_transmission(PortQueues<D>& queues, const GateEngine& 
       wire = frame_wire_time(q.front(), link_rate_bps);
       if (wire <= gates.longest_open_window(tc)) break;
       ++q.counters().dropped_window_too_small;
-      on_drop(q.pop(), TxDropReason::kGateWindowTooSmall);
+      on_drop(q.pop(), TxDropReason::gate_window_too_small);
     }
     if (q.empty()) continue;
     if (((open >> tc) & 1U) != 0) {
@@ -95,8 +96,8 @@ struct TxSlot {
 };
 
 struct TxBatch {
-  std::size_t count = 0;      // slots filled
-  TaiTime link_free_at{};     // end of the last frame selected; the start time when none was
+  std::size_t count = 0;   // slots filled
+  TaiTime link_free_at{};  // end of the last frame selected; the start time when none was
   // As TxSelection::wake_at when the batch ended because nothing was sendable at
   // link_free_at: when a gate of a waiting class opens (kNever: every queue is empty). kNever
   // too when it ended on a limit (slots full, last start passed) with frames still sendable.
@@ -132,7 +133,7 @@ template <class D, class OnDrop>
     wire_time = wire(frame_length_of(q.front()));
     if (wire_time <= gates.longest_open_window(tc)) return true;
     ++q.counters().dropped_window_too_small;
-    on_drop(q.pop(), TxDropReason::kGateWindowTooSmall);
+    on_drop(q.pop(), TxDropReason::gate_window_too_small);
   }
   return false;
 }
@@ -156,7 +157,7 @@ template <class D, class OnDrop>
 TxBatch select_batch_for_transmission(PortQueues<D>& queues, const GateEngine& gates, const WireTimer& wire_timer,
                                       TaiTime now, TaiTime last_start, std::span<TxSlot<D>> out, OnDrop&& on_drop) {
   // Why a run of one class ended.
-  enum class RunEnd : std::uint8_t { kBatchFull, kSpanOver, kNoFit, kQueueEmpty, kHeadTooLong };
+  enum class RunEnd : std::uint8_t { batch_full, span_over, no_fit, queue_empty, head_too_long };
   detail::WireTimeMemo wire(wire_timer);
   TxBatch b;
   TaiTime t = now;
@@ -179,7 +180,7 @@ TxBatch select_batch_for_transmission(PortQueues<D>& queues, const GateEngine& g
         RunEnd end;
         for (;;) {
           if (close != kNever && t + w > close) {  // does not fit: a lower class may
-            end = RunEnd::kNoFit;
+            end = RunEnd::no_fit;
             break;
           }
           TxSlot<D>& slot = out[n++];
@@ -189,34 +190,34 @@ TxBatch select_batch_for_transmission(PortQueues<D>& queues, const GateEngine& g
           bytes += static_cast<std::uint64_t>(frame_length_of(slot.frame));
           t += w;
           if (n == out.size() || t > last_start) {
-            end = RunEnd::kBatchFull;
+            end = RunEnd::batch_full;
             break;
           }
           if (t >= span.end) {
-            end = RunEnd::kSpanOver;
+            end = RunEnd::span_over;
             break;
           }
           if (k == queued) {
-            end = RunEnd::kQueueEmpty;
+            end = RunEnd::queue_empty;
             break;
           }
           w = wire(frame_length_of(q.at(k)));
           if (w > longest) {
-            end = RunEnd::kHeadTooLong;
+            end = RunEnd::head_too_long;
             break;
           }
         }
         q.remove_front(k);
         q.counters().transmitted_frames += k;
         q.counters().transmitted_bytes += bytes;
-        if (end == RunEnd::kBatchFull) {
+        if (end == RunEnd::batch_full) {
           b.count = n;
           b.link_free_at = t;
           return b;
         }
-        if (end == RunEnd::kSpanOver) span_over = true;
+        if (end == RunEnd::span_over) span_over = true;
         // A head that can never be sent is dropped as select_for_transmission drops it.
-        if (end != RunEnd::kHeadTooLong || !detail::sendable_head(q, gates, tc, wire, w, on_drop)) break;
+        if (end != RunEnd::head_too_long || !detail::sendable_head(q, gates, tc, wire, w, on_drop)) break;
       }
     }
     if (span_over) continue;

@@ -86,16 +86,16 @@ void Forwarder::forward_run(PortCounters& counters, const IngressDecision& d, co
                             std::uint16_t n, std::uint64_t bytes) {
   if (n == 0) return;
   switch (d.forwarding.kind) {
-    case ForwardingKind::kStatic:
+    case ForwardingKind::static_entry:
       counters.forwarded_static += n;
       break;
-    case ForwardingKind::kLearned:
+    case ForwardingKind::learned:
       counters.forwarded_learned += n;
       break;
-    case ForwardingKind::kFlood:
+    case ForwardingKind::flood:
       counters.flooded += n;
       break;
-    case ForwardingKind::kLinkLocal:
+    case ForwardingKind::link_local:
       counters.filtered_link_local += n;
       break;
   }
@@ -105,7 +105,7 @@ void Forwarder::forward_run(PortCounters& counters, const IngressDecision& d, co
   }
   const PortSet egress = d.forwarding.egress;
   if (egress.empty()) {
-    if (d.forwarding.kind != ForwardingKind::kLinkLocal) counters.filtered_no_egress += n;
+    if (d.forwarding.kind != ForwardingKind::link_local) counters.filtered_no_egress += n;
     if (d.stream != kNoStream) streams_[d.stream].dropped += n;
     for (std::uint16_t i = 0; i < n; ++i) rte_pktmbuf_free(static_cast<rte_mbuf*>(run_[i].packet));
     return;
@@ -158,13 +158,13 @@ void Forwarder::receive(std::uint16_t in, const GateSchedule& schedule, TaiTime 
         continue;
       }
       switch (d.learned) {
-        case LearnResult::kLearned:
+        case LearnResult::learned:
           ++port.counters.learned_stations;
           break;
-        case LearnResult::kMoved:
+        case LearnResult::moved:
           ++port.counters.station_moves;
           break;
-        case LearnResult::kTableFull:
+        case LearnResult::table_full:
           ++port.counters.learn_table_full;
           break;
         default:

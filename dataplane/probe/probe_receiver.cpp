@@ -30,13 +30,12 @@ ProbeReceiver::Stream::Stream(const ProbeStream& s, telemetry::MetricsRegistry& 
                           "End-to-end latency of probe frames: listener receive time minus talker transmit "
                           "stamp, both TAI; one bucket bound at the stream's max-latency",
                           {kStream})
-                  .with({s.name}, s.max_latency ? LatencyBuckets::with_deadline(*s.max_latency)
-                                                : LatencyBuckets::standard())),
+                  .with({s.name},
+                        s.max_latency ? LatencyBuckets::with_deadline(*s.max_latency) : LatencyBuckets::standard())),
       received(r.counter("takt_probe_frames_received_total", "Probe frames received, first copies only", {kStream})
                    .with({s.name})),
       lost(r.counter("takt_probe_frames_lost_total",
-                     "Probe frames missing from the sequence and not received within the reorder window",
-                     {kStream})
+                     "Probe frames missing from the sequence and not received within the reorder window", {kStream})
                .with({s.name})),
       duplicated(r.counter("takt_probe_frames_duplicated_total", "Probe frames received more than once (extra copies)",
                            {kStream})
@@ -71,24 +70,24 @@ ProbeReceiver::ProbeReceiver(const std::vector<ProbeStream>& streams, telemetry:
 
 FrameVerdict ProbeReceiver::on_frame(std::span<const std::byte> frame, TaiTime received) noexcept {
   const ParsedFrame parsed = parse_frame(frame);
-  if (!parsed.layer2_valid() || parsed.ethertype != kProbeEthertype) return FrameVerdict::kNotProbe;
+  if (!parsed.layer2_valid() || parsed.ethertype != kProbeEthertype) return FrameVerdict::not_probe;
   const auto header = decode(frame.subspan(parsed.l3_offset));
-  if (!header) return FrameVerdict::kNotProbe;
+  if (!header) return FrameVerdict::not_probe;
   Stream* s = find(header->stream_id);
   if (s == nullptr) {
     unknown_stream_.add(writer_);
-    return FrameVerdict::kUnknownStream;
+    return FrameVerdict::unknown_stream;
   }
 
   s->last_arrival = received;
   const auto [arrival, newly_lost] = s->tracker.observe(header->session, header->sequence);
   if (newly_lost != 0) s->lost.add(writer_, newly_lost);
   switch (arrival) {
-    case Arrival::kDuplicate:
+    case Arrival::duplicate:
       s->duplicated.add(writer_);
-      return FrameVerdict::kRecorded;  // its latency would count the frame twice
-    case Arrival::kLate:
-    case Arrival::kStale:
+      return FrameVerdict::recorded;  // its latency would count the frame twice
+    case Arrival::late:
+    case Arrival::stale:
       s->reordered.add(writer_);
       break;
     default:
@@ -104,7 +103,7 @@ FrameVerdict ProbeReceiver::on_frame(std::span<const std::byte> frame, TaiTime r
     if (s->late_frames.size() < StreamReport::kMaxLateFrames)
       s->late_frames.push_back({header->sequence, header->transmit_time, received});
   }
-  return FrameVerdict::kRecorded;
+  return FrameVerdict::recorded;
 }
 
 std::uint64_t ProbeReceiver::flush_silent(TaiTime now, Nanos silence) noexcept {

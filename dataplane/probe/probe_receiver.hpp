@@ -20,9 +20,9 @@
 namespace takt::probe {
 
 enum class FrameVerdict : std::uint8_t {
-  kRecorded,       // a frame of one of our streams (duplicates included)
-  kNotProbe,       // some other traffic on the interface
-  kUnknownStream,  // a probe frame of a stream this listener does not run
+  recorded,        // a frame of one of our streams (duplicates included)
+  not_probe,       // some other traffic on the interface
+  unknown_stream,  // a probe frame of a stream this listener does not run
 };
 
 // A frame received beyond its stream's max-latency: enough to look for what delayed it.
@@ -53,8 +53,8 @@ class ProbeReceiver {
   // Declares the listener's metric families in `registry` (which must outlive the receiver)
   // and one series per stream. Streams without a max-latency get the standard buckets and no
   // deadline-miss series.
-  ProbeReceiver(const std::vector<ProbeStream>& streams, telemetry::MetricsRegistry& registry,
-                std::size_t writer = 0, std::uint64_t reorder_window = 1024);
+  ProbeReceiver(const std::vector<ProbeStream>& streams, telemetry::MetricsRegistry& registry, std::size_t writer = 0,
+                std::uint64_t reorder_window = 1024);
 
   // `frame` from the destination MAC (a VLAN tag may or may not be present: the kernel often
   // strips it on receive); `received` its receive timestamp on TAI.

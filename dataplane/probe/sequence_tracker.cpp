@@ -57,10 +57,10 @@ SequenceTracker::Result SequenceTracker::observe(std::uint32_t session, std::uin
     // A new session: whatever the old one still missed will not come any more.
     const std::uint64_t lost = started_ ? flush() : 0;
     restart(session, sequence);
-    return {Arrival::kFirst, lost};
+    return {Arrival::first, lost};
   }
   if (sequence > highest_) {
-    const Arrival arrival = sequence == highest_ + 1 ? Arrival::kInOrder : Arrival::kAfterGap;
+    const Arrival arrival = sequence == highest_ + 1 ? Arrival::in_order : Arrival::after_gap;
     const std::uint64_t lost = advance(sequence);
     counts_.lost += lost;
     ++counts_.received;
@@ -69,17 +69,17 @@ SequenceTracker::Result SequenceTracker::observe(std::uint32_t session, std::uin
   if (sequence < floor_ || highest_ - sequence >= window_) {
     ++counts_.received;
     ++counts_.reordered;
-    return {Arrival::kStale, 0};
+    return {Arrival::stale, 0};
   }
   if (seen(sequence)) {
     ++counts_.duplicated;
-    return {Arrival::kDuplicate, 0};
+    return {Arrival::duplicate, 0};
   }
   set(sequence);
   --pending_;
   ++counts_.received;
   ++counts_.reordered;
-  return {Arrival::kLate, 0};
+  return {Arrival::late, 0};
 }
 
 std::uint64_t SequenceTracker::flush() noexcept {

@@ -21,12 +21,12 @@
 namespace takt::probe {
 
 enum class Arrival : std::uint8_t {
-  kFirst,      // first frame of a session
-  kInOrder,    // exactly the next sequence number
-  kAfterGap,   // newer than the next expected one: the ones between are missing (for now)
-  kLate,       // fills a gap in the window: reordered
-  kStale,      // older than the window or the last flush: reordered, loss already decided
-  kDuplicate,
+  first,      // first frame of a session
+  in_order,   // exactly the next sequence number
+  after_gap,  // newer than the next expected one: the ones between are missing (for now)
+  late,       // fills a gap in the window: reordered
+  stale,      // older than the window or the last flush: reordered, loss already decided
+  duplicate,
 };
 
 struct SequenceCounts {

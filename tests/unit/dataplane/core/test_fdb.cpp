@@ -19,7 +19,7 @@ FdbConfig config() {
   c.port_count = 4;
   c.aging_time = 10s;
   c.learning_capacity = 8;
-  c.static_entries.push_back({kGroup, 10, PortSet(0b1011)});   // multicast to ports 0, 1, 3
+  c.static_entries.push_back({kGroup, 10, PortSet(0b1011)});  // multicast to ports 0, 1, 3
   c.static_entries.push_back({kStatic, 10, PortSet::of(2)});
   return c;
 }
@@ -28,21 +28,21 @@ FdbConfig config() {
 TEST_CASE("unknown unicast floods to every port but the ingress", "[fdb]") {
   const Fdb fdb(config());
   const auto d = fdb.lookup(kDrive, 10, 1, t0);
-  CHECK(d.kind == ForwardingKind::kFlood);
+  CHECK(d.kind == ForwardingKind::flood);
   CHECK(d.egress == PortSet(0b1101));
 }
 
 TEST_CASE("learned station is forwarded to its port until it ages out", "[fdb]") {
   Fdb fdb(config());
-  CHECK(fdb.learn(kDrive, 10, 2, t0) == LearnResult::kLearned);
+  CHECK(fdb.learn(kDrive, 10, 2, t0) == LearnResult::learned);
   auto d = fdb.lookup(kDrive, 10, 0, t0 + 5s);
-  CHECK(d.kind == ForwardingKind::kLearned);
+  CHECK(d.kind == ForwardingKind::learned);
   CHECK(d.egress == PortSet::of(2));
   // Independent VLAN learning: the same MAC in another VLAN is unknown.
-  CHECK(fdb.lookup(kDrive, 11, 0, t0).kind == ForwardingKind::kFlood);
+  CHECK(fdb.lookup(kDrive, 11, 0, t0).kind == ForwardingKind::flood);
   // Just before the ageing time the entry still forwards; at it, the station is unknown again.
-  CHECK(fdb.lookup(kDrive, 10, 0, t0 + 10s - 1ns).kind == ForwardingKind::kLearned);
-  CHECK(fdb.lookup(kDrive, 10, 0, t0 + 10s).kind == ForwardingKind::kFlood);
+  CHECK(fdb.lookup(kDrive, 10, 0, t0 + 10s - 1ns).kind == ForwardingKind::learned);
+  CHECK(fdb.lookup(kDrive, 10, 0, t0 + 10s).kind == ForwardingKind::flood);
   CHECK(fdb.learned_count() == 1);
   CHECK(fdb.age_out(t0 + 10s) == 1);
   CHECK(fdb.learned_count() == 0);
@@ -51,13 +51,13 @@ TEST_CASE("learned station is forwarded to its port until it ages out", "[fdb]")
 TEST_CASE("refresh resets the age, a move re-points the station", "[fdb]") {
   Fdb fdb(config());
   fdb.learn(kDrive, 10, 2, t0);
-  CHECK(fdb.learn(kDrive, 10, 2, t0 + 8s) == LearnResult::kRefreshed);
-  CHECK(fdb.lookup(kDrive, 10, 0, t0 + 17s).kind == ForwardingKind::kLearned);
-  CHECK(fdb.learn(kDrive, 10, 3, t0 + 17s) == LearnResult::kMoved);
+  CHECK(fdb.learn(kDrive, 10, 2, t0 + 8s) == LearnResult::refreshed);
+  CHECK(fdb.lookup(kDrive, 10, 0, t0 + 17s).kind == ForwardingKind::learned);
+  CHECK(fdb.learn(kDrive, 10, 3, t0 + 17s) == LearnResult::moved);
   CHECK(fdb.lookup(kDrive, 10, 0, t0 + 17s).egress == PortSet::of(3));
   CHECK(fdb.age_out(t0 + 20s) == 0);
   // An expired entry seen again counts as newly learned.
-  CHECK(fdb.learn(kDrive, 10, 1, t0 + 40s) == LearnResult::kLearned);
+  CHECK(fdb.learn(kDrive, 10, 1, t0 + 40s) == LearnResult::learned);
 }
 
 TEST_CASE("no hairpin: a frame is never sent back to its ingress port", "[fdb]") {
@@ -66,7 +66,7 @@ TEST_CASE("no hairpin: a frame is never sent back to its ingress port", "[fdb]")
   const auto learned = fdb.lookup(kDrive, 10, 2, t0);  // destination sits behind the ingress port
   CHECK(learned.egress.empty());
   const auto multicast = fdb.lookup(kGroup, 10, 1, t0);
-  CHECK(multicast.kind == ForwardingKind::kStatic);
+  CHECK(multicast.kind == ForwardingKind::static_entry);
   CHECK(multicast.egress == PortSet(0b1001));
   CHECK(fdb.lookup(kStatic, 10, 2, t0).egress.empty());
   for (PortId in = 0; in < 4; ++in) CHECK_FALSE(fdb.lookup(kPlc, 10, in, t0).egress.contains(in));
@@ -74,21 +74,22 @@ TEST_CASE("no hairpin: a frame is never sent back to its ingress port", "[fdb]")
 
 TEST_CASE("static entries win over learning, group sources are not learned", "[fdb]") {
   Fdb fdb(config());
-  CHECK(fdb.learn(kStatic, 10, 0, t0) == LearnResult::kNotLearnable);
+  CHECK(fdb.learn(kStatic, 10, 0, t0) == LearnResult::not_learnable);
   CHECK(fdb.lookup(kStatic, 10, 1, t0).egress == PortSet::of(2));
-  CHECK(fdb.learn(kGroup, 20, 0, t0) == LearnResult::kNotLearnable);
-  CHECK(fdb.learn(kPlc, 10, 7, t0) == LearnResult::kNotLearnable);  // no such port
+  CHECK(fdb.learn(kGroup, 20, 0, t0) == LearnResult::not_learnable);
+  CHECK(fdb.learn(kPlc, 10, 7, t0) == LearnResult::not_learnable);  // no such port
   // Unregistered group address floods.
-  CHECK(fdb.lookup(test::mac(0x01'00'5e'00'00'08), 10, 0, t0).kind == ForwardingKind::kFlood);
+  CHECK(fdb.lookup(test::mac(0x01'00'5e'00'00'08), 10, 0, t0).kind == ForwardingKind::flood);
   CHECK(fdb.lookup(kBroadcastMac, 10, 0, t0).egress == PortSet(0b1110));
 }
 
 TEST_CASE("a full learning table reports full, then recovers aged slots by itself", "[fdb]") {
   Fdb fdb(config());
-  for (std::uint64_t i = 0; i < 8; ++i) REQUIRE(fdb.learn(test::mac(0x020000001000 + i), 10, 1, t0) == LearnResult::kLearned);
-  CHECK(fdb.learn(kPlc, 10, 1, t0 + 1s) == LearnResult::kTableFull);
-  CHECK(fdb.lookup(kPlc, 10, 0, t0 + 1s).kind == ForwardingKind::kFlood);
-  CHECK(fdb.learn(kPlc, 10, 1, t0 + 11s) == LearnResult::kLearned);
+  for (std::uint64_t i = 0; i < 8; ++i)
+    REQUIRE(fdb.learn(test::mac(0x020000001000 + i), 10, 1, t0) == LearnResult::learned);
+  CHECK(fdb.learn(kPlc, 10, 1, t0 + 1s) == LearnResult::table_full);
+  CHECK(fdb.lookup(kPlc, 10, 0, t0 + 1s).kind == ForwardingKind::flood);
+  CHECK(fdb.learn(kPlc, 10, 1, t0 + 11s) == LearnResult::learned);
   CHECK(fdb.learned_count() == 1);
 }
 
@@ -109,15 +110,15 @@ TEST_CASE("802.1Q reserved link-local destinations are filtered, never flooded",
   // 01-80-C2-00-00-00 .. -0F (Table 8-1): spanning tree, pause, LACP, LLDP (0E too), PTP peer delay.
   for (std::uint64_t low = 0x00; low <= 0x0F; ++low) {
     const auto d = fdb.lookup(test::mac(0x01'80'c2'00'00'00 + low), 0, 1, t0);
-    CHECK(d.kind == ForwardingKind::kLinkLocal);
+    CHECK(d.kind == ForwardingKind::link_local);
     CHECK(d.egress.empty());
   }
   // Tagged the same; and no learning makes them forwardable.
-  CHECK(fdb.lookup(test::mac(0x01'80'c2'00'00'0e), 10, 0, t0).kind == ForwardingKind::kLinkLocal);
+  CHECK(fdb.lookup(test::mac(0x01'80'c2'00'00'0e), 10, 0, t0).kind == ForwardingKind::link_local);
   // Just outside the range they are ordinary group addresses: flooded.
-  CHECK(fdb.lookup(test::mac(0x01'80'c2'00'00'10), 0, 1, t0).kind == ForwardingKind::kFlood);
-  CHECK(fdb.lookup(test::mac(0x01'80'c2'00'01'00), 0, 1, t0).kind == ForwardingKind::kFlood);
-  CHECK(fdb.lookup(test::mac(0x01'80'c3'00'00'0e), 0, 1, t0).kind == ForwardingKind::kFlood);
+  CHECK(fdb.lookup(test::mac(0x01'80'c2'00'00'10), 0, 1, t0).kind == ForwardingKind::flood);
+  CHECK(fdb.lookup(test::mac(0x01'80'c2'00'01'00), 0, 1, t0).kind == ForwardingKind::flood);
+  CHECK(fdb.lookup(test::mac(0x01'80'c3'00'00'0e), 0, 1, t0).kind == ForwardingKind::flood);
 }
 
 TEST_CASE("a static entry for a reserved link-local address is rejected", "[fdb]") {

@@ -18,7 +18,7 @@ TEST_CASE("untagged IPv4/UDP frame yields MACs, ethertype and 5-tuple", "[frame]
   FrameBuilder fb;
   fb.mac(kDst).mac(kSrc).u16(kEthertypeIpv4).ipv4_udp({10, 0, 0, 1}, {10, 0, 0, 2}, 5000, 319, 18);
   const ParsedFrame f = parse(fb.bytes());
-  CHECK(f.error == FrameError::kNone);
+  CHECK(f.error == FrameError::none);
   CHECK(f.destination == kDst);
   CHECK(f.source == kSrc);
   CHECK_FALSE(f.tagged());
@@ -39,7 +39,7 @@ TEST_CASE("802.1Q tag gives VID, PCP and DEI, L3 offset moves by 4", "[frame]") 
   fb.mac(kDst).mac(kSrc).vlan(kTpidCustomerVlan, 6, true, 100).u16(kEthertypeIpv4);
   fb.ipv4_udp({192, 168, 1, 1}, {192, 168, 1, 2}, 1, 2);
   const ParsedFrame f = parse(fb.bytes());
-  CHECK(f.error == FrameError::kNone);
+  CHECK(f.error == FrameError::none);
   REQUIRE(f.tag_count == 1);
   CHECK(f.tags[0].tpid == kTpidCustomerVlan);
   CHECK(f.vid() == 100);
@@ -54,7 +54,7 @@ TEST_CASE("802.1ad S-tag followed by a C-tag: both reported, outer classifies", 
   fb.mac(kDst).mac(kSrc).vlan(kTpidServiceVlan, 3, false, 200).vlan(kTpidCustomerVlan, 5, false, 7);
   fb.u16(0x88F7).zeros(44);  // PTP over Ethernet
   const ParsedFrame f = parse(fb.bytes());
-  CHECK(f.error == FrameError::kNone);
+  CHECK(f.error == FrameError::none);
   REQUIRE(f.tag_count == 2);
   CHECK(f.tags[0].tpid == kTpidServiceVlan);
   CHECK(f.tags[1].vid == 7);
@@ -86,7 +86,7 @@ TEST_CASE("IPv6/TCP 5-tuple, also behind a hop-by-hop extension header", "[frame
     fb.u16(40000).u16(102).zeros(16);
     const ParsedFrame f = parse(fb.bytes());
     INFO("with extension header: " << with_ext);
-    CHECK(f.error == FrameError::kNone);
+    CHECK(f.error == FrameError::none);
     CHECK(f.ip_version == 6);
     REQUIRE(f.has_five_tuple);
     CHECK(f.five_tuple.protocol == kIpProtoTcp);
@@ -102,7 +102,7 @@ TEST_CASE("non-first IPv4 fragment has addresses but no ports", "[frame]") {
   FrameBuilder fb;
   fb.mac(kDst).mac(kSrc).u16(kEthertypeIpv4).ipv4_udp({1, 1, 1, 1}, {2, 2, 2, 2}, 9, 9, 0, 0x0010);
   const ParsedFrame f = parse(fb.bytes());
-  CHECK(f.error == FrameError::kNone);
+  CHECK(f.error == FrameError::none);
   CHECK(f.ip_version == 4);
   CHECK_FALSE(f.has_five_tuple);
 }
@@ -116,17 +116,17 @@ TEST_CASE("truncated frames are reported at the layer where they end", "[frame]"
     std::vector<std::uint8_t> cut(b.begin(), b.begin() + static_cast<std::ptrdiff_t>(n));
     return parse(cut);
   };
-  CHECK(parse_prefix(0).error == FrameError::kTruncatedEthernetHeader);
-  CHECK(parse_prefix(13).error == FrameError::kTruncatedEthernetHeader);
-  CHECK(parse_prefix(14).error == FrameError::kTruncatedVlanTag);
-  CHECK(parse_prefix(17).error == FrameError::kTruncatedVlanTag);
+  CHECK(parse_prefix(0).error == FrameError::truncated_ethernet_header);
+  CHECK(parse_prefix(13).error == FrameError::truncated_ethernet_header);
+  CHECK(parse_prefix(14).error == FrameError::truncated_vlan_tag);
+  CHECK(parse_prefix(17).error == FrameError::truncated_vlan_tag);
   const ParsedFrame l3_cut = parse_prefix(18 + 10);
-  CHECK(l3_cut.error == FrameError::kTruncatedIpHeader);
+  CHECK(l3_cut.error == FrameError::truncated_ip_header);
   CHECK(l3_cut.layer2_valid());  // a bridge can still forward it on layer 2
   CHECK(l3_cut.vid() == 10);
   // IP total length says 28 bytes, the frame holds 27 of them
-  CHECK(parse_prefix(18 + 27).error == FrameError::kTruncatedIpHeader);
-  CHECK(parse_prefix(18 + 28).error == FrameError::kNone);
+  CHECK(parse_prefix(18 + 27).error == FrameError::truncated_ip_header);
+  CHECK(parse_prefix(18 + 28).error == FrameError::none);
 }
 
 TEST_CASE("IP header lying about its length is rejected, not trusted", "[frame]") {
@@ -134,17 +134,17 @@ TEST_CASE("IP header lying about its length is rejected, not trusted", "[frame]"
   fb.mac(kDst).mac(kSrc).u16(kEthertypeIpv4).ipv4_udp({10, 0, 0, 1}, {10, 0, 0, 2}, 1, 2);
   auto bad_ihl = fb.bytes();
   bad_ihl[14] = 0x44;  // IHL 4 < 5
-  CHECK(parse(bad_ihl).error == FrameError::kBadIpHeader);
+  CHECK(parse(bad_ihl).error == FrameError::bad_ip_header);
   auto bad_version = fb.bytes();
   bad_version[14] = 0x65;
-  CHECK(parse(bad_version).error == FrameError::kBadIpHeader);
+  CHECK(parse(bad_version).error == FrameError::bad_ip_header);
   auto long_ihl = fb.bytes();
   long_ihl[14] = 0x4F;  // 60-byte header beyond the 28-byte datagram
-  CHECK(parse(long_ihl).error == FrameError::kBadIpHeader);
+  CHECK(parse(long_ihl).error == FrameError::bad_ip_header);
   auto short_total = fb.bytes();
   short_total[16] = 0;
   short_total[17] = 24;  // datagram ends inside the UDP header
-  CHECK(parse(short_total).error == FrameError::kTruncatedTransportHeader);
+  CHECK(parse(short_total).error == FrameError::truncated_transport_header);
 }
 
 TEST_CASE("IPv6 extension header loops are bounded", "[frame]") {
@@ -153,7 +153,7 @@ TEST_CASE("IPv6 extension header loops are bounded", "[frame]") {
   fb.u8(0x60).zeros(3).u16(8 * 10 + 8).u8(60).u8(64).zeros(32);
   for (int i = 0; i < 10; ++i) fb.u8(60).u8(0).zeros(6);  // destination options chained
   fb.u16(1).u16(2).u16(8).u16(0);
-  CHECK(parse(fb.bytes()).error == FrameError::kTooManyIpv6ExtensionHeaders);
+  CHECK(parse(fb.bytes()).error == FrameError::too_many_ipv6_extension_headers);
 }
 
 TEST_CASE("random bytes never crash the parser and never claim more than they hold", "[frame][fuzz]") {
@@ -200,5 +200,5 @@ TEST_CASE("batch parsing fills one result per frame", "[frame]") {
   parse_frames(burst, out);
   CHECK(out[0].vid() == 3);
   CHECK(out[0].pcp() == 5);
-  CHECK(out[1].error == FrameError::kTruncatedEthernetHeader);
+  CHECK(out[1].error == FrameError::truncated_ethernet_header);
 }

@@ -68,12 +68,12 @@ TEST_CASE("repeated headers in a burst reuse the decision, learning counts once"
   const IngressDecision first = c.classify(view(be));
   CHECK(first.valid);
   CHECK_FALSE(first.repeat);
-  CHECK(first.learned == LearnResult::kLearned);
-  CHECK(first.forwarding.kind == ForwardingKind::kFlood);
+  CHECK(first.learned == LearnResult::learned);
+  CHECK(first.forwarding.kind == ForwardingKind::flood);
   CHECK(first.forwarding.egress == PortSet(0b1101));
   const IngressDecision again = c.classify(view(be));
   CHECK(again.repeat);
-  CHECK(again.learned == LearnResult::kRefreshed);
+  CHECK(again.learned == LearnResult::refreshed);
   CHECK(again.forwarding.egress == first.forwarding.egress);
   // A new burst classifies in full again (time moved on).
   c.start_burst(1, tai_ns(kB + 1000));
@@ -84,7 +84,7 @@ TEST_CASE("repeated headers in a burst reuse the decision, learning counts once"
   const IngressDecision s2 = c.classify(view(stream));
   CHECK(s1.stream == 0);
   CHECK(s1.pcp == 6);
-  CHECK(s1.learned == LearnResult::kNotLearnable);  // streams are not learned from
+  CHECK(s1.learned == LearnResult::not_learnable);  // streams are not learned from
   CHECK(s2.repeat);
   CHECK(s2.stream == 0);
   CHECK(s2.forwarding.egress == PortSet::of(2));
@@ -100,7 +100,7 @@ TEST_CASE("PTP peer delay and LLDP frames (01:80:c2:00:00:0e) go to no port", "[
     const IngressDecision d = c.classify(view(pdelay));
     CHECK(d.valid);
     CHECK(d.repeat == (i > 0));
-    CHECK(d.forwarding.kind == ForwardingKind::kLinkLocal);
+    CHECK(d.forwarding.kind == ForwardingKind::link_local);
     CHECK(d.forwarding.egress.empty());
   }
 }
@@ -123,10 +123,10 @@ TEST_CASE("classifier decisions equal frame-by-frame classification on random bu
   auto uni = [&](std::int64_t lo, std::int64_t hi) { return std::uniform_int_distribution<std::int64_t>(lo, hi)(rng); };
   // A small pool of headers, so repeats and near-repeats (one field differs) are frequent.
   std::vector<std::vector<std::uint8_t>> pool;
-  const std::uint64_t dsts[] = {0x020000000002, 0x01005e000010, 0xFFFFFFFFFFFF, 0x020000000001, 0x020000000009,
-                                0x0180C200000E};
-  const std::uint64_t srcs[] = {0x020000000001, 0x020000000002, 0x020000000003, 0x020000000004, 0x020000000005,
-                                0x010000000007};
+  const std::uint64_t dsts[] = {0x020000000002, 0x01005e000010, 0xFFFFFFFFFFFF,
+                                0x020000000001, 0x020000000009, 0x0180C200000E};
+  const std::uint64_t srcs[] = {0x020000000001, 0x020000000002, 0x020000000003,
+                                0x020000000004, 0x020000000005, 0x010000000007};
   for (auto d : dsts)
     for (auto s : srcs)
       for (int tags = 0; tags <= 2; ++tags)
@@ -159,7 +159,7 @@ TEST_CASE("classifier decisions equal frame-by-frame classification on random bu
       REQUIRE(got.forwarding.kind == want.forwarding.kind);
       REQUIRE(got.learned == want.learned);
       repeats += got.repeat;
-      full_table += want.learned == LearnResult::kTableFull;
+      full_table += want.learned == LearnResult::table_full;
       invalid += !want.valid;
     }
   }

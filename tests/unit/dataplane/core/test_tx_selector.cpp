@@ -67,14 +67,14 @@ TEST_CASE("a frame that just fits its window is sent, 1 ns too long waits", "[tx
     q.enqueue(7, {60, 2});
     std::vector<int> dropped;
     const auto sel = select_for_transmission(q, g, kGbps, at(0), [&](const SimFrame& f, TxDropReason r) {
-      CHECK(r == TxDropReason::kGateWindowTooSmall);
+      CHECK(r == TxDropReason::gate_window_too_small);
       dropped.push_back(f.id);
     });
     CHECK(dropped == std::vector<int>{1});
     CHECK(q[7].counters().dropped_window_too_small == 1);
     REQUIRE(sel.frame.has_value());
     CHECK(sel.frame->id == 2);  // the queue behind it is not blocked
-    CHECK(to_string(TxDropReason::kGateWindowTooSmall) == "gate-window-too-small");
+    CHECK(to_string(TxDropReason::gate_window_too_small) == "gate-window-too-small");
   }
 }
 

@@ -29,7 +29,7 @@ TEST_CASE("a tagged probe frame carries the stream's VLAN, PCP and the probe hea
   CHECK(f.bytes.size() == 18 + 200);
   CHECK(f.payload_offset == 18);
   const ParsedFrame p = parse_frame(std::span<const std::byte>(f.bytes));
-  REQUIRE(p.error == FrameError::kNone);
+  REQUIRE(p.error == FrameError::none);
   CHECK(p.destination.to_string() == "01:80:c2:00:01:00");
   CHECK(p.source == kSource);
   REQUIRE(p.tag_count == 1);

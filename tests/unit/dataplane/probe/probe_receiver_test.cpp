@@ -58,7 +58,7 @@ TEST_CASE("the receiver records latency, loss, duplicates and deadline misses pe
     const std::int64_t tx = t0 + static_cast<std::int64_t>(s.seq) * 1'000'000;
     stamp(f.payload(), s.seq, tai_ns(tx));
     const auto bytes = s.stripped ? strip_tag(f.bytes) : f.bytes;
-    CHECK(rx.on_frame(bytes, tai_ns(tx + s.latency_us * 1000)) == FrameVerdict::kRecorded);
+    CHECK(rx.on_frame(bytes, tai_ns(tx + s.latency_us * 1000)) == FrameVerdict::recorded);
   }
 
   const auto report = rx.report();
@@ -120,14 +120,14 @@ TEST_CASE("other traffic and other streams' probe frames are not recorded", "[pr
   ProbeReceiver rx({stream("axis-1", Nanos{1'000'000})}, registry);
 
   ProbeFrame other = build_probe_frame(stream("someone-else", std::nullopt), kSource, 1);
-  CHECK(rx.on_frame(other.bytes, tai_ns(0)) == FrameVerdict::kUnknownStream);
+  CHECK(rx.on_frame(other.bytes, tai_ns(0)) == FrameVerdict::unknown_stream);
 
   std::vector<std::byte> ipv4(60, std::byte{0});
   ipv4[12] = std::byte{0x08};
-  CHECK(rx.on_frame(ipv4, tai_ns(0)) == FrameVerdict::kNotProbe);
-  CHECK(rx.on_frame(std::span<const std::byte>(ipv4).first(10), tai_ns(0)) == FrameVerdict::kNotProbe);
+  CHECK(rx.on_frame(ipv4, tai_ns(0)) == FrameVerdict::not_probe);
+  CHECK(rx.on_frame(std::span<const std::byte>(ipv4).first(10), tai_ns(0)) == FrameVerdict::not_probe);
   ProbeFrame truncated = build_probe_frame(stream("axis-1", std::nullopt), kSource, 1);
-  CHECK(rx.on_frame(std::span<const std::byte>(truncated.bytes).first(18 + 31), tai_ns(0)) == FrameVerdict::kNotProbe);
+  CHECK(rx.on_frame(std::span<const std::byte>(truncated.bytes).first(18 + 31), tai_ns(0)) == FrameVerdict::not_probe);
 
   CHECK(rx.report()[0].counts.received == 0);
   CHECK(contains(registry.render(), "takt_probe_unknown_stream_frames_total 1"));

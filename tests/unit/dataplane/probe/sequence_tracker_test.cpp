@@ -14,8 +14,8 @@ void feed(SequenceTracker& t, std::initializer_list<std::uint64_t> seqs, std::ui
 
 TEST_CASE("in-order frames are received with nothing lost", "[probe][sequence]") {
   SequenceTracker t(64);
-  CHECK(t.observe(1, 10).arrival == Arrival::kFirst);  // a listener may start mid-stream
-  for (std::uint64_t s = 11; s < 1000; ++s) CHECK(t.observe(1, s).arrival == Arrival::kInOrder);
+  CHECK(t.observe(1, 10).arrival == Arrival::first);  // a listener may start mid-stream
+  for (std::uint64_t s = 11; s < 1000; ++s) CHECK(t.observe(1, s).arrival == Arrival::in_order);
   CHECK(t.counts().received == 990);
   CHECK(t.counts().lost == 0);
   CHECK(t.counts().reordered == 0);
@@ -26,10 +26,10 @@ TEST_CASE("in-order frames are received with nothing lost", "[probe][sequence]")
 TEST_CASE("a gap is pending until the frame arrives late or leaves the window", "[probe][sequence]") {
   SequenceTracker t(64);
   feed(t, {0, 1, 2});
-  CHECK(t.observe(1, 5).arrival == Arrival::kAfterGap);
+  CHECK(t.observe(1, 5).arrival == Arrival::after_gap);
   CHECK(t.pending() == 2);
   CHECK(t.counts().lost == 0);
-  CHECK(t.observe(1, 3).arrival == Arrival::kLate);
+  CHECK(t.observe(1, 3).arrival == Arrival::late);
   CHECK(t.counts().reordered == 1);
   CHECK(t.pending() == 1);
   // 4 never comes: it is lost exactly when 4 + 64 arrives and pushes it out of the window.
@@ -46,7 +46,7 @@ TEST_CASE("duplicates are counted once and do not count as received", "[probe][s
   feed(t, {0, 1, 2, 2, 1});
   CHECK(t.counts().received == 3);
   CHECK(t.counts().duplicated == 2);
-  CHECK(t.observe(1, 0).arrival == Arrival::kDuplicate);
+  CHECK(t.observe(1, 0).arrival == Arrival::duplicate);
   CHECK(t.counts().reordered == 0);
 }
 
@@ -54,11 +54,11 @@ TEST_CASE("a jump beyond the window declares the skipped frames lost at once", "
   SequenceTracker t(64);
   feed(t, {0, 1, 3});  // 2 pending
   const auto r = t.observe(1, 1003);
-  CHECK(r.arrival == Arrival::kAfterGap);
+  CHECK(r.arrival == Arrival::after_gap);
   // Pending 2 plus 4..939 (below the new window 940..1003) are lost; 940..1002 stay pending.
   CHECK(r.newly_lost == 1 + (939 - 4 + 1));
   CHECK(t.pending() == 63);
-  CHECK(t.observe(1, 1000).arrival == Arrival::kLate);
+  CHECK(t.observe(1, 1000).arrival == Arrival::late);
   CHECK(t.flush() == 62);
   CHECK(t.counts().lost == 1 + 936 + 62);
   CHECK(t.counts().received == 5);
@@ -70,19 +70,19 @@ TEST_CASE("frames older than the window or the last flush are stale", "[probe][s
   SequenceTracker t(64);
   feed(t, {0, 2});
   CHECK(t.flush() == 1);
-  CHECK(t.observe(1, 1).arrival == Arrival::kStale);  // already declared lost
+  CHECK(t.observe(1, 1).arrival == Arrival::stale);  // already declared lost
   CHECK(t.counts().lost == 1);
   CHECK(t.counts().received == 3);
   CHECK(t.counts().reordered == 1);
   feed(t, {200});
-  CHECK(t.observe(1, 100).arrival == Arrival::kStale);
+  CHECK(t.observe(1, 100).arrival == Arrival::stale);
 }
 
 TEST_CASE("a new talker session flushes the old one and starts over", "[probe][sequence]") {
   SequenceTracker t(64);
   feed(t, {0, 1, 2, 4, 5}, 7);
   const auto r = t.observe(8, 0);
-  CHECK(r.arrival == Arrival::kFirst);
+  CHECK(r.arrival == Arrival::first);
   CHECK(r.newly_lost == 1);  // 3 of session 7
   feed(t, {1, 2, 3}, 8);
   CHECK(t.counts().received == 9);
