@@ -2,10 +2,13 @@
 
 #include <algorithm>
 #include <fstream>
+#include <sstream>
 #include <stdexcept>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
+
+#include "protocol/bounded_json.hpp"
 
 namespace takt::probe {
 
@@ -30,7 +33,7 @@ class StreamReader {
   std::optional<std::int64_t> integer(std::initializer_list<const char*> names) const {
     const json* v = find(names);
     if (v == nullptr) return std::nullopt;
-    if (!v->is_number_integer()) fail(*names.begin(), "must be an integer, found " + v->dump());
+    if (!v->is_number_integer()) fail(*names.begin(), "must be an integer, found " + json_excerpt(*v));
     return v->get<std::int64_t>();
   }
 
@@ -43,14 +46,14 @@ class StreamReader {
   std::optional<std::string> string(std::initializer_list<const char*> names) const {
     const json* v = find(names);
     if (v == nullptr) return std::nullopt;
-    if (!v->is_string()) fail(*names.begin(), "must be a string, found " + v->dump());
+    if (!v->is_string()) fail(*names.begin(), "must be a string, found " + json_excerpt(*v));
     return v->get<std::string>();
   }
 
   bool flag(const char* name, bool fallback) const {
     const json* v = find({name});
     if (v == nullptr) return fallback;
-    if (!v->is_boolean()) fail(name, "must be true or false, found " + v->dump());
+    if (!v->is_boolean()) fail(name, "must be true or false, found " + json_excerpt(*v));
     return v->get<bool>();
   }
 
@@ -60,7 +63,7 @@ class StreamReader {
 };
 
 ProbeStream stream_from(const json& j, const std::string& where, bool plan_format) {
-  if (!j.is_object()) throw std::runtime_error(where + ": a stream must be an object, found " + j.dump());
+  if (!j.is_object()) throw std::runtime_error(where + ": a stream must be an object, found " + json_excerpt(j));
   StreamReader r(j, where);
   ProbeStream s;
   auto name = r.string({"stream", "name"});
@@ -108,8 +111,9 @@ std::vector<ProbeStream> streams_from_json(const json& document, const std::stri
   const bool plan_format = document.value("format", std::string()).starts_with("takt-plan/");
   auto it = document.find("streams");
   if (it == document.end() || !it->is_array())
-    throw std::runtime_error(origin + ": has no \"streams\" array; expected a talker-offset file from "
-                                      "`taktctl plan`, a plan.json, or {\"streams\": [...]}");
+    throw std::runtime_error(origin +
+                             ": has no \"streams\" array; expected a talker-offset file from "
+                             "`taktctl plan`, a plan.json, or {\"streams\": [...]}");
   std::vector<ProbeStream> out;
   for (std::size_t i = 0; i < it->size(); ++i)
     out.push_back(stream_from((*it)[i], fmt::format("{}: /streams/{}", origin, i), plan_format));
@@ -122,7 +126,11 @@ std::vector<ProbeStream> load_stream_file(const std::string& path) {
   if (!in) throw std::runtime_error(path + ": cannot open the stream file");
   json document;
   try {
-    document = json::parse(in);
+    std::ostringstream text;
+    text << in.rdbuf();
+    document = parse_bounded_json(text.str());
+  } catch (const JsonLimitError& e) {
+    throw std::runtime_error(path + ": refused: " + e.what());
   } catch (const json::parse_error& e) {
     throw std::runtime_error(path + ": not valid JSON: " + e.what());
   }
@@ -138,7 +146,8 @@ std::vector<ProbeStream> select_streams(std::vector<ProbeStream> streams, const 
       throw std::runtime_error("stream '" + n + "' is not in the stream file (it has: " + known + ")");
     }
   }
-  std::erase_if(streams, [&](const ProbeStream& s) { return std::find(names.begin(), names.end(), s.name) == names.end(); });
+  std::erase_if(streams,
+                [&](const ProbeStream& s) { return std::find(names.begin(), names.end(), s.name) == names.end(); });
   return streams;
 }
 

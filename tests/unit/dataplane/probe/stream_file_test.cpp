@@ -1,5 +1,10 @@
 #include <catch2/catch.hpp>
 
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <unistd.h>
+
 #include <nlohmann/json.hpp>
 
 #include "dataplane/probe/stream_file.hpp"
@@ -35,7 +40,7 @@ TEST_CASE("a talker-offset file from taktctl plan gives the talker everything it
   CHECK(a.destination->to_string() == "01:80:c2:00:01:00");
   CHECK(a.vlan == 10);
   CHECK(a.pcp == 6);
-  CHECK_FALSE(a.max_latency);  // a talker-offset file has none
+  CHECK_FALSE(a.max_latency);      // a talker-offset file has none
   CHECK_FALSE(streams[1].offset);  // no reserved window: sent at the start of its interval
 }
 
@@ -85,7 +90,8 @@ TEST_CASE("unknown members are ignored so newer exports still load", "[probe][st
 }
 
 TEST_CASE("select_streams keeps file order and names unknown streams", "[probe][streams]") {
-  const json doc = json::parse(R"({"streams": [{"stream": "a", "interval-ns": 1000}, {"stream": "b", "interval-ns": 1000},
+  const json doc =
+      json::parse(R"({"streams": [{"stream": "a", "interval-ns": 1000}, {"stream": "b", "interval-ns": 1000},
                                                {"stream": "c", "interval-ns": 1000}]})");
   const auto all = streams_from_json(doc, "f.json");
   CHECK(select_streams(all, {}).size() == 3);
@@ -94,4 +100,24 @@ TEST_CASE("select_streams keeps file order and names unknown streams", "[probe][
   CHECK(some[0].name == "a");
   CHECK(some[1].name == "c");
   CHECK_THROWS_WITH(select_streams(all, {"d"}), "stream 'd' is not in the stream file (it has: a, b, c)");
+}
+
+TEST_CASE("a stream file nested 100,000 levels deep is refused naming the limit, not a crash", "[probe][streams]") {
+  const auto path =
+      std::filesystem::temp_directory_path() / ("takt-probe-nested-" + std::to_string(::getpid()) + ".json");
+  std::ofstream(path) << R"({"streams": [{"stream": "a", "interval-ns": )" << std::string(100'000, '[')
+                      << std::string(100'000, ']') << "}]}";
+  CHECK_THROWS_WITH(load_stream_file(path.string()), Catch::Contains("nesting deeper than 64 levels"));
+  std::filesystem::remove(path);
+  // Within the limit, the error quotes a short excerpt of the value instead of all of it.
+  json deep = json::array();
+  for (int i = 0; i < 50; ++i) deep = json::array({deep, std::string(1000, 'x')});
+  json document{{"streams", json::array({json{{"stream", "a"}, {"interval-ns", deep}}})}};
+  try {
+    (void)streams_from_json(document, "f.json");
+    FAIL("accepted");
+  } catch (const std::exception& e) {
+    CHECK_THAT(e.what(), Catch::Contains("an array of 2 elements"));
+    CHECK(std::string(e.what()).size() < 500);
+  }
 }
