@@ -26,8 +26,8 @@ sockaddr_un unix_address(const std::string& path, const char* role) {
   sockaddr_un addr{};
   addr.sun_family = AF_UNIX;
   if (path.empty() || path.size() >= sizeof(addr.sun_path)) {
-    throw TransportError(fmt::format("{} socket path '{}' must be 1 to {} bytes long", role, path,
-                                     sizeof(addr.sun_path) - 1));
+    throw TransportError(
+        fmt::format("{} socket path '{}' must be 1 to {} bytes long", role, path, sizeof(addr.sun_path) - 1));
   }
   std::memcpy(addr.sun_path, path.c_str(), path.size() + 1);
   return addr;
@@ -50,18 +50,17 @@ PtpManagementClient::PtpManagementClient(ManagementClientOptions options) : opti
   const sockaddr_un local = unix_address(local_path_, "client");
   (void)unix_address(options_.uds_address, "ptp4l");  // fail early on an impossible path
 
-  fd_ = ::socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-  if (fd_ < 0) {
+  fd_.reset(::socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0));
+  if (!fd_) {
     throw TransportError(fmt::format("cannot create a UNIX datagram socket: {}", std::strerror(errno)));
   }
   // A file left by a crashed process that had the same pid would make bind() fail.
   ::unlink(local_path_.c_str());
-  if (::bind(fd_, reinterpret_cast<const sockaddr*>(&local), sizeof(local)) != 0) {
+  if (::bind(fd_.get(), reinterpret_cast<const sockaddr*>(&local), sizeof(local)) != 0) {
     const int err = errno;
-    ::close(fd_);
-    fd_ = -1;
-    throw TransportError(fmt::format("cannot bind the client socket {} (ptp4l answers to it): {}", local_path_,
-                                     std::strerror(err)));
+    fd_.reset();
+    throw TransportError(
+        fmt::format("cannot bind the client socket {} (ptp4l answers to it): {}", local_path_, std::strerror(err)));
   }
 }
 
@@ -70,7 +69,7 @@ PtpManagementClient::~PtpManagementClient() { close_and_unlink(); }
 PtpManagementClient::PtpManagementClient(PtpManagementClient&& other) noexcept
     : options_(std::move(other.options_)),
       local_path_(std::move(other.local_path_)),
-      fd_(std::exchange(other.fd_, -1)),
+      fd_(std::move(other.fd_)),
       source_(other.source_),
       next_sequence_id_(other.next_sequence_id_),
       number_ports_(other.number_ports_) {}
@@ -80,7 +79,7 @@ PtpManagementClient& PtpManagementClient::operator=(PtpManagementClient&& other)
     close_and_unlink();
     options_ = std::move(other.options_);
     local_path_ = std::move(other.local_path_);
-    fd_ = std::exchange(other.fd_, -1);
+    fd_ = std::move(other.fd_);
     source_ = other.source_;
     next_sequence_id_ = other.next_sequence_id_;
     number_ports_ = other.number_ports_;
@@ -89,10 +88,10 @@ PtpManagementClient& PtpManagementClient::operator=(PtpManagementClient&& other)
 }
 
 void PtpManagementClient::close_and_unlink() noexcept {
-  if (fd_ >= 0) {
-    ::close(fd_);
+  // The socket file is ours while the socket is: a moved-from client has neither.
+  if (fd_) {
+    fd_.reset();
     ::unlink(local_path_.c_str());
-    fd_ = -1;
   }
 }
 
@@ -100,7 +99,7 @@ void PtpManagementClient::send_request(const Bytes& datagram, Action action, Man
   const sockaddr_un server = unix_address(options_.uds_address, "ptp4l");
   ssize_t sent = -1;
   do {
-    sent = ::sendto(fd_, datagram.data(), datagram.size(), 0, reinterpret_cast<const sockaddr*>(&server),
+    sent = ::sendto(fd_.get(), datagram.data(), datagram.size(), 0, reinterpret_cast<const sockaddr*>(&server),
                     sizeof(server));
   } while (sent < 0 && errno == EINTR);
   if (sent >= 0) return;
@@ -109,18 +108,21 @@ void PtpManagementClient::send_request(const Bytes& datagram, Action action, Man
   const std::string what = describe(action, id);
   switch (err) {
     case ENOENT:
-      throw TransportError(fmt::format("cannot send {} to ptp4l at {}: no such socket: is ptp4l running? is "
-                                       "uds_address right?",
-                                       what, options_.uds_address));
+      throw TransportError(
+          fmt::format("cannot send {} to ptp4l at {}: no such socket: is ptp4l running? is "
+                      "uds_address right?",
+                      what, options_.uds_address));
     case ECONNREFUSED:
-      throw TransportError(fmt::format("cannot send {} to ptp4l at {}: nobody is listening there (a socket "
-                                       "file left by a ptp4l that exited?): is ptp4l running?",
-                                       what, options_.uds_address));
+      throw TransportError(
+          fmt::format("cannot send {} to ptp4l at {}: nobody is listening there (a socket "
+                      "file left by a ptp4l that exited?): is ptp4l running?",
+                      what, options_.uds_address));
     case EACCES:
     case EPERM:
-      throw TransportError(fmt::format("cannot send {} to ptp4l at {}: permission denied: run as root or "
-                                       "give this user write access to the socket",
-                                       what, options_.uds_address));
+      throw TransportError(
+          fmt::format("cannot send {} to ptp4l at {}: permission denied: run as root or "
+                      "give this user write access to the socket",
+                      what, options_.uds_address));
     default:
       throw TransportError(
           fmt::format("cannot send {} to ptp4l at {}: {}", what, options_.uds_address, std::strerror(err)));
@@ -129,7 +131,7 @@ void PtpManagementClient::send_request(const Bytes& datagram, Action action, Man
 
 std::vector<ManagementMessage> PtpManagementClient::exchange(Action action, ManagementId id, const Bytes& data,
                                                              PortIdentity target, std::size_t expected_replies) {
-  if (fd_ < 0) throw TransportError("management client used after it was moved from");
+  if (!fd_) throw TransportError("management client used after it was moved from");
   ManagementRequest request;
   request.transport_specific = options_.transport_specific;
   request.domain_number = options_.domain_number;
@@ -152,7 +154,7 @@ std::vector<ManagementMessage> PtpManagementClient::exchange(Action action, Mana
     const auto now = Clock::now();
     if (now >= stop_at) break;
     const auto wait = std::chrono::ceil<std::chrono::milliseconds>(stop_at - now);
-    pollfd pfd{fd_, POLLIN, 0};
+    pollfd pfd{fd_.get(), POLLIN, 0};
     const int ready = ::poll(&pfd, 1, static_cast<int>(wait.count()));
     if (ready < 0) {
       if (errno == EINTR) continue;
@@ -161,11 +163,11 @@ std::vector<ManagementMessage> PtpManagementClient::exchange(Action action, Mana
     }
     if (ready == 0) continue;  // the loop condition decides whether time is up
 
-    const ssize_t got = ::recv(fd_, buffer.data(), buffer.size(), MSG_DONTWAIT);
+    const ssize_t got = ::recv(fd_.get(), buffer.data(), buffer.size(), MSG_DONTWAIT);
     if (got < 0) {
       if (errno == EINTR || errno == EAGAIN) continue;
-      throw TransportError(fmt::format("reading ptp4l's answer to {} from {}: {}", describe(action, id),
-                                       local_path_, std::strerror(errno)));
+      throw TransportError(fmt::format("reading ptp4l's answer to {} from {}: {}", describe(action, id), local_path_,
+                                       std::strerror(errno)));
     }
     ManagementMessage reply;
     try {
@@ -200,8 +202,8 @@ ManagementMessage PtpManagementClient::exchange_one(Action action, ManagementId 
     }
     throw ManagementErrorResponse(
         fmt::format("ptp4l at {} answered {} with {}{}{}{}", options_.uds_address, describe(action, id),
-                    management_error_name(reply.error->error),
-                    reply.error->display_data.empty() ? "" : ": ", reply.error->display_data, hint),
+                    management_error_name(reply.error->error), reply.error->display_data.empty() ? "" : ": ",
+                    reply.error->display_data, hint),
         static_cast<std::uint16_t>(reply.error->error));
   }
   return std::move(reply);
@@ -247,10 +249,10 @@ std::vector<PortDataSet> PtpManagementClient::port_data_sets() {
   for (const ManagementMessage& reply :
        exchange(Action::get, ManagementId::port_data_set, {}, PortIdentity::wildcard(), *number_ports_)) {
     if (reply.error) {
-      throw ManagementErrorResponse(fmt::format("ptp4l at {} answered GET PORT_DATA_SET for port {} with {}",
-                                                options_.uds_address, reply.source.port_number,
-                                                management_error_name(reply.error->error)),
-                                    static_cast<std::uint16_t>(reply.error->error));
+      throw ManagementErrorResponse(
+          fmt::format("ptp4l at {} answered GET PORT_DATA_SET for port {} with {}", options_.uds_address,
+                      reply.source.port_number, management_error_name(reply.error->error)),
+          static_cast<std::uint16_t>(reply.error->error));
     }
     ports.push_back(decode_port_data_set(reply.data));
   }

@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "common/unique_fd.hpp"
 #include "ptp/data_sets.hpp"
 #include "ptp/management_message.hpp"
 
@@ -76,7 +77,7 @@ class PtpManagementClient {
 
   ManagementClientOptions options_;
   std::string local_path_;
-  int fd_ = -1;
+  UniqueFd fd_;
   PortIdentity source_;
   std::uint16_t next_sequence_id_ = 0;
   std::optional<std::uint16_t> number_ports_;

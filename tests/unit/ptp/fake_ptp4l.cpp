@@ -16,11 +16,11 @@ FakePtp4l::FakePtp4l(Handler handler) : handler_(std::move(handler)) {
   if (::mkdtemp(dir_template) == nullptr) throw std::runtime_error("mkdtemp failed");
   directory_ = dir_template;
   path_ = directory_ + "/ptp4l";
-  fd_ = ::socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+  fd_.reset(::socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0));
   sockaddr_un addr{};
   addr.sun_family = AF_UNIX;
   std::strncpy(addr.sun_path, path_.c_str(), sizeof(addr.sun_path) - 1);
-  if (fd_ < 0 || ::bind(fd_, reinterpret_cast<const sockaddr*>(&addr), sizeof(addr)) != 0) {
+  if (!fd_ || ::bind(fd_.get(), reinterpret_cast<const sockaddr*>(&addr), sizeof(addr)) != 0) {
     throw std::runtime_error("fake ptp4l cannot bind " + path_ + ": " + std::strerror(errno));
   }
   thread_ = std::thread([this] { serve(); });
@@ -29,7 +29,7 @@ FakePtp4l::FakePtp4l(Handler handler) : handler_(std::move(handler)) {
 FakePtp4l::~FakePtp4l() {
   stop_ = true;
   thread_.join();
-  ::close(fd_);
+  fd_.reset();
   ::unlink(path_.c_str());
   ::rmdir(directory_.c_str());
 }
@@ -42,11 +42,11 @@ std::vector<ManagementMessage> FakePtp4l::requests() const {
 void FakePtp4l::serve() {
   std::uint8_t buffer[2048];
   while (!stop_) {
-    pollfd pfd{fd_, POLLIN, 0};
+    pollfd pfd{fd_.get(), POLLIN, 0};
     if (::poll(&pfd, 1, 20) <= 0) continue;
     sockaddr_un peer{};
     socklen_t peer_len = sizeof(peer);
-    const ssize_t got = ::recvfrom(fd_, buffer, sizeof(buffer), 0, reinterpret_cast<sockaddr*>(&peer), &peer_len);
+    const ssize_t got = ::recvfrom(fd_.get(), buffer, sizeof(buffer), 0, reinterpret_cast<sockaddr*>(&peer), &peer_len);
     if (got <= 0) continue;
     ManagementMessage request;
     try {
@@ -59,7 +59,7 @@ void FakePtp4l::serve() {
       requests_.push_back(request);
     }
     for (const Bytes& reply : handler_(request)) {
-      ::sendto(fd_, reply.data(), reply.size(), 0, reinterpret_cast<const sockaddr*>(&peer), peer_len);
+      ::sendto(fd_.get(), reply.data(), reply.size(), 0, reinterpret_cast<const sockaddr*>(&peer), peer_len);
     }
   }
 }

@@ -9,6 +9,7 @@
 #include <thread>
 #include <vector>
 
+#include "common/unique_fd.hpp"
 #include "ptp/management_message.hpp"
 
 namespace takt::ptp::test {
@@ -32,7 +33,7 @@ class FakePtp4l {
   Handler handler_;
   std::string directory_;
   std::string path_;
-  int fd_ = -1;
+  UniqueFd fd_;
   std::atomic<bool> stop_{false};
   mutable std::mutex mutex_;
   std::vector<ManagementMessage> requests_;
