@@ -15,6 +15,17 @@ void add_agent_options(CLI::App& app, AgentOptions& o) {
   app.add_flag("--agent-plain-http", o.plain_http, "Agent API over plain HTTP, loopback only (development)");
   app.add_option("--ptp-uds", o.ptp_uds, "ptp4l's uds_address, for the agent's clock health");
   app.add_option("--ptp-transport-specific", o.ptp_transport_specific, "ptp4l's transportSpecific (1 for gPTP)");
+  app.add_option("--agent-max-connections", o.max_connections,
+                 "Agent connections served at once; beyond them new ones get 503")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
+  app.add_option("--agent-max-body-bytes", o.max_body_bytes, "Largest agent request body (larger: 413)")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
+  app.add_option("--max-base-time-ahead-s", o.max_base_time_ahead_s,
+                 "How far in the future an agent commit's base time may be at most (further: 400)")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
 }
 
 namespace {
@@ -118,6 +129,9 @@ DataplaneAgent::DataplaneAgent(const AgentOptions& o, TscTaiClock& clock, Schedu
   s.server.certificate_file = o.cert;
   s.server.private_key_file = o.key;
   s.server.ca_file = o.ca;
+  s.server.max_connections = o.max_connections;
+  s.server.max_body_bytes = o.max_body_bytes;
+  s.api.max_base_time_ahead = std::chrono::seconds(o.max_base_time_ahead_s);
   service_ = std::make_unique<agent::AgentService>(s, runtime_, health_, &registry);
   service_->start();
   spdlog::info("bridge {}: switch agent API on {}://{}:{}", config.bridge, o.plain_http ? "http" : "https", o.address,

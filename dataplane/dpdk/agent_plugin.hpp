@@ -25,6 +25,10 @@ struct AgentOptions {
   bool plain_http = false;
   std::string ptp_uds;
   int ptp_transport_specific = 0;
+  // Bounds on what reaches the agent (see agent::ServerOptions and AgentApiOptions).
+  std::size_t max_connections = 64;
+  std::size_t max_body_bytes = 4 * 1024 * 1024;
+  std::int64_t max_base_time_ahead_s = 3600;
 };
 
 void add_agent_options(CLI::App& app, AgentOptions& options);
