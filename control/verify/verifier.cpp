@@ -8,7 +8,7 @@
 
 #include <fmt/format.h>
 
-#include "control/schedule/duration_format.hpp"
+#include "common/duration_text.hpp"
 #include "dataplane/core/wire.hpp"
 
 namespace takt::schedule {
@@ -130,8 +130,10 @@ struct Gates {
       const std::int64_t entry_end = entry_start + port->gcl[i].interval.count();
       if (port->gcl[i].gate_states & bit) {
         const auto a = std::max(entry_start, from), b = std::min(entry_end, to);
-        if (!out.empty() && out.back().first + out.back().second == a) out.back().second += b - a;
-        else if (b > a) out.push_back({a, b - a});
+        if (!out.empty() && out.back().first + out.back().second == a)
+          out.back().second += b - a;
+        else if (b > a)
+          out.push_back({a, b - a});
       }
       entry_start = entry_end;
       i = (i + 1) % port->gcl.size();
@@ -158,8 +160,8 @@ void check_disjoint(std::vector<Span>& spans, std::int64_t cycle, const std::str
     if (a.start + a.length > b_start && !(a.stream == b.stream && spans.size() == 1)) {
       out.push_back({*a.stream, port,
                      fmt::format("port {}: {} of stream {} at {} (+{}) overlaps that of stream {} at {}", port, what,
-                                 *a.stream, human(Nanos{a.start}), human(Nanos{a.length}), *b.stream,
-                                 human(Nanos{b.start}))});
+                                 *a.stream, readable_duration(Nanos{a.start}), readable_duration(Nanos{a.length}),
+                                 *b.stream, readable_duration(Nanos{b.start}))});
       return;  // one per port and kind is enough to act on
     }
   }
@@ -210,41 +212,48 @@ void Verifier::check_port_lists() {
     for (const auto& e : p.gcl) {
       sum += e.interval.count();
       if (e.interval < prof.min_gate_interval || e.interval.count() <= 0) {
-        add("", name, fmt::format("port {}: gate entry of {} is shorter than the profile {}'s minimum {}", name,
-                                  human(e.interval), prof.name, human(prof.min_gate_interval)));
+        add("", name,
+            fmt::format("port {}: gate entry of {} is shorter than the profile {}'s minimum {}", name,
+                        readable_duration(e.interval), prof.name, readable_duration(prof.min_gate_interval)));
         bad = true;
       }
       if (prof.granularity.count() > 1 && e.interval.count() % prof.granularity.count() != 0) {
-        add("", name, fmt::format("port {}: gate entry of {} is not a multiple of the profile {}'s granularity {}", name,
-                                  human(e.interval), prof.name, human(prof.granularity)));
+        add("", name,
+            fmt::format("port {}: gate entry of {} is not a multiple of the profile {}'s granularity {}", name,
+                        readable_duration(e.interval), prof.name, readable_duration(prof.granularity)));
         bad = true;
       }
       if (prof.queues < 32 && (e.gate_states >> prof.queues) != 0) {
-        add("", name, fmt::format("port {}: gate states 0x{:x} name traffic classes beyond the {} queues of profile {}",
-                                  name, e.gate_states, prof.queues, prof.name));
+        add("", name,
+            fmt::format("port {}: gate states 0x{:x} name traffic classes beyond the {} queues of profile {}", name,
+                        e.gate_states, prof.queues, prof.name));
         bad = true;
       }
     }
     if (p.gcl.empty() || sum != cycle) {
-      add("", name, fmt::format("port {}: gate control list intervals sum to {} ns, not the cycle time {} ns", name, sum,
-                                cycle));
+      add("", name,
+          fmt::format("port {}: gate control list intervals sum to {} ns, not the cycle time {} ns", name, sum, cycle));
       continue;
     }
     if (static_cast<int>(p.gcl.size()) > prof.max_gcl_entries)
-      add("", name, fmt::format("port {}: {} gate control entries where its profile {} allows {}", name, p.gcl.size(),
-                                prof.name, prof.max_gcl_entries));
+      add("", name,
+          fmt::format("port {}: {} gate control entries where its profile {} allows {}", name, p.gcl.size(), prof.name,
+                      prof.max_gcl_entries));
     if (p.cycle_time > prof.max_cycle_time)
-      add("", name, fmt::format("port {}: cycle {} is longer than the profile {}'s maximum {}", name, human(p.cycle_time),
-                                prof.name, human(prof.max_cycle_time)));
+      add("", name,
+          fmt::format("port {}: cycle {} is longer than the profile {}'s maximum {}", name,
+                      readable_duration(p.cycle_time), prof.name, readable_duration(prof.max_cycle_time)));
     if (plan_.hyperperiod.count() <= 0 || plan_.hyperperiod.count() % cycle != 0)
-      add("", name, fmt::format("port {}: cycle {} does not divide the hyperperiod {}", name, human(p.cycle_time),
-                                human(plan_.hyperperiod)));
+      add("", name,
+          fmt::format("port {}: cycle {} does not divide the hyperperiod {}", name, readable_duration(p.cycle_time),
+                      readable_duration(plan_.hyperperiod)));
     if (prof.one_window_per_queue)
       for (int c = 0; c < prof.queues; ++c)
         if (openings(p.gcl, 1u << c) > 1)
-          add("", name, fmt::format("port {}: traffic class {} opens {} times per cycle; profile {} allows one window "
-                                    "per queue",
-                                    name, c, openings(p.gcl, 1u << c), prof.name));
+          add("", name,
+              fmt::format("port {}: traffic class {} opens {} times per cycle; profile {} allows one window "
+                          "per queue",
+                          name, c, openings(p.gcl, 1u << c), prof.name));
     if (bad) continue;
     gates_.emplace(p.port, Gates(p));
   }
@@ -259,14 +268,16 @@ void Verifier::check_stream(const StreamPlan& sp) {
   const auto& s = *it->second;
   const auto P = sp.interval.count();
   if (P != s.interval.count() || P <= 0) {
-    add(sp.name, "", fmt::format("stream {}: plan interval {} differs from the plant's {}", sp.name, human(sp.interval),
-                                 human(s.interval)));
+    add(sp.name, "",
+        fmt::format("stream {}: plan interval {} differs from the plant's {}", sp.name, readable_duration(sp.interval),
+                    readable_duration(s.interval)));
     return;
   }
   const std::int64_t n = sp.frames_per_interval;
   if (n * sp.frame_payload < static_cast<std::int64_t>(std::max(1, s.max_frames_per_interval)) * s.max_frame_size)
-    add(sp.name, "", fmt::format("stream {}: {} frames of {} B per interval cannot carry {} x {} B", sp.name, n,
-                                 sp.frame_payload, std::max(1, s.max_frames_per_interval), s.max_frame_size));
+    add(sp.name, "",
+        fmt::format("stream {}: {} frames of {} B per interval cannot carry {} x {} B", sp.name, n, sp.frame_payload,
+                    std::max(1, s.max_frames_per_interval), s.max_frame_size));
   // Route: hops follow links, upstream hops end where this one starts, listeners reached.
   std::vector<std::int64_t> wire(sp.hops.size(), 0);
   bool route_ok = true;
@@ -274,30 +285,34 @@ void Verifier::check_stream(const StreamPlan& sp) {
     const auto& hop = sp.hops[h];
     const auto link = index_.links.find(hop.egress);
     if (link == index_.links.end() || link->second.peer != hop.ingress) {
-      add(sp.name, hop.egress.str(), fmt::format("stream {}: hop {} -> {} is not a link of the plant", sp.name,
-                                                 hop.egress.str(), hop.ingress.str()));
+      add(sp.name, hop.egress.str(),
+          fmt::format("stream {}: hop {} -> {} is not a link of the plant", sp.name, hop.egress.str(),
+                      hop.ingress.str()));
       route_ok = false;
       continue;
     }
     const auto& prof = index_.profile_of(hop.egress.node);
     if (sp.frame_payload > prof.max_frame_size || sp.frame_payload > index_.profile_of(hop.ingress.node).max_frame_size)
-      add(sp.name, hop.egress.str(), fmt::format("stream {}: frames of {} B exceed the frame size limit at {}", sp.name,
-                                                 sp.frame_payload, hop.egress.str()));
+      add(sp.name, hop.egress.str(),
+          fmt::format("stream {}: frames of {} B exceed the frame size limit at {}", sp.name, sp.frame_payload,
+                      hop.egress.str()));
     wire[h] = wire_time_for_payload(sp.frame_payload, true, link->second.link->rate_bps).count();
     if (hop.upstream.empty() && hop.egress.node != sp.talker) {
-      add(sp.name, hop.egress.str(), fmt::format("stream {}: first hop leaves {} instead of talker {}", sp.name,
-                                                 hop.egress.node, sp.talker));
+      add(sp.name, hop.egress.str(),
+          fmt::format("stream {}: first hop leaves {} instead of talker {}", sp.name, hop.egress.node, sp.talker));
       route_ok = false;
     }
     for (int u : hop.upstream) {
-      if (u < 0 || static_cast<std::size_t>(u) >= h || sp.hops[static_cast<std::size_t>(u)].ingress.node != hop.egress.node) {
-        add(sp.name, hop.egress.str(), fmt::format("stream {}: hop {} does not continue from its upstream hop", sp.name,
-                                                   hop.egress.str()));
+      if (u < 0 || static_cast<std::size_t>(u) >= h ||
+          sp.hops[static_cast<std::size_t>(u)].ingress.node != hop.egress.node) {
+        add(sp.name, hop.egress.str(),
+            fmt::format("stream {}: hop {} does not continue from its upstream hop", sp.name, hop.egress.str()));
         route_ok = false;
       }
     }
     if (!hop.upstream.empty() && !index_.is_bridge(hop.egress.node)) {
-      add(sp.name, hop.egress.str(), fmt::format("stream {}: end station {} would have to forward", sp.name, hop.egress.node));
+      add(sp.name, hop.egress.str(),
+          fmt::format("stream {}: end station {} would have to forward", sp.name, hop.egress.node));
       route_ok = false;
     }
   }
@@ -317,11 +332,13 @@ void Verifier::check_stream(const StreamPlan& sp) {
   const auto o = sp.talker_offset.count();
   const auto lto = s.latest_transmit_offset ? s.latest_transmit_offset->count() : P - 1;
   if (o < s.earliest_transmit_offset.count() || o > lto || o >= P || o < 0)
-    add(sp.name, "", fmt::format("stream {}: talker offset {} outside [{}, {}]", sp.name, human(sp.talker_offset),
-                                 human(s.earliest_transmit_offset), human(Nanos{std::min(lto, P - 1)})));
+    add(sp.name, "",
+        fmt::format("stream {}: talker offset {} outside [{}, {}]", sp.name, readable_duration(sp.talker_offset),
+                    readable_duration(s.earliest_transmit_offset), readable_duration(Nanos{std::min(lto, P - 1)})));
   if (s.jitter.count() > 0 && s.jitter.count() < sync_)
-    add(sp.name, "", fmt::format("stream {}: jitter {} is below the sync error budget {}", sp.name, human(s.jitter),
-                                 human(Nanos{sync_})));
+    add(sp.name, "",
+        fmt::format("stream {}: jitter {} is below the sync error budget {}", sp.name, readable_duration(s.jitter),
+                    readable_duration(Nanos{sync_})));
   for (std::size_t h = 0; h < sp.hops.size(); ++h) {
     const auto& hop = sp.hops[h];
     const auto t = hop.offset.count();
@@ -331,25 +348,28 @@ void Verifier::check_stream(const StreamPlan& sp) {
     if (hop.length.count() < n * wire[h] + late)
       add(sp.name, hop.egress.str(),
           fmt::format("stream {}: window at {} lasts {} but {} frames need {}{}", sp.name, hop.egress.str(),
-                      human(hop.length), n, human(Nanos{n * wire[h] + late}),
-                      late > 0 ? fmt::format(" (with the {} transmission timing error of profile {})", human(Nanos{late}),
-                                             prof.name)
+                      readable_duration(hop.length), n, readable_duration(Nanos{n * wire[h] + late}),
+                      late > 0 ? fmt::format(" (with the {} transmission timing error of profile {})",
+                                             readable_duration(Nanos{late}), prof.name)
                                : std::string()));
     if (hop.upstream.empty() && t != o)
-      add(sp.name, hop.egress.str(), fmt::format("stream {}: talker window at {} is not at the talker offset {}", sp.name,
-                                                 human(hop.offset), human(sp.talker_offset)));
+      add(sp.name, hop.egress.str(),
+          fmt::format("stream {}: talker window at {} is not at the talker offset {}", sp.name,
+                      readable_duration(hop.offset), readable_duration(sp.talker_offset)));
     for (int u : hop.upstream) {
       const auto& up = sp.hops[static_cast<std::size_t>(u)];
       const auto wu = wire[static_cast<std::size_t>(u)];
       const auto up_late = index_.profile_of(up.egress.node).transmission_timing_error.count();
       const auto ready = up.offset.count() + up_late + wu + std::max<std::int64_t>(0, (n - 1) * (wu - wire[h])) +
-                         index_.links.at(up.egress).link->propagation.count() + prof.processing_delay_max.count() + sync_;
+                         index_.links.at(up.egress).link->propagation.count() + prof.processing_delay_max.count() +
+                         sync_;
       if (t < ready)
         add(sp.name, hop.egress.str(),
             fmt::format("stream {}: window at {} opens at {} but the frame from {} is only there at {} (timing error "
                         "{}, wire, propagation, processing {}, sync error {})",
-                        sp.name, hop.egress.str(), human(hop.offset), up.egress.str(), human(Nanos{ready}),
-                        human(Nanos{up_late}), human(prof.processing_delay_max), human(Nanos{sync_})));
+                        sp.name, hop.egress.str(), readable_duration(hop.offset), up.egress.str(),
+                        readable_duration(Nanos{ready}), readable_duration(Nanos{up_late}),
+                        readable_duration(prof.processing_delay_max), readable_duration(Nanos{sync_})));
     }
     // The port must list this window.
     const auto* port = plan_.find_port(hop.egress);
@@ -359,13 +379,15 @@ void Verifier::check_stream(const StreamPlan& sp) {
                                  w.traffic_class == hop.traffic_class;
                         });
     if (!listed)
-      add(sp.name, hop.egress.str(), fmt::format("stream {}: port {} does not list its window at {}", sp.name,
-                                                 hop.egress.str(), human(Nanos{mod(t, P)})));
+      add(sp.name, hop.egress.str(),
+          fmt::format("stream {}: port {} does not list its window at {}", sp.name, hop.egress.str(),
+                      readable_duration(Nanos{mod(t, P)})));
     if (port && port->queues > 0) {
       const auto tc = port->priority_to_tc[static_cast<std::size_t>(std::clamp(sp.pcp, 0, 7))];
       if (tc != hop.traffic_class)
-        add(sp.name, hop.egress.str(), fmt::format("stream {}: pcp {} maps to traffic class {} at {}, not {}", sp.name,
-                                                   sp.pcp, tc, hop.egress.str(), hop.traffic_class));
+        add(sp.name, hop.egress.str(),
+            fmt::format("stream {}: pcp {} maps to traffic class {} at {}, not {}", sp.name, sp.pcp, tc,
+                        hop.egress.str(), hop.traffic_class));
     }
   }
   const auto deadline = s.max_latency.count() > 0 ? s.max_latency.count() : P;
@@ -376,9 +398,10 @@ void Verifier::check_stream(const StreamPlan& sp) {
       const auto latency = hop.offset.count() + index_.profile_of(hop.egress.node).transmission_timing_error.count() +
                            n * wire[h] + index_.links.at(hop.egress).link->propagation.count() + sync_ - o;
       if (latency > deadline)
-        add(sp.name, hop.egress.str(), fmt::format("stream {}: listener {} gets the last bit {} after transmission "
-                                                   "start, over max-latency {}",
-                                                   sp.name, l, human(Nanos{latency}), human(Nanos{deadline})));
+        add(sp.name, hop.egress.str(),
+            fmt::format("stream {}: listener {} gets the last bit {} after transmission "
+                        "start, over max-latency {}",
+                        sp.name, l, readable_duration(Nanos{latency}), readable_duration(Nanos{deadline})));
     }
   }
   replay_stream(sp, s, wire);
@@ -417,20 +440,23 @@ void Verifier::replay_stream(const StreamPlan& sp, const model::Stream& s, const
       std::int64_t e = start;
       for (int u : hop.upstream) {
         const auto uu = static_cast<std::size_t>(u);
-        e = std::min(e, dep[uu] + wire[uu] + index_.links.at(sp.hops[uu].egress).link->propagation.count() + prof_min - sync_);
+        e = std::min(
+            e, dep[uu] + wire[uu] + index_.links.at(sp.hops[uu].egress).link->propagation.count() + prof_min - sync_);
       }
       if (hop.upstream.empty()) e = start;  // the talker hands its frames over at its offset
       const auto [states, open] = gates.states_over(start, len, bit);
       if (!open || (states & ~gates.port->scheduled_classes & ~bit) != 0) {
         if (!open)
-          add(sp.name, hop.egress.str(), fmt::format("stream {}: its window at {} ({} + {}) is not inside an open gate "
-                                                     "of traffic class {}",
-                                                     sp.name, hop.egress.str(), human(Nanos{mod(start, gates.cycle)}),
-                                                     human(Nanos{len}), hop.traffic_class));
+          add(sp.name, hop.egress.str(),
+              fmt::format("stream {}: its window at {} ({} + {}) is not inside an open gate "
+                          "of traffic class {}",
+                          sp.name, hop.egress.str(), readable_duration(Nanos{mod(start, gates.cycle)}),
+                          readable_duration(Nanos{len}), hop.traffic_class));
         else
-          add(sp.name, hop.egress.str(), fmt::format("stream {}: non-scheduled traffic classes are open during its window "
-                                                     "at {} ({})",
-                                                     sp.name, hop.egress.str(), human(Nanos{mod(start, gates.cycle)})));
+          add(sp.name, hop.egress.str(),
+              fmt::format("stream {}: non-scheduled traffic classes are open during its window "
+                          "at {} ({})",
+                          sp.name, hop.egress.str(), readable_duration(Nanos{mod(start, gates.cycle)})));
         return;
       }
       const auto d = gates.earliest_departure(e, start, bit, wire[h]);
@@ -445,19 +471,22 @@ void Verifier::replay_stream(const StreamPlan& sp, const model::Stream& s, const
       // A frame that may leave before its window reaches a listener early: arrival varies.
       if (hop.ingress.node != sp.talker && is_listener(hop.ingress.node)) {
         early_arrival = std::max(early_arrival, start - d);
-        arrival_spread = std::max(
-            arrival_spread, start - d + index_.profile_of(hop.egress.node).transmission_timing_error.count());
+        arrival_spread =
+            std::max(arrival_spread, start - d + index_.profile_of(hop.egress.node).transmission_timing_error.count());
       }
     }
   }
   const auto jitter = arrival_spread + sync_;
   if (s.jitter.count() > 0 && jitter > s.jitter.count())
-    add(sp.name, "", fmt::format("stream {}: frames may leave their last hop up to {} before their windows, so arrivals "
-                                 "vary by up to {} (with the sync and transmission timing errors), over its jitter {}",
-                                 sp.name, human(Nanos{early_arrival}), human(Nanos{jitter}), human(s.jitter)));
+    add(sp.name, "",
+        fmt::format("stream {}: frames may leave their last hop up to {} before their windows, so arrivals "
+                    "vary by up to {} (with the sync and transmission timing errors), over its jitter {}",
+                    sp.name, readable_duration(Nanos{early_arrival}), readable_duration(Nanos{jitter}),
+                    readable_duration(s.jitter)));
   if (sp.jitter.count() < jitter)
-    add(sp.name, "", fmt::format("stream {}: the plan states a jitter of {} but arrivals vary by up to {}", sp.name,
-                                 human(sp.jitter), human(Nanos{jitter})));
+    add(sp.name, "",
+        fmt::format("stream {}: the plan states a jitter of {} but arrivals vary by up to {}", sp.name,
+                    readable_duration(sp.jitter), readable_duration(Nanos{jitter})));
   for (std::size_t h = 0; h < sp.hops.size(); ++h) {
     const auto& hop = sp.hops[h];
     const auto& gates = gates_.at(hop.egress);
@@ -476,8 +505,9 @@ Issues Verifier::run() {
   sync_ = plant_.defaults.sync_error_budget.count();
   if (plan_.format != kPlanFormat) add("", "", fmt::format("plan format {} is not {}", plan_.format, kPlanFormat));
   if (plan_.sync_error_budget.count() != sync_)
-    add("", "", fmt::format("plan was built for a sync error budget of {}, the plant has {}",
-                            human(plan_.sync_error_budget), human(Nanos{sync_})));
+    add("", "",
+        fmt::format("plan was built for a sync error budget of {}, the plant has {}",
+                    readable_duration(plan_.sync_error_budget), readable_duration(Nanos{sync_})));
   check_port_lists();
   std::set<std::string> in_plan;
   for (const auto& sp : plan_.streams) {
@@ -492,8 +522,8 @@ Issues Verifier::run() {
       const auto* sp = plan_.find_stream(w.stream);
       if (!sp || !sp->timed || w.hop < 0 || static_cast<std::size_t>(w.hop) >= sp->hops.size() ||
           sp->hops[static_cast<std::size_t>(w.hop)].egress != p.port)
-        add(w.stream, p.port.str(), fmt::format("port {} lists a window of stream {} that the stream does not have",
-                                                p.port.str(), w.stream));
+        add(w.stream, p.port.str(),
+            fmt::format("port {} lists a window of stream {} that the stream does not have", p.port.str(), w.stream));
     }
   }
   for (auto& [port, spans] : transmissions_)
