@@ -81,7 +81,7 @@ GateControlList gate_control_list(const GateParameterTable& table) {
   list.base_time = to_tai(table.admin_base_time);
   list.cycle_time = to_nanos(table.admin_cycle_time);
   list.cycle_time_extension = Nanos{table.admin_cycle_time_extension};
-  if (auto error = validate(list)) throw ConfigError(*error);
+  if (const Status valid = validate(list); !valid) throw ConfigError(valid.error().message);
   return list;
 }
 

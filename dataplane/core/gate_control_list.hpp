@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "common/result.hpp"
 #include "dataplane/core/time.hpp"
 
 namespace takt {
@@ -31,13 +32,13 @@ struct GateControlList {
 };
 
 // Limits that keep all cycle arithmetic inside int64 at TAI magnitudes (~1.8e18 ns).
-inline constexpr std::int64_t kMaxGateIntervalNs = 0xFFFF'FFFFLL;  // YANG time-interval-value: uint32
+inline constexpr std::int64_t kMaxGateIntervalNs = 0xFFFF'FFFFLL;     // YANG time-interval-value: uint32
 inline constexpr std::int64_t kMaxCycleTimeNs = 1'000'000'000'000LL;  // 1000 s
 
 // Sum of the entries' time intervals: the natural cycle time of a list.
 Nanos sum_of_intervals(const GateControlList& list);
 
-// Empty when the list can run; otherwise a message naming the offending field and entry.
-std::optional<std::string> validate(const GateControlList& list);
+// Fails, naming the offending field and entry, when the list cannot run.
+Status validate(const GateControlList& list);
 
 }  // namespace takt

@@ -86,7 +86,8 @@ void GateEngine::refresh_longest_windows() {
 }
 
 void GateEngine::set_admin(const GateControlList& admin, TaiTime now) {
-  if (auto error = validate(admin)) throw ConfigError("gate control list rejected: " + *error);
+  if (const Status valid = validate(admin); !valid)
+    throw ConfigError("gate control list rejected: " + valid.error().message);
   advance(now);
   Schedule next = compile(admin);
   const std::int64_t n = ns_of(now);
