@@ -6,6 +6,7 @@
 
 #include <fmt/format.h>
 
+#include "control/export/artifact_path.hpp"
 #include "control/export/bridge_config.hpp"
 #include "control/export/svg_timeline.hpp"
 #include "control/export/talker_offsets.hpp"
@@ -25,7 +26,7 @@ class Writer {
   explicit Writer(fs::path root) : root_(std::move(root)) {}
 
   void text(const std::string& rel, const std::string& content, bool executable = false) {
-    const fs::path p = root_ / rel;
+    const fs::path p = inside_output(root_, rel);
     fs::create_directories(p.parent_path());
     std::ofstream f(p, std::ios::binary | std::ios::trunc);
     f << content;
@@ -36,7 +37,12 @@ class Writer {
     done(rel);
   }
 
-  void done(const std::string& rel) { files_.push_back({rel, fs::file_size(root_ / rel)}); }
+  void done(const std::string& rel) {
+    // Two names that reach one file would leave one plan's artifact in place of another's.
+    for (const auto& f : files_)
+      if (f.path == rel) throw std::runtime_error(fmt::format("refusing to write {} twice in one plan", rel));
+    files_.push_back({rel, fs::file_size(inside_output(root_, rel))});
+  }
   std::vector<ArtifactFile> files() const { return files_; }
 
  private:
@@ -60,15 +66,17 @@ std::vector<ArtifactFile> write_plan_artifacts(const std::string& dir, const sch
 
   for (const auto& n : plant.nodes) {
     if (n.kind == model::NodeKind::bridge) {
-      w.text("yang/" + n.name + ".json", sched_bridge_config(plan, plant, n.name).dump(2) + "\n");
+      w.text(artifact_path("yang", n.name, ".json"), sched_bridge_config(plan, plant, n.name).dump(2) + "\n");
       // What takt-dataplane --config reads (and the agent accepts); base time 0 = next cycle boundary.
-      w.text("bridge/" + n.name + ".json", bridge::to_json(bridge_config(plan, plant, n.name)).dump(2) + "\n");
+      w.text(artifact_path("bridge", n.name, ".json"),
+             bridge::to_json(bridge_config(plan, plant, n.name)).dump(2) + "\n");
     }
-    if (auto script = taprio_script(plan, plant, n.name); !script.empty()) w.text("taprio/" + n.name + ".sh", script, true);
+    if (auto script = taprio_script(plan, plant, n.name); !script.empty())
+      w.text(artifact_path("taprio", n.name, ".sh"), script, true);
   }
   for (const auto& station : talkers(plan)) {
-    w.text("talkers/" + station + ".json", talker_offsets_json(plan, station).dump(2) + "\n");
-    w.text("talkers/" + station + ".txt", talker_offsets_text(plan, station));
+    w.text(artifact_path("talkers", station, ".json"), talker_offsets_json(plan, station).dump(2) + "\n");
+    w.text(artifact_path("talkers", station, ".txt"), talker_offsets_text(plan, station));
   }
   const TsnkitInstance t = to_tsnkit(plant);
   w.text("tsnkit/stream.csv", t.stream_csv);

@@ -3,11 +3,13 @@
 #include <fmt/format.h>
 
 #include "common/duration_text.hpp"
+#include "control/export/shell_quote.hpp"
 
 namespace takt::exporter {
 
 std::string taprio_command(const schedule::PortPlan& port, std::string_view base_time, TaprioMode mode) {
-  std::string s = fmt::format("tc qdisc replace dev {} parent root handle 100 taprio num_tc {} map", port.port.port, port.queues);
+  std::string s = fmt::format("tc qdisc replace dev {} parent root handle 100 taprio num_tc {} map",
+                              shell_quote(port.port.port), port.queues);
   for (int p = 0; p < 16; ++p) s += fmt::format(" {}", port.priority_to_tc[static_cast<std::size_t>(p < 8 ? p : 0)]);
   s += " queues";
   for (int tc = 0; tc < port.queues; ++tc) s += fmt::format(" 1@{}", tc);
@@ -28,11 +30,13 @@ std::string taprio_script(const schedule::Plan& plan, const model::Plant& plant,
   for (const auto& port : n->ports) {
     const auto* pp = plan.find_port({node, port});
     if (!pp) continue;
-    body += fmt::format("\n# {}: cycle {}, {} gate control entries, {} scheduled window{}\n", pp->port.str(),
-                        readable_duration(pp->cycle_time), pp->gcl.size(), pp->windows.size(), pp->windows.size() == 1 ? "" : "s");
+    // Names only ever reach the script as one quoted word or as comment text without line breaks.
+    body += fmt::format("\n# {}: cycle {}, {} gate control entries, {} scheduled window{}\n",
+                        shell_comment_text(pp->port.str()), readable_duration(pp->cycle_time), pp->gcl.size(),
+                        pp->windows.size(), pp->windows.size() == 1 ? "" : "s");
     body += taprio_command(*pp, "\"$base_time\"", TaprioMode::software) + "\n";
     body += "# full hardware offload (i225/i226, ENETC, stmmac): the same list on the NIC's PTP clock\n";
-    body += "# " + taprio_command(*pp, "\"$base_time\"", TaprioMode::full_offload) + "\n";
+    body += "# " + shell_comment_text(taprio_command(*pp, "\"$base_time\"", TaprioMode::full_offload)) + "\n";
   }
   if (body.empty()) return {};
   return fmt::format(
@@ -45,7 +49,8 @@ std::string taprio_script(const schedule::Plan& plan, const model::Plant& plant,
              "# as num_tc (for a veth: ip link add ... numtxqueues 8).\n"
              "set -e\n"
              "base_time=${{1:-0}}\n",
-             node, model::to_string(n->kind), plan.plant, node, plan.hyperperiod.count()) +
+             shell_comment_text(node), model::to_string(n->kind), shell_comment_text(plan.plant),
+             shell_comment_text(node), plan.hyperperiod.count()) +
          body;
 }
 

@@ -12,6 +12,7 @@
 #include "control/model/builtin_profiles.hpp"
 #include "common/did_you_mean.hpp"
 #include "control/model/min_latency.hpp"
+#include "control/model/name_rule.hpp"
 #include "control/model/units.hpp"
 #include "control/model/yaml_reader.hpp"
 #include "dataplane/core/wire.hpp"
@@ -225,10 +226,7 @@ class PlantLoader {
                  "bridges and end stations share one name space");
         continue;
       }
-      if (node.name.find(':') != std::string::npos || node.name.find(' ') != std::string::npos) {
-        r_.error(k, fmt::format("name '{}' may not contain ':' or spaces", node.name), "':' separates a node from its port");
-        continue;
-      }
+      if (!check_name(k, to_string(kind), node.name)) continue;
       bool ports_given = false;
       if (!v.IsNull()) {
         for (auto& [ik, iv] : r_.entries(v, what, {"profile", "ports", "mac", "description"})) {
@@ -252,6 +250,8 @@ class PlantLoader {
             } else {
               std::set<std::string> seen;
               for (auto& [pname, pnode] : r_.names(iv, what + " ports")) {
+                // A refused port is still declared, so links to it give no second error.
+                (void)check_name(pnode, "port", pname);
                 if (!seen.insert(pname).second) r_.error(pnode, fmt::format("{}: port '{}' is listed twice", what, pname));
                 else node.ports.push_back(pname);
               }
@@ -269,6 +269,15 @@ class PlantLoader {
       plant_.nodes.push_back(std::move(node));
     }
     check_profile_refs();
+  }
+
+  // Names become file names and shell words downstream, so every declared name passes the one
+  // rule of name_rule.hpp here, at the door, with the rule in the message.
+  bool check_name(const YAML::Node& at, std::string_view kind, const std::string& name) {
+    if (is_allowed_name(name)) return true;
+    r_.error(at, fmt::format("{} name '{}' is not allowed: {}", kind, name, name_rule_text()),
+             name.find(':') != std::string::npos ? "':' separates a node from its port" : "");
+    return false;
   }
 
   void check_profile_refs() {
@@ -599,6 +608,7 @@ class PlantLoader {
       d.s.vlan = plant_.defaults.vlan;
       d.marks.name = k;
       d.what = "stream " + d.s.name;
+      if (!check_name(k, "stream", d.s.name)) continue;
       read_stream_keys(d, v);
       if (!v.IsMap()) continue;
       check_needed_keys(d);

@@ -89,6 +89,43 @@ assert any(f['path'] == 'yang/sw1.json' and f['bytes'] > 0 for f in j['files']),
 assert j['summary']['streams'][0]['stream'] == 'setpoint-x'
 " "$work/json.out" || fail "json output"
 
+# Hostile names (issue 11 case 2), as a hostile user ran them: a bridge named to escape the
+# output folder and a port named to run a command from taprio/*.sh. Both are refused with exit 1
+# and file:line:col; nothing lands outside -o and no command runs, even if a script was written.
+h=$work/hostile
+mkdir -p "$h/bin" && printf '#!/bin/sh\nexit 0\n' >"$h/bin/tc" && chmod +x "$h/bin/tc"
+cat >"$h/escape.yaml" <<'YAML'
+bridges:
+  ../../escbridge: {ports: 2}
+end-stations: {a: {}, b: {}}
+links:
+  - [a, ../../escbridge:p1]
+  - [b, ../../escbridge:p2]
+streams:
+  s1: {talker: a, listeners: [b], interval: 1ms, max-frame-size: 64B, max-latency: 1ms}
+YAML
+run hostile-escape 1 plan "$h/escape.yaml" -o "$h/out/plan"
+has "$work/hostile-escape.err" "escape.yaml:2:3: error: bridge name '../../escbridge' is not allowed: names are 1-64"
+for f in "$h/escbridge.json" "$h/escbridge.sh" "$h/out/escbridge.json" "$h/out/escbridge.sh"; do
+  [ ! -e "$f" ] || fail "a bridge name wrote outside the output folder: $f"
+done
+cat >"$h/inject.yaml" <<YAML
+bridges:
+  sw1: {ports: [p1, "p2\$(touch $h/pwned)"]}
+end-stations: {a: {}, b: {}}
+links:
+  - [a, sw1:p1]
+  - [b, "sw1:p2\$(touch $h/pwned)"]
+streams:
+  s1: {talker: a, listeners: [b], interval: 1ms, max-frame-size: 64B, max-latency: 1ms}
+YAML
+run hostile-inject 1 plan "$h/inject.yaml" -o "$h/inject"
+has "$work/hostile-inject.err" "inject.yaml:2:21: error: port name 'p2\$(touch $h/pwned)' is not allowed"
+for script in "$h"/inject/taprio/*.sh; do
+  [ -e "$script" ] && PATH="$h/bin:$PATH" sh "$script" >/dev/null 2>&1
+done
+[ ! -e "$h/pwned" ] || fail "a port name ran a command from a taprio script"
+
 # Usage errors: exit 2.
 run no-args 2 plan
 run no-output 2 plan "$root/configs/plants/small-cell.yaml"
