@@ -36,13 +36,13 @@ Error unknown_unit(std::string_view original, std::string_view number, std::stri
   std::string lowered(unit);
   std::transform(lowered.begin(), lowered.end(), lowered.begin(), [](unsigned char c) { return std::tolower(c); });
   static constexpr std::array<std::pair<std::string_view, std::string_view>, 8> kLongForms{{{"sec", "s"},
-                                                                                           {"secs", "s"},
-                                                                                           {"second", "s"},
-                                                                                           {"seconds", "s"},
-                                                                                           {"msec", "ms"},
-                                                                                           {"usec", "us"},
-                                                                                           {"nsec", "ns"},
-                                                                                           {"bytes", "B"}}};
+                                                                                            {"secs", "s"},
+                                                                                            {"second", "s"},
+                                                                                            {"seconds", "s"},
+                                                                                            {"msec", "ms"},
+                                                                                            {"usec", "us"},
+                                                                                            {"nsec", "ns"},
+                                                                                            {"bytes", "B"}}};
   for (const auto& [longform, shortform] : kLongForms)
     if (lowered == longform) hint = std::string(shortform);
   if (hint.empty()) hint = did_you_mean(std::string(unit), names);
@@ -55,11 +55,12 @@ Error unknown_unit(std::string_view original, std::string_view number, std::stri
 
 }  // namespace
 
-Result<std::int64_t> parse_quantity(std::string_view text, std::span<const QuantityUnit> units,
-                                    std::string_view what, std::string_view example) {
+Result<std::int64_t> parse_quantity(std::string_view text, std::span<const QuantityUnit> units, std::string_view what,
+                                    std::string_view example) {
   const std::string_view original = text;
   const std::string_view trimmed = trim(text);
-  if (trimmed.empty()) return Error{fmt::format("empty {}", what), fmt::format("write a number and a unit, e.g. {}", example)};
+  if (trimmed.empty())
+    return Error{fmt::format("empty {}", what), fmt::format("write a number and a unit, e.g. {}", example)};
 
   bool negative = false;
   std::size_t i = 0;
@@ -75,7 +76,8 @@ Result<std::int64_t> parse_quantity(std::string_view text, std::span<const Quant
     const char c = trimmed[i];
     if (is_digit(c)) {
       seen_digit = true;
-      if (mantissa > (static_cast<Int128>(1) << 100)) return Error{fmt::format("'{}' is too large for a {}", original, what), ""};
+      if (mantissa > (static_cast<Int128>(1) << 100))
+        return Error{fmt::format("'{}' is too large for a {}", original, what), ""};
       mantissa = mantissa * 10 + (c - '0');
       if (seen_point) ++frac_digits;
     } else if (c == '.' && !seen_point) {
@@ -89,13 +91,16 @@ Result<std::int64_t> parse_quantity(std::string_view text, std::span<const Quant
   }
   // ".5s" and "1.s" are more likely slips than meant.
   if (!seen_digit || (seen_point && (!digit_before_point || frac_digits == 0))) {
-    return Error{fmt::format("'{}' is not a {}", original, what), fmt::format("write a number and a unit, e.g. {}", example)};
+    return Error{fmt::format("'{}' is not a {}", original, what),
+                 fmt::format("write a number and a unit, e.g. {}", example)};
   }
   const std::string_view number = trimmed.substr(0, i);
   const std::string_view unit = trimmed.substr(i);
-  if (unit.empty()) return Error{fmt::format("'{}' has no unit", original), fmt::format("a {} needs a unit, e.g. {}", what, example)};
+  if (unit.empty())
+    return Error{fmt::format("'{}' has no unit", original), fmt::format("a {} needs a unit, e.g. {}", what, example)};
   if (is_space(unit.front())) {
-    return Error{fmt::format("'{}' has a space between number and unit", original), fmt::format("write {}{}", number, trim(unit))};
+    return Error{fmt::format("'{}' has a space between number and unit", original),
+                 fmt::format("write {}{}", number, trim(unit))};
   }
   const QuantityUnit* found = nullptr;
   for (const auto& u : units)
@@ -111,7 +116,8 @@ Result<std::int64_t> parse_quantity(std::string_view text, std::span<const Quant
                  fmt::format("round it to a whole {}", units.front().name)};
   }
   value /= divisor;
-  if (value > std::numeric_limits<std::int64_t>::max()) return Error{fmt::format("'{}' is too large for a {}", original, what), ""};
+  if (value > std::numeric_limits<std::int64_t>::max())
+    return Error{fmt::format("'{}' is too large for a {}", original, what), ""};
   return negative ? -static_cast<std::int64_t>(value) : static_cast<std::int64_t>(value);
 }
 

@@ -20,8 +20,8 @@ struct QuantityUnit {
 // text is a decimal number (optional sign, digit separators _ and ', digits on both sides of a
 // point) and one of units, with nothing between them. what ("duration") and example ("250us")
 // make the error messages; an unknown unit's hint suggests the nearest unit.
-Result<std::int64_t> parse_quantity(std::string_view text, std::span<const QuantityUnit> units,
-                                    std::string_view what, std::string_view example);
+Result<std::int64_t> parse_quantity(std::string_view text, std::span<const QuantityUnit> units, std::string_view what,
+                                    std::string_view example);
 
 // value / scale with the digits that are there and no more: (1500, 1000, "us") -> "1.5us".
 std::string format_scaled(std::int64_t value, std::int64_t scale, std::string_view unit);

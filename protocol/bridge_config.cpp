@@ -119,7 +119,8 @@ void validate(const BridgeConfig& config) {
     if (f.vlan > 4094) throw ConfigError(where + ": VLAN must be 0..4094");
     if (f.ports.empty()) throw ConfigError(where + " names no ports");
     for (const auto& name : f.ports)
-      if (!config.port_index(name)) throw ConfigError(where + " names port " + name + ", which the bridge does not have");
+      if (!config.port_index(name))
+        throw ConfigError(where + " names port " + name + ", which the bridge does not have");
     if (!keys.insert({f.destination.to_u64(), f.vlan}).second)
       throw ConfigError(where + ": a second entry for the same destination and VLAN");
   }

@@ -16,7 +16,7 @@ namespace takt::agent {
 // at staging.
 struct PortCapabilities {
   std::string port;
-  std::uint32_t tick_granularity = 10;    // tenths of ns (YANG unit): 10 = 1 ns
+  std::uint32_t tick_granularity = 10;  // tenths of ns (YANG unit): 10 = 1 ns
   std::uint32_t supported_list_max = 1024;
   Nanos supported_cycle_max{1'000'000'000};
   std::uint32_t supported_interval_max = 0xFFFF'FFFFU;
@@ -31,14 +31,14 @@ struct PortOperState {
   std::optional<GateControlList> oper;            // running list; empty optional = none
   std::optional<GateControlList> admin;           // pending list, until it becomes oper
   bool config_pending = false;
-  TaiTime config_change_time{};                   // meaningful when config_pending
+  TaiTime config_change_time{};  // meaningful when config_pending
   std::uint64_t config_change_error = 0;
   PortCapabilities capabilities;
 };
 
 struct BridgeOperState {
   TaiTime current_time{};
-  std::vector<PortOperState> ports;               // sorted by port name
+  std::vector<PortOperState> ports;  // sorted by port name
 };
 
 }  // namespace takt::agent

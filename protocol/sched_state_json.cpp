@@ -15,7 +15,8 @@ constexpr const char* kInterfaces = "ietf-interfaces:interfaces";
 constexpr const char* kBridgePort = "ieee802-dot1q-bridge:bridge-port";
 constexpr const char* kTable = "ieee802-dot1q-sched-bridge:gate-parameter-table";
 
-std::optional<GateControlList> read_control_list(const json& table, const std::string& prefix, const std::string& path) {
+std::optional<GateControlList> read_control_list(const json& table, const std::string& prefix,
+                                                 const std::string& path) {
   const std::string list_key = prefix + "-control-list";
   if (!table.contains(list_key)) return std::nullopt;
   GateControlList list;
@@ -23,7 +24,8 @@ std::optional<GateControlList> read_control_list(const json& table, const std::s
   for (std::size_t i = 0; i < entries.size(); ++i) {
     const std::string at = fmt::format("{}/{}/gate-control-entry/{}", path, list_key, i);
     GateControlEntry e;
-    e.gate_states = static_cast<std::uint8_t>(unsigned_from_json(entries[i].value("gate-states-value", json(0)), at, 0xFF));
+    e.gate_states =
+        static_cast<std::uint8_t>(unsigned_from_json(entries[i].value("gate-states-value", json(0)), at, 0xFF));
     e.time_interval = Nanos{static_cast<std::int64_t>(
         unsigned_from_json(entries[i].value("time-interval-value", json(0)), at, kMaxGateIntervalNs))};
     list.entries.push_back(e);
@@ -45,9 +47,9 @@ void write_control_list(json& table, const char* prefix, const GateControlList& 
   json entries = json::array();
   for (std::size_t i = 0; i < list.entries.size(); ++i) {
     // Entries were read as uint32 intervals (kMaxGateIntervalNs) or built from a configuration.
-    entries.push_back(bridge::gate_control_entry_json<json>(static_cast<std::uint32_t>(i), bridge::kSetGateStatesIdentity,
-                                                            static_cast<std::uint32_t>(list.entries[i].time_interval.count()),
-                                                            list.entries[i].gate_states));
+    entries.push_back(bridge::gate_control_entry_json<json>(
+        static_cast<std::uint32_t>(i), bridge::kSetGateStatesIdentity,
+        static_cast<std::uint32_t>(list.entries[i].time_interval.count()), list.entries[i].gate_states));
   }
   table[p + "-control-list"] = {{"gate-control-entry", entries}};
   table[p + "-cycle-time"] = rational_seconds_to_json(list.cycle_time);
@@ -93,15 +95,19 @@ BridgeOperState bridge_oper_state_from_json(const json& j) {
     port.port = itf["name"].get<std::string>();
     port.capabilities.port = port.port;
     port.gate_enabled = t.value("gate-enabled", false);
-    port.admin_gate_states = static_cast<std::uint8_t>(unsigned_from_json(t.value("admin-gate-states", json(255)), tp, 0xFF));
-    port.oper_gate_states = static_cast<std::uint8_t>(unsigned_from_json(t.value("oper-gate-states", json(255)), tp, 0xFF));
+    port.admin_gate_states =
+        static_cast<std::uint8_t>(unsigned_from_json(t.value("admin-gate-states", json(255)), tp, 0xFF));
+    port.oper_gate_states =
+        static_cast<std::uint8_t>(unsigned_from_json(t.value("oper-gate-states", json(255)), tp, 0xFF));
     port.admin = read_control_list(t, "admin", tp);
     port.oper = read_control_list(t, "oper", tp);
     port.config_pending = t.value("config-pending", false);
-    if (t.contains("config-change-time")) port.config_change_time = ptp_time_from_json(t["config-change-time"], tp + "/config-change-time");
-    port.config_change_error = unsigned_from_json(t.value("config-change-error", json(0)), tp + "/config-change-error", UINT64_MAX);
-    port.capabilities.tick_granularity =
-        static_cast<std::uint32_t>(unsigned_from_json(t.value("tick-granularity", json(10)), tp + "/tick-granularity", 0xFFFF'FFFFULL));
+    if (t.contains("config-change-time"))
+      port.config_change_time = ptp_time_from_json(t["config-change-time"], tp + "/config-change-time");
+    port.config_change_error =
+        unsigned_from_json(t.value("config-change-error", json(0)), tp + "/config-change-error", UINT64_MAX);
+    port.capabilities.tick_granularity = static_cast<std::uint32_t>(
+        unsigned_from_json(t.value("tick-granularity", json(10)), tp + "/tick-granularity", 0xFFFF'FFFFULL));
     port.capabilities.supported_list_max = static_cast<std::uint32_t>(
         unsigned_from_json(t.value("supported-list-max", json(0)), tp + "/supported-list-max", 0xFFFF'FFFFULL));
     if (t.contains("current-time")) state.current_time = ptp_time_from_json(t["current-time"], tp + "/current-time");

@@ -31,7 +31,8 @@ ssl::context make_server_tls_context(const std::string& certificate_file, const 
                                      const std::string& ca_file) {
   ssl::context ctx = base_context(ssl::context::tls_server);
   load("certificate", certificate_file, [&](auto& ec) { ctx.use_certificate_chain_file(certificate_file, ec); });
-  load("private key", private_key_file, [&](auto& ec) { ctx.use_private_key_file(private_key_file, ssl::context::pem, ec); });
+  load("private key", private_key_file,
+       [&](auto& ec) { ctx.use_private_key_file(private_key_file, ssl::context::pem, ec); });
   load("CA", ca_file, [&](auto& ec) { ctx.load_verify_file(ca_file, ec); });
   // Request a certificate but let the handshake finish without a valid one: the API answers
   // such writes with a 403 that says why, instead of a bare TLS alert nobody can read.
@@ -45,8 +46,10 @@ ssl::context make_client_tls_context(const std::string& ca_file, const std::stri
   ssl::context ctx = base_context(ssl::context::tls_client);
   load("CA", ca_file, [&](auto& ec) { ctx.load_verify_file(ca_file, ec); });
   if (!certificate_file.empty() || !private_key_file.empty()) {
-    load("client certificate", certificate_file, [&](auto& ec) { ctx.use_certificate_chain_file(certificate_file, ec); });
-    load("client key", private_key_file, [&](auto& ec) { ctx.use_private_key_file(private_key_file, ssl::context::pem, ec); });
+    load("client certificate", certificate_file,
+         [&](auto& ec) { ctx.use_certificate_chain_file(certificate_file, ec); });
+    load("client key", private_key_file,
+         [&](auto& ec) { ctx.use_private_key_file(private_key_file, ssl::context::pem, ec); });
   }
   ctx.set_verify_mode(ssl::verify_peer);
   return ctx;

@@ -39,26 +39,25 @@ TaiTime ptp_time_from_json(const nlohmann::json& j, const std::string& path) {
   if (!j.is_object()) throw BodyError(path, "expected {\"seconds\": ..., \"nanoseconds\": ...}");
   // 48-bit seconds per the grouping, and int64 ns overall: TAI before the year 2262.
   constexpr std::uint64_t kMaxSeconds = std::numeric_limits<std::int64_t>::max() / kNsPerSecond - 1;
-  const std::uint64_t seconds = j.contains("seconds") ? unsigned_from_json(j["seconds"], path + "/seconds", kMaxSeconds) : 0;
+  const std::uint64_t seconds =
+      j.contains("seconds") ? unsigned_from_json(j["seconds"], path + "/seconds", kMaxSeconds) : 0;
   const std::uint64_t nanos =
       j.contains("nanoseconds") ? unsigned_from_json(j["nanoseconds"], path + "/nanoseconds", kNsPerSecond - 1) : 0;
   return tai_ns(static_cast<std::int64_t>(seconds) * kNsPerSecond + static_cast<std::int64_t>(nanos));
 }
 
-nlohmann::json rational_seconds_to_json(Nanos d) {
-  return {{"numerator", d.count()}, {"denominator", kNsPerSecond}};
-}
+nlohmann::json rational_seconds_to_json(Nanos d) { return {{"numerator", d.count()}, {"denominator", kNsPerSecond}}; }
 
 Nanos rational_seconds_from_json(const nlohmann::json& j, const std::string& path) {
   if (!j.is_object()) throw BodyError(path, "expected {\"numerator\": ..., \"denominator\": ...} (seconds)");
-  const std::uint64_t num = unsigned_from_json(j.value("numerator", nlohmann::json(0)), path + "/numerator", 0xFFFF'FFFFULL);
+  const std::uint64_t num =
+      unsigned_from_json(j.value("numerator", nlohmann::json(0)), path + "/numerator", 0xFFFF'FFFFULL);
   if (!j.contains("denominator")) throw BodyError(path + "/denominator", "missing");
   const std::uint64_t den = unsigned_from_json(j["denominator"], path + "/denominator", 0xFFFF'FFFFULL);
   if (den == 0) throw BodyError(path + "/denominator", "must be at least 1");
   // num < 2^32, so num * 1e9 < 2^62 fits.
   const std::uint64_t scaled = num * static_cast<std::uint64_t>(kNsPerSecond);
-  if (scaled % den != 0)
-    throw BodyError(path, fmt::format("{}/{} s is not a whole number of nanoseconds", num, den));
+  if (scaled % den != 0) throw BodyError(path, fmt::format("{}/{} s is not a whole number of nanoseconds", num, den));
   return Nanos{static_cast<std::int64_t>(scaled / den)};
 }
 

@@ -16,8 +16,8 @@ std::string port_label(const PortHealth& port) {
 }
 
 const PortHealth* first_in(const ClockHealth& health, PortState state) {
-  const auto it = std::find_if(health.ports.begin(), health.ports.end(),
-                               [state](const PortHealth& p) { return p.state == state; });
+  const auto it =
+      std::find_if(health.ports.begin(), health.ports.end(), [state](const PortHealth& p) { return p.state == state; });
   return it == health.ports.end() ? nullptr : &*it;
 }
 
@@ -76,10 +76,10 @@ HealthAssessment assess(const ClockHealth& health, Nanos sync_budget) {
   if (const PortHealth* slave = first_in(health, PortState::slave)) {
     const std::int64_t offset = health.offset_from_master.count();
     if (std::llabs(offset) <= sync_budget.count()) {
-      return {true, fmt::format("SLAVE on {} of grandmaster {}, offset from master {} ns within the {} ns "
-                                "sync budget",
-                                port_label(*slave), to_string(health.grandmaster_identity), offset,
-                                sync_budget.count())};
+      return {true,
+              fmt::format("SLAVE on {} of grandmaster {}, offset from master {} ns within the {} ns "
+                          "sync budget",
+                          port_label(*slave), to_string(health.grandmaster_identity), offset, sync_budget.count())};
     }
     return {false, fmt::format("SLAVE on {}, but the offset from master is {} ns, beyond the {} ns sync budget: "
                                "the servo may still be converging (ask again), or timestamping is too coarse "
@@ -112,7 +112,8 @@ std::string to_text(const ClockHealth& h) {
   for (const PortHealth& port : h.ports) {
     out += fmt::format("port {}: {} ({})", to_string(port.port_identity), port_state_name(port.state),
                        delay_mechanism_name(port.delay_mechanism));
-    if (port.delay_mechanism == 2) out += fmt::format(", peer mean path delay {} ns", port.peer_mean_path_delay.count());
+    if (port.delay_mechanism == 2)
+      out += fmt::format(", peer mean path delay {} ns", port.peer_mean_path_delay.count());
     out += '\n';
   }
   out += fmt::format("offset from master: {} ns\n", h.offset_from_master.count());

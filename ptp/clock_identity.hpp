@@ -13,9 +13,7 @@ namespace takt::ptp {
 struct ClockIdentity {
   std::array<std::uint8_t, 8> octets{};
 
-  static constexpr ClockIdentity wildcard() {
-    return ClockIdentity{{0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff}};
-  }
+  static constexpr ClockIdentity wildcard() { return ClockIdentity{{0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff}}; }
   auto operator<=>(const ClockIdentity&) const = default;
 };
 

@@ -130,9 +130,7 @@ CurrentDataSet decode_current_data_set(ByteSpan data) {
   return c;
 }
 
-Bytes encode_synchronization_uncertain_np(SyncUncertain value) {
-  return Bytes{static_cast<std::uint8_t>(value), 0};
-}
+Bytes encode_synchronization_uncertain_np(SyncUncertain value) { return Bytes{static_cast<std::uint8_t>(value), 0}; }
 
 SyncUncertain decode_synchronization_uncertain_np(ByteSpan data) {
   const BigEndianReader r(data, "SYNCHRONIZATION_UNCERTAIN_NP");

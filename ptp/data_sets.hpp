@@ -23,8 +23,8 @@ struct ClockQuality {
 
 // TIME_STATUS_NP (0xC000), 50 bytes.
 struct TimeStatusNp {
-  Nanos master_offset{0};         // local - master, as ptp4l logs "master offset"; 0 before the first Sync
-  Nanos ingress_time{0};          // last Sync's ingress in the local clock's timescale; 0 until the first
+  Nanos master_offset{0};  // local - master, as ptp4l logs "master offset"; 0 before the first Sync
+  Nanos ingress_time{0};   // last Sync's ingress in the local clock's timescale; 0 until the first
   std::int32_t cumulative_scaled_rate_offset = 0;  // (rateRatio - 1) * 2^41
   std::int32_t scaled_last_gm_phase_change = 0;
   std::uint16_t gm_time_base_indicator = 0;

@@ -17,8 +17,7 @@ Nanos read(clockid_t clock) noexcept {
 }  // namespace
 
 TaiTimescale::TaiTimescale(std::chrono::seconds kernel_tai_offset, std::chrono::seconds utc_offset_fallback)
-    : kernel_(kernel_tai_offset),
-      correction_(kernel_tai_offset.count() != 0 ? Nanos{0} : Nanos{utc_offset_fallback}) {}
+    : kernel_(kernel_tai_offset), correction_(kernel_tai_offset.count() != 0 ? Nanos{0} : Nanos{utc_offset_fallback}) {}
 
 std::chrono::seconds TaiTimescale::kernel_offset_from(Nanos clock_tai, Nanos clock_realtime) {
   const std::int64_t diff = (clock_tai - clock_realtime).count();

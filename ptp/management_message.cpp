@@ -49,8 +49,8 @@ Bytes encode_management_request(const ManagementRequest& request) {
   const std::size_t padded_data = request.data.size() + (request.data.size() % 2);
   const std::size_t total = kManagementHeaderSize + kTlvHeaderSize + 2 + padded_data;
   if (total > 0xFFFF) {
-    throw std::invalid_argument(fmt::format("management dataField of {} bytes does not fit one message",
-                                            request.data.size()));
+    throw std::invalid_argument(
+        fmt::format("management dataField of {} bytes does not fit one message", request.data.size()));
   }
 
   Bytes out;
@@ -60,10 +60,10 @@ Bytes encode_management_request(const ManagementRequest& request) {
   w.u8(kVersionPtp);
   w.u16(static_cast<std::uint16_t>(total));  // messageLength: ptp4l requires it to match exactly
   w.u8(request.domain_number);
-  w.u8(0);       // minorSdoId / reserved
-  w.u16(0);      // flagField
-  w.u64(0);      // correctionField
-  w.u32(0);      // messageTypeSpecific
+  w.u8(0);   // minorSdoId / reserved
+  w.u16(0);  // flagField
+  w.u64(0);  // correctionField
+  w.u32(0);  // messageTypeSpecific
   write_port_identity(w, request.source);
   w.u16(request.sequence_id);
   w.u8(kControlFieldManagement);
@@ -97,8 +97,8 @@ ManagementMessage decode_management_message(ByteSpan datagram) {
   }
   const std::uint16_t message_length = r.u16(2, "messageLength");
   if (message_length != datagram.size()) {
-    throw MalformedMessage(fmt::format("messageLength says {} bytes but the datagram has {}", message_length,
-                                       datagram.size()));
+    throw MalformedMessage(
+        fmt::format("messageLength says {} bytes but the datagram has {}", message_length, datagram.size()));
   }
   r.require(0, kManagementHeaderSize + kTlvHeaderSize, "management header and TLV header");
   m.domain_number = r.u8(4, "domainNumber");
@@ -130,9 +130,10 @@ ManagementMessage decode_management_message(ByteSpan datagram) {
     }
     m.error = std::move(error);
   } else {
-    throw MalformedMessage(fmt::format("unexpected TLV type {:#06x} in a management message (expected "
-                                       "0x0001 MANAGEMENT or 0x0002 MANAGEMENT_ERROR_STATUS)",
-                                       tlv_type));
+    throw MalformedMessage(
+        fmt::format("unexpected TLV type {:#06x} in a management message (expected "
+                    "0x0001 MANAGEMENT or 0x0002 MANAGEMENT_ERROR_STATUS)",
+                    tlv_type));
   }
   return m;
 }

@@ -63,7 +63,7 @@ int main(int argc, char** argv) {
   auto* set_option = app.add_flag("--set-sync-uncertain{false}", sync_uncertain,
                                   "first SET SYNCHRONIZATION_UNCERTAIN_NP (false lets a free-running slave "
                                   "leave UNCALIBRATED); value false, true or dont-care")
-                        ->check(CLI::IsMember({"false", "true", "dont-care", "0", "1", "255"}));
+                         ->check(CLI::IsMember({"false", "true", "dont-care", "0", "1", "255"}));
   app.add_flag("--json", json, "print JSON instead of text");
   app.add_flag("--check", check, "exit with status 3 when the clock is not healthy");
   CLI11_PARSE(app, argc, argv);

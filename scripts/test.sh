@@ -30,6 +30,10 @@ count_status=0
 "$root/tests/support/catch_count_check.sh" "$build" ctest "$build/catch_binaries.txt" \
   >"$tmp/takt-catch-count.log" 2>&1 || count_status=1
 
+# The C++ sources follow .clang-format (scripts/format.sh rewrites them).
+format_status=0
+"$root/scripts/format.sh" --check >"$tmp/takt-format.log" 2>&1 || format_status=1
+
 # Root-only tests (network namespaces, DPDK vdevs, ptp4l) skip themselves without root.
 ctest --output-on-failure --timeout 600 -j "$jobs" "$@" | tee "$tmp/takt-first-run.log"
 first_rc=${PIPESTATUS[0]}
@@ -84,6 +88,7 @@ fi
 echo
 grep '^FAIL' "$tmp/takt-catch-count.log" || true
 echo "Catch2 cases registered: $(tail -n1 "$tmp/takt-catch-count.log")$([ "$count_status" -eq 0 ] || echo ' (MISMATCH, see above)')"
+if [ "$format_status" -eq 0 ]; then cat "$tmp/takt-format.log"; else sed -n '1,20p' "$tmp/takt-format.log"; fi
 echo "No tests ran: $no_tests in $build/$tmp/LastTest.log"
 for name in "${flaky[@]}"; do echo "flaky (passed on rerun): $name"; done
 for name in "${failed_twice[@]}"; do echo "failed twice: $name"; done
@@ -95,6 +100,7 @@ status=0
 [ "$failed" -eq 0 ] || status=1
 [ "$no_tests" -eq 0 ] || status=1
 [ "$count_status" -eq 0 ] || status=1
+[ "$format_status" -eq 0 ] || status=1
 [ "$release_status" -eq 0 ] || status=1
 echo "$percent% tests passed, $failed tests failed out of $total"
 exit "$status"

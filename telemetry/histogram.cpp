@@ -10,21 +10,17 @@ namespace takt::telemetry {
 namespace {
 
 constexpr std::array<std::int64_t, 13> one_two_five_ns = {
-    1'000,     2'000,     5'000,     10'000,    20'000,    50'000,    100'000,
-    200'000,   500'000,   1'000'000, 2'000'000, 5'000'000, 10'000'000,
+    1'000, 2'000, 5'000, 10'000, 20'000, 50'000, 100'000, 200'000, 500'000, 1'000'000, 2'000'000, 5'000'000, 10'000'000,
 };
 
-std::string describe_ns(std::int64_t ns) {
-  return std::to_string(ns) + " ns";
-}
+std::string describe_ns(std::int64_t ns) { return std::to_string(ns) + " ns"; }
 
 }  // namespace
 
 LatencyBuckets::LatencyBuckets(std::span<const Nanos> upper_bounds) {
   if (upper_bounds.size() > max_bounds) {
-    throw std::invalid_argument("histogram has " + std::to_string(upper_bounds.size()) +
-                                " bucket bounds; at most " + std::to_string(max_bounds) +
-                                " fit the branch-free lookup");
+    throw std::invalid_argument("histogram has " + std::to_string(upper_bounds.size()) + " bucket bounds; at most " +
+                                std::to_string(max_bounds) + " fit the branch-free lookup");
   }
   bounds_.fill(std::numeric_limits<std::int64_t>::max());
   std::int64_t previous = 0;
@@ -32,12 +28,11 @@ LatencyBuckets::LatencyBuckets(std::span<const Nanos> upper_bounds) {
     const std::int64_t ns = b.count();
     if (ns <= previous) {
       throw std::invalid_argument(ns <= 0 ? "histogram bucket bound " + describe_ns(ns) + " must be positive"
-                                          : "histogram bucket bounds must be strictly ascending: " +
-                                                describe_ns(ns) + " follows " + describe_ns(previous));
+                                          : "histogram bucket bounds must be strictly ascending: " + describe_ns(ns) +
+                                                " follows " + describe_ns(previous));
     }
     if (ns == std::numeric_limits<std::int64_t>::max()) {
-      throw std::invalid_argument("histogram bucket bound " + describe_ns(ns) +
-                                  " is reserved for the +Inf bucket");
+      throw std::invalid_argument("histogram bucket bound " + describe_ns(ns) + " is reserved for the +Inf bucket");
     }
     bounds_[size_++] = ns;
     previous = ns;
@@ -65,8 +60,7 @@ LatencyBuckets LatencyBuckets::with_deadline(Nanos max_latency) {
   return LatencyBuckets(bounds);
 }
 
-LatencyHistogram::LatencyHistogram(LatencyBuckets buckets, std::size_t writers)
-    : buckets_(buckets), writers_(writers) {
+LatencyHistogram::LatencyHistogram(LatencyBuckets buckets, std::size_t writers) : buckets_(buckets), writers_(writers) {
   if (writers == 0) throw std::invalid_argument("a histogram needs at least one writer");
   shards_.reset(new Shard[writers]);
 }

@@ -120,13 +120,13 @@ class Session : public std::enable_shared_from_this<Session> {
 }  // namespace
 
 struct MetricsHttpServer::Impl {
-  Impl(const MetricsRegistry& registry, MetricsHttpOptions opts)
-      : shared{registry, std::move(opts)}, acceptor(io) {
+  Impl(const MetricsRegistry& registry, MetricsHttpOptions opts) : shared{registry, std::move(opts)}, acceptor(io) {
     const MetricsHttpOptions& o = shared.options;
     const std::string where = o.address + ":" + std::to_string(o.port);
     beast::error_code ec;
     const auto addr = asio::ip::make_address(o.address, ec);
-    if (ec) throw std::runtime_error("cannot serve /metrics on " + where + ": '" + o.address + "' is not an IP address");
+    if (ec)
+      throw std::runtime_error("cannot serve /metrics on " + where + ": '" + o.address + "' is not an IP address");
     const tcp::endpoint endpoint(addr, o.port);
     acceptor.open(endpoint.protocol(), ec);
     if (!ec) acceptor.set_option(asio::socket_base::reuse_address(true), ec);

@@ -21,7 +21,7 @@ struct TextEndpoint {
 };
 
 struct MetricsHttpOptions {
-  std::string address = "0.0.0.0";  // IPv4 or IPv6 literal
+  std::string address = "0.0.0.0";   // IPv4 or IPv6 literal
   std::uint16_t port = 0;            // 0 picks a free port; MetricsHttpServer::port() tells which
   std::string server_name = "takt";  // the Server header
   // Prometheus keeps its connection open between scrapes; one idle longer than this is closed.

@@ -203,8 +203,8 @@ MetricsRegistry::MetricsRegistry(std::size_t writers) : writers_(writers) {
 }
 
 template <class Family, class... Extra>
-Family& MetricsRegistry::declare(const std::string& name, const std::string& help,
-                                 std::vector<std::string> label_names, Extra... extra) {
+Family& MetricsRegistry::declare(const std::string& name, const std::string& help, std::vector<std::string> label_names,
+                                 Extra... extra) {
   std::lock_guard lock(mutex_);
   auto family = std::unique_ptr<Family>(new Family(name, help, std::move(label_names), mutex_, extra...));
   const std::string_view type = family->type();
@@ -216,7 +216,8 @@ Family& MetricsRegistry::declare(const std::string& name, const std::string& hel
     auto* same = dynamic_cast<Family*>(&old);
     if (same == nullptr || old.help() != help || old.label_names() != family->label_names()) {
       throw std::invalid_argument("metric " + name + " is already declared as a " + std::string(old.type()) +
-                                  " with labels " + join(old.label_names()) + " and other help text; one name, one meaning");
+                                  " with labels " + join(old.label_names()) +
+                                  " and other help text; one name, one meaning");
     }
     return *same;
   }

@@ -128,8 +128,8 @@ class HistogramFamily final : public MetricFamily {
 
  private:
   friend class MetricsRegistry;
-  HistogramFamily(std::string name, std::string help, std::vector<std::string> label_names,
-                  std::mutex& registry_mutex, std::size_t writers);
+  HistogramFamily(std::string name, std::string help, std::vector<std::string> label_names, std::mutex& registry_mutex,
+                  std::size_t writers);
   void render(ExpositionWriter& out) const override;
 
   std::size_t writers_;

@@ -34,10 +34,17 @@ bool is_valid_label_name(std::string_view name) {
 void append_escaped_label_value(std::string& out, std::string_view value) {
   for (char c : value) {
     switch (c) {
-      case '\\': out += "\\\\"; break;
-      case '"': out += "\\\""; break;
-      case '\n': out += "\\n"; break;
-      default: out += c;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '"':
+        out += "\\\"";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      default:
+        out += c;
     }
   }
 }
@@ -45,9 +52,14 @@ void append_escaped_label_value(std::string& out, std::string_view value) {
 void append_escaped_help(std::string& out, std::string_view help) {
   for (char c : help) {
     switch (c) {
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      default: out += c;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      default:
+        out += c;
     }
   }
 }
@@ -141,8 +153,7 @@ void ExpositionWriter::sample_seconds(std::string_view name, std::span<const Lab
   out_ += '\n';
 }
 
-void ExpositionWriter::sample_double(std::string_view name, std::span<const Label> labels, Label extra,
-                                     double value) {
+void ExpositionWriter::sample_double(std::string_view name, std::span<const Label> labels, Label extra, double value) {
   sample_prefix(name, labels, extra);
   append_double(out_, value);
   out_ += '\n';

@@ -38,13 +38,16 @@ int run(const ApplyOptions& o) {
     desired = southbound::load_desired_plant(o.input, o.plant);
     agents = southbound::load_agents_file(o.agents);
   } catch (const std::exception& e) {
-    if (text) std::cerr << e.what() << "\n";
-    else std::cout << nlohmann::json{{"installed", false}, {"error", e.what()}}.dump(2) << "\n";
+    if (text)
+      std::cerr << e.what() << "\n";
+    else
+      std::cout << nlohmann::json{{"installed", false}, {"error", e.what()}}.dump(2) << "\n";
     return 1;
   }
   if (text)
-    std::cout << fmt::format("apply: plant '{}' from {}: {} bridges, hyperperiod {} ns, sync budget {} ns\n", desired.plant,
-                             desired.source, desired.bridges.size(), desired.hyperperiod.count(), desired.sync_budget.count());
+    std::cout << fmt::format("apply: plant '{}' from {}: {} bridges, hyperperiod {} ns, sync budget {} ns\n",
+                             desired.plant, desired.source, desired.bridges.size(), desired.hyperperiod.count(),
+                             desired.sync_budget.count());
   southbound::InstallOptions options;
   options.lead = std::chrono::milliseconds(o.lead_ms);
   options.allow_unsynchronised = o.allow_unsynchronised;
@@ -63,14 +66,16 @@ int run(const ApplyOptions& o) {
         std::cout << fmt::format("  {}:{}  {}\n", c.bridge, c.port,
                                  c.changed ? c.before + " -> " + c.after : "unchanged (" + c.after + ")");
       }
-      std::cout << fmt::format("installed on {} bridges ({} ports changed) in {:.1f} ms (health {:.1f}, stage {:.1f}, "
-                               "commit {:.1f}, confirm {:.1f})\n",
-                               desired.bridges.size(), changed, ms(report.total_time), ms(report.health_time),
-                               ms(report.stage_time), ms(report.commit_time), ms(report.confirm_time));
+      std::cout << fmt::format(
+          "installed on {} bridges ({} ports changed) in {:.1f} ms (health {:.1f}, stage {:.1f}, "
+          "commit {:.1f}, confirm {:.1f})\n",
+          desired.bridges.size(), changed, ms(report.total_time), ms(report.health_time), ms(report.stage_time),
+          ms(report.commit_time), ms(report.confirm_time));
     } else {
       nlohmann::json changes = nlohmann::json::array();
       for (const auto& c : report.changes)
-        changes.push_back({{"bridge", c.bridge}, {"port", c.port}, {"before", c.before}, {"after", c.after}, {"changed", c.changed}});
+        changes.push_back(
+            {{"bridge", c.bridge}, {"port", c.port}, {"before", c.before}, {"after", c.after}, {"changed", c.changed}});
       std::cout << nlohmann::json{{"installed", true},
                                   {"transaction", report.transaction},
                                   {"base-time-ns", ns_of(report.base_time)},
@@ -82,8 +87,11 @@ int run(const ApplyOptions& o) {
     }
     return 0;
   } catch (const southbound::InstallError& e) {
-    if (text) std::cerr << "apply: " << e.what() << "\n";
-    else std::cout << nlohmann::json{{"installed", false}, {"error", e.what()}, {"failures", e.failures()}}.dump(2) << "\n";
+    if (text)
+      std::cerr << "apply: " << e.what() << "\n";
+    else
+      std::cout << nlohmann::json{{"installed", false}, {"error", e.what()}, {"failures", e.failures()}}.dump(2)
+                << "\n";
     return 3;
   }
 }
@@ -92,20 +100,24 @@ int run(const ApplyOptions& o) {
 
 void add_apply_command(CLI::App& app, ExitCode& exit_code) {
   auto opts = std::make_shared<ApplyOptions>();
-  auto* cmd = app.add_subcommand(
-      "apply",
-      "Install a plan on every bridge at one PTP base time, or on none. Exit 0 installed, 1 invalid input, 3 refused or "
-      "failed (every bridge keeps its old schedule unless the message says otherwise)");
+  auto* cmd = app.add_subcommand("apply",
+                                 "Install a plan on every bridge at one PTP base time, or on none. Exit 0 installed, 1 "
+                                 "invalid input, 3 refused or "
+                                 "failed (every bridge keeps its old schedule unless the message says otherwise)");
   cmd->add_option("input", opts->input, "Plant YAML (planned here) or a plan folder from `taktctl plan`")->required();
   cmd->add_option("--agents", opts->agents, "agents.yaml: bridge name -> agent URL and certificates")
       ->required()
       ->check(CLI::ExistingFile);
   cmd->add_option("--plant", opts->plant, "The plant a plan folder was planned from (default: plant.yaml in it)");
-  cmd->add_option("--lead-ms", opts->lead_ms, "Base time at least this far after the agents' clocks")->capture_default_str();
+  cmd->add_option("--lead-ms", opts->lead_ms, "Base time at least this far after the agents' clocks")
+      ->capture_default_str();
   cmd->add_flag("--allow-unsynchronised", opts->allow_unsynchronised,
                 "Install even where clock health is missing or out of budget (development only)");
-  cmd->add_flag("--no-wait", opts->no_wait, "Return after commit without waiting for the base time to check oper state");
-  cmd->add_option("--format", opts->format, "text or json")->check(CLI::IsMember({"text", "json"}))->capture_default_str();
+  cmd->add_flag("--no-wait", opts->no_wait,
+                "Return after commit without waiting for the base time to check oper state");
+  cmd->add_option("--format", opts->format, "text or json")
+      ->check(CLI::IsMember({"text", "json"}))
+      ->capture_default_str();
   cmd->callback([opts, &exit_code] { exit_code.value = run(*opts); });
 }
 

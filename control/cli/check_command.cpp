@@ -17,24 +17,26 @@ struct CheckOptions {
 };
 
 nlohmann::json to_json(const model::Diagnostic& d) {
-  return {{"file", d.where.file},
-          {"line", d.where.line},
-          {"column", d.where.column},
-          {"severity", d.severity == model::Severity::error ? "error" : "warning"},
-          {"message", d.message},
-          {"hint", d.hint}};
+  return {{"file", d.where.file},     {"line", d.where.line},
+          {"column", d.where.column}, {"severity", d.severity == model::Severity::error ? "error" : "warning"},
+          {"message", d.message},     {"hint", d.hint}};
 }
 
 std::string summary(const model::Plant& p) {
   std::size_t scheduled = 0, bounded = 0, best_effort = 0;
   for (const auto& s : p.streams) {
-    if (s.traffic_class == model::TrafficClassKind::scheduled) ++scheduled;
-    else if (s.traffic_class == model::TrafficClassKind::bounded) ++bounded;
-    else ++best_effort;
+    if (s.traffic_class == model::TrafficClassKind::scheduled)
+      ++scheduled;
+    else if (s.traffic_class == model::TrafficClassKind::bounded)
+      ++bounded;
+    else
+      ++best_effort;
   }
-  return fmt::format("{}: plant '{}' is valid: {} bridges, {} end stations, {} links, {} streams ({} scheduled, {} bounded, {} best-effort)",
-                     p.file, p.name, p.bridge_count(), p.end_station_count(), p.links.size(), p.streams.size(), scheduled,
-                     bounded, best_effort);
+  return fmt::format(
+      "{}: plant '{}' is valid: {} bridges, {} end stations, {} links, {} streams ({} scheduled, {} bounded, {} "
+      "best-effort)",
+      p.file, p.name, p.bridge_count(), p.end_station_count(), p.links.size(), p.streams.size(), scheduled, bounded,
+      best_effort);
 }
 
 int run(const CheckOptions& o) {

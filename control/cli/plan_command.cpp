@@ -44,9 +44,9 @@ std::string read_text(const std::string& path) {
 }
 
 Json diagnostic_json(const model::Diagnostic& d) {
-  return {{"file", d.where.file},      {"line", d.where.line},       {"column", d.where.column},
-          {"severity", d.severity == model::Severity::error ? "error" : "warning"},
-          {"message", d.message},      {"hint", d.hint}};
+  return {{"file", d.where.file},     {"line", d.where.line},
+          {"column", d.where.column}, {"severity", d.severity == model::Severity::error ? "error" : "warning"},
+          {"message", d.message},     {"hint", d.hint}};
 }
 
 struct Loaded {
@@ -63,8 +63,8 @@ Loaded load(const PlanOptions& o) {
     // The converted plant is written next to the plan so diagnostics point into a real file.
     fs::create_directories(o.out);
     const std::string plant_file = (fs::path(o.out) / "plant.yaml").string();
-    auto imported = exporter::from_tsnkit(read_text(o.tsnkit[0]), read_text(o.tsnkit[1]), fs::path(o.tsnkit[0]).stem().string(),
-                                          o.tsnkit[0], o.tsnkit[1]);
+    auto imported = exporter::from_tsnkit(read_text(o.tsnkit[0]), read_text(o.tsnkit[1]),
+                                          fs::path(o.tsnkit[0]).stem().string(), o.tsnkit[0], o.tsnkit[1]);
     for (const auto& e : imported.errors) {
       if (text) std::cerr << e << "\n";
       out.errors.push_back({{"message", e}});
@@ -97,14 +97,18 @@ int run(const PlanOptions& o) {
   try {
     loaded = load(o);
   } catch (const std::exception& e) {
-    if (text) std::cerr << e.what() << "\n";
-    else std::cout << Json{{"planned", false}, {"errors", {{{"message", e.what()}}}}}.dump(2) << "\n";
+    if (text)
+      std::cerr << e.what() << "\n";
+    else
+      std::cout << Json{{"planned", false}, {"errors", {{{"message", e.what()}}}}}.dump(2) << "\n";
     return 1;
   }
   const std::string source = o.tsnkit.empty() ? o.plant : o.tsnkit[0];
   if (!loaded.plant) {
-    if (text) std::cerr << fmt::format("{}: the plant is invalid; nothing was planned\n", source);
-    else std::cout << Json{{"planned", false}, {"errors", loaded.errors}}.dump(2) << "\n";
+    if (text)
+      std::cerr << fmt::format("{}: the plant is invalid; nothing was planned\n", source);
+    else
+      std::cout << Json{{"planned", false}, {"errors", loaded.errors}}.dump(2) << "\n";
     return 1;
   }
   const model::Plant& plant = *loaded.plant;
@@ -115,8 +119,10 @@ int run(const PlanOptions& o) {
     try {
       kept = schedule::read_plan_file(keep.string());
     } catch (const std::exception& e) {
-      if (text) std::cerr << fmt::format("--keep {}: {}\n", keep.string(), e.what());
-      else std::cout << Json{{"planned", false}, {"errors", {{{"message", e.what()}}}}}.dump(2) << "\n";
+      if (text)
+        std::cerr << fmt::format("--keep {}: {}\n", keep.string(), e.what());
+      else
+        std::cout << Json{{"planned", false}, {"errors", {{{"message", e.what()}}}}}.dump(2) << "\n";
       return 1;
     }
   }
@@ -126,12 +132,14 @@ int run(const PlanOptions& o) {
   if (!outcome.plan) {
     const auto& syn = outcome.synthesis;
     if (text) {
-      std::cerr << fmt::format("{}: plant '{}' cannot be scheduled ({} of {} scheduled streams placed); nothing was written:\n",
-                               source, plant.name, syn.scheduled_placed, syn.scheduled_requested);
+      std::cerr << fmt::format(
+          "{}: plant '{}' cannot be scheduled ({} of {} scheduled streams placed); nothing was written:\n", source,
+          plant.name, syn.scheduled_placed, syn.scheduled_requested);
       for (const auto& i : outcome.issues) std::cerr << "  " << issue_line(i) << "\n";
     } else {
       Json issues = Json::array();
-      for (const auto& i : outcome.issues) issues.push_back({{"stream", i.stream}, {"port", i.port}, {"message", i.message}});
+      for (const auto& i : outcome.issues)
+        issues.push_back({{"stream", i.stream}, {"port", i.port}, {"message", i.message}});
       std::cout << Json{{"planned", false},
                         {"plant", plant.name},
                         {"scheduled-requested", syn.scheduled_requested},
@@ -158,7 +166,8 @@ int run(const PlanOptions& o) {
 
   if (text) {
     std::cout << exporter::plan_report(*outcome.plan, plant, extras);
-    std::cout << fmt::format("\nPlanned and verified in {:.1f} ms; wrote {} files ({} bytes) to {}\n", ms, files.size(), total, o.out);
+    std::cout << fmt::format("\nPlanned and verified in {:.1f} ms; wrote {} files ({} bytes) to {}\n", ms, files.size(),
+                             total, o.out);
   } else {
     Json j{{"planned", true}, {"output", o.out}, {"milliseconds", ms}};
     j["summary"] = exporter::plan_summary(*outcome.plan, plant, extras);
@@ -174,7 +183,8 @@ int run(const PlanOptions& o) {
 
 void add_plan_command(CLI::App& app, ExitCode& exit_code) {
   auto opts = std::make_shared<PlanOptions>();
-  auto* cmd = app.add_subcommand("plan", "Route, schedule and verify a plant; write the plan, switch configurations and a report");
+  auto* cmd = app.add_subcommand(
+      "plan", "Route, schedule and verify a plant; write the plan, switch configurations and a report");
   auto* plant = cmd->add_option("plant", opts->plant, "Plant YAML file")->check(CLI::ExistingFile);
   cmd->add_option("-o,--output", opts->out, "Folder for plan.json and every artifact (created if missing)")->required();
   cmd->add_option("--keep", opts->keep, "Earlier plan (its folder or plan.json): keep its streams where they are")

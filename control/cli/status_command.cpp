@@ -40,7 +40,9 @@ int run(const StatusOptions& o) {
     return 1;
   }
   if (!o.bridges.empty())
-    std::erase_if(agents, [&](const auto& a) { return std::find(o.bridges.begin(), o.bridges.end(), a.bridge) == o.bridges.end(); });
+    std::erase_if(agents, [&](const auto& a) {
+      return std::find(o.bridges.begin(), o.bridges.end(), a.bridge) == o.bridges.end();
+    });
   boost::asio::io_context io;
   std::vector<std::unique_ptr<southbound::AgentClient>> owned;
   std::vector<southbound::AgentClient*> clients;
@@ -54,13 +56,14 @@ int run(const StatusOptions& o) {
     return 1;
   }
   const Nanos budget{o.sync_budget_ns};
-  const auto out = southbound::on_all<BridgeStatus>(io, clients, [budget](southbound::AgentClient& c) -> boost::asio::awaitable<BridgeStatus> {
-    BridgeStatus s;
-    s.health = co_await southbound::read_health(c, budget);
-    s.running = co_await southbound::read_running(c);
-    s.deadline_misses = southbound::deadline_misses(co_await southbound::read_metrics(c));
-    co_return s;
-  });
+  const auto out = southbound::on_all<BridgeStatus>(
+      io, clients, [budget](southbound::AgentClient& c) -> boost::asio::awaitable<BridgeStatus> {
+        BridgeStatus s;
+        s.health = co_await southbound::read_health(c, budget);
+        s.running = co_await southbound::read_running(c);
+        s.deadline_misses = southbound::deadline_misses(co_await southbound::read_metrics(c));
+        co_return s;
+      });
 
   int rc = 0;
   nlohmann::json all = nlohmann::json::array();
@@ -68,8 +71,10 @@ int run(const StatusOptions& o) {
     const auto& endpoint = clients[i]->endpoint();
     if (!out[i].ok()) {
       rc = 3;
-      if (text) std::cout << fmt::format("{}\n  unreachable: {}\n", endpoint.label(), out[i].error);
-      else all.push_back({{"bridge", endpoint.bridge}, {"url", endpoint.url}, {"error", out[i].error}});
+      if (text)
+        std::cout << fmt::format("{}\n  unreachable: {}\n", endpoint.label(), out[i].error);
+      else
+        all.push_back({{"bridge", endpoint.bridge}, {"url", endpoint.url}, {"error", out[i].error}});
       continue;
     }
     const BridgeStatus& s = *out[i].value;
@@ -78,11 +83,13 @@ int run(const StatusOptions& o) {
                                                          : "UNSYNCHRONISED: " + s.health.reason;
     if (text) {
       std::cout << fmt::format("{}\n  clock: {}\n", endpoint.label(), clock);
-      std::cout << fmt::format("  transaction: {}{}\n",
-                               s.running.committed_transaction.empty() ? "none since the agent started" : s.running.committed_transaction,
-                               s.running.staged_transaction ? fmt::format(" (staged: {})", *s.running.staged_transaction) : "");
+      std::cout << fmt::format(
+          "  transaction: {}{}\n",
+          s.running.committed_transaction.empty() ? "none since the agent started" : s.running.committed_transaction,
+          s.running.staged_transaction ? fmt::format(" (staged: {})", *s.running.staged_transaction) : "");
       for (const auto& p : s.running.oper.ports) {
-        std::cout << fmt::format("  {}: {}, gates now {}", p.port, southbound::describe(p.gate_enabled ? p.oper : std::nullopt),
+        std::cout << fmt::format("  {}: {}, gates now {}", p.port,
+                                 southbound::describe(p.gate_enabled ? p.oper : std::nullopt),
                                  gates_text(p.oper_gate_states));
         if (p.oper) std::cout << fmt::format(", base time {} ns", ns_of(p.oper->base_time));
         if (p.config_pending && p.admin)
@@ -100,14 +107,15 @@ int run(const StatusOptions& o) {
                          {"oper-gate-states", p.oper_gate_states},
                          {"config-pending", p.config_pending},
                          {"config-change-error", p.config_change_error}});
-      all.push_back({{"bridge", endpoint.bridge},
-                     {"url", endpoint.url},
-                     {"clock", clock},
-                     {"synchronised", s.health.synchronised},
-                     {"clock-health", s.health.clock_health},
-                     {"transaction", s.running.committed_transaction},
-                     {"ports", ports},
-                     {"deadline-misses", s.deadline_misses ? nlohmann::json(*s.deadline_misses) : nlohmann::json(nullptr)}});
+      all.push_back(
+          {{"bridge", endpoint.bridge},
+           {"url", endpoint.url},
+           {"clock", clock},
+           {"synchronised", s.health.synchronised},
+           {"clock-health", s.health.clock_health},
+           {"transaction", s.running.committed_transaction},
+           {"ports", ports},
+           {"deadline-misses", s.deadline_misses ? nlohmann::json(*s.deadline_misses) : nlohmann::json(nullptr)}});
     }
   }
   if (!text) std::cout << all.dump(2) << "\n";
@@ -118,13 +126,17 @@ int run(const StatusOptions& o) {
 
 void add_status_command(CLI::App& app, ExitCode& exit_code) {
   auto opts = std::make_shared<StatusOptions>();
-  auto* cmd = app.add_subcommand("status", "Each bridge's oper schedule, clock health and deadline misses. Exit 3 if an agent is unreachable");
+  auto* cmd = app.add_subcommand(
+      "status", "Each bridge's oper schedule, clock health and deadline misses. Exit 3 if an agent is unreachable");
   cmd->add_option("--agents", opts->agents, "agents.yaml: bridge name -> agent URL and certificates")
       ->required()
       ->check(CLI::ExistingFile);
   cmd->add_option("--bridge", opts->bridges, "Only these bridges");
-  cmd->add_option("--sync-budget-ns", opts->sync_budget_ns, "Offset from master judged synchronised")->capture_default_str();
-  cmd->add_option("--format", opts->format, "text or json")->check(CLI::IsMember({"text", "json"}))->capture_default_str();
+  cmd->add_option("--sync-budget-ns", opts->sync_budget_ns, "Offset from master judged synchronised")
+      ->capture_default_str();
+  cmd->add_option("--format", opts->format, "text or json")
+      ->check(CLI::IsMember({"text", "json"}))
+      ->capture_default_str();
   cmd->callback([opts, &exit_code] { exit_code.value = run(*opts); });
 }
 

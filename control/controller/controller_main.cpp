@@ -64,7 +64,8 @@ int main(int argc, char** argv) {
   try {
     controller::StateDir state(state_dir);
     telemetry::MetricsRegistry registry;
-    auto& reloads = registry.counter("takt_controller_plan_reloads_total", "Desired plant reloads, by result", {"result"});
+    auto& reloads =
+        registry.counter("takt_controller_plan_reloads_total", "Desired plant reloads, by result", {"result"});
     telemetry::MetricsHttpOptions metrics_options;
     metrics_options.address = metrics_address;
     metrics_options.port = metrics_port;
@@ -83,7 +84,8 @@ int main(int argc, char** argv) {
       spdlog::error("controller: {}\ncontroller: keeping the last good plan from {}", e.what(), state.path());
       reconciler.set_desired(std::move(*last));
     }
-    spdlog::info("controller: metrics on {}, state in {}, a round every {} ms", metrics.url(), state.path(), interval_ms);
+    spdlog::info("controller: metrics on {}, state in {}, a round every {} ms", metrics.url(), state.path(),
+                 interval_ms);
 
     const std::vector<std::string> watched{input, plant_file, agents_file};
     auto seen_mtime = inputs_mtime(watched);

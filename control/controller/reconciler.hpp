@@ -22,12 +22,12 @@ struct ReconcileOptions {
 };
 
 struct RoundResult {
-  bool converged = false;                 // every desired bridge reachable and running the plan
-  std::vector<std::string> repaired;      // bridges reinstalled this round
+  bool converged = false;             // every desired bridge reachable and running the plan
+  std::vector<std::string> repaired;  // bridges reinstalled this round
   std::vector<std::string> unreachable;
-  std::vector<std::string> alarms;        // bridges with a sync alarm raised
-  std::string install_error;              // why a repair failed, if it did
-  std::string transaction;                // of the repair, if one succeeded
+  std::vector<std::string> alarms;  // bridges with a sync alarm raised
+  std::string install_error;        // why a repair failed, if it did
+  std::string transaction;          // of the repair, if one succeeded
 };
 
 class Reconciler {

@@ -24,7 +24,8 @@ void StateDir::save_last_good(const southbound::DesiredPlant& plant, const std::
   const fs::path old = fs::path(path_) / "last-good.old";
   fs::remove_all(next);
   fs::create_directories(next / "bridges");
-  for (const auto& [name, config] : plant.bridges) bridge::save_bridge_config(next / "bridges" / (name + ".json"), config);
+  for (const auto& [name, config] : plant.bridges)
+    bridge::save_bridge_config(next / "bridges" / (name + ".json"), config);
   const nlohmann::json meta{{"plant", plant.plant},
                             {"source", plant.source},
                             {"hyperperiod-ns", plant.hyperperiod.count()},
@@ -45,8 +46,8 @@ std::optional<southbound::DesiredPlant> StateDir::load_last_good() const {
   std::ifstream in(dir / "plan.json");
   const nlohmann::json meta = nlohmann::json::parse(in, nullptr, false);
   if (meta.is_discarded() || !meta.is_object())
-    throw std::runtime_error(fmt::format("{}: not JSON; remove the folder to start without a last good plan",
-                                         (dir / "plan.json").string()));
+    throw std::runtime_error(
+        fmt::format("{}: not JSON; remove the folder to start without a last good plan", (dir / "plan.json").string()));
   southbound::DesiredPlant plant;
   plant.plant = meta.value("plant", "");
   plant.source = (dir).string();

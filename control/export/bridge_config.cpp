@@ -49,7 +49,8 @@ bridge::BridgeConfig bridge_config(const schedule::Plan& plan, const model::Plan
     bp.link_rate_bps = link->rate_bps;
     if (const schedule::PortPlan* pp = plan.find_port(ref)) {
       if (pp->rate_bps > 0) bp.link_rate_bps = pp->rate_bps;
-      for (std::size_t p = 0; p < 8; ++p) bp.priority_to_traffic_class[p] = static_cast<std::uint8_t>(pp->priority_to_tc[p]);
+      for (std::size_t p = 0; p < 8; ++p)
+        bp.priority_to_traffic_class[p] = static_cast<std::uint8_t>(pp->priority_to_tc[p]);
       bp.gates = gates_of(*pp, base_time);
     } else {
       bp.gates.admin_base_time = bridge::ptp_time(base_time);
@@ -85,7 +86,8 @@ bridge::BridgeConfig bridge_config(const schedule::Plan& plan, const model::Plan
     if (max_latency <= Nanos{0})
       if (const model::Stream* ps = plant.find_stream(s.name)) max_latency = ps->max_latency;
     if (max_latency <= Nanos{0}) continue;  // nothing to put a deadline bucket at
-    config.streams.push_back({s.name, *mac, static_cast<std::uint16_t>(s.vlan), max_latency, first_here->traffic_class});
+    config.streams.push_back(
+        {s.name, *mac, static_cast<std::uint16_t>(s.vlan), max_latency, first_here->traffic_class});
   }
   bridge::validate(config);
   return config;

@@ -52,11 +52,12 @@ class Writer {
 
 }  // namespace
 
-std::vector<ArtifactFile> write_plan_artifacts(const std::string& dir, const schedule::Plan& plan, const model::Plant& plant,
-                                               const ReportExtras& extras) {
+std::vector<ArtifactFile> write_plan_artifacts(const std::string& dir, const schedule::Plan& plan,
+                                               const model::Plant& plant, const ReportExtras& extras) {
   const fs::path root(dir);
   fs::create_directories(root);
-  for (const char* old : {"yang", "bridge", "taprio", "talkers", "tsnkit", "timeline.svg", "report.txt"}) fs::remove_all(root / old);
+  for (const char* old : {"yang", "bridge", "taprio", "talkers", "tsnkit", "timeline.svg", "report.txt"})
+    fs::remove_all(root / old);
 
   Writer w(root);
   schedule::write_plan_file(plan, (root / "plan.json").string());

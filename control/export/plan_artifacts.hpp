@@ -20,12 +20,12 @@
 namespace takt::exporter {
 
 struct ArtifactFile {
-  std::string path;     // relative to the output folder
+  std::string path;  // relative to the output folder
   std::uintmax_t bytes = 0;
 };
 
 // Throws std::runtime_error (with the path) when a file cannot be written.
-std::vector<ArtifactFile> write_plan_artifacts(const std::string& dir, const schedule::Plan& plan, const model::Plant& plant,
-                                               const ReportExtras& extras = {});
+std::vector<ArtifactFile> write_plan_artifacts(const std::string& dir, const schedule::Plan& plan,
+                                               const model::Plant& plant, const ReportExtras& extras = {});
 
 }  // namespace takt::exporter

@@ -10,7 +10,6 @@
 namespace takt::exporter {
 namespace {
 
-
 routing::StreamRoute route_of(const schedule::StreamPlan& s) {
   routing::StreamRoute r;
   r.stream = s.name;
@@ -34,9 +33,12 @@ struct Counts {
 Counts count(const schedule::Plan& plan) {
   Counts c;
   for (const auto& s : plan.streams) {
-    if (s.traffic_class == model::TrafficClassKind::scheduled) ++c.scheduled, c.placed += s.timed ? 1 : 0;
-    else if (s.traffic_class == model::TrafficClassKind::bounded) ++c.bounded;
-    else ++c.best_effort;
+    if (s.traffic_class == model::TrafficClassKind::scheduled)
+      ++c.scheduled, c.placed += s.timed ? 1 : 0;
+    else if (s.traffic_class == model::TrafficClassKind::bounded)
+      ++c.bounded;
+    else
+      ++c.best_effort;
   }
   return c;
 }
@@ -64,33 +66,38 @@ std::string plan_report(const schedule::Plan& plan, const model::Plant& plant, c
   std::string out = fmt::format(
       "takt plan for plant '{}': {} streams ({} scheduled, {} bounded, {} best-effort), {} scheduled ports\n"
       "hyperperiod {}, sync error budget {}; offsets count from TAI 0 (interval k starts at k x interval)\n",
-      plan.plant, plan.streams.size(), c.scheduled, c.bounded, c.best_effort, plan.ports.size(), readable_duration(plan.hyperperiod),
-      readable_duration(plan.sync_error_budget));
+      plan.plant, plan.streams.size(), c.scheduled, c.bounded, c.best_effort, plan.ports.size(),
+      readable_duration(plan.hyperperiod), readable_duration(plan.sync_error_budget));
 
-  TextTable streams({"stream", "talker -> listener", ">offset", ">interval", ">worst case", ">deadline", ">slack", "path"});
+  TextTable streams(
+      {"stream", "talker -> listener", ">offset", ">interval", ">worst case", ">deadline", ">slack", "path"});
   for (const auto& s : plan.streams) {
     if (!s.timed) continue;
     for (const auto& l : s.listeners) {
       const auto* t = timing_of(s, l);
       const auto paths = stream_paths(s, l);
       streams.add({s.name, s.talker + " -> " + l, readable_duration(s.talker_offset), readable_duration(s.interval),
-                   t ? readable_duration(t->worst_case_latency) : readable_duration(s.worst_case_latency), readable_duration(s.max_latency),
-                   t ? readable_duration(t->slack) : readable_duration(s.slack), paths.empty() ? "" : paths.front()});
+                   t ? readable_duration(t->worst_case_latency) : readable_duration(s.worst_case_latency),
+                   readable_duration(s.max_latency), t ? readable_duration(t->slack) : readable_duration(s.slack),
+                   paths.empty() ? "" : paths.front()});
       for (std::size_t i = 1; i < paths.size(); ++i) streams.add({"", "", "", "", "", "", "", paths[i]});
     }
   }
-  out += "\nScheduled streams (worst case: talker transmission start to last bit at the listener, clock error included)\n";
+  out +=
+      "\nScheduled streams (worst case: talker transmission start to last bit at the listener, clock error included)\n";
   out += streams.empty() ? "  none\n" : streams.render();
 
-  TextTable ports({"port", "profile", ">timing error", ">cycle", ">windows", ">scheduled load", ">gate entries", ">limit"});
+  TextTable ports(
+      {"port", "profile", ">timing error", ">cycle", ">windows", ">scheduled load", ">gate entries", ">limit"});
   for (const auto& p : plan.ports) {
     const auto* profile = plant.find_profile(p.profile);
-    ports.add({p.port.str(), p.profile, profile ? readable_duration(profile->transmission_timing_error) : "-", readable_duration(p.cycle_time),
-               std::to_string(schedule::expand_windows(p).size()), percent(p.scheduled_utilisation),
-               std::to_string(p.gcl.size()), std::to_string(gcl_limit(p, plant))});
+    ports.add({p.port.str(), p.profile, profile ? readable_duration(profile->transmission_timing_error) : "-",
+               readable_duration(p.cycle_time), std::to_string(schedule::expand_windows(p).size()),
+               percent(p.scheduled_utilisation), std::to_string(p.gcl.size()), std::to_string(gcl_limit(p, plant))});
   }
-  out += "\nPorts with scheduled windows (timing error: how late the port may start a ready frame, reserved in each\n"
-         "window; windows per cycle; load = window time (wire time + timing error) / cycle)\n";
+  out +=
+      "\nPorts with scheduled windows (timing error: how late the port may start a ready frame, reserved in each\n"
+      "window; windows per cycle; load = window time (wire time + timing error) / cycle)\n";
   out += ports.empty() ? "  none\n" : ports.render();
 
   TextTable others({"stream", "class", ">interval", ">max-latency", "talker -> listener", "path"});
@@ -99,7 +106,8 @@ std::string plan_report(const schedule::Plan& plan, const model::Plant& plant, c
     for (const auto& l : s.listeners) {
       const auto paths = stream_paths(s, l);
       others.add({s.name, schedule::traffic_class_kind_name(s.traffic_class), readable_duration(s.interval),
-                  s.max_latency.count() > 0 ? readable_duration(s.max_latency) : "-", s.talker + " -> " + l, paths.empty() ? "" : paths.front()});
+                  s.max_latency.count() > 0 ? readable_duration(s.max_latency) : "-", s.talker + " -> " + l,
+                  paths.empty() ? "" : paths.front()});
     }
   }
   out += "\nStreams without reserved windows (routes only; they share the time the gates leave open)\n";
@@ -131,7 +139,9 @@ nlohmann::ordered_json plan_summary(const schedule::Plan& plan, const model::Pla
       }
       listeners.push_back(std::move(j));
     }
-    J j{{"stream", s.name}, {"traffic-class", schedule::traffic_class_kind_name(s.traffic_class)}, {"talker", s.talker},
+    J j{{"stream", s.name},
+        {"traffic-class", schedule::traffic_class_kind_name(s.traffic_class)},
+        {"talker", s.talker},
         {"interval-ns", s.interval.count()}};
     if (s.timed) {
       j["offset-ns"] = s.talker_offset.count();
@@ -149,7 +159,10 @@ nlohmann::ordered_json plan_summary(const schedule::Plan& plan, const model::Pla
                      {"scheduled-utilisation", p.scheduled_utilisation},
                      {"gate-control-entries", p.gcl.size()},
                      {"max-gate-control-entries", gcl_limit(p, plant)}});
-  J j{{"plant", plan.plant}, {"hyperperiod-ns", plan.hyperperiod.count()}, {"streams", std::move(streams)}, {"ports", std::move(ports)}};
+  J j{{"plant", plan.plant},
+      {"hyperperiod-ns", plan.hyperperiod.count()},
+      {"streams", std::move(streams)},
+      {"ports", std::move(ports)}};
   if (extras.moved) j["moved"] = *extras.moved;
   return j;
 }

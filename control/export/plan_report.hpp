@@ -26,6 +26,7 @@ std::vector<std::string> stream_paths(const schedule::StreamPlan& stream, const 
 std::string plan_report(const schedule::Plan& plan, const model::Plant& plant, const ReportExtras& extras = {});
 
 // The same facts as data (`taktctl plan --format json`).
-nlohmann::ordered_json plan_summary(const schedule::Plan& plan, const model::Plant& plant, const ReportExtras& extras = {});
+nlohmann::ordered_json plan_summary(const schedule::Plan& plan, const model::Plant& plant,
+                                    const ReportExtras& extras = {});
 
 }  // namespace takt::exporter

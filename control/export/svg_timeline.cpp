@@ -12,12 +12,11 @@
 namespace takt::exporter {
 namespace {
 
-
-constexpr double kLeft = 190;         // label column
-constexpr double kLine = 1500;        // longest strip line; longer gate control lists wrap
-constexpr double kBar = 26;           // true-scale bar and its margin
-constexpr double kLineHeight = 64;    // one strip line with its gate line and times
-constexpr double kCharWidth = 6.1;    // at font-size 10
+constexpr double kLeft = 190;       // label column
+constexpr double kLine = 1500;      // longest strip line; longer gate control lists wrap
+constexpr double kBar = 26;         // true-scale bar and its margin
+constexpr double kLineHeight = 64;  // one strip line with its gate line and times
+constexpr double kCharWidth = 6.1;  // at font-size 10
 constexpr const char* kPalette[] = {"#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b",
                                     "#e377c2", "#17becf", "#bcbd22", "#393b79", "#637939", "#843c39"};
 constexpr const char* kOthersOpen = "#e4e7eb";
@@ -36,7 +35,8 @@ struct Segment {
   // Where time t (within this entry) is drawn.
   double at(Nanos t) const {
     if (length.count() == 0) return x;
-    return x + width * static_cast<double>((std::clamp(t, start, end()) - start).count()) / static_cast<double>(length.count());
+    return x + width * static_cast<double>((std::clamp(t, start, end()) - start).count()) /
+                   static_cast<double>(length.count());
   }
 };
 
@@ -151,13 +151,15 @@ std::string svg_timeline(const schedule::Plan& plan) {
   }
 
   SvgDocument svg;
-  svg.text(16, 24, fmt::format("takt plan '{}': one gate cycle per scheduled port", plan.plant), 16, "start", "font-weight=\"bold\"");
-  svg.text(16, 42,
-           fmt::format("hyperperiod {}, sync error budget {}. Thin bar: the cycle at true scale. Strip: one box per gate "
-                       "control entry, long entries compressed (length written in them), long lists wrapped; times under "
-                       "it are entry starts. Hover for exact times.",
-                       readable_duration(plan.hyperperiod), readable_duration(plan.sync_error_budget)),
-           10, "start", "fill=\"#444\"");
+  svg.text(16, 24, fmt::format("takt plan '{}': one gate cycle per scheduled port", plan.plant), 16, "start",
+           "font-weight=\"bold\"");
+  svg.text(
+      16, 42,
+      fmt::format("hyperperiod {}, sync error budget {}. Thin bar: the cycle at true scale. Strip: one box per gate "
+                  "control entry, long entries compressed (length written in them), long lists wrapped; times under "
+                  "it are entry starts. Hover for exact times.",
+                  readable_duration(plan.hyperperiod), readable_duration(plan.sync_error_budget)),
+      10, "start", "fill=\"#444\"");
   double y = legend(svg, colour, width) + 8;
 
   for (std::size_t i = 0; i < plan.ports.size(); ++i) {
@@ -169,7 +171,8 @@ std::string svg_timeline(const schedule::Plan& plan) {
     const double bar_y = y + 8;
     auto strip_y = [&](int line) { return y + kBar + 8 + line * kLineHeight; };
     constexpr double strip_h = 34;
-    const Nanos guard = wire_time_for_payload(kMaxStandardPayload, true, port.rate_bps > 0 ? port.rate_bps : 1'000'000'000);
+    const Nanos guard =
+        wire_time_for_payload(kMaxStandardPayload, true, port.rate_bps > 0 ? port.rate_bps : 1'000'000'000);
 
     if (i % 2 == 1) svg.rect(0, y - 2, width, row, "#fafbfc");
     svg.text(16, y + 18, port.port.str(), 13, "start", "font-weight=\"bold\"");
@@ -194,12 +197,15 @@ std::string svg_timeline(const schedule::Plan& plan) {
     for (std::size_t k = 0; k < segs.size(); ++k) {
       const auto& s = segs[k];
       const double sy = strip_y(s.line);
-      const char* fill = s.kind == EntryKind::scheduled ? kScheduledIdle : s.kind == EntryKind::closed ? kClosed : kOthersOpen;
+      const char* fill = s.kind == EntryKind::scheduled ? kScheduledIdle
+                         : s.kind == EntryKind::closed  ? kClosed
+                                                        : kOthersOpen;
       svg.rect(s.x, sy, s.width, strip_h, fill, "stroke=\"white\" stroke-width=\"1\"");
-      svg.title(fmt::format("entry {}: gates {:02x} (TC {}) for {} from {}", k, s.gates, class_list(s.gates), readable_duration(s.length),
-                            readable_duration(s.start)));
+      svg.title(fmt::format("entry {}: gates {:02x} (TC {}) for {} from {}", k, s.gates, class_list(s.gates),
+                            readable_duration(s.length), readable_duration(s.start)));
       if (s.kind != EntryKind::scheduled)
-        svg.text(s.x + s.width / 2, sy + strip_h - 5, fit(readable_duration(s.length), s.width), 10, "middle", "fill=\"#555\"");
+        svg.text(s.x + s.width / 2, sy + strip_h - 5, fit(readable_duration(s.length), s.width), 10, "middle",
+                 "fill=\"#555\"");
       // Guard band: the tail of an entry of other classes that ends where a scheduled one starts.
       const auto& after = segs[(k + 1) % segs.size()];
       if (s.kind == EntryKind::others && after.kind == EntryKind::scheduled) {
@@ -207,7 +213,8 @@ std::string svg_timeline(const schedule::Plan& plan) {
         // At least 6 px so that it shows in a compressed entry.
         const double gx = std::min(s.at(s.end() - g), s.x + s.width - 6);
         svg.rect(gx, sy, s.x + s.width - gx, strip_h, "url(#guard)");
-        svg.title(fmt::format("guard band {}: a best-effort frame that cannot end before the gate closes waits", readable_duration(g)));
+        svg.title(fmt::format("guard band {}: a best-effort frame that cannot end before the gate closes waits",
+                              readable_duration(g)));
       }
       // Windows inside this entry (a window crossing entries is drawn in each).
       for (const auto& o : occ) {
@@ -215,8 +222,9 @@ std::string svg_timeline(const schedule::Plan& plan) {
         if (hi <= lo) continue;
         const double wx = s.at(lo), ww = std::max(2.0, s.at(hi) - wx);
         svg.rect(wx, sy + 2, ww, strip_h - 4, colour[o.window->stream], "rx=\"2\"");
-        svg.title(fmt::format("{} (hop {}, TC {}): {} .. {}, {}", o.window->stream, o.window->hop, o.window->traffic_class,
-                              readable_duration(o.start), readable_duration(o.end), readable_duration(o.end - o.start)));
+        svg.title(fmt::format("{} (hop {}, TC {}): {} .. {}, {}", o.window->stream, o.window->hop,
+                              o.window->traffic_class, readable_duration(o.start), readable_duration(o.end),
+                              readable_duration(o.end - o.start)));
         svg.text(wx + ww / 2, sy + strip_h / 2 + 4, fit(o.window->stream, ww), 10, "middle", "fill=\"white\"");
       }
       // Scheduled-class gate state.
@@ -226,7 +234,8 @@ std::string svg_timeline(const schedule::Plan& plan) {
     // Cycle boundaries and entry start times.
     const auto& last = segs.back();
     svg.line(kLeft, strip_y(0) - 4, kLeft, strip_y(0) + strip_h + 12, "#222", 1.5);
-    svg.line(last.x + last.width, strip_y(last.line) - 4, last.x + last.width, strip_y(last.line) + strip_h + 12, "#222", 1.5);
+    svg.line(last.x + last.width, strip_y(last.line) - 4, last.x + last.width, strip_y(last.line) + strip_h + 12,
+             "#222", 1.5);
     double last_label = -1e9;
     int label_line = -1;
     for (const auto& s : segs) {
@@ -235,7 +244,8 @@ std::string svg_timeline(const schedule::Plan& plan) {
       svg.text(s.x, strip_y(s.line) + strip_h + 20, readable_duration(s.start), 9, "start", "fill=\"#555\"");
       last_label = s.x;
     }
-    svg.text(last.x + last.width, strip_y(last.line) + strip_h + 20, readable_duration(port.cycle_time), 9, "end", "fill=\"#222\"");
+    svg.text(last.x + last.width, strip_y(last.line) + strip_h + 20, readable_duration(port.cycle_time), 9, "end",
+             "fill=\"#222\"");
     y += row;
   }
   if (plan.ports.empty()) svg.text(16, y + 20, "No port carries scheduled traffic.", 12);

@@ -37,14 +37,15 @@ struct TsnkitInstance {
 TsnkitInstance to_tsnkit(const model::Plant& plant);
 
 struct TsnkitImport {
-  std::string plant_yaml;          // the plant the instance describes, for people and `taktctl check`
-  model::LoadResult result;        // plant_yaml loaded and validated
-  std::vector<std::string> errors; // CSV problems ("task.csv:4: ..."); nothing loaded if any
+  std::string plant_yaml;           // the plant the instance describes, for people and `taktctl check`
+  model::LoadResult result;         // plant_yaml loaded and validated
+  std::vector<std::string> errors;  // CSV problems ("task.csv:4: ..."); nothing loaded if any
 };
 
 // Node i becomes "sw<i>" or "es<i>", stream i "s<i>"; bridge ports p1.. in file order, end
 // station ports eth0. `plant_name` names the plant.
 TsnkitImport from_tsnkit(const std::string& stream_csv, const std::string& topology_csv, const std::string& plant_name,
-                         const std::string& stream_file = "stream.csv", const std::string& topology_file = "topology.csv");
+                         const std::string& stream_file = "stream.csv",
+                         const std::string& topology_file = "topology.csv");
 
 }  // namespace takt::exporter

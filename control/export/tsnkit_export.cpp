@@ -25,7 +25,8 @@ TsnkitInstance to_tsnkit(const model::Plant& plant) {
   out.nodes_csv = "id,node,kind\n";
   for (std::size_t i = 0; i < plant.nodes.size(); ++i) {
     id[plant.nodes[i].name] = i;
-    out.nodes_csv += fmt::format("{},{},{}\n", i, csv_field(plant.nodes[i].name), model::to_string(plant.nodes[i].kind));
+    out.nodes_csv +=
+        fmt::format("{},{},{}\n", i, csv_field(plant.nodes[i].name), model::to_string(plant.nodes[i].kind));
   }
 
   out.topology_csv = "link,q_num,rate,t_proc,t_prop\n";
@@ -34,8 +35,9 @@ TsnkitInstance to_tsnkit(const model::Plant& plant) {
       const model::Node* tx = plant.find_node(from.node);
       const model::Node* rx = plant.find_node(to.node);
       const Nanos proc = rx->kind == model::NodeKind::bridge ? plant.profile_of(*rx).processing_delay_max : Nanos{0};
-      out.topology_csv += fmt::format("\"({}, {})\",{},{},{},{}\n", id[from.node], id[to.node], plant.profile_of(*tx).queues,
-                                      rate_bit_per_ns(l.rate_bps), proc.count(), l.propagation.count());
+      out.topology_csv +=
+          fmt::format("\"({}, {})\",{},{},{},{}\n", id[from.node], id[to.node], plant.profile_of(*tx).queues,
+                      rate_bit_per_ns(l.rate_bps), proc.count(), l.propagation.count());
     }
   }
 
@@ -46,9 +48,9 @@ TsnkitInstance to_tsnkit(const model::Plant& plant) {
     if (s.traffic_class != model::TrafficClassKind::scheduled) continue;
     const std::int64_t jitter = s.jitter.count() > 0 ? s.jitter.count() : s.interval.count();
     for (const auto& listener : s.listeners) {
-      out.stream_csv += fmt::format("{},{},[{}],{},{},{},{}\n", row, id[s.talker], id[listener],
-                                    s.max_frame_size * s.max_frames_per_interval, s.interval.count(), s.max_latency.count(),
-                                    jitter);
+      out.stream_csv +=
+          fmt::format("{},{},[{}],{},{},{},{}\n", row, id[s.talker], id[listener],
+                      s.max_frame_size * s.max_frames_per_interval, s.interval.count(), s.max_latency.count(), jitter);
       out.streams_csv += fmt::format("{},{},{}\n", row, csv_field(s.name), csv_field(listener));
       ++row;
     }

@@ -37,8 +37,10 @@ Table read_table(const std::string& text) {
       f.erase(0, f.find_first_not_of(" \t"));
       f.erase(f.find_last_not_of(" \t") + 1);
     }
-    if (t.header.empty()) t.header = std::move(fields);
-    else t.rows.emplace_back(n, std::move(fields));
+    if (t.header.empty())
+      t.header = std::move(fields);
+    else
+      t.rows.emplace_back(n, std::move(fields));
   }
   return t;
 }
@@ -88,7 +90,8 @@ std::optional<std::vector<std::int64_t>> id_list(std::string_view s, char open, 
 
 struct Columns {
   std::map<std::string, std::size_t> at;
-  bool need(const Table& t, const std::vector<std::string>& names, const std::string& file, std::vector<std::string>& errors) {
+  bool need(const Table& t, const std::vector<std::string>& names, const std::string& file,
+            std::vector<std::string>& errors) {
     for (std::size_t i = 0; i < t.header.size(); ++i) at[t.header[i]] = i;
     bool ok = true;
     for (const auto& n : names) {
@@ -137,13 +140,19 @@ TsnkitImport from_tsnkit(const std::string& stream_csv, const std::string& topol
     auto t_proc = integer(tc.get(row, "t_proc"));
     auto t_prop = integer(tc.get(row, "t_prop"));
     if (!ends || ends->size() != 2 || (*ends)[0] == (*ends)[1]) {
-      errors.push_back(fmt::format("{}: link '{}' is not a pair of two node ids like \"(0, 1)\"", where, tc.get(row, "link")));
+      errors.push_back(
+          fmt::format("{}: link '{}' is not a pair of two node ids like \"(0, 1)\"", where, tc.get(row, "link")));
       continue;
     }
-    if (!q || *q < 1 || *q > 8) errors.push_back(fmt::format("{}: q_num '{}' is not a queue count 1..8", where, tc.get(row, "q_num")));
-    if (!rate) errors.push_back(fmt::format("{}: rate '{}' is not a positive number of bit/ns (1 = 1 Gb/s)", where, tc.get(row, "rate")));
-    if (!t_proc || *t_proc < 0) errors.push_back(fmt::format("{}: t_proc '{}' is not a whole number of ns", where, tc.get(row, "t_proc")));
-    if (!t_prop || *t_prop < 0) errors.push_back(fmt::format("{}: t_prop '{}' is not a whole number of ns", where, tc.get(row, "t_prop")));
+    if (!q || *q < 1 || *q > 8)
+      errors.push_back(fmt::format("{}: q_num '{}' is not a queue count 1..8", where, tc.get(row, "q_num")));
+    if (!rate)
+      errors.push_back(
+          fmt::format("{}: rate '{}' is not a positive number of bit/ns (1 = 1 Gb/s)", where, tc.get(row, "rate")));
+    if (!t_proc || *t_proc < 0)
+      errors.push_back(fmt::format("{}: t_proc '{}' is not a whole number of ns", where, tc.get(row, "t_proc")));
+    if (!t_prop || *t_prop < 0)
+      errors.push_back(fmt::format("{}: t_prop '{}' is not a whole number of ns", where, tc.get(row, "t_prop")));
     if (!q || !rate || !t_proc || !t_prop || *t_proc < 0 || *t_prop < 0) continue;
     const auto u = (*ends)[0], v = (*ends)[1];
     const auto key = std::minmax(u, v);
@@ -151,9 +160,10 @@ TsnkitImport from_tsnkit(const std::string& stream_csv, const std::string& topol
     if (fresh) {
       cables.push_back({u, v, *rate, *t_prop, {}, {}});
     } else if (cables[it->second].rate != *rate) {
-      errors.push_back(fmt::format("{}: link ({}, {}) has rate {} but its other direction another; takt links are full duplex "
-                                   "with one rate",
-                                   where, u, v, tc.get(row, "rate")));
+      errors.push_back(
+          fmt::format("{}: link ({}, {}) has rate {} but its other direction another; takt links are full duplex "
+                      "with one rate",
+                      where, u, v, tc.get(row, "rate")));
     } else {
       cables[it->second].prop = std::max(cables[it->second].prop, *t_prop);
     }
@@ -190,21 +200,28 @@ TsnkitImport from_tsnkit(const std::string& stream_csv, const std::string& topol
     auto jitter = integer(sc.get(row, "jitter"));
     bool ok = true;
     auto bad = [&](const std::string& what, const std::string& expected) {
-      errors.push_back(fmt::format("{}: {} '{}' is not {}", where, what, sc.get(row, what == "stream" ? id_col : what), expected));
+      errors.push_back(
+          fmt::format("{}: {} '{}' is not {}", where, what, sc.get(row, what == "stream" ? id_col : what), expected));
       ok = false;
     };
-    if (!id || *id < 0) bad("stream", "a stream id (0, 1, ...)");
-    else if (!ids.insert(*id).second) errors.push_back(fmt::format("{}: stream id {} appears twice", where, *id)), ok = false;
-    if (!src || !degree.count(*src)) bad("src", "a node id of the topology");
+    if (!id || *id < 0)
+      bad("stream", "a stream id (0, 1, ...)");
+    else if (!ids.insert(*id).second)
+      errors.push_back(fmt::format("{}: stream id {} appears twice", where, *id)), ok = false;
+    if (!src || !degree.count(*src))
+      bad("src", "a node id of the topology");
     else if (!is_station(*src))
-      errors.push_back(fmt::format("{}: src {} is a bridge ({} links); takt talkers are end stations, nodes with one link", where,
-                                   *src, degree[*src])),
+      errors.push_back(
+          fmt::format("{}: src {} is a bridge ({} links); takt talkers are end stations, nodes with one link", where,
+                      *src, degree[*src])),
           ok = false;
-    if (!dst || dst->empty()) bad("dst", "a list of node ids like [3]");
+    if (!dst || dst->empty())
+      bad("dst", "a list of node ids like [3]");
     else
       for (auto d : *dst)
         if (!degree.count(d) || !is_station(d))
-          errors.push_back(fmt::format("{}: destination {} is not an end station (a node with one link) of the topology", where, d)),
+          errors.push_back(
+              fmt::format("{}: destination {} is not an end station (a node with one link) of the topology", where, d)),
               ok = false;
     if (!size || *size <= 0) bad("size", "a positive number of bytes");
     if (!period || *period <= 0) bad("period", "a positive number of ns");
@@ -214,17 +231,19 @@ TsnkitImport from_tsnkit(const std::string& stream_csv, const std::string& topol
     const std::int64_t frames = (*size + kMtu - 1) / kMtu;
     std::string listeners;
     for (auto d : *dst) listeners += (listeners.empty() ? "" : ", ") + name(d);
-    streams_yaml += fmt::format("  s{}:\n    talker: {}\n    listeners: [{}]\n    interval: {}ns\n", *id, name(*src), listeners, *period);
+    streams_yaml += fmt::format("  s{}:\n    talker: {}\n    listeners: [{}]\n    interval: {}ns\n", *id, name(*src),
+                                listeners, *period);
     if (frames > 1) streams_yaml += fmt::format("    max-frames-per-interval: {}\n", frames);
-    streams_yaml += fmt::format("    max-frame-size: {}B\n    max-latency: {}ns\n", (*size + frames - 1) / frames, *deadline);
+    streams_yaml +=
+        fmt::format("    max-frame-size: {}B\n    max-latency: {}ns\n", (*size + frames - 1) / frames, *deadline);
     if (*jitter > 0 && *jitter < *period) streams_yaml += fmt::format("    jitter: {}ns\n", *jitter);
   }
   if (task.rows.empty()) errors.push_back(fmt::format("{}: no streams", stream_file));
   if (!errors.empty()) return out;
 
   // The plant.
-  std::string y = fmt::format("# Imported from the TSNKit instance {} + {} by taktctl plan --tsnkit.\nplant: {}\n\n", stream_file,
-                              topology_file, plant_name);
+  std::string y = fmt::format("# Imported from the TSNKit instance {} + {} by taktctl plan --tsnkit.\nplant: {}\n\n",
+                              stream_file, topology_file, plant_name);
   std::set<std::pair<std::int64_t, std::int64_t>> kinds;  // (queues, processing ns) of bridges
   for (const auto& [n, d] : degree)
     if (d > 1) kinds.insert({queues[n], proc[n]});
@@ -232,7 +251,8 @@ TsnkitImport from_tsnkit(const std::string& stream_csv, const std::string& topol
   if (!kinds.empty()) {
     y += "profiles:\n";
     for (const auto& [q, p] : kinds)
-      y += fmt::format("  {}: {{base: takt-dataplane, queues: {}, processing-delay: {{min: {}ns, max: {}ns}}}}\n", profile(q, p), q, p, p);
+      y += fmt::format("  {}: {{base: takt-dataplane, queues: {}, processing-delay: {{min: {}ns, max: {}ns}}}}\n",
+                       profile(q, p), q, p, p);
     y += "\nbridges:\n";
     for (const auto& [n, d] : degree)
       if (d > 1) y += fmt::format("  {}: {{profile: {}, ports: {}}}\n", name(n), profile(queues[n], proc[n]), d);
@@ -242,7 +262,8 @@ TsnkitImport from_tsnkit(const std::string& stream_csv, const std::string& topol
     if (d == 1) y += fmt::format("  {}: {{}}\n", name(n));
   y += "\nlinks:\n";
   for (const auto& c : cables)
-    y += fmt::format("  - {{ends: [{}, {}], speed: {}bps, propagation-delay: {}ns}}\n", c.port_a, c.port_b, c.rate, c.prop);
+    y += fmt::format("  - {{ends: [{}, {}], speed: {}bps, propagation-delay: {}ns}}\n", c.port_a, c.port_b, c.rate,
+                     c.prop);
   y += "\nstreams:\n" + streams_yaml;
   out.plant_yaml = y;
   out.result = model::load_plant_text(y, plant_name + ".yaml");

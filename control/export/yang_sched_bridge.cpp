@@ -32,7 +32,8 @@ std::uint8_t all_gates(int queues) { return static_cast<std::uint8_t>((1u << std
 std::map<int, std::int64_t> max_sdu_per_class(const schedule::Plan& plan, const schedule::PortPlan& port) {
   std::map<int, std::int64_t> out;
   for (const auto& w : port.windows)
-    if (const auto* s = plan.find_stream(w.stream)) out[w.traffic_class] = std::max(out[w.traffic_class], s->frame_payload);
+    if (const auto* s = plan.find_stream(w.stream))
+      out[w.traffic_class] = std::max(out[w.traffic_class], s->frame_payload);
   return out;
 }
 
@@ -50,8 +51,8 @@ void add_limits(json& t, const model::Profile& profile) {
 // out because the module's must statements on them are checked even when they are absent.
 json disabled_table(const model::Profile& profile) {
   const Nanos cycle = std::min(Nanos{1'000'000}, profile.max_cycle_time);
-  const json entry = bridge::gate_control_entry_json<json>(0, bridge::kSetGateStatesIdentity, u32(cycle.count(), "gate interval"),
-                                                            all_gates(profile.queues));
+  const json entry = bridge::gate_control_entry_json<json>(
+      0, bridge::kSetGateStatesIdentity, u32(cycle.count(), "gate interval"), all_gates(profile.queues));
   json t{{"gate-enabled", false},
          {"admin-gate-states", all_gates(profile.queues)},
          {"admin-control-list", {{"gate-control-entry", json::array({entry})}}},
@@ -61,9 +62,10 @@ json disabled_table(const model::Profile& profile) {
 }
 
 json interface_entry(const std::string& port, json table) {
-  return {{"name", port},
-          {"type", "iana-if-type:ethernetCsmacd"},
-          {"ieee802-dot1q-bridge:bridge-port", {{"ieee802-dot1q-sched-bridge:gate-parameter-table", std::move(table)}}}};
+  return {
+      {"name", port},
+      {"type", "iana-if-type:ethernetCsmacd"},
+      {"ieee802-dot1q-bridge:bridge-port", {{"ieee802-dot1q-sched-bridge:gate-parameter-table", std::move(table)}}}};
 }
 
 }  // namespace
@@ -79,7 +81,8 @@ json gate_parameter_table(const schedule::PortPlan& port, const model::Profile& 
   json entries = json::array();
   std::uint32_t index = 0;
   for (const auto& e : port.gcl)
-    entries.push_back(bridge::gate_control_entry_json<json>(index++, bridge::kSetGateStatesIdentity, u32(e.interval.count(), "gate interval"),
+    entries.push_back(bridge::gate_control_entry_json<json>(index++, bridge::kSetGateStatesIdentity,
+                                                            u32(e.interval.count(), "gate interval"),
                                                             static_cast<std::uint8_t>(e.gate_states & 0xffu)));
   json t{{"gate-enabled", true},
          {"admin-gate-states", all_gates(port.queues)},

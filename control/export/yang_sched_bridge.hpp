@@ -8,9 +8,9 @@
 //
 // Every linked port of the bridge is listed: ports with scheduled windows get their gate control
 // list and gate-enabled true, the others gate-enabled false (with a one-entry all-open list), so
-// installing a new plan also switches off a port that the previous plan scheduled. admin-base-time is a placeholder (0):
-// the installer picks a future multiple of the plan's hyperperiod and commits it on every bridge.
-// supported-* leaves are the profile's limits; the module's must statements compare against them.
+// installing a new plan also switches off a port that the previous plan scheduled. admin-base-time is a placeholder
+// (0): the installer picks a future multiple of the plan's hyperperiod and commits it on every bridge. supported-*
+// leaves are the profile's limits; the module's must statements compare against them.
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -33,7 +33,8 @@ RationalSeconds to_rational_seconds(Nanos d);  // throws std::range_error if it 
 nlohmann::ordered_json gate_parameter_table(const schedule::PortPlan& port, const model::Profile& profile);
 
 // The whole document for one bridge. Throws std::invalid_argument if `bridge` is not a bridge.
-nlohmann::ordered_json sched_bridge_config(const schedule::Plan& plan, const model::Plant& plant, const std::string& bridge);
+nlohmann::ordered_json sched_bridge_config(const schedule::Plan& plan, const model::Plant& plant,
+                                           const std::string& bridge);
 
 // YANG modules a validator must load for these documents (file names in ../shared/yang).
 std::vector<std::string> sched_bridge_modules();

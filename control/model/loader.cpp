@@ -67,11 +67,14 @@ class PlantLoader {
       return;
     }
     if (!root.IsMap()) {
-      r_.error(root, "a plant must be a mapping with sections plant, defaults, profiles, bridges, end-stations, links, streams");
+      r_.error(
+          root,
+          "a plant must be a mapping with sections plant, defaults, profiles, bridges, end-stations, links, streams");
       return;
     }
     std::map<std::string, YAML::Node> sec;
-    for (auto& [k, v] : r_.entries(root, "the plant", {"plant", "defaults", "profiles", "bridges", "end-stations", "links", "streams"}))
+    for (auto& [k, v] : r_.entries(root, "the plant",
+                                   {"plant", "defaults", "profiles", "bridges", "end-stations", "links", "streams"}))
       sec[k.Scalar()] = v;
 
     if (sec.count("plant")) plant_.name = r_.text(sec["plant"], "plant name").value_or("");
@@ -95,8 +98,8 @@ class PlantLoader {
   void read_defaults(const YAML::Node& n) {
     auto& d = plant_.defaults;
     for (auto& [k, v] : r_.entries(n, "defaults",
-                                   {"link-speed", "propagation-delay-per-meter", "bridge-profile", "end-station-profile",
-                                    "sync-error-budget", "vlan", "pcp"})) {
+                                   {"link-speed", "propagation-delay-per-meter", "bridge-profile",
+                                    "end-station-profile", "sync-error-budget", "vlan", "pcp"})) {
       const std::string key = k.Scalar();
       if (key == "link-speed") {
         if (auto x = r_.rate_bps(v, "link-speed")) d.link_rate_bps = *x;
@@ -137,8 +140,8 @@ class PlantLoader {
       std::vector<std::pair<YAML::Node, YAML::Node>> items =
           r_.entries(v, what,
                      {"base", "queues", "max-gcl-entries", "min-gate-interval", "granularity", "one-window-per-queue",
-                      "cycle-time-extension", "future-base-time", "processing-delay", "max-frame-size", "max-cycle-time",
-                      "transmission-timing-error"});
+                      "cycle-time-extension", "future-base-time", "processing-delay", "max-frame-size",
+                      "max-cycle-time", "transmission-timing-error"});
       for (auto& [ik, iv] : items) {
         if (ik.Scalar() != "base") continue;
         if (auto b = r_.text(iv, "base")) {
@@ -156,7 +159,8 @@ class PlantLoader {
         if (key == "queues") {
           if (auto x = r_.integer(iv, what + " queues", 1, 8)) p.queues = static_cast<int>(*x);
         } else if (key == "max-gcl-entries") {
-          if (auto x = r_.integer(iv, what + " max-gcl-entries", 2, 1'000'000)) p.max_gcl_entries = static_cast<int>(*x);
+          if (auto x = r_.integer(iv, what + " max-gcl-entries", 2, 1'000'000))
+            p.max_gcl_entries = static_cast<int>(*x);
         } else if (key == "min-gate-interval") {
           if (auto x = r_.duration(iv, what + " min-gate-interval", true)) p.min_gate_interval = *x;
         } else if (key == "granularity") {
@@ -183,11 +187,13 @@ class PlantLoader {
         } else if (key == "processing-delay") {
           Nanos mn = p.processing_delay_min, mx = p.processing_delay_max;
           for (auto& [pk, pv] : r_.entries(iv, what + " processing-delay", {"min", "max"})) {
-            if (auto x = r_.duration(pv, what + " processing-delay " + pk.Scalar(), true)) (pk.Scalar() == "min" ? mn : mx) = *x;
+            if (auto x = r_.duration(pv, what + " processing-delay " + pk.Scalar(), true))
+              (pk.Scalar() == "min" ? mn : mx) = *x;
           }
           if (mn > mx) {
-            r_.error(iv, fmt::format("{}: processing-delay min {} is above max {}", what, format_duration(mn.count()),
-                                     format_duration(mx.count())),
+            r_.error(iv,
+                     fmt::format("{}: processing-delay min {} is above max {}", what, format_duration(mn.count()),
+                                 format_duration(mx.count())),
                      "min is the best case, max the worst case");
           } else {
             p.processing_delay_min = mn;
@@ -195,7 +201,8 @@ class PlantLoader {
           }
         }
       }
-      if (p.min_gate_interval > Nanos{0} && p.granularity > Nanos{0} && p.min_gate_interval.count() % p.granularity.count() != 0) {
+      if (p.min_gate_interval > Nanos{0} && p.granularity > Nanos{0} &&
+          p.min_gate_interval.count() % p.granularity.count() != 0) {
         r_.warning(k, fmt::format("{}: min-gate-interval is not a multiple of the granularity", what));
       }
       plant_.profiles.push_back(std::move(p));
@@ -222,7 +229,9 @@ class PlantLoader {
       node.profile = kind == NodeKind::bridge ? plant_.defaults.bridge_profile : plant_.defaults.end_station_profile;
       const std::string what = fmt::format("{} {}", to_string(kind), node.name);
       if (node_index_.count(node.name)) {
-        r_.error(k, fmt::format("'{}' is already declared as a {}", node.name, to_string(plant_.nodes[node_index_[node.name]].kind)),
+        r_.error(k,
+                 fmt::format("'{}' is already declared as a {}", node.name,
+                             to_string(plant_.nodes[node_index_[node.name]].kind)),
                  "bridges and end stations share one name space");
         continue;
       }
@@ -238,7 +247,8 @@ class PlantLoader {
             }
           } else if (key == "mac") {
             if (auto x = r_.text(iv, what + " mac")) {
-              if (!is_mac(*x)) r_.error(iv, fmt::format("{}: '{}' is not a MAC address", what, *x), "write it as 02:00:00:00:00:01");
+              if (!is_mac(*x))
+                r_.error(iv, fmt::format("{}: '{}' is not a MAC address", what, *x), "write it as 02:00:00:00:00:01");
               node.mac = *x;
             }
           } else if (key == "ports") {
@@ -252,8 +262,10 @@ class PlantLoader {
               for (auto& [pname, pnode] : r_.names(iv, what + " ports")) {
                 // A refused port is still declared, so links to it give no second error.
                 (void)check_name(pnode, "port", pname);
-                if (!seen.insert(pname).second) r_.error(pnode, fmt::format("{}: port '{}' is listed twice", what, pname));
-                else node.ports.push_back(pname);
+                if (!seen.insert(pname).second)
+                  r_.error(pnode, fmt::format("{}: port '{}' is listed twice", what, pname));
+                else
+                  node.ports.push_back(pname);
               }
             }
           } else if (key == "description") {
@@ -262,8 +274,10 @@ class PlantLoader {
         }
       }
       if (!ports_given) {
-        if (kind == NodeKind::end_station) node.ports.push_back("eth0");
-        else r_.error(k, fmt::format("{} declares no ports", what), "add e.g. 'ports: 4' or 'ports: [p1, p2]'");
+        if (kind == NodeKind::end_station)
+          node.ports.push_back("eth0");
+        else
+          r_.error(k, fmt::format("{} declares no ports", what), "add e.g. 'ports: 4' or 'ports: [p1, p2]'");
       }
       node_index_[node.name] = plant_.nodes.size();
       plant_.nodes.push_back(std::move(node));
@@ -282,7 +296,8 @@ class PlantLoader {
 
   void check_profile_refs() {
     for (auto& [name, at] : profile_refs_)
-      if (!plant_.find_profile(name)) r_.error(at, fmt::format("unknown hardware profile '{}'", name), suggest_profile(name));
+      if (!plant_.find_profile(name))
+        r_.error(at, fmt::format("unknown hardware profile '{}'", name), suggest_profile(name));
     profile_refs_.clear();
   }
 
@@ -351,8 +366,7 @@ class PlantLoader {
           if (key == "ends") {
             ends = v;
             has_ends = true;
-          }
-          else if (key == "speed") {
+          } else if (key == "speed") {
             if (auto x = r_.rate_bps(v, "link speed")) link.rate_bps = *x;
           } else if (key == "length") {
             length_mm = r_.length_mm(v, "link length");
@@ -368,7 +382,8 @@ class PlantLoader {
         }
       }
       if (length_mm && delay) r_.error(length_node, "link gives both length and propagation-delay", "keep one");
-      if (length_mm) link.propagation = Nanos{(*length_mm * plant_.defaults.propagation_per_meter.count() + 999) / 1000};
+      if (length_mm)
+        link.propagation = Nanos{(*length_mm * plant_.defaults.propagation_per_meter.count() + 999) / 1000};
       if (delay) link.propagation = *delay;
       if (!ends.IsSequence() || ends.size() != 2) {
         r_.error(ends, "a link joins exactly two ports", "write 'ends: [sw1:p1, sw2:p1]'");
@@ -392,7 +407,8 @@ class PlantLoader {
       for (auto [p, at] : {std::pair{*a, ends[0]}, std::pair{*b, ends[1]}}) {
         auto u = used.find(p);
         if (u != used.end()) {
-          r_.error(at, fmt::format("port {} is already used by the link at line {}", p.str(), u->second.Mark().line + 1),
+          r_.error(at,
+                   fmt::format("port {} is already used by the link at line {}", p.str(), u->second.Mark().line + 1),
                    "a port takes one cable");
           clash = true;
         } else {
@@ -409,7 +425,9 @@ class PlantLoader {
   void check_unlinked_ports() {
     for (const auto& node : plant_.nodes) {
       if (node.kind != NodeKind::end_station) continue;
-      bool any = std::any_of(node.ports.begin(), node.ports.end(), [&](const std::string& p) { return plant_.link_at({node.name, p}); });
+      bool any = std::any_of(node.ports.begin(), node.ports.end(), [&](const std::string& p) {
+        return plant_.link_at({node.name, p});
+      });
       // An end station without a cable may be declared (a spare), but no stream may use it.
       if (!any) unlinked_.insert(node.name);
     }
@@ -596,7 +614,9 @@ class PlantLoader {
       d.s.num_seamless_trees = static_cast<int>(*x);
   }
 
-  void read_description(StreamDraft& d, const StreamKey&, const YAML::Node& v) { (void)r_.text(v, d.what + " description"); }
+  void read_description(StreamDraft& d, const StreamKey&, const YAML::Node& v) {
+    (void)r_.text(v, d.what + " description");
+  }
 
   void read_streams(const YAML::Node& n) {
     std::map<std::pair<std::string, int>, std::string> stream_ids;  // (destination MAC, VLAN) -> stream
@@ -644,10 +664,11 @@ class PlantLoader {
 
   void check_needed_keys(StreamDraft& d) {
     for (const auto& key : stream_keys()) {
-      const bool needed = key.needed == Needed::always ||
-                          (key.needed == Needed::unless_best_effort && d.s.traffic_class != TrafficClassKind::best_effort);
+      const bool needed = key.needed == Needed::always || (key.needed == Needed::unless_best_effort &&
+                                                           d.s.traffic_class != TrafficClassKind::best_effort);
       if (!needed || d.given.count(key.name)) continue;
-      r_.error(d.marks.name, fmt::format("{} has no {}", d.what, key.name), fmt::format("add e.g. '{}: {}'", key.name, key.example));
+      r_.error(d.marks.name, fmt::format("{} has no {}", d.what, key.name),
+               fmt::format("add e.g. '{}: {}'", key.name, key.example));
       d.ok = false;
     }
   }
@@ -673,8 +694,8 @@ class PlantLoader {
       }
     }
     if (s.jitter > s.interval) {
-      r_.error(d.marks.jitter, fmt::format("{}: jitter {} exceeds the interval {}", what, format_duration(s.jitter.count()),
-                                           format_duration(s.interval.count())));
+      r_.error(d.marks.jitter, fmt::format("{}: jitter {} exceeds the interval {}", what,
+                                           format_duration(s.jitter.count()), format_duration(s.interval.count())));
       d.ok = false;
     }
     if (s.earliest_transmit_offset >= s.interval) {
@@ -705,20 +726,22 @@ class PlantLoader {
     const std::int64_t limit = frame_limit(s);
     if (s.max_frame_size <= limit) return;
     const std::int64_t frames = (s.max_frame_size + limit - 1) / limit;
-    r_.error(d.marks.max_frame_size,
-             fmt::format("{}: max-frame-size {} B exceeds {} B, the largest MAC client data every node on its way carries", d.what,
-                         s.max_frame_size, limit),
-             fmt::format("max-frame-size excludes header, VLAN tag, FCS, preamble and IFG; to send {} B per interval write "
-                         "max-frames-per-interval: {} and max-frame-size: {}B",
-                         s.max_frame_size * s.max_frames_per_interval, frames * s.max_frames_per_interval,
-                         (s.max_frame_size + frames - 1) / frames));
+    r_.error(
+        d.marks.max_frame_size,
+        fmt::format("{}: max-frame-size {} B exceeds {} B, the largest MAC client data every node on its way carries",
+                    d.what, s.max_frame_size, limit),
+        fmt::format("max-frame-size excludes header, VLAN tag, FCS, preamble and IFG; to send {} B per interval write "
+                    "max-frames-per-interval: {} and max-frame-size: {}B",
+                    s.max_frame_size * s.max_frames_per_interval, frames * s.max_frames_per_interval,
+                    (s.max_frame_size + frames - 1) / frames));
     d.ok = false;
   }
 
   // Streams are identified by destination MAC and VLAN (802.1CB null stream identification);
   // a stream without a destination-mac gets an address from the range 802.1Q reserves for
   // AVB/TSN streams.
-  void identify_stream(StreamDraft& d, std::map<std::pair<std::string, int>, std::string>& stream_ids, int& generated_mac) {
+  void identify_stream(StreamDraft& d, std::map<std::pair<std::string, int>, std::string>& stream_ids,
+                       int& generated_mac) {
     Stream& s = d.s;
     if (s.destination_mac.empty()) {
       s.destination_mac = fmt::format("91:e0:f0:00:{:02x}:{:02x}", (generated_mac >> 8) & 0xff, generated_mac & 0xff);
@@ -727,8 +750,8 @@ class PlantLoader {
     auto id = std::make_pair(s.destination_mac, s.vlan);
     if (auto it = stream_ids.find(id); it != stream_ids.end()) {
       r_.error(d.marks.has_destination_mac ? d.marks.destination_mac : d.marks.name,
-               fmt::format("{}: destination-mac {} on VLAN {} already identifies stream {}", d.what, s.destination_mac, s.vlan,
-                           it->second),
+               fmt::format("{}: destination-mac {} on VLAN {} already identifies stream {}", d.what, s.destination_mac,
+                           s.vlan, it->second),
                "each stream needs its own destination MAC and VLAN pair");
       d.ok = false;
     } else {
@@ -769,12 +792,14 @@ class PlantLoader {
     if (path->latency > s.max_latency) {
       std::string via;
       for (const auto& n : path->nodes) via += (via.empty() ? "" : " -> ") + n;
-      r_.error(marks.max_latency,
-               fmt::format("stream {}: max-latency {} is below the physical minimum {} of the fastest path to {} ({}) by {}",
-                           s.name, format_duration(s.max_latency.count()), format_duration(path->latency.count()), listener, via,
-                           format_duration((path->latency - s.max_latency).count())),
-               "the minimum counts store-and-forward wire time of one max-frame-size frame, cable delay and best-case bridge "
-               "processing; raise max-latency or use faster links");
+      r_.error(
+          marks.max_latency,
+          fmt::format("stream {}: max-latency {} is below the physical minimum {} of the fastest path to {} ({}) by {}",
+                      s.name, format_duration(s.max_latency.count()), format_duration(path->latency.count()), listener,
+                      via, format_duration((path->latency - s.max_latency).count())),
+          "the minimum counts store-and-forward wire time of one max-frame-size frame, cable delay and best-case "
+          "bridge "
+          "processing; raise max-latency or use faster links");
     }
   }
 
@@ -794,7 +819,8 @@ LoadResult load_plant_file(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) {
     LoadResult r;
-    r.diagnostics.push_back(Diagnostic{Severity::error, SourceLocation{path, 1, 1}, "cannot open the file", "check the path"});
+    r.diagnostics.push_back(
+        Diagnostic{Severity::error, SourceLocation{path, 1, 1}, "cannot open the file", "check the path"});
     return r;
   }
   std::ostringstream ss;

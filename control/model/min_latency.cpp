@@ -8,8 +8,8 @@
 
 namespace takt::model {
 
-std::optional<MinLatencyPath> min_latency_path(const Plant& plant, const std::string& talker, const std::string& listener,
-                                               std::int64_t payload) {
+std::optional<MinLatencyPath> min_latency_path(const Plant& plant, const std::string& talker,
+                                               const std::string& listener, std::int64_t payload) {
   std::unordered_map<std::string, std::size_t> index;
   for (std::size_t i = 0; i < plant.nodes.size(); ++i) index.emplace(plant.nodes[i].name, i);
   auto ti = index.find(talker), li = index.find(listener);

@@ -18,7 +18,7 @@ struct MinLatencyPath {
 // Fastest path from talker to listener for one frame of `payload` bytes (VLAN-tagged), or
 // nullopt when the listener is unreachable. Only bridges forward; end stations only talk and listen.
 // Requires a plant whose references are resolved (every link end names a declared node).
-std::optional<MinLatencyPath> min_latency_path(const Plant& plant, const std::string& talker, const std::string& listener,
-                                               std::int64_t payload);
+std::optional<MinLatencyPath> min_latency_path(const Plant& plant, const std::string& talker,
+                                               const std::string& listener, std::int64_t payload);
 
 }  // namespace takt::model

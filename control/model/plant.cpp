@@ -39,16 +39,20 @@ std::optional<PortRef> Plant::peer_of(const PortRef& p) const {
 }
 
 std::size_t Plant::bridge_count() const {
-  return static_cast<std::size_t>(std::count_if(nodes.begin(), nodes.end(), [](const Node& n) { return n.kind == NodeKind::bridge; }));
+  return static_cast<std::size_t>(
+      std::count_if(nodes.begin(), nodes.end(), [](const Node& n) { return n.kind == NodeKind::bridge; }));
 }
 
 std::size_t Plant::end_station_count() const { return nodes.size() - bridge_count(); }
 
 const char* to_string(TrafficClassKind k) {
   switch (k) {
-    case TrafficClassKind::scheduled: return "scheduled";
-    case TrafficClassKind::bounded: return "bounded";
-    case TrafficClassKind::best_effort: return "best-effort";
+    case TrafficClassKind::scheduled:
+      return "scheduled";
+    case TrafficClassKind::bounded:
+      return "bounded";
+    case TrafficClassKind::best_effort:
+      return "best-effort";
   }
   return "?";
 }

@@ -15,17 +15,17 @@ namespace takt::model {
 // A bridge port's hardware limits (what a gate control list may look like there).
 struct Profile {
   std::string name;
-  int queues = 8;                        // traffic classes with their own queue and gate
-  int max_gcl_entries = 1024;            // admin control list length limit
-  Nanos min_gate_interval{0};            // shortest time-interval-value the hardware accepts
-  Nanos granularity{1};                  // intervals must be multiples of this (tick-granularity)
-  bool one_window_per_queue = false;     // each gate may open only once per cycle (Intel i225)
-  bool cycle_time_extension = true;      // supports admin-cycle-time-extension
-  bool future_base_time = true;          // accepts an admin-base-time in the future
-  Nanos processing_delay_min{0};         // ingress to egress-queue, best case
-  Nanos processing_delay_max{0};         // ingress to egress-queue, worst case
-  std::int64_t max_frame_size = 1500;    // largest MAC client data (jumbo-capable hardware: more)
-  Nanos max_cycle_time{1'000'000'000};   // longest cycle the hardware accepts
+  int queues = 8;                       // traffic classes with their own queue and gate
+  int max_gcl_entries = 1024;           // admin control list length limit
+  Nanos min_gate_interval{0};           // shortest time-interval-value the hardware accepts
+  Nanos granularity{1};                 // intervals must be multiples of this (tick-granularity)
+  bool one_window_per_queue = false;    // each gate may open only once per cycle (Intel i225)
+  bool cycle_time_extension = true;     // supports admin-cycle-time-extension
+  bool future_base_time = true;         // accepts an admin-base-time in the future
+  Nanos processing_delay_min{0};        // ingress to egress-queue, best case
+  Nanos processing_delay_max{0};        // ingress to egress-queue, worst case
+  std::int64_t max_frame_size = 1500;   // largest MAC client data (jumbo-capable hardware: more)
+  Nanos max_cycle_time{1'000'000'000};  // longest cycle the hardware accepts
   // How late after its gate opens (a talker: after its offset) this node may start sending a
   // frame that is ready: zero for hardware gates and launch time, the wake-up lateness of a
   // polling loop or a talker process in software. Every window at the node's ports is that much
@@ -39,9 +39,9 @@ enum class NodeKind { bridge, end_station };
 struct Node {
   std::string name;
   NodeKind kind = NodeKind::bridge;
-  std::string profile;                   // name of a Profile
-  std::vector<std::string> ports;        // port names, in declaration order
-  std::string mac;                       // optional, "02:00:00:00:00:01"
+  std::string profile;             // name of a Profile
+  std::vector<std::string> ports;  // port names, in declaration order
+  std::string mac;                 // optional, "02:00:00:00:00:01"
   SourceLocation where;
 };
 
@@ -57,7 +57,7 @@ struct Link {
   PortRef a;
   PortRef b;
   std::int64_t rate_bps = 1'000'000'000;
-  Nanos propagation{0};                  // one-way cable delay
+  Nanos propagation{0};  // one-way cable delay
   SourceLocation where;
 };
 
@@ -65,29 +65,29 @@ enum class TrafficClassKind { scheduled, bounded, best_effort };
 
 struct Stream {
   std::string name;
-  std::string talker;                    // end-station name
-  std::vector<std::string> listeners;    // end-station names
+  std::string talker;                  // end-station name
+  std::vector<std::string> listeners;  // end-station names
   Nanos interval{0};
   int max_frames_per_interval = 1;
-  std::int64_t max_frame_size = 0;       // 802.1Qcc: MAC client data, bytes
-  Nanos max_latency{0};                  // deadline, talker transmission start to last bit at listener
-  Nanos jitter{0};                       // allowed variation of arrival; 0 = no requirement given
-  Nanos earliest_transmit_offset{0};     // talker may start no earlier than this in its interval
+  std::int64_t max_frame_size = 0;              // 802.1Qcc: MAC client data, bytes
+  Nanos max_latency{0};                         // deadline, talker transmission start to last bit at listener
+  Nanos jitter{0};                              // allowed variation of arrival; 0 = no requirement given
+  Nanos earliest_transmit_offset{0};            // talker may start no earlier than this in its interval
   std::optional<Nanos> latest_transmit_offset;  // ...and no later than this
   TrafficClassKind traffic_class = TrafficClassKind::scheduled;
-  int vlan = 0;                          // 0 = untagged is not allowed for scheduled traffic; see defaults
+  int vlan = 0;  // 0 = untagged is not allowed for scheduled traffic; see defaults
   int pcp = 0;
   std::string destination_mac;
-  int num_seamless_trees = 1;            // 2 = two disjoint paths (FRER)
+  int num_seamless_trees = 1;  // 2 = two disjoint paths (FRER)
   SourceLocation where;
 };
 
 struct Defaults {
   std::int64_t link_rate_bps = 1'000'000'000;
-  Nanos propagation_per_meter{5};        // copper/fibre ~ 5 ns/m
+  Nanos propagation_per_meter{5};  // copper/fibre ~ 5 ns/m
   std::string bridge_profile = "takt-dataplane";
   std::string end_station_profile = "end-station";
-  Nanos sync_error_budget{1000};         // worst-case time error between any two clocks
+  Nanos sync_error_budget{1000};  // worst-case time error between any two clocks
   int vlan = 100;
   int pcp_scheduled = 6;
   int pcp_bounded = 4;
@@ -96,9 +96,9 @@ struct Defaults {
 
 struct Plant {
   std::string name;
-  std::string file;                      // path it was loaded from
+  std::string file;  // path it was loaded from
   Defaults defaults;
-  std::vector<Profile> profiles;         // built-in ones first, then the file's
+  std::vector<Profile> profiles;  // built-in ones first, then the file's
   std::vector<Node> nodes;
   std::vector<Link> links;
   std::vector<Stream> streams;

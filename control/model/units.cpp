@@ -11,10 +11,14 @@ namespace takt::model {
 namespace {
 
 constexpr std::array kSizeUnits{QuantityUnit{"B", 1}, QuantityUnit{"kB", 1'000}, QuantityUnit{"KiB", 1'024}};
-constexpr std::array kRateUnits{QuantityUnit{"bps", 1},           QuantityUnit{"kbps", 1'000},
-                                QuantityUnit{"Mbps", 1'000'000},   QuantityUnit{"Gbps", 1'000'000'000},
-                                QuantityUnit{"kb/s", 1'000},       QuantityUnit{"Mb/s", 1'000'000},
-                                QuantityUnit{"Gb/s", 1'000'000'000}, QuantityUnit{"b/s", 1}};
+constexpr std::array kRateUnits{QuantityUnit{"bps", 1},
+                                QuantityUnit{"kbps", 1'000},
+                                QuantityUnit{"Mbps", 1'000'000},
+                                QuantityUnit{"Gbps", 1'000'000'000},
+                                QuantityUnit{"kb/s", 1'000},
+                                QuantityUnit{"Mb/s", 1'000'000},
+                                QuantityUnit{"Gb/s", 1'000'000'000},
+                                QuantityUnit{"b/s", 1}};
 constexpr std::array kLengthUnits{QuantityUnit{"mm", 1}, QuantityUnit{"cm", 10}, QuantityUnit{"m", 1'000},
                                   QuantityUnit{"km", 1'000'000}};
 
@@ -23,7 +27,9 @@ constexpr std::array kLengthUnits{QuantityUnit{"mm", 1}, QuantityUnit{"cm", 10},
 Result<std::int64_t> parse_duration_ns(std::string_view text) {
   return parse_quantity(text, kDurationUnits, "duration", "250us");
 }
-Result<std::int64_t> parse_size_bytes(std::string_view text) { return parse_quantity(text, kSizeUnits, "size", "128B"); }
+Result<std::int64_t> parse_size_bytes(std::string_view text) {
+  return parse_quantity(text, kSizeUnits, "size", "128B");
+}
 Result<std::int64_t> parse_rate_bps(std::string_view text) { return parse_quantity(text, kRateUnits, "rate", "1Gbps"); }
 Result<std::int64_t> parse_length_mm(std::string_view text) {
   return parse_quantity(text, kLengthUnits, "length", "20m");

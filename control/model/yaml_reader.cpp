@@ -61,7 +61,8 @@ std::vector<std::pair<YAML::Node, YAML::Node>> YamlReader::entries(const YAML::N
   return out;
 }
 
-std::vector<std::pair<YAML::Node, YAML::Node>> YamlReader::named_entries(const YAML::Node& map, const std::string& what) {
+std::vector<std::pair<YAML::Node, YAML::Node>> YamlReader::named_entries(const YAML::Node& map,
+                                                                         const std::string& what) {
   std::vector<std::pair<YAML::Node, YAML::Node>> out;
   if (!is_map(map, what)) return out;
   std::set<std::string> seen;
@@ -101,13 +102,15 @@ std::optional<std::string> YamlReader::text(const YAML::Node& n, const std::stri
   return s;
 }
 
-std::optional<std::int64_t> YamlReader::integer(const YAML::Node& n, const std::string& what, std::int64_t min, std::int64_t max) {
+std::optional<std::int64_t> YamlReader::integer(const YAML::Node& n, const std::string& what, std::int64_t min,
+                                                std::int64_t max) {
   auto s = scalar(n, what, "a whole number");
   if (!s) return std::nullopt;
   std::int64_t v = 0;
   auto [ptr, ec] = std::from_chars(s->data(), s->data() + s->size(), v);
   if (ec != std::errc{} || ptr != s->data() + s->size()) {
-    error(n, fmt::format("{} must be a whole number, not '{}'", what, *s), fmt::format("a number from {} to {}", min, max));
+    error(n, fmt::format("{} must be a whole number, not '{}'", what, *s),
+          fmt::format("a number from {} to {}", min, max));
     return std::nullopt;
   }
   if (v < min || v > max) {

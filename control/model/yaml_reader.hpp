@@ -21,7 +21,9 @@ class YamlReader {
   SourceLocation where(const YAML::Node& n) const;
   SourceLocation where(const YAML::Mark& m) const;
   void error(const SourceLocation& at, std::string message, std::string hint = "");
-  void error(const YAML::Node& at, std::string message, std::string hint = "") { error(where(at), std::move(message), std::move(hint)); }
+  void error(const YAML::Node& at, std::string message, std::string hint = "") {
+    error(where(at), std::move(message), std::move(hint));
+  }
   void warning(const YAML::Node& at, std::string message, std::string hint = "");
 
   // The (key, value) pairs of a mapping, in file order. Reports keys not in `allowed` (with a

@@ -137,7 +137,8 @@ std::string explain_no_disjoint_pair(const Topology& topo, int source, int sink,
                                      const std::function<std::int64_t(int)>& cost) {
   const auto& from = topo.node(source).name;
   const auto& to = topo.node(sink).name;
-  if (!reachable(topo, source, sink, cost, -1, -1)) return fmt::format("there is no path at all from {} to {}", from, to);
+  if (!reachable(topo, source, sink, cost, -1, -1))
+    return fmt::format("there is no path at all from {} to {}", from, to);
   for (std::size_t v = 0; v < topo.node_count(); ++v) {
     const int node = static_cast<int>(v);
     if (node == source || node == sink) continue;

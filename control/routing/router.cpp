@@ -33,7 +33,9 @@ Graph make_graph(const Topology& topo) {
 struct ArcAllowed {
   const Graph* g = nullptr;
   const std::vector<std::int64_t>* cost = nullptr;
-  bool operator()(const Edge& e) const { return (*cost)[static_cast<std::size_t>(boost::get(boost::edge_index, *g, e))] >= 0; }
+  bool operator()(const Edge& e) const {
+    return (*cost)[static_cast<std::size_t>(boost::get(boost::edge_index, *g, e))] >= 0;
+  }
 };
 
 struct PredecessorArcs : boost::default_dijkstra_visitor {
@@ -130,7 +132,8 @@ RouteResult Router::route(const model::Stream& s) const {
   RouteResult out;
   const int talker = topo_.node_index(s.talker);
   if (talker < 0) {
-    out.issues.push_back({s.name, s.talker, fmt::format("stream {}: talker {} is not a node of the plant", s.name, s.talker)});
+    out.issues.push_back(
+        {s.name, s.talker, fmt::format("stream {}: talker {} is not a node of the plant", s.name, s.talker)});
     return out;
   }
   std::vector<int> listeners;
@@ -221,10 +224,11 @@ RouteResult Router::seamless_trees(const model::Stream& s, int talker, const std
     }
     const int sink = listener_access >= 0 ? topo_.arc(listener_access).from : l;
     if (sink == source) {
-      out.issues.push_back({s.name, topo_.node(source).name,
-                            fmt::format("stream {}: num-seamless-trees 2, but talker {} and listener {} both hang off {} "
-                                        "by single links, so there is no second path to fall back on",
-                                        s.name, tname, lname, topo_.node(source).name)});
+      out.issues.push_back(
+          {s.name, topo_.node(source).name,
+           fmt::format("stream {}: num-seamless-trees 2, but talker {} and listener {} both hang off {} "
+                       "by single links, so there is no second path to fall back on",
+                       s.name, tname, lname, topo_.node(source).name)});
       continue;
     }
     auto cost = [&](int a) -> std::int64_t {
@@ -267,10 +271,11 @@ RouteResult Router::seamless_trees(const model::Stream& s, int talker, const std
       add(p2, tree_a, parent_a);
       add(p1, tree_b, parent_b);
     } else {
-      out.issues.push_back({s.name, lname,
-                            fmt::format("stream {}: the two disjoint paths to listener {} cross the trees already built "
-                                        "for the stream's earlier listeners; split the stream per listener",
-                                        s.name, lname)});
+      out.issues.push_back(
+          {s.name, lname,
+           fmt::format("stream {}: the two disjoint paths to listener {} cross the trees already built "
+                       "for the stream's earlier listeners; split the stream per listener",
+                       s.name, lname)});
       continue;
     }
     if (listener_access >= 0) {
@@ -300,7 +305,8 @@ RoutingResult route_streams(const model::Plant& plant, const Topology& topo) {
 std::string describe_path(const StreamRoute& route, const std::string& talker, const std::string& listener, int tree) {
   std::set<int> in_tree;
   if (tree >= 0 && static_cast<std::size_t>(tree) < route.trees.size())
-    in_tree.insert(route.trees[static_cast<std::size_t>(tree)].begin(), route.trees[static_cast<std::size_t>(tree)].end());
+    in_tree.insert(route.trees[static_cast<std::size_t>(tree)].begin(),
+                   route.trees[static_cast<std::size_t>(tree)].end());
   int h = -1;
   for (std::size_t i = 0; i < route.hops.size(); ++i)
     if (route.hops[i].ingress.node == listener && (in_tree.empty() || in_tree.count(static_cast<int>(i))))

@@ -44,6 +44,7 @@ struct RoutingResult {
 RoutingResult route_streams(const model::Plant& plant, const Topology& topo);
 
 // "plc1 -> sw1:p2 -> sw2:p3 -> drive1": the path from the talker to `listener` through the route.
-std::string describe_path(const StreamRoute& route, const std::string& talker, const std::string& listener, int tree = 0);
+std::string describe_path(const StreamRoute& route, const std::string& talker, const std::string& listener,
+                          int tree = 0);
 
 }  // namespace takt::routing

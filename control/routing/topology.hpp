@@ -10,8 +10,8 @@
 namespace takt::routing {
 
 struct Arc {
-  int from = -1;                 // node index of the transmitter
-  int to = -1;                   // node index of the receiver
+  int from = -1;  // node index of the transmitter
+  int to = -1;    // node index of the receiver
   model::PortRef egress;
   model::PortRef ingress;
   std::int64_t rate_bps = 0;

@@ -22,8 +22,10 @@ void coalesce(std::vector<Run>& runs) {
   std::vector<Run> out;
   for (const auto& r : runs) {
     if (r.length() <= 0) continue;
-    if (!out.empty() && out.back().state == r.state) out.back().end = r.end;
-    else out.push_back(r);
+    if (!out.empty() && out.back().state == r.state)
+      out.back().end = r.end;
+    else
+      out.push_back(r);
   }
   runs.swap(out);
 }
@@ -79,7 +81,8 @@ struct GclDraft {
 };
 
 // Sweeps the rounded window occurrences; where windows touch or overlap the states add up.
-void sweep_windows(GclDraft& d, const PortPlan& port, std::int64_t cycle, std::int64_t gran, const EarlyDepartureSafe& safe) {
+void sweep_windows(GclDraft& d, const PortPlan& port, std::int64_t cycle, std::int64_t gran,
+                   const EarlyDepartureSafe& safe) {
   std::vector<std::pair<std::int64_t, int>> events;  // (time, +class+1 opens / -(class+1) closes)
   auto add = [&](std::int64_t s, std::int64_t e, int tc) {
     events.push_back({s, tc + 1});
@@ -89,7 +92,8 @@ void sweep_windows(GclDraft& d, const PortPlan& port, std::int64_t cycle, std::i
     const std::int64_t s = floor_div(inst.start.count(), gran) * gran;
     d.starts_of[static_cast<std::size_t>(inst.traffic_class & 31)].push_back({s, !safe || safe(*inst.window)});
     const std::int64_t e = ceil_div(inst.start.count() + inst.length.count(), gran) * gran;
-    if (e <= cycle) add(s, e, inst.traffic_class);
+    if (e <= cycle)
+      add(s, e, inst.traffic_class);
     else {
       add(s, cycle, inst.traffic_class);
       add(0, std::min(e - cycle, cycle), inst.traffic_class);
@@ -197,7 +201,8 @@ void fill_gaps_to_limit(GclDraft& d, std::size_t limit) {
   // another stream's frame may still be there; those gaps stay, and the list may not fit.
   const auto all_gaps = gaps.size();
   std::erase_if(gaps, [&](std::size_t i) { return d.risky(i); });
-  std::stable_sort(gaps.begin(), gaps.end(), [&](std::size_t a, std::size_t b) { return runs[a].length() < runs[b].length(); });
+  std::stable_sort(gaps.begin(), gaps.end(),
+                   [&](std::size_t a, std::size_t b) { return runs[a].length() < runs[b].length(); });
   // Bounded and best-effort classes keep at least one opening per cycle: a risky gap that
   // stays, or else the longest gap.
   if (!gaps.empty() && gaps.size() == all_gaps) gaps.pop_back();
@@ -250,9 +255,10 @@ GclResult build_gate_control_list(const PortPlan& port, const model::Profile& pr
   if (profile.one_window_per_queue) {
     for (int c = 0; c < port.queues; ++c) {
       if (openings(d.runs, 1u << c) > 1) {
-        r.error = fmt::format("port {}: traffic class {} would open {} times per cycle where its profile {} allows one "
-                              "window per queue",
-                              name, c, openings(d.runs, 1u << c), profile.name);
+        r.error = fmt::format(
+            "port {}: traffic class {} would open {} times per cycle where its profile {} allows one "
+            "window per queue",
+            name, c, openings(d.runs, 1u << c), profile.name);
         return r;
       }
     }

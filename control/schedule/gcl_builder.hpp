@@ -18,9 +18,9 @@ namespace takt::schedule {
 
 struct GclResult {
   std::vector<GateControlEntry> gcl;
-  int filled_gaps = 0;                // gaps between windows given to scheduled classes
-  std::optional<std::string> error;   // why no list within the profile exists
-  bool over_entry_limit = false;      // the error is the entry count (merging more gaps could help)
+  int filled_gaps = 0;               // gaps between windows given to scheduled classes
+  std::optional<std::string> error;  // why no list within the profile exists
+  bool over_entry_limit = false;     // the error is the entry count (merging more gaps could help)
 };
 
 // Whether the frame of a window may safely leave before the window starts when its gate is

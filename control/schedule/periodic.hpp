@@ -28,7 +28,8 @@ inline std::optional<std::int64_t> lcm_bounded(std::int64_t a, std::int64_t b, s
 // length w2) when their periods have gcd g: 0 when they never overlap, -1 when no shift helps
 // (w1 + w2 > g). Every shift below the returned one still overlaps, so jumping by it skips no
 // feasible position.
-inline std::int64_t periodic_clearance(std::int64_t x, std::int64_t w1, std::int64_t y, std::int64_t w2, std::int64_t g) {
+inline std::int64_t periodic_clearance(std::int64_t x, std::int64_t w1, std::int64_t y, std::int64_t w2,
+                                       std::int64_t g) {
   if (w1 + w2 > g) return -1;
   const std::int64_t d = mod_floor(y - x, g);
   if (d >= w1 && d <= g - w2) return 0;

@@ -13,7 +13,9 @@ using nlohmann::json;
 
 json port_ref(const model::PortRef& p) { return json{{"node", p.node}, {"port", p.port}}; }
 
-model::PortRef port_ref_from(const json& j) { return {j.at("node").get<std::string>(), j.at("port").get<std::string>()}; }
+model::PortRef port_ref_from(const json& j) {
+  return {j.at("node").get<std::string>(), j.at("port").get<std::string>()};
+}
 
 Nanos ns(const json& j, const char* key) { return Nanos{j.at(key).get<std::int64_t>()}; }
 
@@ -25,12 +27,16 @@ model::TrafficClassKind kind_from(const std::string& s) {
 }
 
 json hop_json(const Hop& h) {
-  return json{{"egress", port_ref(h.egress)},       {"ingress", port_ref(h.ingress)},
-              {"upstream", h.upstream},             {"traffic-class", h.traffic_class},
-              {"offset-ns", h.offset.count()},      {"length-ns", h.length.count()},
+  return json{{"egress", port_ref(h.egress)},
+              {"ingress", port_ref(h.ingress)},
+              {"upstream", h.upstream},
+              {"traffic-class", h.traffic_class},
+              {"offset-ns", h.offset.count()},
+              {"length-ns", h.length.count()},
               {"frame-wire-time-ns", h.frame_wire_time.count()},
               {"transmission-timing-error-ns", h.transmission_timing_error.count()},
-              {"propagation-ns", h.propagation.count()}, {"rate-bps", h.rate_bps},
+              {"propagation-ns", h.propagation.count()},
+              {"rate-bps", h.rate_bps},
               {"may-leave-early", h.may_leave_early}};
 }
 
@@ -104,7 +110,8 @@ StreamPlan stream_from(const json& j) {
   s.slack = ns(j, "slack-ns");
   s.jitter = ns(j, "jitter-ns");
   for (const auto& l : j.at("listener-timing"))
-    s.listener_timing.push_back({l.at("listener").get<std::string>(), ns(l, "worst-case-latency-ns"), ns(l, "slack-ns")});
+    s.listener_timing.push_back(
+        {l.at("listener").get<std::string>(), ns(l, "worst-case-latency-ns"), ns(l, "slack-ns")});
   return s;
 }
 
@@ -153,9 +160,12 @@ PortPlan port_from(const json& j) {
 
 const char* traffic_class_kind_name(model::TrafficClassKind k) {
   switch (k) {
-    case model::TrafficClassKind::scheduled: return "scheduled";
-    case model::TrafficClassKind::bounded: return "bounded";
-    case model::TrafficClassKind::best_effort: return "best-effort";
+    case model::TrafficClassKind::scheduled:
+      return "scheduled";
+    case model::TrafficClassKind::bounded:
+      return "bounded";
+    case model::TrafficClassKind::best_effort:
+      return "best-effort";
   }
   return "?";
 }

@@ -11,10 +11,10 @@
 namespace takt::schedule {
 
 struct PlanOutcome {
-  std::optional<Plan> plan;          // set iff synthesis succeeded and the verifier found nothing
-  Issues issues;                     // why not: unschedulable plant, or (a bug) what the verifier found
-  std::vector<std::string> moved;    // with `keep`: kept streams whose windows changed
-  SynthesisResult synthesis;         // the full synthesis result, placed-or-not counts included
+  std::optional<Plan> plan;        // set iff synthesis succeeded and the verifier found nothing
+  Issues issues;                   // why not: unschedulable plant, or (a bug) what the verifier found
+  std::vector<std::string> moved;  // with `keep`: kept streams whose windows changed
+  SynthesisResult synthesis;       // the full synthesis result, placed-or-not counts included
 };
 
 // `keep`: a previous plan whose streams should stay where they are (taktctl plan --keep).

@@ -15,11 +15,11 @@ namespace takt::schedule {
 struct HopTiming {
   int arc = -1;
   int traffic_class = 0;
-  std::int64_t frame_wire = 0;   // one frame at this link's rate, ns
+  std::int64_t frame_wire = 0;  // one frame at this link's rate, ns
   // How late the transmitting node may start a ready frame (its profile's
   // transmission-timing-error): part of the window, and the next hop waits for it.
   std::int64_t launch_error = 0;
-  std::int64_t length = 0;       // all frames of one interval back to back, plus launch_error
+  std::int64_t length = 0;  // all frames of one interval back to back, plus launch_error
   std::int64_t propagation = 0;
   std::int64_t processing_min = 0;  // of the node transmitting on this hop
   std::int64_t processing_max = 0;
@@ -27,9 +27,9 @@ struct HopTiming {
 };
 
 struct StreamTiming {
-  int frames = 1;                // per interval, on the wire
-  std::int64_t payload = 0;      // per frame
-  std::int64_t mtu = 0;          // smallest max_frame_size along the route
+  int frames = 1;            // per interval, on the wire
+  std::int64_t payload = 0;  // per frame
+  std::int64_t mtu = 0;      // smallest max_frame_size along the route
   std::int64_t sync = 0;
   std::vector<HopTiming> hops;
   std::vector<std::int64_t> tail;  // least time from a hop's window start to the last bit at its farthest listener

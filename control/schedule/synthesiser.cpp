@@ -25,13 +25,13 @@ using model::TrafficClassKind;
 
 // One scheduled stream being placed.
 struct Candidate {
-  int index = -1;                 // into plant.streams and plan.streams
+  int index = -1;  // into plant.streams and plan.streams
   StreamTiming timing;
   std::int64_t interval = 0;
   std::int64_t deadline = 0;
-  std::int64_t earliest = 0;      // talker offset bounds
+  std::int64_t earliest = 0;  // talker offset bounds
   std::int64_t latest = 0;
-  std::int64_t jitter = 0;        // max arrival variation the listeners accept; 0 = any
+  std::int64_t jitter = 0;  // max arrival variation the listeners accept; 0 = any
   // Per hop, fixed for a round: how much sooner the port's gate may open than the window and
   // how much later it may close (granularity rounding, lengthening to the minimum gate
   // interval, absorbing a shorter gap), and whether the hop is planned to leave early (an
@@ -79,8 +79,8 @@ class Synthesiser {
   bool keep_previous(Candidate& c, const StreamPlan& old);
   void place(Candidate& c);
   void book(Candidate& c);
-  void fail_placement(const Candidate& c, const std::map<int, int>& blocked_at, const std::map<int, std::set<int>>& blockers,
-                      int tries, const Attempt& last);
+  void fail_placement(const Candidate& c, const std::map<int, int>& blocked_at,
+                      const std::map<int, std::set<int>>& blockers, int tries, const Attempt& last);
   void record_timing(const Candidate& c);
   void prepare_hops(Candidate& c) const;
   std::int64_t occurrences(int arc, std::int64_t interval) const;
@@ -102,7 +102,7 @@ class Synthesiser {
   PortReservations reservations_;
   std::vector<std::optional<routing::StreamRoute>> routes_;
   std::vector<Candidate> candidates_;
-  std::map<int, double> demand_;                 // arc -> scheduled wire share requested
+  std::map<int, double> demand_;  // arc -> scheduled wire share requested
   std::map<int, std::vector<int>> demand_streams_;
   std::set<int> overload_reported_;
   // Gate entry budget per port. A window whose frame must not leave early costs two entries per
@@ -167,7 +167,8 @@ bool Synthesiser::admit(Candidate& c, const routing::StreamRoute& route) {
   if (c.earliest > c.latest)
     return issue("", fmt::format("stream {}: earliest-transmit-offset {} is after the latest possible offset {} in its "
                                  "interval of {}",
-                                 s.name, readable_duration(Nanos{c.earliest}), readable_duration(Nanos{c.latest}), readable_duration(s.interval)));
+                                 s.name, readable_duration(Nanos{c.earliest}), readable_duration(Nanos{c.latest}),
+                                 readable_duration(s.interval)));
   if (s.jitter.count() > 0 && s.jitter < sync)
     return issue("", fmt::format("stream {}: jitter {} is below the plant's sync error budget {}; arrivals cannot be "
                                  "pinned closer than the clocks agree",
@@ -176,22 +177,25 @@ bool Synthesiser::admit(Candidate& c, const routing::StreamRoute& route) {
   for (std::size_t h = 0; h < c.timing.hops.size(); ++h) {
     const auto& ht = c.timing.hops[h];
     const std::string reserve =
-        ht.launch_error > 0 ? fmt::format(" plus the {} transmission timing error of profile {}", readable_duration(Nanos{ht.launch_error}),
-                                          topo_.profile(topo_.arc(ht.arc).from).name)
-                            : std::string();
+        ht.launch_error > 0
+            ? fmt::format(" plus the {} transmission timing error of profile {}",
+                          readable_duration(Nanos{ht.launch_error}), topo_.profile(topo_.arc(ht.arc).from).name)
+            : std::string();
     if (ht.length > c.interval)
-      return issue(port_name(ht.arc),
-                   fmt::format("stream {} needs {} of wire time per interval at port {} ({} frames of {} B{}), more than "
-                               "its interval of {}",
-                               s.name, readable_duration(Nanos{ht.length}), port_name(ht.arc), c.timing.frames, c.timing.payload,
-                               reserve, readable_duration(s.interval)));
+      return issue(
+          port_name(ht.arc),
+          fmt::format("stream {} needs {} of wire time per interval at port {} ({} frames of {} B{}), more than "
+                      "its interval of {}",
+                      s.name, readable_duration(Nanos{ht.length}), port_name(ht.arc), c.timing.frames, c.timing.payload,
+                      reserve, readable_duration(s.interval)));
     // A frame into a listener leaves anywhere in its window's timing error: arrivals vary that much.
     if (ht.into_listener && s.jitter.count() > 0 && ht.launch_error + sync.count() > s.jitter.count())
       return issue(port_name(ht.arc),
                    fmt::format("stream {}: jitter {} cannot be kept at port {}: its profile {} may start a frame up to "
                                "{} late, and the clocks differ by up to {}",
-                               s.name, readable_duration(s.jitter), port_name(ht.arc), topo_.profile(topo_.arc(ht.arc).from).name,
-                               readable_duration(Nanos{ht.launch_error}), readable_duration(sync)));
+                               s.name, readable_duration(s.jitter), port_name(ht.arc),
+                               topo_.profile(topo_.arc(ht.arc).from).name, readable_duration(Nanos{ht.launch_error}),
+                               readable_duration(sync)));
   }
   // Lower bound of the latency: every hop as early as causality allows, no waiting anywhere.
   std::vector<std::int64_t> rel(c.timing.hops.size(), 0);
@@ -209,8 +213,8 @@ bool Synthesiser::admit(Candidate& c, const routing::StreamRoute& route) {
   if (worst > c.deadline)
     return issue("", fmt::format("stream {}: path {} needs {} of wire, processing, propagation and sync error time "
                                  "against max-latency {}",
-                                 s.name, routing::describe_path(route, s.talker, worst_listener), readable_duration(Nanos{worst}),
-                                 readable_duration(Nanos{c.deadline})));
+                                 s.name, routing::describe_path(route, s.talker, worst_listener),
+                                 readable_duration(Nanos{worst}), readable_duration(Nanos{c.deadline})));
   return true;
 }
 
@@ -233,8 +237,8 @@ Attempt Synthesiser::attempt(Candidate& c, std::int64_t offset) const {
       for (int u : ups) {
         earliest = std::max(earliest, c.starts[static_cast<std::size_t>(u)] + c.timing.gap(u, static_cast<int>(h)));
         // The first frame is queued here soonest when it left upstream as early as it could.
-        queue_start = std::min(queue_start, c.releases[static_cast<std::size_t>(u)] +
-                                                c.timing.earliest_enqueue(u, static_cast<int>(h)));
+        queue_start = std::min(
+            queue_start, c.releases[static_cast<std::size_t>(u)] + c.timing.earliest_enqueue(u, static_cast<int>(h)));
       }
     }
     const std::int64_t latest = offset + c.deadline - c.timing.tail[h];
@@ -330,8 +334,8 @@ bool Synthesiser::keep_previous(Candidate& c, const StreamPlan& old) {
     std::int64_t queue_start = t;
     for (int u : sp.hops[h].upstream) {
       if (t < c.starts[static_cast<std::size_t>(u)] + c.timing.gap(u, static_cast<int>(h))) return false;
-      queue_start = std::min(queue_start, c.releases[static_cast<std::size_t>(u)] +
-                                              c.timing.earliest_enqueue(u, static_cast<int>(h)));
+      queue_start = std::min(
+          queue_start, c.releases[static_cast<std::size_t>(u)] + c.timing.earliest_enqueue(u, static_cast<int>(h)));
     }
     if (ht.into_listener && t + ht.length + ht.propagation + c.timing.sync - offset > c.deadline) return false;
     const auto queue_end = t + ht.length + c.closes_after[h];
@@ -354,8 +358,8 @@ bool Synthesiser::keep_previous(Candidate& c, const StreamPlan& old) {
 
 void Synthesiser::place(Candidate& c) {
   prepare_hops(c);
-  std::map<int, int> blocked_at;             // arc -> failed attempts there
-  std::map<int, std::set<int>> blockers;     // arc -> streams in the way
+  std::map<int, int> blocked_at;          // arc -> failed attempts there
+  std::map<int, std::set<int>> blockers;  // arc -> streams in the way
   std::int64_t offset = c.earliest;
   int tries = 0;
   Attempt a;
@@ -409,11 +413,12 @@ void Synthesiser::fail_placement(const Candidate& c, const std::map<int, int>& b
       std::vector<std::string> on;
       for (int i : demand_streams_[arc]) on.push_back(stream_name(i));
       result_.issues.push_back({s.name, port_name(arc),
-                                fmt::format("port {} is {:.0f} % loaded by scheduled traffic (streams {})", port_name(arc),
-                                            demand_[arc] * 100.0, names(on))});
+                                fmt::format("port {} is {:.0f} % loaded by scheduled traffic (streams {})",
+                                            port_name(arc), demand_[arc] * 100.0, names(on))});
     } else {
-      result_.issues.push_back({s.name, port_name(arc),
-                                fmt::format("stream {} does not fit through overloaded port {}", s.name, port_name(arc))});
+      result_.issues.push_back(
+          {s.name, port_name(arc),
+           fmt::format("stream {} does not fit through overloaded port {}", s.name, port_name(arc))});
     }
     return;
   }
@@ -431,17 +436,20 @@ void Synthesiser::fail_placement(const Candidate& c, const std::map<int, int>& b
         {s.name, port_name(arc),
          fmt::format("stream {} cannot share port {} with stream {}: windows of {} every {} and {} every {}, each with "
                      "its queueing time, do not fit into their common period of {}",
-                     s.name, port_name(arc), other.name, readable_duration(Nanos{length_at(c)}), readable_duration(s.interval),
-                     readable_duration(Nanos{other_length}), readable_duration(other.interval),
+                     s.name, port_name(arc), other.name, readable_duration(Nanos{length_at(c)}),
+                     readable_duration(s.interval), readable_duration(Nanos{other_length}),
+                     readable_duration(other.interval),
                      readable_duration(Nanos{std::gcd(c.interval, other.interval.count())}))});
     return;
   }
   const std::string where = arc >= 0 ? fmt::format(" through port {}", port_name(arc)) : std::string();
-  const std::string next_to = in_the_way.empty() ? std::string() : fmt::format(" (next to streams {})", names(in_the_way));
+  const std::string next_to =
+      in_the_way.empty() ? std::string() : fmt::format(" (next to streams {})", names(in_the_way));
   result_.issues.push_back(
       {s.name, arc >= 0 ? port_name(arc) : std::string(),
-       fmt::format("stream {}: no talker offset in [{}, {}] gets it{}{} within max-latency {} ({} offsets tried)", s.name,
-                   readable_duration(Nanos{c.earliest}), readable_duration(Nanos{c.latest}), where, next_to, readable_duration(Nanos{c.deadline}), tries)});
+       fmt::format("stream {}: no talker offset in [{}, {}] gets it{}{} within max-latency {} ({} offsets tried)",
+                   s.name, readable_duration(Nanos{c.earliest}), readable_duration(Nanos{c.latest}), where, next_to,
+                   readable_duration(Nanos{c.deadline}), tries)});
 }
 
 void Synthesiser::record_timing(const Candidate& c) {
@@ -500,7 +508,8 @@ Synthesiser::PortOutcome Synthesiser::build_ports() {
   }
   result_.plan.hyperperiod = Nanos{hyper};
   std::unordered_map<std::string, int> index_of;
-  for (std::size_t i = 0; i < result_.plan.streams.size(); ++i) index_of.emplace(result_.plan.streams[i].name, static_cast<int>(i));
+  for (std::size_t i = 0; i < result_.plan.streams.size(); ++i)
+    index_of.emplace(result_.plan.streams[i].name, static_cast<int>(i));
   for (auto& [arc, pp] : ports) {
     const auto& a = topo_.arc(arc);
     const auto& prof = topo_.profile(a.from);
@@ -509,8 +518,9 @@ Synthesiser::PortOutcome Synthesiser::build_ports() {
     pp.rate_bps = a.rate_bps;
     pp.queues = prof.queues;
     pp.priority_to_tc = priority_to_traffic_class(prof.queues);
-    std::sort(pp.windows.begin(), pp.windows.end(),
-              [](const Window& x, const Window& y) { return std::tie(x.start, x.stream) < std::tie(y.start, y.stream); });
+    std::sort(pp.windows.begin(), pp.windows.end(), [](const Window& x, const Window& y) {
+      return std::tie(x.start, x.stream) < std::tie(y.start, y.stream);
+    });
     std::int64_t cycle = 1;
     std::set<std::int64_t> intervals;
     double busy = 0;
@@ -520,23 +530,27 @@ Synthesiser::PortOutcome Synthesiser::build_ports() {
       intervals.insert(w.interval.count());
       busy += static_cast<double>(w.length.count()) / static_cast<double>(w.interval.count());
       const auto l = lcm_bounded(cycle, w.interval.count(), options_.max_hyperperiod_ns);
-      if (!l) too_long = true;
-      else cycle = *l;
+      if (!l)
+        too_long = true;
+      else
+        cycle = *l;
     }
     pp.scheduled_utilisation = busy;
     std::string list;
     for (auto i : intervals) list += (list.empty() ? "" : ", ") + readable_duration(Nanos{i});
     if (too_long || cycle > prof.max_cycle_time.count()) {
-      result_.issues.push_back({"", pp.port.str(),
-                                fmt::format("port {} needs a cycle of {} (lcm of its streams' intervals {}) where its "
-                                            "profile {} allows at most {}",
-                                            pp.port.str(), too_long ? std::string("over 10 s") : readable_duration(Nanos{cycle}), list,
-                                            prof.name, readable_duration(prof.max_cycle_time))});
+      result_.issues.push_back(
+          {"", pp.port.str(),
+           fmt::format("port {} needs a cycle of {} (lcm of its streams' intervals {}) where its "
+                       "profile {} allows at most {}",
+                       pp.port.str(), too_long ? std::string("over 10 s") : readable_duration(Nanos{cycle}), list,
+                       prof.name, readable_duration(prof.max_cycle_time))});
       continue;
     }
     pp.cycle_time = Nanos{cycle};
     auto gcl = build_gate_control_list(pp, prof, [&](const Window& w) {
-      const auto& hop = result_.plan.streams[static_cast<std::size_t>(index_of.at(w.stream))].hops[static_cast<std::size_t>(w.hop)];
+      const auto& hop =
+          result_.plan.streams[static_cast<std::size_t>(index_of.at(w.stream))].hops[static_cast<std::size_t>(w.hop)];
       return hop.upstream.empty() || hop.may_leave_early;
     });
     if (gcl.error) {
@@ -563,7 +577,8 @@ std::size_t Synthesiser::usable_streams() const {
   for (const auto& p : result_.plan.ports) listed.insert(p.port);
   std::size_t n = 0;
   for (const auto& sp : result_.plan.streams)
-    if (sp.timed && std::all_of(sp.hops.begin(), sp.hops.end(), [&](const Hop& h) { return listed.count(h.egress) > 0; }))
+    if (sp.timed &&
+        std::all_of(sp.hops.begin(), sp.hops.end(), [&](const Hop& h) { return listed.count(h.egress) > 0; }))
       ++n;
   return n;
 }
@@ -574,11 +589,12 @@ void Synthesiser::check_unscheduled_classes() {
     for (const auto& hop : sp.hops) {
       const auto* port = result_.plan.find_port(hop.egress);
       if (!port || !(port->scheduled_classes & (1u << hop.traffic_class))) continue;
-      result_.issues.push_back({sp.name, hop.egress.str(),
-                                fmt::format("stream {} ({}, pcp {}) would share traffic class {} with scheduled streams at "
-                                            "port {}, where only scheduled frames may wait; give it another pcp",
-                                            sp.name, sp.traffic_class == TrafficClassKind::bounded ? "bounded" : "best-effort",
-                                            sp.pcp, hop.traffic_class, hop.egress.str())});
+      result_.issues.push_back(
+          {sp.name, hop.egress.str(),
+           fmt::format("stream {} ({}, pcp {}) would share traffic class {} with scheduled streams at "
+                       "port {}, where only scheduled frames may wait; give it another pcp",
+                       sp.name, sp.traffic_class == TrafficClassKind::bounded ? "bounded" : "best-effort", sp.pcp,
+                       hop.traffic_class, hop.egress.str())});
       break;
     }
   }
@@ -714,7 +730,8 @@ SynthesisResult Synthesiser::run(const Plan* previous) {
     place_all(previous);
     const auto ports = build_ports();
     check_unscheduled_classes();
-    const Score score{usable_streams(), -static_cast<long>(ports.crowded.size()), -static_cast<long>(result_.issues.size())};
+    const Score score{usable_streams(), -static_cast<long>(ports.crowded.size()),
+                      -static_cast<long>(result_.issues.size())};
     if (!best || score > best_score) {
       best = std::move(result_);
       best_score = score;
@@ -740,7 +757,8 @@ SynthesisResult synthesise(const model::Plant& plant, const SynthesisOptions& op
   return Synthesiser(plant, options).run(nullptr);
 }
 
-SynthesisResult synthesise_incremental(const model::Plant& plant, const Plan& previous, const SynthesisOptions& options) {
+SynthesisResult synthesise_incremental(const model::Plant& plant, const Plan& previous,
+                                       const SynthesisOptions& options) {
   return Synthesiser(plant, options).run(&previous);
 }
 

@@ -22,7 +22,7 @@ using Issue = routing::Issue;
 using Issues = routing::Issues;
 
 struct SynthesisOptions {
-  int max_offsets_per_stream = 4096;   // talker offsets tried before a stream is declared unplaceable
+  int max_offsets_per_stream = 4096;                 // talker offsets tried before a stream is declared unplaceable
   std::int64_t max_hyperperiod_ns = 10'000'000'000;  // 10 s: beyond it the gate lists are unusable anyway
   // Placements repeated after the first when some port's gate control list is too long, each
   // with the hops through the newly failing ports planned to leave early.
@@ -30,10 +30,10 @@ struct SynthesisOptions {
 };
 
 struct SynthesisResult {
-  Plan plan;                           // every stream routed; timing for those placed
-  Issues issues;                       // empty iff every stream is routed and placed, every list fits
-  std::vector<std::string> unplaced;   // scheduled streams without windows
-  std::vector<std::string> moved;      // incremental only: kept streams whose windows changed
+  Plan plan;                          // every stream routed; timing for those placed
+  Issues issues;                      // empty iff every stream is routed and placed, every list fits
+  std::vector<std::string> unplaced;  // scheduled streams without windows
+  std::vector<std::string> moved;     // incremental only: kept streams whose windows changed
   std::size_t scheduled_requested = 0;
   std::size_t scheduled_placed = 0;
   bool ok() const { return issues.empty(); }

@@ -44,9 +44,11 @@ asio::awaitable<RunningState> read_running(AgentClient& client) {
       s.committed_transaction = j["committed"].at("transaction").get<std::string>();
       s.committed = bridge::bridge_config_from_json(j["committed"].at("config"));
     }
-    if (j.contains("staged") && j["staged"].is_object()) s.staged_transaction = j["staged"].at("transaction").get<std::string>();
+    if (j.contains("staged") && j["staged"].is_object())
+      s.staged_transaction = j["staged"].at("transaction").get<std::string>();
   } catch (const std::exception& e) {
-    throw AgentError(fmt::format("{}: /api/v1/bridge is not what takt agents send: {}", client.endpoint().label(), e.what()));
+    throw AgentError(
+        fmt::format("{}: /api/v1/bridge is not what takt agents send: {}", client.endpoint().label(), e.what()));
   }
   co_return s;
 }

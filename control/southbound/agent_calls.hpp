@@ -17,17 +17,17 @@
 namespace takt::southbound {
 
 struct AgentHealth {
-  bool has_clock_health = false;     // false: no ptp4l configured or it did not answer
-  bool synchronised = false;         // assessment against the budget asked for
-  std::string reason;                // the assessment's reason, or why there is no health
-  nlohmann::json clock_health;       // as the agent reported it (ptp::ClockHealth JSON)
-  TaiTime agent_time{};              // the agent's TAI clock when it answered
+  bool has_clock_health = false;                     // false: no ptp4l configured or it did not answer
+  bool synchronised = false;                         // assessment against the budget asked for
+  std::string reason;                                // the assessment's reason, or why there is no health
+  nlohmann::json clock_health;                       // as the agent reported it (ptp::ClockHealth JSON)
+  TaiTime agent_time{};                              // the agent's TAI clock when it answered
   std::chrono::steady_clock::time_point received{};  // our clock then
 };
 
 struct RunningState {
   agent::BridgeOperState oper;
-  std::string committed_transaction;            // empty: nothing committed since the agent started
+  std::string committed_transaction;  // empty: nothing committed since the agent started
   std::optional<bridge::BridgeConfig> committed;
   std::optional<std::string> staged_transaction;
 };

@@ -21,7 +21,8 @@ void parse_agent_url(AgentEndpoint& e, const std::string& url) {
     e.tls = false;
     rest.remove_prefix(7);
   } else {
-    throw AgentsFileError(fmt::format("agent URL \"{}\" must start with https:// (or http:// for --plain-http agents)", url));
+    throw AgentsFileError(
+        fmt::format("agent URL \"{}\" must start with https:// (or http:// for --plain-http agents)", url));
   }
   if (const auto slash = rest.find('/'); slash != std::string_view::npos) rest = rest.substr(0, slash);
   std::string_view host = rest;
@@ -59,16 +60,23 @@ void apply_settings(AgentEndpoint& e, const YAML::Node& node, const std::string&
     const std::string key = kv.first.as<std::string>();
     const YAML::Node& v = kv.second;
     auto file = [&] { return (base / v.as<std::string>()).lexically_normal().string(); };
-    if (key == "url") parse_agent_url(e, v.as<std::string>());
-    else if (key == "ca") e.ca_file = file();
-    else if (key == "cert") e.certificate_file = file();
-    else if (key == "key") e.private_key_file = file();
-    else if (key == "connect-timeout-ms") e.connect_timeout = std::chrono::milliseconds(v.as<int>());
-    else if (key == "request-timeout-ms") e.request_timeout = std::chrono::milliseconds(v.as<int>());
+    if (key == "url")
+      parse_agent_url(e, v.as<std::string>());
+    else if (key == "ca")
+      e.ca_file = file();
+    else if (key == "cert")
+      e.certificate_file = file();
+    else if (key == "key")
+      e.private_key_file = file();
+    else if (key == "connect-timeout-ms")
+      e.connect_timeout = std::chrono::milliseconds(v.as<int>());
+    else if (key == "request-timeout-ms")
+      e.request_timeout = std::chrono::milliseconds(v.as<int>());
     else
-      throw AgentsFileError(fmt::format("{}: unknown key \"{}\" (known: url, ca, cert, key, connect-timeout-ms, "
-                                        "request-timeout-ms)",
-                                        where(path, kv.first), key));
+      throw AgentsFileError(
+          fmt::format("{}: unknown key \"{}\" (known: url, ca, cert, key, connect-timeout-ms, "
+                      "request-timeout-ms)",
+                      where(path, kv.first), key));
   }
 }
 
@@ -89,7 +97,8 @@ std::vector<AgentEndpoint> load_agents_file(const std::string& path) {
   for (const auto& kv : root) {
     const auto key = kv.first.as<std::string>();
     if (key != "agents" && key != "defaults")
-      throw AgentsFileError(fmt::format("{}: unknown key \"{}\" (known: agents, defaults)", where(path, kv.first), key));
+      throw AgentsFileError(
+          fmt::format("{}: unknown key \"{}\" (known: agents, defaults)", where(path, kv.first), key));
   }
   AgentEndpoint defaults;
   try {
@@ -99,8 +108,10 @@ std::vector<AgentEndpoint> load_agents_file(const std::string& path) {
       AgentEndpoint e = defaults;
       e.bridge = kv.first.as<std::string>();
       e.url.clear();
-      if (kv.second.IsScalar()) parse_agent_url(e, kv.second.as<std::string>());
-      else if (kv.second.IsMap()) apply_settings(e, kv.second, path, base);
+      if (kv.second.IsScalar())
+        parse_agent_url(e, kv.second.as<std::string>());
+      else if (kv.second.IsMap())
+        apply_settings(e, kv.second, path, base);
       if (e.url.empty()) throw AgentsFileError(fmt::format("{}: agent {} has no url", where(path, kv.first), e.bridge));
       if (e.tls && e.ca_file.empty())
         throw AgentsFileError(fmt::format("{}: agent {} uses https but no \"ca\" is given to check its certificate",

@@ -25,7 +25,7 @@ namespace takt::southbound {
 
 struct AgentEndpoint {
   std::string bridge;
-  std::string url;   // as written
+  std::string url;  // as written
   bool tls = true;
   std::string host;
   std::uint16_t port = 0;

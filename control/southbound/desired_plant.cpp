@@ -49,7 +49,8 @@ DesiredPlant load_desired_plant(const std::string& path, const std::string& plan
   if (fs::is_directory(path)) {
     const fs::path plan_file = fs::path(path) / "plan.json";
     if (!fs::exists(plan_file))
-      throw DesiredPlantError(fmt::format("{}: no plan.json; make one with `taktctl plan PLANT.yaml -o {}`", path, path));
+      throw DesiredPlantError(
+          fmt::format("{}: no plan.json; make one with `taktctl plan PLANT.yaml -o {}`", path, path));
     // `taktctl plan` writes bridge/<name>.json (takt-bridge/1): then the plan folder is
     // enough, and exactly what was reviewed is what gets installed.
     const fs::path bridge_dir = fs::path(path) / "bridge";
@@ -74,9 +75,10 @@ DesiredPlant load_desired_plant(const std::string& path, const std::string& plan
     std::string plant_path = plant_file;
     if (plant_path.empty()) {
       if (!fs::exists(fs::path(path) / "plant.yaml"))
-        throw DesiredPlantError(fmt::format("{}: the plan needs the plant it was planned from; give it with --plant "
-                                            "PLANT.yaml",
-                                            path));
+        throw DesiredPlantError(
+            fmt::format("{}: the plan needs the plant it was planned from; give it with --plant "
+                        "PLANT.yaml",
+                        path));
       plant_path = (fs::path(path) / "plant.yaml").string();
     }
     const model::Plant plant = load_plant(plant_path);
@@ -87,8 +89,8 @@ DesiredPlant load_desired_plant(const std::string& path, const std::string& plan
       throw DesiredPlantError(e.what());
     }
     if (plan.plant != plant.name)
-      throw DesiredPlantError(fmt::format("{} is a plan for plant \"{}\" but {} is plant \"{}\"", plan_file.string(), plan.plant,
-                                          plant_path, plant.name));
+      throw DesiredPlantError(fmt::format("{} is a plan for plant \"{}\" but {} is plant \"{}\"", plan_file.string(),
+                                          plan.plant, plant_path, plant.name));
     return from_plan(plan, plant, path);
   }
   const model::Plant plant = load_plant(path);

@@ -12,8 +12,8 @@
 namespace takt::southbound {
 
 struct DesiredPlant {
-  std::string source;              // file or folder it came from
-  std::string plant;               // plant name
+  std::string source;  // file or folder it came from
+  std::string plant;   // plant name
   Nanos hyperperiod{0};
   Nanos sync_budget{0};
   std::map<std::string, bridge::BridgeConfig> bridges;  // by bridge name

@@ -17,8 +17,8 @@ namespace takt::southbound {
 template <class T>
 struct Outcome {
   std::optional<T> value;
-  std::string error;     // set when value is not
-  unsigned status = 0;   // HTTP status of a refusal, 0 for transport failures
+  std::string error;    // set when value is not
+  unsigned status = 0;  // HTTP status of a refusal, 0 for transport failures
   bool ok() const { return value.has_value(); }
 };
 

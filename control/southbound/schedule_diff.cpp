@@ -31,8 +31,9 @@ std::optional<GateControlList> desired_schedule(const bridge::BridgePort& port) 
 
 std::string describe(const std::optional<GateControlList>& s) {
   if (!s) return "no schedule (gates open)";
-  return fmt::format("{} entries, cycle {}{}", s->entries.size(), readable_duration(s->cycle_time),
-                     s->cycle_time_extension.count() ? ", extension " + readable_duration(s->cycle_time_extension) : "");
+  return fmt::format(
+      "{} entries, cycle {}{}", s->entries.size(), readable_duration(s->cycle_time),
+      s->cycle_time_extension.count() ? ", extension " + readable_duration(s->cycle_time_extension) : "");
 }
 
 bool same_schedule(const std::optional<GateControlList>& running, const std::optional<GateControlList>& desired) {
@@ -101,10 +102,12 @@ std::vector<std::string> plan_diff(const std::map<std::string, bridge::BridgeCon
       const auto old = bi ? desired_schedule(b->second.ports[*bi]) : std::nullopt;
       const auto now = ai ? desired_schedule(a->second.ports[*ai]) : std::nullopt;
       if (!same_schedule(old, now) || bi.has_value() != ai.has_value())
-        out.push_back(fmt::format("~ {}:{}: {} -> {}", name, port, bi ? describe(old) : "absent", ai ? describe(now) : "absent"));
+        out.push_back(
+            fmt::format("~ {}:{}: {} -> {}", name, port, bi ? describe(old) : "absent", ai ? describe(now) : "absent"));
     }
     if (b->second.static_fdb != a->second.static_fdb)
-      out.push_back(fmt::format("~ {}: static FDB {} -> {} entries", name, b->second.static_fdb.size(), a->second.static_fdb.size()));
+      out.push_back(fmt::format("~ {}: static FDB {} -> {} entries", name, b->second.static_fdb.size(),
+                                a->second.static_fdb.size()));
     if (b->second.streams != a->second.streams)
       out.push_back(fmt::format("~ {}: streams {} -> {}", name, b->second.streams.size(), a->second.streams.size()));
   }

@@ -2,7 +2,8 @@
 
 namespace takt::agent {
 
-ClockHealthSource::ClockHealthSource(std::optional<ptp::ManagementClientOptions> options) : options_(std::move(options)) {}
+ClockHealthSource::ClockHealthSource(std::optional<ptp::ManagementClientOptions> options)
+    : options_(std::move(options)) {}
 
 ptp::ClockHealth ClockHealthSource::read() {
   if (!options_) throw NoClockHealth("no clock health: this agent was started without a ptp4l socket (--ptp-uds)");

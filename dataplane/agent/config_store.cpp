@@ -11,9 +11,12 @@ namespace takt::agent {
 
 const char* to_string(AbortOutcome outcome) {
   switch (outcome) {
-    case AbortOutcome::nothing_to_abort: return "nothing-to-abort";
-    case AbortOutcome::staged_dropped: return "staged-dropped";
-    case AbortOutcome::commit_reverted: return "commit-reverted";
+    case AbortOutcome::nothing_to_abort:
+      return "nothing-to-abort";
+    case AbortOutcome::staged_dropped:
+      return "staged-dropped";
+    case AbortOutcome::commit_reverted:
+      return "commit-reverted";
   }
   return "unknown";
 }
@@ -50,8 +53,9 @@ void ConfigStore::check_fits(const bridge::BridgeConfig& config) const {
     for (std::size_t i = 0; i < list.entries.size(); ++i) {
       const auto& e = list.entries[i];
       if (e.time_interval.count() > c.supported_interval_max)
-        throw ApiError(400, fmt::format("port \"{}\" entry {}: time-interval-value {} exceeds supported-interval-max {}",
-                                        name, i, e.time_interval.count(), c.supported_interval_max));
+        throw ApiError(
+            400, fmt::format("port \"{}\" entry {}: time-interval-value {} exceeds supported-interval-max {}", name, i,
+                             e.time_interval.count(), c.supported_interval_max));
       if (tick_ns > 1 && e.time_interval.count() % tick_ns != 0)
         throw ApiError(400, fmt::format("port \"{}\" entry {}: time-interval-value {} ns is not a multiple of the "
                                         "port's tick granularity {} ns",
@@ -81,7 +85,8 @@ CommittedConfig ConfigStore::commit(const std::string& transaction, TaiTime base
   const TaiTime now = runtime_.now();
   if (base_time - now < options_.min_commit_lead)
     throw ApiError(409, fmt::format("base time {} ns is {} from now; a commit needs it at least {} in the future",
-                                    ns_of(base_time), readable_duration(base_time - now), readable_duration(options_.min_commit_lead)));
+                                    ns_of(base_time), readable_duration(base_time - now),
+                                    readable_duration(options_.min_commit_lead)));
   CommittedConfig next{transaction, staged_->config, base_time, now};
   for (auto& p : next.config.ports) p.gates.admin_base_time = bridge::ptp_time(base_time);
   try {
@@ -103,18 +108,21 @@ AbortOutcome ConfigStore::abort(const std::string& transaction) {
     staged_.reset();
     return AbortOutcome::staged_dropped;
   }
-  if (!committed_ || transaction.empty() || committed_->transaction != transaction) return AbortOutcome::nothing_to_abort;
+  if (!committed_ || transaction.empty() || committed_->transaction != transaction)
+    return AbortOutcome::nothing_to_abort;
 
   const TaiTime now = runtime_.now();
   if (now >= committed_->base_time)
-    throw ApiError(409, fmt::format("transaction {} is already in force (since base time {} ns, {} ago); install the "
-                                    "previous plan again instead",
-                                    transaction, ns_of(committed_->base_time), readable_duration(now - committed_->base_time)));
+    throw ApiError(
+        409, fmt::format("transaction {} is already in force (since base time {} ns, {} ago); install the "
+                         "previous plan again instead",
+                         transaction, ns_of(committed_->base_time), readable_duration(now - committed_->base_time)));
   // Revert: the previous config again, plus every port the aborted one touched but the
   // previous did not, back to no schedule. Each previous list restarts at its own next cycle
   // boundary, so its phase is kept and the gates see no change at all (and no base time in the
   // past counts as a ConfigChangeError).
-  bridge::BridgeConfig revert = previous_ ? previous_->config : bridge::BridgeConfig{committed_->config.bridge, {}, {}, {}};
+  bridge::BridgeConfig revert =
+      previous_ ? previous_->config : bridge::BridgeConfig{committed_->config.bridge, {}, {}, {}};
   for (auto& p : revert.ports) {
     if (!p.gates.gate_enabled) continue;
     const Nanos cycle = bridge::to_nanos(p.gates.admin_cycle_time);

@@ -9,7 +9,7 @@ namespace {
 // would otherwise reject the non-ISO type.
 __extension__ using int128 = __int128;
 constexpr std::int64_t kMaxSpan = std::int64_t{1} << 62;
-}
+}  // namespace
 
 std::optional<ClockMapping> ClockMapping::fit(std::span<const ClockSample> samples) {
   if (samples.size() < 2) return std::nullopt;

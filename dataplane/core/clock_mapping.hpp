@@ -53,7 +53,7 @@ class ClockMapping {
   __extension__ typedef __int128 Int128;  // GCC/Clang; __extension__ keeps -Wpedantic quiet
 
   std::uint64_t tsc0_ = 0;
-  std::int64_t intercept_ns_ = 0;     // integer part of a
+  std::int64_t intercept_ns_ = 0;   // integer part of a
   long double intercept_frac_ = 0;  // fractional remainder of a, in [0, 1)
   long double slope_ = 1;
   // slope_ and intercept_frac_ scaled by 2^shift_, the largest shift up to 62 that keeps

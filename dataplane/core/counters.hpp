@@ -12,9 +12,9 @@ struct QueueCounters {
   std::uint64_t enqueued_bytes = 0;
   std::uint64_t transmitted_frames = 0;
   std::uint64_t transmitted_bytes = 0;
-  std::uint64_t dropped_queue_full = 0;         // drop-tail: the ring was full
-  std::uint64_t dropped_window_too_small = 0;   // head frame longer than any open window
-  std::uint64_t max_depth = 0;                  // high-water mark; summed as a maximum
+  std::uint64_t dropped_queue_full = 0;        // drop-tail: the ring was full
+  std::uint64_t dropped_window_too_small = 0;  // head frame longer than any open window
+  std::uint64_t max_depth = 0;                 // high-water mark; summed as a maximum
 
   QueueCounters& operator+=(const QueueCounters& o) {
     enqueued_frames += o.enqueued_frames;
@@ -31,13 +31,13 @@ struct QueueCounters {
 struct PortCounters {
   std::uint64_t rx_frames = 0;
   std::uint64_t rx_bytes = 0;
-  std::uint64_t rx_malformed = 0;        // layer-2 header unusable: dropped at ingress
+  std::uint64_t rx_malformed = 0;  // layer-2 header unusable: dropped at ingress
   std::uint64_t tx_frames = 0;
   std::uint64_t tx_bytes = 0;
   std::uint64_t forwarded_static = 0;
   std::uint64_t forwarded_learned = 0;
   std::uint64_t flooded = 0;
-  std::uint64_t filtered_no_egress = 0;  // the only egress was the ingress port
+  std::uint64_t filtered_no_egress = 0;   // the only egress was the ingress port
   std::uint64_t filtered_link_local = 0;  // to an 802.1Q reserved address (PTP peer delay, LLDP, ...)
   std::uint64_t learned_stations = 0;
   std::uint64_t station_moves = 0;

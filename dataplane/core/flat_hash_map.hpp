@@ -29,7 +29,8 @@ class FlatHashMap {
  public:
   // Room for `max_entries` at a load factor of at most 1/2, which keeps probe runs short.
   explicit FlatHashMap(std::size_t max_entries = 0)
-      : max_entries_(max_entries), slots_(std::bit_ceil(std::max<std::size_t>(2 * max_entries, 8))),
+      : max_entries_(max_entries),
+        slots_(std::bit_ceil(std::max<std::size_t>(2 * max_entries, 8))),
         mask_(slots_.size() - 1) {}
 
   std::size_t size() const { return size_; }

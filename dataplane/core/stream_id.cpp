@@ -13,16 +13,16 @@ std::uint64_t StreamIdentifier::FiveTupleHash::operator()(const FiveTuple& t) co
   std::memcpy(&words[2], t.destination.bytes.data(), 16);
   std::uint64_t h = mix64(words[0] ^ 0x9e3779b97f4a7c15ULL);
   for (int i = 1; i < 4; ++i) h = mix64(h ^ words[i]);
-  const std::uint64_t tail = (std::uint64_t{t.protocol} << 32) | (std::uint64_t{t.source_port} << 16) |
-                             t.destination_port;
+  const std::uint64_t tail =
+      (std::uint64_t{t.protocol} << 32) | (std::uint64_t{t.source_port} << 16) | t.destination_port;
   return mix64(h ^ tail);
 }
 
 StreamIdentifier::StreamIdentifier(const StreamIdentificationConfig& config)
     : null_(config.null_streams.size()), ip_(config.ip_streams.size()) {
   for (const auto& n : config.null_streams) {
-    const std::string what = "null stream identification for " + n.destination.to_string() + " vid " +
-                             std::to_string(n.vid);
+    const std::string what =
+        "null stream identification for " + n.destination.to_string() + " vid " + std::to_string(n.vid);
     if (n.handle == kNoStream) throw ConfigError(what + ": stream handle 0xffffffff is reserved for 'no stream'");
     if (n.vid > 4094) throw ConfigError(what + ": VID must be 0..4094 (4095 is reserved)");
     const std::uint64_t key = mac_vid_key(n.destination, n.vid);
@@ -32,9 +32,9 @@ StreamIdentifier::StreamIdentifier(const StreamIdentificationConfig& config)
     null_.insert_or_assign(key, n.handle);
   }
   for (const auto& s : config.ip_streams) {
-    const std::string what = "IP stream identification (protocol " + std::to_string(s.tuple.protocol) +
-                             ", ports " + std::to_string(s.tuple.source_port) + "->" +
-                             std::to_string(s.tuple.destination_port) + ")";
+    const std::string what = "IP stream identification (protocol " + std::to_string(s.tuple.protocol) + ", ports " +
+                             std::to_string(s.tuple.source_port) + "->" + std::to_string(s.tuple.destination_port) +
+                             ")";
     if (s.handle == kNoStream) throw ConfigError(what + ": stream handle 0xffffffff is reserved for 'no stream'");
     if (const StreamHandle* existing = ip_.find(s.tuple); existing != nullptr && *existing != s.handle)
       throw ConfigError(what + " maps to both stream handle " + std::to_string(*existing) + " and " +

@@ -73,12 +73,14 @@ void print_counters(std::FILE* out, const bridge::BridgeConfig& config, const Fo
       const QueueCounters& q = p.queues[static_cast<std::size_t>(tc)].counters();
       if (q.enqueued_frames == 0) continue;
       fmt::print(out, "  tc{}: enqueued {} transmitted {} queue-full {} window-too-small {} max-depth {}\n", tc,
-                 q.enqueued_frames, q.transmitted_frames, q.dropped_queue_full, q.dropped_window_too_small, q.max_depth);
+                 q.enqueued_frames, q.transmitted_frames, q.dropped_queue_full, q.dropped_window_too_small,
+                 q.max_depth);
     }
   }
   for (std::size_t i = 0; i < config.streams.size(); ++i) {
     const StreamCounters& s = f.streams()[i];
-    fmt::print(out, "stream {}: {} frames, {} bytes, {} dropped\n", config.streams[i].name, s.frames, s.bytes, s.dropped);
+    fmt::print(out, "stream {}: {} frames, {} bytes, {} dropped\n", config.streams[i].name, s.frames, s.bytes,
+               s.dropped);
   }
   if (f.lateness().enabled()) {
     const auto l = f.lateness().summarize();

@@ -25,12 +25,12 @@ LatencyBuckets lateness_buckets() {
 
 ForwarderTelemetry declare_packet_metrics(telemetry::MetricsRegistry& registry, const bridge::BridgeConfig& config) {
   ForwarderTelemetry t;
-  auto& residence = registry.histogram("takt_dataplane_residence_time_seconds",
-                                       "Time from reception to transmission start in this bridge, per stream",
-                                       {"stream"});
-  auto& misses = registry.counter("takt_dataplane_deadline_misses_total",
-                                  "Frames whose residence in this bridge alone exceeded their stream's max-latency",
-                                  {"stream"});
+  auto& residence =
+      registry.histogram("takt_dataplane_residence_time_seconds",
+                         "Time from reception to transmission start in this bridge, per stream", {"stream"});
+  auto& misses =
+      registry.counter("takt_dataplane_deadline_misses_total",
+                       "Frames whose residence in this bridge alone exceeded their stream's max-latency", {"stream"});
   auto& overruns = registry.counter(
       "takt_dataplane_window_overruns_total",
       "Stream frames that fitted in an opening of their traffic class's gate and still left after it; for a "
@@ -44,8 +44,7 @@ ForwarderTelemetry declare_packet_metrics(telemetry::MetricsRegistry& registry, 
     t.max_latency.push_back(s.max_latency);
   }
   auto& lateness = registry.histogram("takt_dataplane_gate_launch_lateness_seconds",
-                                      "TX call time minus the gate opening a waiting frame was released by",
-                                      {"port"});
+                                      "TX call time minus the gate opening a waiting frame was released by", {"port"});
   auto& depth = registry.gauge("takt_dataplane_queue_depth_frames", "Frames waiting in a traffic-class queue",
                                {"port", "traffic_class"});
   for (const auto& p : config.ports) {
@@ -63,10 +62,10 @@ void expose_forwarder_counters(telemetry::MetricsRegistry& registry, const bridg
   auto& rx_bytes = registry.counter("takt_dataplane_rx_bytes_total", "Bytes received, FCS excluded", {"port"});
   auto& tx_frames = registry.counter("takt_dataplane_tx_frames_total", "Frames transmitted", {"port"});
   auto& tx_bytes = registry.counter("takt_dataplane_tx_bytes_total", "Bytes transmitted, FCS excluded", {"port"});
-  auto& forwarded = registry.counter("takt_dataplane_forwarded_frames_total",
-                                     "Received frames by forwarding decision", {"port", "decision"});
-  auto& dropped = registry.counter("takt_dataplane_dropped_frames_total", "Frames dropped, by port and reason",
-                                   {"port", "reason"});
+  auto& forwarded = registry.counter("takt_dataplane_forwarded_frames_total", "Received frames by forwarding decision",
+                                     {"port", "decision"});
+  auto& dropped =
+      registry.counter("takt_dataplane_dropped_frames_total", "Frames dropped, by port and reason", {"port", "reason"});
   auto& q_enqueued = registry.counter("takt_dataplane_queue_enqueued_frames_total",
                                       "Frames enqueued per egress traffic class", {"port", "traffic_class"});
   auto& q_sent = registry.counter("takt_dataplane_queue_transmitted_frames_total",
@@ -110,8 +109,8 @@ void expose_forwarder_counters(telemetry::MetricsRegistry& registry, const bridg
 
   auto& s_frames = registry.counter("takt_dataplane_stream_frames_total", "Frames identified per stream", {"stream"});
   auto& s_bytes = registry.counter("takt_dataplane_stream_bytes_total", "Bytes identified per stream", {"stream"});
-  auto& s_dropped =
-      registry.counter("takt_dataplane_stream_dropped_frames_total", "Frames of a stream dropped in this bridge", {"stream"});
+  auto& s_dropped = registry.counter("takt_dataplane_stream_dropped_frames_total",
+                                     "Frames of a stream dropped in this bridge", {"stream"});
   for (std::size_t i = 0; i < config.streams.size(); ++i) {
     const StreamCounters* s = &f.streams()[i];
     s_frames.with_callback({config.streams[i].name}, [s] { return read_relaxed(s->frames); });

@@ -13,8 +13,8 @@ namespace takt::dpdk {
 namespace {
 
 [[noreturn]] void fail(const std::string& port, std::uint16_t id, const char* step, int rc) {
-  throw std::runtime_error("port " + port + " (DPDK port " + std::to_string(id) + "): " + step + " failed: " +
-                           rte_strerror(rc < 0 ? -rc : rc));
+  throw std::runtime_error("port " + port + " (DPDK port " + std::to_string(id) + "): " + step +
+                           " failed: " + rte_strerror(rc < 0 ? -rc : rc));
 }
 
 }  // namespace
@@ -71,7 +71,8 @@ EthPort::~EthPort() { stop(); }
 void EthPort::stop() {
   if (!running_) return;
   running_ = false;
-  if (int rc = rte_eth_dev_stop(id_); rc != 0) spdlog::warn("port {}: stop failed: {}", bridge_port_, rte_strerror(-rc));
+  if (int rc = rte_eth_dev_stop(id_); rc != 0)
+    spdlog::warn("port {}: stop failed: {}", bridge_port_, rte_strerror(-rc));
   rte_eth_dev_close(id_);
 }
 

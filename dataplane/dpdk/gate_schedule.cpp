@@ -19,8 +19,10 @@ GateSchedule next_schedule(const bridge::BridgeConfig& config, const GateSchedul
         if (running && !p.gates.config_change) {
           ps.gates = running->ports[i].gates;
         } else {
-          if (running) ps.gates = running->ports[i].gates;
-          else ps.gates = GateEngine(p.gates.admin_gate_states);
+          if (running)
+            ps.gates = running->ports[i].gates;
+          else
+            ps.gates = GateEngine(p.gates.admin_gate_states);
           ps.gates.set_admin(bridge::gate_control_list(p.gates), now);
         }
       }

@@ -13,8 +13,10 @@ class LatenessSamples {
   explicit LatenessSamples(std::size_t capacity = 0) { samples_.reserve(capacity); }
 
   void add(std::int64_t ns) {
-    if (samples_.size() < samples_.capacity()) samples_.push_back(ns);
-    else ++overflow_;
+    if (samples_.size() < samples_.capacity())
+      samples_.push_back(ns);
+    else
+      ++overflow_;
   }
 
   struct Summary {
@@ -26,7 +28,9 @@ class LatenessSamples {
     if (samples_.empty()) return s;
     std::vector<std::int64_t> v = samples_;
     std::sort(v.begin(), v.end());
-    const auto at = [&](double q) { return v[std::min(v.size() - 1, static_cast<std::size_t>(q * static_cast<double>(v.size())))]; };
+    const auto at = [&](double q) {
+      return v[std::min(v.size() - 1, static_cast<std::size_t>(q * static_cast<double>(v.size())))];
+    };
     s.count = v.size();
     s.min_ns = v.front();
     s.median_ns = at(0.5);

@@ -22,7 +22,9 @@ std::optional<int> parse_options(int argc, char** argv, Options& o) {
                  "TAI - UTC in seconds, added to CLOCK_REALTIME (with --ptp-uds, ptp4l's offset when it is valid)")
       ->capture_default_str();
   app.add_option("--counters-out", o.counters_out, "Write all counters as JSON to this file at shutdown");
-  app.add_option("--burst", o.forwarder.burst, "Frames per RX/TX burst")->capture_default_str()->check(CLI::Range(1, 512));
+  app.add_option("--burst", o.forwarder.burst, "Frames per RX/TX burst")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 512));
   app.add_option("--queue-capacity", o.forwarder.queue_capacity, "Frames per traffic-class queue")
       ->capture_default_str()
       ->check(CLI::Range(1, 65536));
@@ -39,8 +41,9 @@ std::optional<int> parse_options(int argc, char** argv, Options& o) {
                  "meanwhile waits that long at most, plus the wake-up")
       ->capture_default_str()
       ->check(CLI::Range(std::int64_t{0}, std::int64_t{100'000}));
-  app.add_option("--rt-priority", o.forwarder.rt_priority,
-                 "Run the packet loop at this SCHED_FIFO priority (needs --idle-sleep-us, or the loop starves its core)")
+  app.add_option(
+         "--rt-priority", o.forwarder.rt_priority,
+         "Run the packet loop at this SCHED_FIFO priority (needs --idle-sleep-us, or the loop starves its core)")
       ->capture_default_str()
       ->check(CLI::Range(0, 99));
   std::int64_t stall_threshold_us = o.forwarder.stall_threshold.count() / 1'000;

@@ -18,8 +18,8 @@ struct Options {
   std::uint16_t metrics_port = 0;                          // 0: no /metrics server
   std::string metrics_address = "127.0.0.1";
   int utc_offset_s = 37;
-  std::string counters_out;                                // JSON counters at shutdown
-  std::string stall_log;                                   // host stalls as JSON lines; empty: none
+  std::string counters_out;  // JSON counters at shutdown
+  std::string stall_log;     // host stalls as JSON lines; empty: none
   ForwarderSettings forwarder;
   EthPortSettings eth;
   AgentOptions agent;  // the switch agent API (dataplane/agent)

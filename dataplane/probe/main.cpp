@@ -34,7 +34,7 @@ void on_signal(int) { g_stop.store(true); }
 
 // No SA_RESTART: a signal interrupts clock_nanosleep and poll, so Ctrl-C stops at once.
 void install_signal_handlers() {
-  struct sigaction sa{};
+  struct sigaction sa {};
   sa.sa_handler = on_signal;
   sigemptyset(&sa.sa_mask);
   ::sigaction(SIGINT, &sa, nullptr);
@@ -92,7 +92,7 @@ std::vector<std::string> split_names(const std::string& list) {
 // Null without --metrics-port. Serves for as long as the caller keeps it: until the role has
 // printed its summary.
 std::unique_ptr<telemetry::MetricsHttpServer> serve_metrics(const Common& c,
-                                                           const telemetry::MetricsRegistry& registry) {
+                                                            const telemetry::MetricsRegistry& registry) {
   if (!c.metrics_port) return nullptr;
   auto server = std::make_unique<telemetry::MetricsHttpServer>(
       registry, telemetry::MetricsHttpOptions{c.metrics_address, *c.metrics_port, "takt-probe"});
@@ -171,9 +171,9 @@ int listen(const Common& c, const std::string& file, const std::string& names, c
   log_timescale(ts, c.utc_offset);
 
   telemetry::MetricsRegistry registry;
-  Listener listener(streams, {c.interface, duration_of(c.duration_text, "--duration"),
-                              duration_of(loss_timeout, "--loss-timeout")},
-                    ts, registry);
+  Listener listener(
+      streams, {c.interface, duration_of(c.duration_text, "--duration"), duration_of(loss_timeout, "--loss-timeout")},
+      ts, registry);
   auto server = serve_metrics(c, registry);
   spdlog::info("listening on {} for {} stream(s)", c.interface, streams.size());
   listener.run(g_stop);
@@ -215,9 +215,8 @@ int main(int argc, char** argv) {
                           ->add_option("--streams", stream_file,
                                        "Streams to expect: a plan.json, a talker-offset file, or {\"streams\": [...]}")
                           ->check(CLI::ExistingFile);
-  auto* offsets_opt =
-      listen_cmd->add_option("--offsets", stream_file, "Same as --streams, for a talker-offset file")
-          ->check(CLI::ExistingFile);
+  auto* offsets_opt = listen_cmd->add_option("--offsets", stream_file, "Same as --streams, for a talker-offset file")
+                          ->check(CLI::ExistingFile);
   streams_opt->excludes(offsets_opt);
   listen_cmd->add_option("--select", listen_names, "Comma-separated streams to measure (default: all in the file)");
   listen_cmd->add_option("--max-latency", max_latency, "Deadline for streams the file gives none, e.g. 2ms");

@@ -26,7 +26,7 @@ namespace takt::probe {
 namespace {
 
 constexpr std::size_t kFrameBuffer = 2048;  // a 1522-byte frame with room to spare
-constexpr std::size_t kControlBuffer = 64;   // one SCM_TIMESTAMPNS
+constexpr std::size_t kControlBuffer = 64;  // one SCM_TIMESTAMPNS
 
 [[noreturn]] void fail(const std::string& interface, const std::string& what, int err) {
   std::string hint;
@@ -56,7 +56,8 @@ void bind_to(int fd, const std::string& interface, int index, std::uint16_t prot
   addr.sll_family = AF_PACKET;
   addr.sll_protocol = htons(protocol);
   addr.sll_ifindex = index;
-  if (::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) fail(interface, "cannot bind a packet socket", errno);
+  if (::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0)
+    fail(interface, "cannot bind a packet socket", errno);
 }
 
 // Accepts probe frames whether or not the kernel stripped their VLAN tag (it usually has, and

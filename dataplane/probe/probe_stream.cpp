@@ -19,10 +19,9 @@ void check_unique_ids(const std::vector<ProbeStream>& streams) {
   for (const auto& s : streams) {
     auto [it, inserted] = seen.emplace(s.id, &s);
     if (!inserted) {
-      throw std::invalid_argument(it->second->name == s.name
-                                      ? "stream '" + s.name + "' is listed twice"
-                                      : "streams '" + it->second->name + "' and '" + s.name +
-                                            "' have the same probe id; rename one of them");
+      throw std::invalid_argument(it->second->name == s.name ? "stream '" + s.name + "' is listed twice"
+                                                             : "streams '" + it->second->name + "' and '" + s.name +
+                                                                   "' have the same probe id; rename one of them");
     }
   }
 }

@@ -14,17 +14,17 @@ namespace takt::probe {
 
 struct ProbeStream {
   std::string name;
-  std::uint32_t id = 0;                 // probe_stream_id(name), carried in every frame
+  std::uint32_t id = 0;  // probe_stream_id(name), carried in every frame
   Nanos interval{0};
   // Offset of the first frame within the interval; none for streams without a reserved window
   // (bounded latency, best effort), which the talker sends at the start of the interval.
   std::optional<Nanos> offset;
   int frames_per_interval = 1;
-  std::int64_t payload_bytes = 0;       // MAC client data, as the plan's frame payload
+  std::int64_t payload_bytes = 0;  // MAC client data, as the plan's frame payload
   std::optional<MacAddress> destination;
-  int vlan = 0;                         // 0: send untagged
+  int vlan = 0;  // 0: send untagged
   int pcp = 0;
-  std::optional<Nanos> max_latency;     // the listener's deadline, when the file gives one
+  std::optional<Nanos> max_latency;  // the listener's deadline, when the file gives one
 };
 
 // 32-bit FNV-1a of the stream name: talker and listener agree on it without sharing an index,

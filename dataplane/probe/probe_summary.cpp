@@ -80,17 +80,15 @@ std::string talker_table(const std::vector<TalkerStreamReport>& streams) {
 nlohmann::ordered_json listener_summary_json(const std::vector<StreamReport>& streams, std::uint64_t socket_drops) {
   auto list = nlohmann::ordered_json::array();
   for (const auto& r : streams) {
-    nlohmann::ordered_json j{{"stream", r.stream},
-                             {"received", r.counts.received},
-                             {"lost", r.counts.lost},
-                             {"duplicated", r.counts.duplicated},
-                             {"reordered", r.counts.reordered},
-                             {"talker-sessions", r.counts.sessions},
-                             {"latency-ns",
-                              {{"min", r.min.count()},
-                               {"p50", r.p50.count()},
-                               {"p99", r.p99.count()},
-                               {"max", r.max.count()}}}};
+    nlohmann::ordered_json j{
+        {"stream", r.stream},
+        {"received", r.counts.received},
+        {"lost", r.counts.lost},
+        {"duplicated", r.counts.duplicated},
+        {"reordered", r.counts.reordered},
+        {"talker-sessions", r.counts.sessions},
+        {"latency-ns",
+         {{"min", r.min.count()}, {"p50", r.p50.count()}, {"p99", r.p99.count()}, {"max", r.max.count()}}}};
     if (r.max_latency) {
       j["max-latency-ns"] = r.max_latency->count();
       j["deadline-misses"] = r.deadline_misses;

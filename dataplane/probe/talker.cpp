@@ -17,8 +17,10 @@ namespace {
 constexpr const char* kStream = "stream";
 
 void keep(TalkerStreamReport& r, const HostStall& stall) {
-  if (r.stalls.size() < TalkerStreamReport::kMaxStalls) r.stalls.push_back(stall);
-  else ++r.stalls_not_kept;
+  if (r.stalls.size() < TalkerStreamReport::kMaxStalls)
+    r.stalls.push_back(stall);
+  else
+    ++r.stalls_not_kept;
 }
 
 std::uint32_t random_session() {
@@ -38,12 +40,10 @@ struct Talker::Stream {
         errors(r.counter("takt_probe_send_errors_total", "Probe frames the kernel refused to send", {kStream})
                    .with({s.name})),
         skipped(r.counter("takt_probe_intervals_skipped_total",
-                          "Intervals the talker woke up for more than one interval late and did not send",
-                          {kStream})
+                          "Intervals the talker woke up for more than one interval late and did not send", {kStream})
                     .with({s.name})),
         lateness(r.histogram("takt_probe_send_lateness_seconds",
-                             "Talker send time minus the planned transmission time (k * interval + offset)",
-                             {kStream})
+                             "Talker send time minus the planned transmission time (k * interval + offset)", {kStream})
                      .with({s.name}, telemetry::LatencyBuckets::standard())) {
     report.stream = s.name;
   }

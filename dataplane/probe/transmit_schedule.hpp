@@ -20,9 +20,9 @@ struct StreamTiming {
 TaiTime first_transmission_at_or_after(const StreamTiming& timing, TaiTime t);
 
 struct Transmission {
-  std::size_t stream = 0;  // index into the timings the schedule was built with
+  std::size_t stream = 0;           // index into the timings the schedule was built with
   std::int64_t interval_index = 0;  // k
-  TaiTime time{};          // k x interval + offset
+  TaiTime time{};                   // k x interval + offset
 };
 
 class TransmitSchedule {

@@ -67,7 +67,8 @@ int main(int argc, char** argv) {
     const std::string full = d.message + (d.hint.empty() ? "" : " (" + d.hint + ")");
     bool found = false;
     for (auto& e : errors) {
-      if (!e.matched && e.line == d.where.line && e.column == d.where.column && full.find(e.text) != std::string::npos) {
+      if (!e.matched && e.line == d.where.line && e.column == d.where.column &&
+          full.find(e.text) != std::string::npos) {
         e.matched = found = true;
         break;
       }

@@ -49,8 +49,9 @@ class AgentProcess {
   void start() {
     const auto port_file = dir_ / (bridge_ + ".port");
     std::filesystem::remove(port_file);
-    std::vector<std::string> args{TAKT_AGENT_EXE, "--bridge", bridge_, "--ports", "p1,p2", "--port", std::to_string(port_),
-                                  "--port-file", port_file.string(), "--log-level", "warn"};
+    std::vector<std::string> args{
+        TAKT_AGENT_EXE, "--bridge",         bridge_,       "--ports", "p1,p2", "--port", std::to_string(port_),
+        "--port-file",  port_file.string(), "--log-level", "warn"};
     args.insert(args.end(), extra_.begin(), extra_.end());
     pid_ = ::fork();
     if (pid_ < 0) throw std::runtime_error("fork failed");

@@ -17,7 +17,8 @@ struct Pki {
   std::string rogue_ca, rogue_client_cert, rogue_client_key;
 
   Pki() {
-    dir = std::filesystem::temp_directory_path() / ("takt-pki-" + std::to_string(::getpid()) + "-" + std::to_string(std::rand()));
+    dir = std::filesystem::temp_directory_path() /
+          ("takt-pki-" + std::to_string(::getpid()) + "-" + std::to_string(std::rand()));
     run(dir / "good", "--client taktctl");
     run(dir / "rogue", "--client intruder");
     const auto g = dir / "good";
@@ -40,7 +41,8 @@ struct Pki {
 
  private:
   static void run(const std::filesystem::path& out, const std::string& args) {
-    const std::string cmd = std::string(TAKT_SOURCE_DIR) + "/scripts/pki.sh " + out.string() + " " + args + " >/dev/null";
+    const std::string cmd =
+        std::string(TAKT_SOURCE_DIR) + "/scripts/pki.sh " + out.string() + " " + args + " >/dev/null";
     if (std::system(cmd.c_str()) != 0) throw std::runtime_error("scripts/pki.sh failed: " + cmd);
   }
 };

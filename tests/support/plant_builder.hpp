@@ -29,7 +29,8 @@ class PlantBuilder {
     return node(name, model::NodeKind::bridge, profile);
   }
   PlantBuilder& station(const std::string& name) { return node(name, model::NodeKind::end_station, "station"); }
-  PlantBuilder& link(const std::string& a, const std::string& b, std::int64_t rate = 1'000'000'000, Nanos prop = Nanos{0}) {
+  PlantBuilder& link(const std::string& a, const std::string& b, std::int64_t rate = 1'000'000'000,
+                     Nanos prop = Nanos{0}) {
     model::Link l;
     l.a = next_port(a);
     l.b = next_port(b);

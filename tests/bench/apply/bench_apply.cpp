@@ -63,7 +63,8 @@ int main(int argc, char** argv) {
     plans[k].plant = "bench";
     plans[k].hyperperiod = std::chrono::milliseconds(1);
     plans[k].sync_budget = std::chrono::microseconds(1);
-    for (const auto& e : endpoints) plans[k].bridges.emplace(e.bridge, agent::test::two_port_config(e.bridge, k ? 600'000 : 200'000));
+    for (const auto& e : endpoints)
+      plans[k].bridges.emplace(e.bridge, agent::test::two_port_config(e.bridge, k ? 600'000 : 200'000));
   }
   southbound::InstallOptions options;
   options.lead = std::chrono::milliseconds(lead_ms);
@@ -84,7 +85,8 @@ int main(int argc, char** argv) {
               repeats, lead_ms, wait ? "waiting for oper" : "confirming pending (no wait for the base time)");
   std::printf("%-28s %10s %10s %10s\n", "phase", "median ms", "p99 ms", "max ms");
   auto row = [](const char* name, const std::vector<double>& v) {
-    std::printf("%-28s %10.2f %10.2f %10.2f\n", name, percentile(v, 0.5), percentile(v, 0.99), *std::max_element(v.begin(), v.end()));
+    std::printf("%-28s %10.2f %10.2f %10.2f\n", name, percentile(v, 0.5), percentile(v, 0.99),
+                *std::max_element(v.begin(), v.end()));
   };
   row("health + running state", health);
   row("stage", stage);

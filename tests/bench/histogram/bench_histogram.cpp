@@ -123,7 +123,8 @@ int main(int argc, char** argv) {
 
   {
     Streams st(1, 1);
-    rows.push_back({"record, 1 stream, 1 writer", runs([&] { return record_loop(st, 0, one_stream, samples, false); }), ""});
+    rows.push_back(
+        {"record, 1 stream, 1 writer", runs([&] { return record_loop(st, 0, one_stream, samples, false); }), ""});
   }
   {
     Streams st(streams, 1);

@@ -90,7 +90,9 @@ int main(int argc, char** argv) {
   double seconds = 20;
   std::int64_t period_us = 1000;
   app.add_option("--seconds", seconds, "Length of each run")->capture_default_str()->check(CLI::PositiveNumber);
-  app.add_option("--period-us", period_us, "Wake-up period of the wake run")->capture_default_str()->check(CLI::Range(10, 1'000'000));
+  app.add_option("--period-us", period_us, "Wake-up period of the wake run")
+      ->capture_default_str()
+      ->check(CLI::Range(10, 1'000'000));
   CLI11_PARSE(app, argc, argv);
   mlockall(MCL_CURRENT | MCL_FUTURE);
 
@@ -99,8 +101,9 @@ int main(int argc, char** argv) {
   const Tally gaps = gap_run(seconds);
 
   std::string head = fmt::format("{:<34} {:>10}", "", "samples");
-  for (auto th : kThresholdsNs) head += fmt::format(" {:>8}", th >= 1'000'000 ? fmt::format(">{}ms", th / 1'000'000)
-                                                                              : fmt::format(">{}us", th / 1000));
+  for (auto th : kThresholdsNs)
+    head +=
+        fmt::format(" {:>8}", th >= 1'000'000 ? fmt::format(">{}ms", th / 1'000'000) : fmt::format(">{}us", th / 1000));
   fmt::print("{} {:>10}\n", head, "longest us");
   fmt::print("{}\n", wake.row(fmt::format("wake-up lateness ({} us, {})", period_us, realtime ? "FIFO 60" : "not RT")));
   fmt::print("{}\n", gaps.row("running-thread gaps (>5 us)"));

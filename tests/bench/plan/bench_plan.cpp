@@ -65,7 +65,8 @@ void run(const bench::GeneratorSpec& spec, bool verify, Totals& totals) {
   std::set<std::string> usable;
   for (const auto& s : r.plan.streams) {
     if (!s.timed) continue;
-    if (std::all_of(s.hops.begin(), s.hops.end(), [&](const auto& h) { return listed_ports.count(h.egress.str()) > 0; }))
+    if (std::all_of(s.hops.begin(), s.hops.end(),
+                    [&](const auto& h) { return listed_ports.count(h.egress.str()) > 0; }))
       usable.insert(s.name);
   }
   std::size_t verifier_issues = 0;
@@ -87,7 +88,8 @@ void run(const bench::GeneratorSpec& spec, bool verify, Totals& totals) {
     max_gcl = std::max(max_gcl, p.gcl.size());
     sum_gcl += p.gcl.size();
   }
-  const double mean_gcl = r.plan.ports.empty() ? 0.0 : static_cast<double>(sum_gcl) / static_cast<double>(r.plan.ports.size());
+  const double mean_gcl =
+      r.plan.ports.empty() ? 0.0 : static_cast<double>(sum_gcl) / static_cast<double>(r.plan.ports.size());
   const bool full = r.scheduled_placed == r.scheduled_requested && r.ok();
   ++totals.instances;
   totals.fully += full ? 1 : 0;
@@ -98,13 +100,15 @@ void run(const bench::GeneratorSpec& spec, bool verify, Totals& totals) {
   pat[1] += full ? 1 : 0;
   pat[2] += usable.size();
   pat[3] += r.scheduled_requested;
-  fmt::print("{:<5} {:>4} bridges {:>6} streams  periods p{} sizes s{} {:<8} | placed {:>6}/{:<6} ({:5.1f} %) {:<4} | "
-             "synth {:7.3f} s (cpu {:7.3f} s)  verify {:7.3f} s ({} issues) | rss {:5} MiB | gcl max {:4} mean {:6.1f} over {} ports\n",
-             to_string(spec.topology), spec.bridges, spec.streams, spec.period_pattern, spec.size_pattern,
-             spec.implicit_deadline ? "implicit" : "tight", usable.size(), r.scheduled_requested,
-             100.0 * static_cast<double>(usable.size()) / static_cast<double>(std::max<std::size_t>(1, r.scheduled_requested)),
-             full ? "full" : "part", std::chrono::duration<double>(t1 - t0).count(), cpu, verify_s, verifier_issues,
-             peak_rss_mib(), max_gcl, mean_gcl, r.plan.ports.size());
+  fmt::print(
+      "{:<5} {:>4} bridges {:>6} streams  periods p{} sizes s{} {:<8} | placed {:>6}/{:<6} ({:5.1f} %) {:<4} | "
+      "synth {:7.3f} s (cpu {:7.3f} s)  verify {:7.3f} s ({} issues) | rss {:5} MiB | gcl max {:4} mean {:6.1f} over "
+      "{} ports\n",
+      to_string(spec.topology), spec.bridges, spec.streams, spec.period_pattern, spec.size_pattern,
+      spec.implicit_deadline ? "implicit" : "tight", usable.size(), r.scheduled_requested,
+      100.0 * static_cast<double>(usable.size()) / static_cast<double>(std::max<std::size_t>(1, r.scheduled_requested)),
+      full ? "full" : "part", std::chrono::duration<double>(t1 - t0).count(), cpu, verify_s, verifier_issues,
+      peak_rss_mib(), max_gcl, mean_gcl, r.plan.ports.size());
   std::fflush(stdout);
 }
 
@@ -116,7 +120,8 @@ int main(int argc, char** argv) {
   bench::GeneratorSpec spec;
   bool targets = false, one = false, verify = true;
   app.add_flag("--targets", targets, "run the two target instances (1,000 streams / 40 bridges, 10,000 / 200)");
-  app.add_option("-t,--topology", topology, "line, ring, tree or mesh")->check(CLI::IsMember({"line", "ring", "tree", "mesh"}));
+  app.add_option("-t,--topology", topology, "line, ring, tree or mesh")
+      ->check(CLI::IsMember({"line", "ring", "tree", "mesh"}));
   app.add_option("-b,--bridges", spec.bridges, "bridges");
   auto* s_opt = app.add_option("-s,--streams", spec.streams, "streams (one instance only)");
   app.add_option("-p,--periods", spec.period_pattern, "period pattern 0-5");
@@ -129,8 +134,10 @@ int main(int argc, char** argv) {
   app.add_option("--max-offsets", options.max_offsets_per_stream, "talker offsets tried per stream");
   CLI11_PARSE(app, argc, argv);
   one = s_opt->count() > 0;
-  const std::map<std::string, bench::Topology> topo{{"line", bench::Topology::line}, {"ring", bench::Topology::ring},
-                                                    {"tree", bench::Topology::tree}, {"mesh", bench::Topology::mesh}};
+  const std::map<std::string, bench::Topology> topo{{"line", bench::Topology::line},
+                                                    {"ring", bench::Topology::ring},
+                                                    {"tree", bench::Topology::tree},
+                                                    {"mesh", bench::Topology::mesh}};
   Totals totals;
   if (one) {
     spec.topology = topo.at(topology);
@@ -178,8 +185,9 @@ int main(int argc, char** argv) {
                  t[0]);
     }
   }
-  fmt::print("instances {}  fully scheduled {}  streams placed {}/{} ({:.1f} %)\n", totals.instances, totals.fully,
-             totals.placed, totals.requested,
-             100.0 * static_cast<double>(totals.placed) / static_cast<double>(std::max<std::size_t>(1, totals.requested)));
+  fmt::print(
+      "instances {}  fully scheduled {}  streams placed {}/{} ({:.1f} %)\n", totals.instances, totals.fully,
+      totals.placed, totals.requested,
+      100.0 * static_cast<double>(totals.placed) / static_cast<double>(std::max<std::size_t>(1, totals.requested)));
   return 0;
 }

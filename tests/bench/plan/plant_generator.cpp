@@ -27,10 +27,14 @@ const std::vector<std::pair<std::int64_t, std::int64_t>>& size_patterns() {
 
 const char* to_string(Topology t) {
   switch (t) {
-    case Topology::line: return "line";
-    case Topology::ring: return "ring";
-    case Topology::tree: return "tree";
-    case Topology::mesh: return "mesh";
+    case Topology::line:
+      return "line";
+    case Topology::ring:
+      return "ring";
+    case Topology::tree:
+      return "tree";
+    case Topology::mesh:
+      return "mesh";
   }
   return "?";
 }

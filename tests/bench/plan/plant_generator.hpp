@@ -16,19 +16,19 @@ enum class Topology { line, ring, tree, mesh };
 struct GeneratorSpec {
   Topology topology = Topology::ring;
   int bridges = 8;
-  int extra_end_stations = 0;       // beyond one per bridge, attached to random bridges
+  int extra_end_stations = 0;  // beyond one per bridge, attached to random bridges
   int streams = 10;
-  int period_pattern = 0;           // index into period_patterns()
-  int size_pattern = 0;             // index into size_patterns()
-  bool implicit_deadline = true;    // deadline = period; else hops x (2 us + 8 ns x size) + slack
+  int period_pattern = 0;         // index into period_patterns()
+  int size_pattern = 0;           // index into size_patterns()
+  bool implicit_deadline = true;  // deadline = period; else hops x (2 us + 8 ns x size) + slack
   std::int64_t slack_ns = 0;
-  int multicast_percent = 0;        // streams with two listeners
-  int redundant_percent = 0;        // streams with num-seamless-trees 2
+  int multicast_percent = 0;  // streams with two listeners
+  int redundant_percent = 0;  // streams with num-seamless-trees 2
   std::int64_t sync_error_budget_ns = 1000;
   std::uint64_t seed = 1;
 };
 
-const std::vector<std::vector<std::int64_t>>& period_patterns();          // ns
+const std::vector<std::vector<std::int64_t>>& period_patterns();            // ns
 const std::vector<std::pair<std::int64_t, std::int64_t>>& size_patterns();  // bytes, [min, max]
 const char* to_string(Topology t);
 

@@ -152,7 +152,10 @@ int main(int argc, char** argv) {
     ProbeReceiver rx(w.streams, registry);
     std::vector<std::uint64_t> seq(streams, 0);
     std::string note;
-    const double ns = runs([&] { return around(registry, [&] { return receive_run(w, rx, samples, seq); }, note); });
+    const double ns = runs([&] {
+      return around(
+          registry, [&] { return receive_run(w, rx, samples, seq); }, note);
+    });
     rows.push_back({label, ns, note});
   };
 
@@ -222,8 +225,11 @@ int main(int argc, char** argv) {
   // The steps on their own, over the same pattern.
   {
     ProbeFrame& f = w.frames[0];
-    rows.push_back({"  stamp (the benchmark's own per-frame work)",
-                    runs([&] { return ns_per(samples, [&](std::uint64_t i) { stamp(f.payload(), i, tai_ns(static_cast<std::int64_t>(i))); }); }),
+    rows.push_back({"  stamp (the benchmark's own per-frame work)", runs([&] {
+                      return ns_per(samples, [&](std::uint64_t i) {
+                        stamp(f.payload(), i, tai_ns(static_cast<std::int64_t>(i)));
+                      });
+                    }),
                     "included in the rows above"});
     std::uint64_t sink = 0;
     rows.push_back({"  parse_frame (Ethernet + VLAN)", runs([&] {
@@ -242,18 +248,25 @@ int main(int argc, char** argv) {
                     ""});
     SequenceTracker tracker;
     std::uint64_t seq = 0;
-    rows.push_back({"  SequenceTracker::observe (in order)",
-                    runs([&] { return ns_per(samples, [&](std::uint64_t) { sink += static_cast<std::uint64_t>(tracker.observe(1, seq++).arrival); }); }),
+    rows.push_back({"  SequenceTracker::observe (in order)", runs([&] {
+                      return ns_per(samples, [&](std::uint64_t) {
+                        sink += static_cast<std::uint64_t>(tracker.observe(1, seq++).arrival);
+                      });
+                    }),
                     ""});
     MetricsRegistry registry;
     auto& h = registry.histogram("takt_bench_latency_seconds", "x", {"stream"})
                   .with({"s"}, telemetry::LatencyBuckets::with_deadline(Nanos{150'000}));
-    rows.push_back({"  LatencyHistogram::record",
-                    runs([&] { return ns_per(samples, [&](std::uint64_t i) { h.record(0, Nanos{w.latency_ns[i & (kPattern - 1)]}); }); }),
+    rows.push_back({"  LatencyHistogram::record", runs([&] {
+                      return ns_per(samples,
+                                    [&](std::uint64_t i) { h.record(0, Nanos{w.latency_ns[i & (kPattern - 1)]}); });
+                    }),
                     ""});
     LatencySketch sketch;
-    rows.push_back({"  LatencySketch::record (summary quantiles)",
-                    runs([&] { return ns_per(samples, [&](std::uint64_t i) { sketch.record(Nanos{w.latency_ns[i & (kPattern - 1)]}); }); }),
+    rows.push_back({"  LatencySketch::record (summary quantiles)", runs([&] {
+                      return ns_per(samples,
+                                    [&](std::uint64_t i) { sketch.record(Nanos{w.latency_ns[i & (kPattern - 1)]}); });
+                    }),
                     ""});
     if (sink == 42) fmt::print("");  // keep sink alive
   }

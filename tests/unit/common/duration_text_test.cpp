@@ -28,8 +28,7 @@ TEST_CASE("duration errors say what is wrong and what would be right", "[common]
   CHECK(parse_duration(".5s").error().message == "'.5s' is not a duration");
   CHECK(parse_duration("1.s").error().message == "'1.s' is not a duration");
   CHECK(parse_duration("1.5ns").error().message.find("finer") != std::string::npos);
-  CHECK(parse_duration("99999999999h", takt::kRunDurationUnits).error().message.find("too large") !=
-        std::string::npos);
+  CHECK(parse_duration("99999999999h", takt::kRunDurationUnits).error().message.find("too large") != std::string::npos);
 }
 
 TEST_CASE("durations format exactly in the largest unit with a whole part", "[common][duration]") {
@@ -39,7 +38,8 @@ TEST_CASE("durations format exactly in the largest unit with a whole part", "[co
   CHECK(format_duration(0ns) == "0s");
   CHECK(format_duration(std::chrono::nanoseconds{std::numeric_limits<std::int64_t>::min()}) ==
         "-9223372036.854775808s");
-  for (auto d : {1ns, 999ns, 1'500ns, 31'250ns, 1'234'567'891ns, 2'000'000'000ns}) CHECK(*parse_duration(format_duration(d)) == d);
+  for (auto d : {1ns, 999ns, 1'500ns, 31'250ns, 1'234'567'891ns, 2'000'000'000ns})
+    CHECK(*parse_duration(format_duration(d)) == d);
 }
 
 TEST_CASE("readable durations keep three decimals at most", "[common][duration]") {

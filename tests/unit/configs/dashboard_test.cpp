@@ -85,7 +85,8 @@ TEST_CASE("every metric a panel queries is declared somewhere in takt", "[config
   const json d = dashboard();
   std::vector<std::pair<std::string, std::string>> queries = exprs(d);
   for (const auto& v : d.at("templating").at("list"))
-    if (v.contains("definition")) queries.emplace_back("variable " + v.at("name").get<std::string>(), v.at("definition"));
+    if (v.contains("definition"))
+      queries.emplace_back("variable " + v.at("name").get<std::string>(), v.at("definition"));
   for (const auto& [title, expr] : queries) {
     for (auto it = std::sregex_iterator(expr.begin(), expr.end(), metric); it != std::sregex_iterator(); ++it) {
       std::string name = it->str();
@@ -95,7 +96,8 @@ TEST_CASE("every metric a panel queries is declared somewhere in takt", "[config
         if (!declared.count(name) && name.ends_with(sfx) && declared.count(name.substr(0, name.size() - sfx.size())))
           name = name.substr(0, name.size() - sfx.size());
       }
-      INFO("panel '" << title << "' queries " << it->str() << ", which no source under dataplane/ or control/ declares");
+      INFO("panel '" << title << "' queries " << it->str()
+                     << ", which no source under dataplane/ or control/ declares");
       CHECK(declared.count(name) == 1);
       ++checked;
     }
@@ -117,7 +119,8 @@ TEST_CASE("the dashboard shows what an operator judges takt by", "[configs][dash
   REQUIRE_FALSE(heatmap.is_null());
   CHECK(heatmap.at("targets")[0].at("format") == "heatmap");
   CHECK(heatmap.at("repeat") == "stream");  // one heatmap per stream
-  const json p99 = panel_with("timeseries", "histogram_quantile(0.99, sum by (stream, le) (rate(takt_probe_latency_seconds_bucket");
+  const json p99 =
+      panel_with("timeseries", "histogram_quantile(0.99, sum by (stream, le) (rate(takt_probe_latency_seconds_bucket");
   REQUIRE_FALSE(p99.is_null());
   CHECK(p99.dump().find("takt_probe_max_latency_seconds") != std::string::npos);  // against max-latency
   CHECK_FALSE(panel_with("timeseries", "takt_probe_deadline_misses_total").is_null());

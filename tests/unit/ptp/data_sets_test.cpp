@@ -57,8 +57,8 @@ TEST_CASE("PORT_DATA_SET", "[ptp][datasets]") {
 }
 
 TEST_CASE("port state names cover ptp4l's enum", "[ptp][datasets]") {
-  const char* names[] = {"INITIALIZING", "FAULTY",       "DISABLED", "LISTENING",   "PRE_MASTER",
-                         "MASTER",       "PASSIVE",      "UNCALIBRATED", "SLAVE",   "GRAND_MASTER"};
+  const char* names[] = {"INITIALIZING", "FAULTY",  "DISABLED",     "LISTENING", "PRE_MASTER",
+                         "MASTER",       "PASSIVE", "UNCALIBRATED", "SLAVE",     "GRAND_MASTER"};
   for (unsigned v = 1; v <= 10; ++v) {
     CHECK(port_state_name(static_cast<PortState>(v)) == names[v - 1]);
     CHECK(parse_port_state(names[v - 1]) == static_cast<PortState>(v));
@@ -91,8 +91,7 @@ TEST_CASE("TIME_PROPERTIES_DATA_SET as seen with software timestamps, and every 
 }
 
 TEST_CASE("PARENT_DATA_SET", "[ptp][datasets]") {
-  const Bytes data = from_hex(
-      "6261fbfffed94217 0001 00 00 ffff 7fffffff 64 f8 fe ffff f8 6261fbfffed94217");
+  const Bytes data = from_hex("6261fbfffed94217 0001 00 00 ffff 7fffffff 64 f8 fe ffff f8 6261fbfffed94217");
   const ParentDataSet p = decode_parent_data_set(data);
   CHECK(to_string(p.parent_port_identity) == "6261fb.fffe.d94217-1");
   CHECK_FALSE(p.parent_stats);

@@ -165,9 +165,8 @@ TEST_CASE("MANAGEMENT_ERROR_STATUS becomes ManagementErrorResponse with the erro
 }
 
 TEST_CASE("SET SYNCHRONIZATION_UNCERTAIN_NP sends the value and returns ptp4l's echo", "[ptp][client]") {
-  FakePtp4l fake([](const ManagementMessage& req) {
-    return std::vector<Bytes>{response_to(req, 0, req.id, req.data)};
-  });
+  FakePtp4l fake(
+      [](const ManagementMessage& req) { return std::vector<Bytes>{response_to(req, 0, req.id, req.data)}; });
   PtpManagementClient client(options_for(fake, std::chrono::milliseconds{1000}));
   CHECK(client.set_synchronization_uncertain_np(SyncUncertain::no) == SyncUncertain::no);
   const auto requests = fake.requests();
@@ -193,9 +192,8 @@ TEST_CASE("a malformed reply is reported as such, with the socket path", "[ptp][
 }
 
 TEST_CASE("a data set too short for its type is reported, not read past", "[ptp][client]") {
-  FakePtp4l fake([](const ManagementMessage& req) {
-    return std::vector<Bytes>{response_to(req, 0, req.id, Bytes(10, 0))};
-  });
+  FakePtp4l fake(
+      [](const ManagementMessage& req) { return std::vector<Bytes>{response_to(req, 0, req.id, Bytes(10, 0))}; });
   PtpManagementClient client(options_for(fake, std::chrono::milliseconds{1000}));
   CHECK_THROWS_WITH(client.parent_data_set(), Catch::Contains("PARENT_DATA_SET is 10 bytes long"));
 }

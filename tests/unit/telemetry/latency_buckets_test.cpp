@@ -89,7 +89,8 @@ TEST_CASE("custom bounds are validated at construction", "[telemetry][buckets]")
   CHECK(bounds_of(LatencyBuckets(ok)) == std::vector<std::int64_t>{10, 20});
 
   const std::vector<Nanos> unsorted = {Nanos{20}, Nanos{10}};
-  CHECK_THROWS_WITH(LatencyBuckets(unsorted), Catch::Contains("strictly ascending") && Catch::Contains("10 ns follows 20 ns"));
+  CHECK_THROWS_WITH(LatencyBuckets(unsorted),
+                    Catch::Contains("strictly ascending") && Catch::Contains("10 ns follows 20 ns"));
   const std::vector<Nanos> duplicate = {Nanos{10}, Nanos{10}};
   CHECK_THROWS_AS(LatencyBuckets(duplicate), std::invalid_argument);
   const std::vector<Nanos> zero = {Nanos{0}};

@@ -13,7 +13,8 @@ using namespace takt::telemetry;
 TEST_CASE("the sample registry renders exactly the golden exposition", "[telemetry][registry][golden]") {
   MetricsRegistry reg(testing::sample_writers);
   testing::fill_sample_registry(reg);
-  const std::string expected = R"(# HELP takt_stream_latency_seconds End-to-end latency of a stream's frames, talker to listener.
+  const std::string expected =
+      R"(# HELP takt_stream_latency_seconds End-to-end latency of a stream's frames, talker to listener.
 # TYPE takt_stream_latency_seconds histogram
 takt_stream_latency_seconds_bucket{stream="axis-1",le="0.000001"} 1
 takt_stream_latency_seconds_bucket{stream="axis-1",le="0.000002"} 1

@@ -6,7 +6,7 @@ void fill_sample_registry(MetricsRegistry& reg) {
   auto& latency = reg.histogram("takt_stream_latency_seconds",
                                 "End-to-end latency of a stream's frames, talker to listener.", {"stream"});
   LatencyHistogram& axis = latency.with({"axis-1"}, LatencyBuckets::with_deadline(Nanos{250'000}));
-  axis.record(0, Nanos{1'000});       // exactly on the first bound
+  axis.record(0, Nanos{1'000});  // exactly on the first bound
   axis.record(1, Nanos{180'000});
   axis.record(0, Nanos{250'000});     // exactly at the deadline: on time
   axis.record(1, Nanos{250'001});     // 1 ns late
@@ -14,8 +14,8 @@ void fill_sample_registry(MetricsRegistry& reg) {
   // A deadline equal to a 1-2-5 bound adds no bucket.
   latency.with({"drive-7"}, LatencyBuckets::with_deadline(Nanos{500'000}));
 
-  auto& dropped = reg.counter("takt_frames_dropped_total", "Frames dropped by the switch, by port and reason.",
-                              {"port", "reason"});
+  auto& dropped =
+      reg.counter("takt_frames_dropped_total", "Frames dropped by the switch, by port and reason.", {"port", "reason"});
   dropped.with({"p0", "gate_closed"}).add(0, 3);
   dropped.with({"p1", "psfp \"max-sdu\" C:\\tsn\nsecond line"}).add(1, 2);
 

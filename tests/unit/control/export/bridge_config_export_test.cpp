@@ -13,7 +13,8 @@ namespace {
 model::Plant three_station_plant() {
   model::Plant p;
   p.name = "cell";
-  for (const char* h : {"h1", "h2", "h3"}) p.nodes.push_back({h, model::NodeKind::end_station, "end-station", {"eth0"}, "", {}});
+  for (const char* h : {"h1", "h2", "h3"})
+    p.nodes.push_back({h, model::NodeKind::end_station, "end-station", {"eth0"}, "", {}});
   p.nodes.push_back({"sw", model::NodeKind::bridge, "takt-dataplane", {"p1", "p2", "p3", "p4"}, "", {}});
   p.links.push_back({{"h1", "eth0"}, {"sw", "p1"}, 1'000'000'000, Nanos{50}, {}});
   p.links.push_back({{"h2", "eth0"}, {"sw", "p2"}, 1'000'000'000, Nanos{50}, {}});

@@ -16,16 +16,18 @@ std::size_t count(const std::string& s, const std::string& what) {
 
 TEST_CASE("stream paths read talker -> egress ports -> listener", "[export][report]") {
   const auto plan = test::sample_plan();
-  CHECK(exporter::stream_paths(plan.streams[0], "listener") == std::vector<std::string>{"talker -> sw1:p2 -> listener"});
+  CHECK(exporter::stream_paths(plan.streams[0], "listener") ==
+        std::vector<std::string>{"talker -> sw1:p2 -> listener"});
 }
 
 TEST_CASE("the report shows timing per stream and load per port", "[export][report]") {
   const auto plan = test::sample_plan();
   const auto r = exporter::plan_report(plan, test::sample_plant());
-  CHECK(r.find("takt plan for plant 'sample': 2 streams (1 scheduled, 0 bounded, 1 best-effort), 2 scheduled ports") == 0);
+  CHECK(r.find("takt plan for plant 'sample': 2 streams (1 scheduled, 0 bounded, 1 best-effort), 2 scheduled ports") ==
+        0);
   // stream, talker -> listener, offset, interval, worst case, deadline, slack, path
-  CHECK(r.find("motion  talker -> listener    2 us    250 us    7.722 us    100 us  92.278 us  talker -> sw1:p2 -> listener") !=
-        std::string::npos);
+  CHECK(r.find("motion  talker -> listener    2 us    250 us    7.722 us    100 us  92.278 us  talker -> sw1:p2 -> "
+               "listener") != std::string::npos);
   // port, profile, transmission timing error, cycle, windows, load, gate entries, limit
   CHECK(r.find("sw1:p2       takt-dataplane          1 us  250 us        1           0.3 %             3   4096") !=
         std::string::npos);
@@ -36,9 +38,11 @@ TEST_CASE("the report shows timing per stream and load per port", "[export][repo
 
   exporter::ReportExtras moved;
   moved.moved = std::vector<std::string>{"motion"};
-  CHECK(exporter::plan_report(plan, test::sample_plant(), moved).find("1 kept stream had to move: motion") != std::string::npos);
+  CHECK(exporter::plan_report(plan, test::sample_plant(), moved).find("1 kept stream had to move: motion") !=
+        std::string::npos);
   moved.moved->clear();
-  CHECK(exporter::plan_report(plan, test::sample_plant(), moved).find("every kept stream stayed on its windows") != std::string::npos);
+  CHECK(exporter::plan_report(plan, test::sample_plant(), moved).find("every kept stream stayed on its windows") !=
+        std::string::npos);
 }
 
 TEST_CASE("the summary carries the report's numbers as data", "[export][report]") {

@@ -71,8 +71,9 @@ inline schedule::Plan sample_plan() {
   s.interval = Nanos{250'000};
   s.frame_payload = 64;
   s.max_frame_size = 64;
-  s.hops = {{{"talker", "eth0"}, {"sw1", "p1"}, {}, 6, Nanos{2'000}, Nanos{672}, Nanos{672}, Nanos{25}, 1'000'000'000},
-            {{"sw1", "p2"}, {"listener", "eth0"}, {0}, 6, Nanos{8'000}, Nanos{672}, Nanos{672}, Nanos{50}, 1'000'000'000}};
+  s.hops = {
+      {{"talker", "eth0"}, {"sw1", "p1"}, {}, 6, Nanos{2'000}, Nanos{672}, Nanos{672}, Nanos{25}, 1'000'000'000},
+      {{"sw1", "p2"}, {"listener", "eth0"}, {0}, 6, Nanos{8'000}, Nanos{672}, Nanos{672}, Nanos{50}, 1'000'000'000}};
   s.trees = {{0, 1}};
   s.timed = true;
   s.talker_offset = Nanos{2'000};

@@ -33,7 +33,8 @@ TEST_CASE("CSV fields with commas are quoted", "[export][tsnkit]") {
 
 TEST_CASE("a plant exported as a TSNKit instance", "[export][tsnkit]") {
   const auto t = exporter::to_tsnkit(test::sample_plant());
-  CHECK(t.nodes_csv == "id,node,kind\n0,sw1,bridge\n1,talker,end-station\n2,listener,end-station\n3,spare,end-station\n");
+  CHECK(t.nodes_csv ==
+        "id,node,kind\n0,sw1,bridge\n1,talker,end-station\n2,listener,end-station\n3,spare,end-station\n");
   // Each cable both ways; t_proc is the receiving bridge's max processing delay (takt-dataplane: 4 us).
   CHECK(t.topology_csv ==
         "link,q_num,rate,t_proc,t_prop\n"
@@ -86,8 +87,9 @@ TEST_CASE("a TSNKit instance imported as a plant", "[export][tsnkit]") {
 
 TEST_CASE("TSNKit import errors name file and line", "[export][tsnkit]") {
   const std::string topo = read(kData + "/sample_topo.csv");
-  auto in = exporter::from_tsnkit("stream,src,dst,size,period,deadline,jitter\n0,0,[4],400,1000,1000,1000\n1,2,[9],x,1000,1000,1000\n",
-                                  topo, "bad", "t.csv", "n.csv");
+  auto in = exporter::from_tsnkit(
+      "stream,src,dst,size,period,deadline,jitter\n0,0,[4],400,1000,1000,1000\n1,2,[9],x,1000,1000,1000\n", topo, "bad",
+      "t.csv", "n.csv");
   REQUIRE(in.errors.size() == 3);
   CHECK(in.errors[0] == "t.csv:2: src 0 is a bridge (3 links); takt talkers are end stations, nodes with one link");
   CHECK(in.errors[1] == "t.csv:3: destination 9 is not an end station (a node with one link) of the topology");
@@ -98,8 +100,8 @@ TEST_CASE("TSNKit import errors name file and line", "[export][tsnkit]") {
   REQUIRE_FALSE(in.errors.empty());
   CHECK(in.errors[0].rfind("t.csv:1: no column 'dst'", 0) == 0);
 
-  in = exporter::from_tsnkit(read(kData + "/sample_task.csv"), "link,q_num,rate,t_proc,t_prop\n\"(0, 1)\",8,fast,0,0\n", "bad", "t.csv",
-                             "n.csv");
+  in = exporter::from_tsnkit(read(kData + "/sample_task.csv"), "link,q_num,rate,t_proc,t_prop\n\"(0, 1)\",8,fast,0,0\n",
+                             "bad", "t.csv", "n.csv");
   REQUIRE_FALSE(in.errors.empty());
   CHECK(in.errors[0] == "n.csv:2: rate 'fast' is not a positive number of bit/ns (1 = 1 Gb/s)");
 }
@@ -137,7 +139,8 @@ TEST_CASE("TSNKit round trip: export then import yields the same streams", "[exp
       CHECK(imported->listeners == std::vector<std::string>{"es" + std::to_string(node_id[f[2]])});
       CHECK(imported->interval == orig->interval);
       CHECK(imported->max_latency == orig->max_latency);
-      CHECK(imported->max_frame_size * imported->max_frames_per_interval == orig->max_frame_size * orig->max_frames_per_interval);
+      CHECK(imported->max_frame_size * imported->max_frames_per_interval ==
+            orig->max_frame_size * orig->max_frames_per_interval);
       CHECK(imported->jitter == orig->jitter);
       ++n;
     }

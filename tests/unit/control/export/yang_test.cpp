@@ -29,7 +29,8 @@ TEST_CASE("a bridge's document lists every linked port under ietf-interfaces", "
   CHECK(interfaces[2].at("name") == "p4");
   for (const auto& i : interfaces) CHECK(i.at("type") == "iana-if-type:ethernetCsmacd");
 
-  const auto& p2 = interfaces[1].at("ieee802-dot1q-bridge:bridge-port").at("ieee802-dot1q-sched-bridge:gate-parameter-table");
+  const auto& p2 =
+      interfaces[1].at("ieee802-dot1q-bridge:bridge-port").at("ieee802-dot1q-sched-bridge:gate-parameter-table");
   CHECK(p2.at("gate-enabled") == true);
   CHECK(p2.at("admin-gate-states") == 255);
   const auto& entries = p2.at("admin-control-list").at("gate-control-entry");
@@ -52,7 +53,8 @@ TEST_CASE("a bridge's document lists every linked port under ietf-interfaces", "
   CHECK(p2.at("queue-max-sdu-table")[0].at("traffic-class") == 6);
   CHECK(p2.at("queue-max-sdu-table")[0].at("queue-max-sdu") == 64);
 
-  const auto& p1 = interfaces[0].at("ieee802-dot1q-bridge:bridge-port").at("ieee802-dot1q-sched-bridge:gate-parameter-table");
+  const auto& p1 =
+      interfaces[0].at("ieee802-dot1q-bridge:bridge-port").at("ieee802-dot1q-sched-bridge:gate-parameter-table");
   CHECK(p1.at("gate-enabled") == false);
   const auto& idle = p1.at("admin-control-list").at("gate-control-entry");
   REQUIRE(idle.size() == 1);
@@ -61,6 +63,8 @@ TEST_CASE("a bridge's document lists every linked port under ietf-interfaces", "
 }
 
 TEST_CASE("only bridges get a sched-bridge document", "[export][yang]") {
-  CHECK_THROWS_AS(exporter::sched_bridge_config(test::sample_plan(), test::sample_plant(), "talker"), std::invalid_argument);
-  CHECK_THROWS_AS(exporter::sched_bridge_config(test::sample_plan(), test::sample_plant(), "nope"), std::invalid_argument);
+  CHECK_THROWS_AS(exporter::sched_bridge_config(test::sample_plan(), test::sample_plant(), "talker"),
+                  std::invalid_argument);
+  CHECK_THROWS_AS(exporter::sched_bridge_config(test::sample_plan(), test::sample_plant(), "nope"),
+                  std::invalid_argument);
 }

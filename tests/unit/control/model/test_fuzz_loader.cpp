@@ -43,9 +43,15 @@ TEST_CASE("mutated example plants never crash") {
     for (int e = 0; e < edits; ++e) {
       const std::size_t at = rng() % s.size();
       switch (rng() % 3) {
-        case 0: s[at] = alphabet[rng() % alphabet.size()]; break;
-        case 1: s.erase(at, 1 + rng() % 8); break;
-        default: s.insert(at, 1, alphabet[rng() % alphabet.size()]); break;
+        case 0:
+          s[at] = alphabet[rng() % alphabet.size()];
+          break;
+        case 1:
+          s.erase(at, 1 + rng() % 8);
+          break;
+        default:
+          s.insert(at, 1, alphabet[rng() % alphabet.size()]);
+          break;
       }
       if (s.empty()) s.push_back('x');  // not s = "x": GCC 12 -O3 reports a false -Wrestrict (bug 105329)
     }

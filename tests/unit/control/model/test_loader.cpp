@@ -85,10 +85,13 @@ streams:
   REQUIRE_FALSE(r.plant);
   const std::string all = errors_of(r);
   INFO(all);
-  CHECK(all.find("bad.yaml:2:19: error: unknown key 'profle' in bridge sw1 (did you mean 'profile'?)") != std::string::npos);
+  CHECK(all.find("bad.yaml:2:19: error: unknown key 'profle' in bridge sw1 (did you mean 'profile'?)") !=
+        std::string::npos);
   CHECK(all.find("bad.yaml:8:13: error: link: sw1 has no port 'p3' (did you mean 'sw1:p1'?)") != std::string::npos);
-  CHECK(all.find("bad.yaml:13:5: error: unknown key 'intervall' in stream s1 (did you mean 'interval'?)") != std::string::npos);
-  CHECK(all.find("bad.yaml:15:18: error: stream s1 max-latency: '1 ms' has a space between number and unit (write 1ms)") !=
+  CHECK(all.find("bad.yaml:13:5: error: unknown key 'intervall' in stream s1 (did you mean 'interval'?)") !=
+        std::string::npos);
+  CHECK(all.find(
+            "bad.yaml:15:18: error: stream s1 max-latency: '1 ms' has a space between number and unit (write 1ms)") !=
         std::string::npos);
   // Diagnostics come in file order.
   for (std::size_t i = 1; i < r.diagnostics.size(); ++i)
@@ -108,8 +111,8 @@ TEST_CASE("max-latency below the physical minimum says by how much") {
   CHECK(hop2 == 11360);
   const std::string all = errors_of(r);
   INFO(all);
-  CHECK(all.find("max-latency 10us is below the physical minimum 13.646us of the fastest path to b (a -> sw1 -> b) by 3.646us") !=
-        std::string::npos);
+  CHECK(all.find("max-latency 10us is below the physical minimum 13.646us of the fastest path to b (a -> sw1 -> b) by "
+                 "3.646us") != std::string::npos);
 }
 
 TEST_CASE("max-frame-size follows 802.1Qcc: payload only, 1500 B unless every node is jumbo-capable") {
@@ -198,7 +201,8 @@ links:
   INFO(all);
   CHECK(all.find("profile mine: processing-delay min 2us is above max 1us") != std::string::npos);
   CHECK(all.find("base profile 'nope' is not declared above it") != std::string::npos);
-  CHECK(all.find("t.yaml:6:28: error: unknown hardware profile 'intel-i226' (did you mean 'intel-i225'?)") != std::string::npos);
+  CHECK(all.find("t.yaml:6:28: error: unknown hardware profile 'intel-i226' (did you mean 'intel-i225'?)") !=
+        std::string::npos);
 
   auto good = load_plant_text(R"(profiles:
   mine: {base: nxp-ls1028a-felix, max-gcl-entries: 32}

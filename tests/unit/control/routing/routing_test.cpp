@@ -46,7 +46,7 @@ TEST_CASE("the route minimises worst-case latency, not hop count") {
   PlantBuilder b("triangle");
   b.bridge("a").bridge("b").bridge("c").station("t").station("l");
   b.link("t", "a").link("l", "c");
-  b.link("a", "c", 100'000'000);  // one slow hop: 123 us for a full frame
+  b.link("a", "c", 100'000'000);    // one slow hop: 123 us for a full frame
   b.link("a", "b").link("b", "c");  // two fast hops: 2 x (12.3 us + 2 us + 1 us)
   b.stream("s", "t", {"l"}, 1ms, 1500, 1ms);
   const auto r = route_one(b.build(), "s");
@@ -87,7 +87,8 @@ TEST_CASE("num-seamless-trees 2 gives two node-disjoint trees on a ring") {
   CHECK(r.route->hops[static_cast<std::size_t>(last)].upstream.size() == 2);
   // The shared talker link is one hop, listed once.
   CHECK(r.route->hops[0].egress.node == "es1");
-  CHECK(std::count_if(r.route->hops.begin(), r.route->hops.end(), [](const auto& h) { return h.egress.node == "es1"; }) == 1);
+  CHECK(std::count_if(r.route->hops.begin(), r.route->hops.end(),
+                      [](const auto& h) { return h.egress.node == "es1"; }) == 1);
 }
 
 TEST_CASE("num-seamless-trees 2 on a line names the node every path passes through") {

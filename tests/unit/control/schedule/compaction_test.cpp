@@ -32,7 +32,8 @@ schedule::PortPlan port_with(const std::vector<W>& windows) {
   int i = 0;
   for (const auto& w : windows) {
     p.scheduled_classes |= 1u << w.traffic_class;
-    p.windows.push_back({Nanos{w.start}, Nanos{w.length}, 100us, w.traffic_class, std::string("s").append(std::to_string(i++)), 0});
+    p.windows.push_back(
+        {Nanos{w.start}, Nanos{w.length}, 100us, w.traffic_class, std::string("s").append(std::to_string(i++)), 0});
   }
   return p;
 }
@@ -42,7 +43,8 @@ schedule::EarlyDepartureSafe safe_from(const std::vector<W>& windows) {
 }
 
 bool mentions(const routing::Issues& issues, const std::string& text) {
-  return std::any_of(issues.begin(), issues.end(), [&](const auto& i) { return i.message.find(text) != std::string::npos; });
+  return std::any_of(issues.begin(), issues.end(),
+                     [&](const auto& i) { return i.message.find(text) != std::string::npos; });
 }
 
 const model::Profile& felix() {
@@ -128,7 +130,8 @@ TEST_CASE("a ring of LS1028A bridges with 250 us, 1 ms, 2 ms and 4 ms streams fi
   b.station("plc").link("plc", "r1", 1'000'000'000, 25ns);
   for (int i = 1; i <= n; ++i) {
     const auto st = std::string("st").append(std::to_string(i));
-    for (const auto* dev : {"-drive", "-robot", "-io"}) b.station(st + dev).link(st + dev, std::string("r").append(std::to_string(i)));
+    for (const auto* dev : {"-drive", "-robot", "-io"})
+      b.station(st + dev).link(st + dev, std::string("r").append(std::to_string(i)));
     b.stream(st + "-drive-set", "plc", {st + "-drive"}, 250us, 64, 120us);
     b.stream(st + "-drive-act", st + "-drive", {"plc"}, 250us, 48, 120us);
     b.stream(st + "-robot-set", "plc", {st + "-robot"}, 1ms, 128, 200us);
@@ -202,7 +205,8 @@ TEST_CASE("the verifier catches a gap merged in front of a window that was not p
     const auto gap = p.gcl[i - 1].interval;
     const auto frame = s2.hops[1].frame_wire_time;
     p.gcl[i - 1] = {0xbf, 500ns};
-    p.gcl.insert(p.gcl.begin() + static_cast<std::ptrdiff_t>(i), {{0x40, frame - 1ns}, {0xbf, gap - frame + 1ns - 500ns}});
+    p.gcl.insert(p.gcl.begin() + static_cast<std::ptrdiff_t>(i),
+                 {{0x40, frame - 1ns}, {0xbf, gap - frame + 1ns - 500ns}});
     CHECK(schedule::verify_plan(plan, plant).empty());
   }
 }
@@ -235,7 +239,8 @@ TEST_CASE("a port pressed for gate entries plans early departure and the plan st
   // Six streams through sw1 -> sw2, one window each per 1 ms cycle, and bridges whose lists
   // hold 7 entries: fewer than two per window.
   b.plant().profiles[0].max_gcl_entries = 7;
-  for (int i = 3; i <= 6; ++i) b.stream(std::string("s").append(std::to_string(i)), i % 2 ? "es1" : "es3", {"es2"}, 1ms, 100, 1ms);
+  for (int i = 3; i <= 6; ++i)
+    b.stream(std::string("s").append(std::to_string(i)), i % 2 ? "es1" : "es3", {"es2"}, 1ms, 100, 1ms);
   const auto plant = b.build();
   const auto out = schedule::plan_plant(plant);
   for (const auto& i : out.issues) UNSCOPED_INFO(i.message);

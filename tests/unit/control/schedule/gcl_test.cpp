@@ -17,7 +17,8 @@ schedule::PortPlan port_with(std::vector<std::pair<std::int64_t, std::int64_t>> 
   p.cycle_time = interval;
   p.scheduled_classes = 1u << 6;
   int i = 0;
-  for (auto [s, l] : windows) p.windows.push_back({Nanos{s}, Nanos{l}, interval, 6, std::string("s").append(std::to_string(i++)), 0});
+  for (auto [s, l] : windows)
+    p.windows.push_back({Nanos{s}, Nanos{l}, interval, 6, std::string("s").append(std::to_string(i++)), 0});
   return p;
 }
 
@@ -46,7 +47,8 @@ TEST_CASE("the nearest windows merge first until the list fits, never shortening
   prof.name = "short-list";
   prof.max_gcl_entries = 4;
   // Gaps: 10 us (0..10), 3 us (12..15), 20 us (16..36), 64 us (37..100)
-  const auto r = schedule::build_gate_control_list(port_with({{10'000, 2'000}, {15'000, 1'000}, {36'000, 1'000}}), prof);
+  const auto r =
+      schedule::build_gate_control_list(port_with({{10'000, 2'000}, {15'000, 1'000}, {36'000, 1'000}}), prof);
   REQUIRE_FALSE(r.error);
   CHECK(r.gcl.size() <= 4);
   CHECK(total(r.gcl) == 100us);
@@ -73,7 +75,8 @@ TEST_CASE("one window per queue makes each class open once per cycle") {
   model::Profile prof;
   prof.name = "i225";
   prof.one_window_per_queue = true;
-  const auto r = schedule::build_gate_control_list(port_with({{10'000, 1'000}, {30'000, 1'000}, {60'000, 1'000}}), prof);
+  const auto r =
+      schedule::build_gate_control_list(port_with({{10'000, 1'000}, {30'000, 1'000}, {60'000, 1'000}}), prof);
   REQUIRE_FALSE(r.error);
   CHECK(r.gcl == std::vector<E>{{0xbf, 10us}, {0x40, 51us}, {0xbf, 39us}});
 }

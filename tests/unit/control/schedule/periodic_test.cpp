@@ -10,7 +10,8 @@ using namespace takt::schedule;
 namespace {
 
 // Ground truth: unroll both interval trains over the lcm and look for a common instant.
-bool overlap_by_unrolling(std::int64_t x, std::int64_t w1, std::int64_t p1, std::int64_t y, std::int64_t w2, std::int64_t p2) {
+bool overlap_by_unrolling(std::int64_t x, std::int64_t w1, std::int64_t p1, std::int64_t y, std::int64_t w2,
+                          std::int64_t p2) {
   const auto l = std::lcm(p1, p2);
   for (std::int64_t a = x % p1 - p1; a < 2 * l; a += p1)
     for (std::int64_t b = y % p2 - p2; b < 2 * l; b += p2)

@@ -48,7 +48,8 @@ TEST_CASE("windows follow store-and-forward exactly: wire + propagation + max pr
   CHECK(port->cycle_time == 1ms);
   CHECK(port->scheduled_classes == 1u << 6);
   using E = schedule::GateControlEntry;
-  CHECK(port->gcl == std::vector<E>{{0xbf, 4136ns}, {0x40, 1136ns}, {0xbf, 3000ns}, {0x40, 1136ns}, {0xbf, 1ms - 9408ns}});
+  CHECK(port->gcl ==
+        std::vector<E>{{0xbf, 4136ns}, {0x40, 1136ns}, {0xbf, 3000ns}, {0x40, 1136ns}, {0xbf, 1ms - 9408ns}});
 }
 
 TEST_CASE("non-harmonic periods share ports without overlap over the whole hyperperiod") {
@@ -57,7 +58,8 @@ TEST_CASE("non-harmonic periods share ports without overlap over the whole hyper
   b.plant().profiles[0].max_gcl_entries = 4096;
   const Nanos periods[] = {250us, 500us, 1250us, 2500us, 4ms};
   for (int i = 0; i < 25; ++i)
-    b.stream(std::string("f").append(std::to_string(i)), i % 2 ? "es1" : "es3", {"es2"}, periods[i % 5], 64 + 40 * i, periods[i % 5]);
+    b.stream(std::string("f").append(std::to_string(i)), i % 2 ? "es1" : "es3", {"es2"}, periods[i % 5], 64 + 40 * i,
+             periods[i % 5]);
   const auto out = schedule::plan_plant(b.build());
   for (const auto& i : out.issues) UNSCOPED_INFO(i.message);
   REQUIRE(out.issues.empty());
@@ -69,7 +71,7 @@ TEST_CASE("non-harmonic periods share ports without overlap over the whole hyper
 
 TEST_CASE("several frames per interval and frames above the MTU become back-to-back bursts") {
   auto b = line();
-  b.stream("big", "es1", {"es2"}, 1ms, 4000, 1ms);                        // 3 frames of 1334 B
+  b.stream("big", "es1", {"es2"}, 1ms, 4000, 1ms);  // 3 frames of 1334 B
   b.stream("burst", "es3", {"es2"}, 1ms, 500, 1ms).max_frames_per_interval = 4;
   const auto out = schedule::plan_plant(b.build());
   REQUIRE(out.issues.empty());

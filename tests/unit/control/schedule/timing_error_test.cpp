@@ -118,8 +118,9 @@ TEST_CASE("a deadline or jitter the timing error cannot keep is refused naming p
     b.stream("s1", "es1", {"es2"}, 1ms, 100, 1ms).jitter = Nanos{2000};
     const auto out = schedule::plan_plant(b.build());
     CHECK_FALSE(out.plan);
-    CHECK(mentions(out.issues, "jitter 2 us cannot be kept at port sw2:p2: its profile bridge may start a frame up to "
-                               "3 us late"));
+    CHECK(mentions(out.issues,
+                   "jitter 2 us cannot be kept at port sw2:p2: its profile bridge may start a frame up to "
+                   "3 us late"));
   }
   SECTION("a window longer than the interval") {
     auto b = late_line();

@@ -56,7 +56,8 @@ struct Plant3 {
 };
 
 // Plan "open_ns": every bridge's p1/p2 open their class for open_ns of a 1 ms cycle.
-southbound::DesiredPlant plan(std::uint32_t open_ns, std::initializer_list<const char*> bridges = {"sw1", "sw2", "sw3"}) {
+southbound::DesiredPlant plan(std::uint32_t open_ns,
+                              std::initializer_list<const char*> bridges = {"sw1", "sw2", "sw3"}) {
   southbound::DesiredPlant d;
   d.plant = "test-cell";
   d.hyperperiod = 1ms;
@@ -77,7 +78,8 @@ std::map<std::string, southbound::RunningState> running(const std::vector<southb
   std::map<std::string, southbound::RunningState> out;
   for (const auto& e : endpoints) {
     southbound::AgentClient c(io, e);
-    out[e.bridge] = southbound::on_one<southbound::RunningState>(io, c, [](southbound::AgentClient& cl) { return southbound::read_running(cl); });
+    out[e.bridge] = southbound::on_one<southbound::RunningState>(
+        io, c, [](southbound::AgentClient& cl) { return southbound::read_running(cl); });
   }
   return out;
 }
@@ -131,9 +133,10 @@ TEST_CASE("install refuses, naming each switch, when clock health is missing", "
   }
 }
 
-TEST_CASE("an agent killed during staging leaves every bridge on its old schedule, the controller restores it "
-          "after restart",
-          "[southbound][install][controller]") {
+TEST_CASE(
+    "an agent killed during staging leaves every bridge on its old schedule, the controller restores it "
+    "after restart",
+    "[southbound][install][controller]") {
   Plant3 plant;
   const auto endpoints = plant.endpoints();
   const auto old = plan(200'000);

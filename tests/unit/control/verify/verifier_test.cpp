@@ -32,7 +32,8 @@ void shift_hop(schedule::Plan& plan, const model::Plant& plant, const std::strin
   for (auto& p : plan.ports) {
     if (p.port != h.egress) continue;
     for (auto& w : p.windows)
-      if (w.stream == stream && w.hop == static_cast<int>(hop)) w.start = Nanos{(h.offset.count() % s.interval.count())};
+      if (w.stream == stream && w.hop == static_cast<int>(hop))
+        w.start = Nanos{(h.offset.count() % s.interval.count())};
     const auto* prof = &plant.profiles[0];
     for (const auto& n : plant.nodes)
       if (n.name == p.port.node)
@@ -43,7 +44,8 @@ void shift_hop(schedule::Plan& plan, const model::Plant& plant, const std::strin
 }
 
 bool mentions(const routing::Issues& issues, const std::string& text) {
-  return std::any_of(issues.begin(), issues.end(), [&](const auto& i) { return i.message.find(text) != std::string::npos; });
+  return std::any_of(issues.begin(), issues.end(),
+                     [&](const auto& i) { return i.message.find(text) != std::string::npos; });
 }
 
 }  // namespace
@@ -84,7 +86,8 @@ TEST_CASE("the verifier catches gate control lists that do not fit the windows o
   REQUIRE(out.plan);
   {
     auto plan = *out.plan;
-    const_cast<schedule::PortPlan*>(plan.find_port({"sw1", "p3"}))->gcl[1].interval -= 1ns;  // shorter window entry: the list no longer sums to the cycle
+    const_cast<schedule::PortPlan*>(plan.find_port({"sw1", "p3"}))->gcl[1].interval -=
+        1ns;  // shorter window entry: the list no longer sums to the cycle
     CHECK(mentions(schedule::verify_plan(plan, plant), "gate control list intervals sum to"));
   }
   {

@@ -37,13 +37,15 @@ TEST_CASE_METHOD(Fixture, "a bad body is refused with 400 naming the place, and 
   config["ports"][1]["gate-parameter-table"]["admin-control-list"]["gate-control-entry"][0]["gate-states-value"] = 300;
   auto r = send(http::verb::put, "/api/v1/staged?transaction=t1", config.dump());
   CHECK(r.result_int() == 400);
-  CHECK_THAT(body(r)["error"].get<std::string>(), Catch::Contains("/ports/1/") && Catch::Contains("nothing was staged"));
+  CHECK_THAT(body(r)["error"].get<std::string>(),
+             Catch::Contains("/ports/1/") && Catch::Contains("nothing was staged"));
 
   r = send(http::verb::put, "/api/v1/staged?transaction=t1", "{not json");
   CHECK(r.result_int() == 400);
   CHECK_THAT(body(r)["error"].get<std::string>(), Catch::Contains("not JSON"));
 
-  r = send(http::verb::put, "/api/v1/staged?transaction=t1", bridge::to_json(test::two_port_config("sw2", 200'000)).dump());
+  r = send(http::verb::put, "/api/v1/staged?transaction=t1",
+           bridge::to_json(test::two_port_config("sw2", 200'000)).dump());
   CHECK(r.result_int() == 400);
   CHECK_THAT(body(r)["error"].get<std::string>(), Catch::Contains("for bridge \"sw2\", this is \"sw1\""));
 
@@ -55,13 +57,15 @@ TEST_CASE_METHOD(Fixture, "a bad body is refused with 400 naming the place, and 
 }
 
 TEST_CASE_METHOD(Fixture, "stage, commit and read back the running state as RFC 7951 JSON", "[agent][api]") {
-  auto r = send(http::verb::put, "/api/v1/staged?transaction=t1", bridge::to_json(test::two_port_config("sw1", 200'000)).dump());
+  auto r = send(http::verb::put, "/api/v1/staged?transaction=t1",
+                bridge::to_json(test::two_port_config("sw1", 200'000)).dump());
   REQUIRE(r.result_int() == 200);
   CHECK(body(send(http::verb::get, "/api/v1/staged"))["transaction"] == "t1");
 
   const std::int64_t base = ns_of(clock.now() + 5ms);
-  const json commit{{"transaction", "t1"},
-                    {"base-time", {{"seconds", std::to_string(base / 1'000'000'000)}, {"nanoseconds", base % 1'000'000'000}}}};
+  const json commit{
+      {"transaction", "t1"},
+      {"base-time", {{"seconds", std::to_string(base / 1'000'000'000)}, {"nanoseconds", base % 1'000'000'000}}}};
   r = send(http::verb::post, "/api/v1/commit", commit.dump());
   REQUIRE(r.result_int() == 200);
   clock.advance(6ms);
@@ -70,7 +74,7 @@ TEST_CASE_METHOD(Fixture, "stage, commit and read back the running state as RFC 
   CHECK(state["bridge"] == "sw1");
   CHECK(state["committed"]["transaction"] == "t1");
   const json& table = state["ietf-interfaces:interfaces"]["interface"][0]["ieee802-dot1q-bridge:bridge-port"]
-                          ["ieee802-dot1q-sched-bridge:gate-parameter-table"];
+                           ["ieee802-dot1q-sched-bridge:gate-parameter-table"];
   CHECK(table["config-pending"] == false);
   CHECK(table["oper-control-list"]["gate-control-entry"][0]["time-interval-value"] == 200000);
   CHECK(table["oper-control-list"]["gate-control-entry"][0]["operation-name"] == "ieee802-dot1q-sched:set-gate-states");
@@ -87,11 +91,11 @@ TEST_CASE_METHOD(Fixture, "stage, commit and read back the running state as RFC 
 TEST_CASE_METHOD(Fixture, "over TLS, writes without a valid client certificate get 403 and why, reads work",
                  "[agent][api]") {
   PeerIdentity anonymous{"127.0.0.1:2", true, false, "", "no client certificate was presented"};
-  auto r = send(http::verb::put, "/api/v1/staged?transaction=t1", bridge::to_json(test::two_port_config("sw1", 200'000)).dump(),
-                &anonymous);
+  auto r = send(http::verb::put, "/api/v1/staged?transaction=t1",
+                bridge::to_json(test::two_port_config("sw1", 200'000)).dump(), &anonymous);
   CHECK(r.result_int() == 403);
-  CHECK_THAT(body(r)["error"].get<std::string>(),
-             Catch::Contains("client certificate signed by this agent's CA") && Catch::Contains("no client certificate was presented"));
+  CHECK_THAT(body(r)["error"].get<std::string>(), Catch::Contains("client certificate signed by this agent's CA") &&
+                                                      Catch::Contains("no client certificate was presented"));
   CHECK_FALSE(store.staged());
   CHECK(send(http::verb::post, "/api/v1/abort", R"({"transaction":"t1"})", &anonymous).result_int() == 403);
   CHECK(send(http::verb::get, "/api/v1/bridge", {}, &anonymous).result_int() == 200);
@@ -99,8 +103,8 @@ TEST_CASE_METHOD(Fixture, "over TLS, writes without a valid client certificate g
 
   // Plain HTTP (loopback development mode) has no certificates to check.
   PeerIdentity plain{"127.0.0.1:3", false, false, "", ""};
-  CHECK(send(http::verb::put, "/api/v1/staged?transaction=t1", bridge::to_json(test::two_port_config("sw1", 200'000)).dump(),
-             &plain)
+  CHECK(send(http::verb::put, "/api/v1/staged?transaction=t1",
+             bridge::to_json(test::two_port_config("sw1", 200'000)).dump(), &plain)
             .result_int() == 200);
 }
 

@@ -45,10 +45,12 @@ southbound::AgentEndpoint endpoint(std::uint16_t port, const std::string& host, 
   return e;
 }
 
-southbound::AgentReply exchange(const southbound::AgentEndpoint& e, verb v, const std::string& target, std::string body = {}) {
+southbound::AgentReply exchange(const southbound::AgentEndpoint& e, verb v, const std::string& target,
+                                std::string body = {}) {
   boost::asio::io_context io;
   southbound::AgentClient client(io, e);
-  return southbound::on_one<southbound::AgentReply>(io, client, [&](southbound::AgentClient& c) { return c.request(v, target, body); });
+  return southbound::on_one<southbound::AgentReply>(
+      io, client, [&](southbound::AgentClient& c) { return c.request(v, target, body); });
 }
 
 std::string config_body() { return bridge::to_json(test::two_port_config("sw1", 200'000)).dump(); }
@@ -82,7 +84,8 @@ TEST_CASE("TLS agent: a client certificate from another CA is refused with 403 a
   test::Pki pki;
   TlsAgent agent(pki);
   const auto e = endpoint(agent.service->port(), "127.0.0.1", pki.ca, pki.rogue_client_cert, pki.rogue_client_key);
-  const auto write = exchange(e, verb::post, "/api/v1/commit", R"({"transaction":"t1","base-time":{"seconds":"2000"}})");
+  const auto write =
+      exchange(e, verb::post, "/api/v1/commit", R"({"transaction":"t1","base-time":{"seconds":"2000"}})");
   CHECK(write.status == 403);
   CHECK_THAT(write.body, Catch::Contains("CN = intruder") || Catch::Contains("CN=intruder"));
   CHECK_THAT(write.body, Catch::Contains("was not accepted"));

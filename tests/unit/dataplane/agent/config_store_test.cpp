@@ -43,7 +43,8 @@ struct RefusingRuntime final : BridgeRuntime {
 
 }  // namespace
 
-TEST_CASE_METHOD(Fixture, "staging refuses a config that does not fit the bridge and changes nothing", "[agent][store]") {
+TEST_CASE_METHOD(Fixture, "staging refuses a config that does not fit the bridge and changes nothing",
+                 "[agent][store]") {
   auto config = test::two_port_config("sw1", 200'000);
   config.ports.push_back(test::scheduled_port("p9", 0x01, 100'000));
   try {

@@ -58,9 +58,11 @@ TEST_CASE("per-frame path costs", "[.bench]") {
   fc.port_count = 8;
   fc.learning_capacity = 4096;
   Fdb fdb(fc);
-  for (std::uint64_t i = 0; i < 2000; ++i) fdb.learn(test::mac(0x020000000000 + i), 1, static_cast<PortId>(i % 8), tai_ns(kB));
+  for (std::uint64_t i = 0; i < 2000; ++i)
+    fdb.learn(test::mac(0x020000000000 + i), 1, static_cast<PortId>(i % 8), tai_ns(kB));
   const double fdb_lookup = ns_per_op(n, [&](std::int64_t i) {
-    sink = sink + fdb.lookup(test::mac(0x020000000000 + static_cast<std::uint64_t>(i % 2000)), 1, 0, tai_ns(kB)).egress.bits();
+    sink = sink +
+           fdb.lookup(test::mac(0x020000000000 + static_cast<std::uint64_t>(i % 2000)), 1, 0, tai_ns(kB)).egress.bits();
   });
 
   GateEngine open_gates;
@@ -71,7 +73,7 @@ TEST_CASE("per-frame path costs", "[.bench]") {
   });
 
   std::printf("gate_states %.1f ns, next_close %.1f ns, next_gate_event %.1f ns (64-entry list)\n", gate, close, event);
-  std::printf("parse_frame %.1f ns, stream identify %.1f ns, fdb lookup %.1f ns, enqueue+select %.1f ns\n", parse, ident,
-              fdb_lookup, tx);
+  std::printf("parse_frame %.1f ns, stream identify %.1f ns, fdb lookup %.1f ns, enqueue+select %.1f ns\n", parse,
+              ident, fdb_lookup, tx);
   CHECK(gate > 0);
 }

@@ -26,7 +26,8 @@ TEST_CASE("flat hash map agrees with unordered_map under random insert/erase", "
       const int op = static_cast<int>(rng() % 3);
       if (op < 2) {
         const bool fits = ref.count(k) != 0 || ref.size() < cap;
-        const bool ok = variant == 0 ? colliding.insert_or_assign(k, i) != nullptr : mixed.insert_or_assign(k, i) != nullptr;
+        const bool ok =
+            variant == 0 ? colliding.insert_or_assign(k, i) != nullptr : mixed.insert_or_assign(k, i) != nullptr;
         REQUIRE(ok == fits);
         if (fits) ref[k] = i;
       } else {

@@ -404,10 +404,14 @@ TEST_CASE("engine matches a cycle-stepping reference on random schedules", "[gat
         }
         const TaiTime got_close = g.next_close(tc, tai_ns(t));
         const TaiTime got_open = g.next_open(tc, tai_ns(t));
-        if (close >= 0) REQUIRE(got_close == tai_ns(close));
-        else REQUIRE(got_close == kNever);
-        if (open >= 0) REQUIRE(got_open == tai_ns(open));
-        else REQUIRE(got_open == kNever);
+        if (close >= 0)
+          REQUIRE(got_close == tai_ns(close));
+        else
+          REQUIRE(got_close == kNever);
+        if (open >= 0)
+          REQUIRE(got_open == tai_ns(open));
+        else
+          REQUIRE(got_open == kNever);
       }
       std::int64_t event = -1;
       for (std::int64_t u = t + 1; u <= horizon + 200; ++u)
@@ -416,8 +420,10 @@ TEST_CASE("engine matches a cycle-stepping reference on random schedules", "[gat
           break;
         }
       const TaiTime got_event = g.next_gate_event(tai_ns(t));
-      if (event >= 0) REQUIRE(got_event == tai_ns(event));
-      else REQUIRE(got_event == kNever);
+      if (event >= 0)
+        REQUIRE(got_event == tai_ns(event));
+      else
+        REQUIRE(got_event == kNever);
     }
   }
 }

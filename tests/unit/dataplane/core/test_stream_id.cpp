@@ -51,7 +51,7 @@ TEST_CASE("null stream identification keys on destination MAC and VID", "[stream
 TEST_CASE("IP stream identification takes precedence as the more specific match", "[stream_id]") {
   const StreamIdentifier id(config());
   CHECK(id.identify(udp_frame(kTalkerDst, 100, 6000)) == 42);
-  CHECK(id.identify(udp_frame(kTalkerDst, 100, 6001)) == 1);       // falls back to null id
+  CHECK(id.identify(udp_frame(kTalkerDst, 100, 6001)) == 1);  // falls back to null id
   CHECK(id.identify(udp_frame(test::mac(0x0200000000AA), 5, 6001)) == kNoStream);
 }
 

@@ -94,8 +94,7 @@ TEST_CASE("gate_span gives the states and when they may next change", "[tx][batc
   CHECK(open.gate_span(at(0)).end == kNever);
 }
 
-TEST_CASE("a batch fills a window back to back and stops at the frame that would end after the close",
-          "[tx][batch]") {
+TEST_CASE("a batch fills a window back to back and stops at the frame that would end after the close", "[tx][batch]") {
   // tc 7 open [0, 2016): exactly three 672 ns frames; tc 0 open the rest of the 4000 ns cycle.
   const GateEngine g = engine({{0x80, Nanos{2016}}, {0x01, Nanos{1984}}}, 4000);
   PortQueues<SimFrame> q(16);

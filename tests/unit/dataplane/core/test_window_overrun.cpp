@@ -25,18 +25,18 @@ TEST_CASE("a frame sent in the opening it was ready for is not held past it", "[
   const GateEngine g = engine();
   const Nanos wire{100};
   CHECK_FALSE(held_past_window(g, 7, at(10), at(10), wire));
-  CHECK_FALSE(held_past_window(g, 7, at(10), at(200), wire));    // the latest start that fits
-  CHECK_FALSE(held_past_window(g, 7, at(-400), at(0), wire));    // ready before the gate opened
+  CHECK_FALSE(held_past_window(g, 7, at(10), at(200), wire));  // the latest start that fits
+  CHECK_FALSE(held_past_window(g, 7, at(-400), at(0), wire));  // ready before the gate opened
   CHECK_FALSE(held_past_window(g, 7, at(-400), at(150), wire));
 }
 
 TEST_CASE("a frame that fitted but started after the latest start is held past the window", "[overrun]") {
   const GateEngine g = engine();
   const Nanos wire{100};
-  CHECK(held_past_window(g, 7, at(10), at(201), wire));      // one ns too late for this opening
-  CHECK(held_past_window(g, 7, at(10), at(1000), wire));     // sent in the next cycle's opening
-  CHECK(held_past_window(g, 7, at(-400), at(1000), wire));   // ready before, whole window missed
-  CHECK(held_past_window(g, 7, at(150), at(5000), wire));    // several cycles later
+  CHECK(held_past_window(g, 7, at(10), at(201), wire));     // one ns too late for this opening
+  CHECK(held_past_window(g, 7, at(10), at(1000), wire));    // sent in the next cycle's opening
+  CHECK(held_past_window(g, 7, at(-400), at(1000), wire));  // ready before, whole window missed
+  CHECK(held_past_window(g, 7, at(150), at(5000), wire));   // several cycles later
 }
 
 TEST_CASE("a frame ready too late to fit waits for the next opening by design", "[overrun]") {
@@ -45,7 +45,7 @@ TEST_CASE("a frame ready too late to fit waits for the next opening by design", 
   // Ready at 250: only 50 ns left, it cannot fit; the next opening is at 1000.
   CHECK_FALSE(held_past_window(g, 7, at(250), at(1000), wire));
   CHECK_FALSE(held_past_window(g, 7, at(250), at(1200), wire));
-  CHECK(held_past_window(g, 7, at(250), at(1201), wire));     // and then missed that one too
+  CHECK(held_past_window(g, 7, at(250), at(1201), wire));  // and then missed that one too
   // Ready while closed, after the window: the next opening is the one.
   CHECK_FALSE(held_past_window(g, 7, at(500), at(1000), wire));
   CHECK(held_past_window(g, 7, at(500), at(2000), wire));

@@ -45,9 +45,9 @@ TEST_CASE("the reciprocal wire time equals the division for every frame length a
 
 TEST_CASE("reciprocal wire times round up like the division at exact multiples", "[wire]") {
   const WireTimer g100(100'000'000'000);  // 0.08 ns per byte
-  CHECK(g100.bytes(25) == Nanos{2});       // exactly 2 ns
-  CHECK(g100.bytes(26) == Nanos{3});       // 2.08 ns rounds up
-  CHECK(g100.frame(60) == Nanos{7});       // 84 B = 6.72 ns
+  CHECK(g100.bytes(25) == Nanos{2});      // exactly 2 ns
+  CHECK(g100.bytes(26) == Nanos{3});      // 2.08 ns rounds up
+  CHECK(g100.frame(60) == Nanos{7});      // 84 B = 6.72 ns
   const WireTimer g1(1'000'000'000);
   CHECK(g1.frame(1518) == Nanos{12336});
   CHECK(g1.frame(0) == Nanos{672});  // padded to the minimum frame

@@ -69,8 +69,7 @@ TEST_CASE("a full ring drops log lines, never blocks, and counts what it dropped
   const auto lines = read_lines(tmp.path);
   CHECK(lines.size() + rec.unlogged() == 5000);
   CHECK(lines.front()["start-ns"] == 0);  // the oldest are kept
-  CHECK(registry.render().find("takt_dataplane_packet_loop_stalls_total 5000") !=
-        std::string::npos);
+  CHECK(registry.render().find("takt_dataplane_packet_loop_stalls_total 5000") != std::string::npos);
 }
 
 TEST_CASE("without a log path only the metrics see stalls, an unwritable log is an error naming it") {

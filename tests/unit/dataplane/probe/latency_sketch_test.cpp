@@ -12,8 +12,8 @@ using namespace takt::probe;
 
 TEST_CASE("bucket indexes are monotonic and invert to their lower bounds", "[probe][sketch]") {
   std::size_t previous = 0;
-  for (std::uint64_t v : {0ULL, 1ULL, 63ULL, 64ULL, 65ULL, 127ULL, 128ULL, 1'000ULL, 250'000ULL, 1ULL << 40,
-                          (1ULL << 62) + 5}) {
+  for (std::uint64_t v :
+       {0ULL, 1ULL, 63ULL, 64ULL, 65ULL, 127ULL, 128ULL, 1'000ULL, 250'000ULL, 1ULL << 40, (1ULL << 62) + 5}) {
     const std::size_t i = LatencySketch::index_of(v);
     CHECK(i >= previous);
     previous = i;

@@ -13,10 +13,10 @@ TEST_CASE("the probe header round-trips and is big endian on the wire", "[probe]
   const ProbeHeader h{0x01020304, 0xA0B0C0D0, 0x1122334455667788ULL, tai_ns(1'700'000'000'123'456'789)};
   REQUIRE(encode(h, buf));
   const std::array<std::uint8_t, 32> expected{
-      'T', 'K', 'P', 'R', 1, 0, 0, 0,                      // magic, version, reserved
-      0x01, 0x02, 0x03, 0x04, 0xA0, 0xB0, 0xC0, 0xD0,      // stream id, session
-      0x11, 0x22, 0x33, 0x44, 0x55, 0x66, 0x77, 0x88,      // sequence
-      0x17, 0x97, 0x9c, 0xfe, 0x3d, 0x85, 0xcd, 0x15};     // 1'700'000'000'123'456'789 ns
+      'T',  'K',  'P',  'R',  1,    0,    0,    0,      // magic, version, reserved
+      0x01, 0x02, 0x03, 0x04, 0xA0, 0xB0, 0xC0, 0xD0,   // stream id, session
+      0x11, 0x22, 0x33, 0x44, 0x55, 0x66, 0x77, 0x88,   // sequence
+      0x17, 0x97, 0x9c, 0xfe, 0x3d, 0x85, 0xcd, 0x15};  // 1'700'000'000'123'456'789 ns
   for (std::size_t i = 0; i < expected.size(); ++i) CHECK(std::to_integer<std::uint8_t>(buf[i]) == expected[i]);
   CHECK(std::to_integer<int>(buf[32]) == 0);  // nothing written past the header
 

@@ -49,7 +49,7 @@ TEST_CASE("interval indexes count from the epoch and ties go to the lower stream
 
 TEST_CASE("skip_before moves one late stream to its next interval and counts the passed ones", "[probe][schedule]") {
   TransmitSchedule s({{Nanos{1'000}, Nanos{100}}, {Nanos{10'000}, Nanos{0}}}, tai_ns(0));
-  CHECK(ns_of(s.next().time) == 0);  // stream 1 at 0
+  CHECK(ns_of(s.next().time) == 0);             // stream 1 at 0
   CHECK(s.skip_before(0, tai_ns(3'050)) == 3);  // 100, 1100, 2100 passed; 3100 next
   CHECK(s.skip_before(0, tai_ns(3'050)) == 0);
   CHECK(s.pop().stream == 1);  // stream 1 untouched
