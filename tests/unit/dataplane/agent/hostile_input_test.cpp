@@ -231,7 +231,9 @@ TEST_CASE("beyond --max-connections a new connection gets 503 with the reason", 
 
 TEST_CASE("made-up HTTP methods are counted under one metrics label", "[agent][hostile]") {
   Agent agent;
-  for (int i = 0; i < 300; ++i) (void)exchange(agent.port(), request("M" + std::to_string(i) + "XYZ", "/metrics"));
+  // append, not "M" + ...: GCC 12 -O3 reports a false -Wrestrict on literal + string (bug 105651).
+  for (int i = 0; i < 300; ++i)
+    (void)exchange(agent.port(), request(std::string("M").append(std::to_string(i)).append("XYZ"), "/metrics"));
   const std::string metrics = body_of(exchange(agent.port(), request("GET", "/metrics")));
   CHECK_THAT(metrics, Catch::Contains("method=\"other\""));
   CHECK_THAT(metrics, !Catch::Contains("XYZ"));
