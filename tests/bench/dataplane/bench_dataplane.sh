@@ -40,7 +40,7 @@ WORK=$(mktemp -d /tmp/takt-bench-dataplane.XXXXXX)
 PID=""
 cleanup() {
   [[ -n $PID ]] && kill -INT "$PID" 2>/dev/null && wait "$PID" 2>/dev/null
-  rm -rf "$WORK"
+  rm -rf "$WORK" /var/run/dpdk/tkbench$$*  # the EAL runtime folders (--file-prefix)
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM

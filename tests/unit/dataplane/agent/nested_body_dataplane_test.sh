@@ -9,7 +9,7 @@ WORK=$(mktemp -d /tmp/takt-nested-XXXXXX)
 PID=
 cleanup() {
   [[ -n $PID ]] && kill "$PID" 2>/dev/null && wait "$PID" 2>/dev/null
-  rm -rf "$WORK"
+  rm -rf "$WORK" "/var/run/dpdk/takt-nested-$$"  # the EAL's runtime folder (--file-prefix)
 }
 trap cleanup EXIT
 fail() {
