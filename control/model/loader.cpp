@@ -11,10 +11,12 @@
 
 #include "control/model/builtin_profiles.hpp"
 #include "common/did_you_mean.hpp"
+#include "common/file_text.hpp"
 #include "control/model/min_latency.hpp"
 #include "control/model/name_rule.hpp"
 #include "control/model/units.hpp"
 #include "control/model/yaml_reader.hpp"
+#include "control/model/yaml_shape.hpp"
 #include "dataplane/core/wire.hpp"
 
 namespace takt::model {
@@ -34,6 +36,11 @@ class PlantLoader {
 
   LoadResult load(const std::string& text) {
     LoadResult result;
+    // The shape first: a file too deep or with a second document is refused before the tree is built.
+    if (auto refused = check_yaml_shape(text, r_.file())) {
+      result.diagnostics.push_back(std::move(*refused));
+      return result;
+    }
     YAML::Node root;
     try {
       root = YAML::Load(text);
@@ -816,16 +823,19 @@ class PlantLoader {
 LoadResult load_plant_text(const std::string& text, const std::string& file) { return PlantLoader(file).load(text); }
 
 LoadResult load_plant_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
+  auto text = read_file_text(path);
+  if (!text) {
+    // The system's reason ("Permission denied", "No such file or directory") is what to act on;
+    // the message already names the path, the location says which file.
     LoadResult r;
-    r.diagnostics.push_back(
-        Diagnostic{Severity::error, SourceLocation{path, 1, 1}, "cannot open the file", "check the path"});
+    const std::string& message = text.error().message;
+    const std::string prefix = path + ": ";
+    r.diagnostics.push_back(Diagnostic{Severity::error, SourceLocation{path, 1, 1},
+                                       message.rfind(prefix, 0) == 0 ? message.substr(prefix.size()) : message,
+                                       text.error().hint});
     return r;
   }
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return load_plant_text(ss.str(), path);
+  return load_plant_text(*text, path);
 }
 
 }  // namespace takt::model
