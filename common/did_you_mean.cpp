@@ -38,9 +38,11 @@ std::string did_you_mean(const std::string& word, const std::vector<std::string>
       best_distance = dist;
     }
   }
-  // Allow about one typo per three letters; beyond that a suggestion is noise.
-  const std::size_t allowed = std::max<std::size_t>(1, std::max(word.size(), best.size()) / 3);
-  return (!best.empty() && best_distance <= allowed) ? best : "";
+  // Allow about one typo per three letters; beyond that a suggestion is noise. A candidate that
+  // has to be rewritten whole is no typo at all, however short: "h" is not a misspelt "s".
+  const std::size_t longest = std::max(word.size(), best.size());
+  const std::size_t allowed = std::max<std::size_t>(1, longest / 3);
+  return (!best.empty() && best_distance <= allowed && best_distance < longest) ? best : "";
 }
 
 }  // namespace takt

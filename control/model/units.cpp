@@ -25,7 +25,10 @@ constexpr std::array kLengthUnits{QuantityUnit{"mm", 1}, QuantityUnit{"cm", 10},
 }  // namespace
 
 Result<std::int64_t> parse_duration_ns(std::string_view text) {
-  return parse_quantity(text, kDurationUnits, "duration", "250us");
+  // Through parse_duration, whose errors know minutes and hours ("1h": write 3600s).
+  auto d = parse_duration(text, kDurationUnits);
+  if (!d) return d.error();
+  return d->count();
 }
 Result<std::int64_t> parse_size_bytes(std::string_view text) {
   return parse_quantity(text, kSizeUnits, "size", "128B");

@@ -49,3 +49,22 @@ TEST_CASE("readable durations keep three decimals at most", "[common][duration]"
   CHECK(readable_duration(1'234'567ns) == "1.235 ms");
   CHECK(readable_duration(2s) == "2 s");
 }
+
+TEST_CASE("a duration in hours or minutes where only seconds and below are units says what to write instead",
+          "[common][duration]") {
+  // Issue 11: "interval: 1h" suggested "1s", the nearest unit by spelling.
+  auto hours = parse_duration("1h");
+  REQUIRE_FALSE(hours.ok());
+  CHECK(hours.error().message == "unknown unit 'h' in '1h'");
+  CHECK(hours.error().hint == "write 3600s: hours are not a unit here (units are ns, us, µs, ms, s)");
+  CHECK(parse_duration("1.5min").error().hint ==
+        "write 90s: minutes are not a unit here (units are ns, us, µs, ms, s)");
+  CHECK(parse_duration("2m").error().hint == "write 120s: minutes are not a unit here (units are ns, us, µs, ms, s)");
+  CHECK(parse_duration("1d").error().hint == "write 86400s: days are not a unit here (units are ns, us, µs, ms, s)");
+  // No unit that is one letter away but shares none is offered as a typo.
+  CHECK(parse_duration("5x").error().hint == "use one of ns, us, µs, ms, s");
+  // Typos are still typos.
+  CHECK(parse_duration("1mS").error().hint == "did you mean '1ms'? units are ns, us, µs, ms, s");
+  // A value too large for nanoseconds in hours gets no made-up conversion.
+  CHECK(parse_duration("99999999999h").error().hint == "use one of ns, us, µs, ms, s");
+}
