@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "control/cli/commands.hpp"
+#include "control/cli/json_output.hpp"
 #include "control/southbound/agent_endpoint.hpp"
 #include "control/southbound/desired_plant.hpp"
 #include "control/southbound/installer.hpp"
@@ -41,7 +42,7 @@ int run(const ApplyOptions& o) {
     if (text)
       std::cerr << e.what() << "\n";
     else
-      std::cout << nlohmann::json{{"installed", false}, {"error", e.what()}}.dump(2) << "\n";
+      std::cout << json_text(nlohmann::json{{"installed", false}, {"error", e.what()}});
     return 1;
   }
   if (text)
@@ -76,22 +77,19 @@ int run(const ApplyOptions& o) {
       for (const auto& c : report.changes)
         changes.push_back(
             {{"bridge", c.bridge}, {"port", c.port}, {"before", c.before}, {"after", c.after}, {"changed", c.changed}});
-      std::cout << nlohmann::json{{"installed", true},
-                                  {"transaction", report.transaction},
-                                  {"base-time-ns", ns_of(report.base_time)},
-                                  {"health", report.health},
-                                  {"changes", changes},
-                                  {"total-ms", ms(report.total_time)}}
-                       .dump(2)
-                << "\n";
+      std::cout << json_text(nlohmann::json{{"installed", true},
+                                            {"transaction", report.transaction},
+                                            {"base-time-ns", ns_of(report.base_time)},
+                                            {"health", report.health},
+                                            {"changes", changes},
+                                            {"total-ms", ms(report.total_time)}});
     }
     return 0;
   } catch (const southbound::InstallError& e) {
     if (text)
       std::cerr << "apply: " << e.what() << "\n";
     else
-      std::cout << nlohmann::json{{"installed", false}, {"error", e.what()}, {"failures", e.failures()}}.dump(2)
-                << "\n";
+      std::cout << json_text(nlohmann::json{{"installed", false}, {"error", e.what()}, {"failures", e.failures()}});
     return 3;
   }
 }

@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "control/cli/commands.hpp"
+#include "control/cli/json_output.hpp"
 #include "control/model/loader.hpp"
 #include "control/model/units.hpp"
 
@@ -69,7 +70,7 @@ int run(const CheckOptions& o) {
       }
     }
   }
-  if (o.format == "json") std::cout << (out.size() == 1 ? out[0] : out).dump(2) << "\n";
+  if (o.format == "json") std::cout << json_text(out.size() == 1 ? out[0] : out);
   return rc;
 }
 

@@ -1,10 +1,17 @@
 // taktctl plan PLANT.yaml -o DIR [--keep OLD] [--format text|json]
 // taktctl plan --tsnkit TASK.csv TOPO.csv -o DIR
 // Loads and validates the plant, routes, synthesises and verifies; writes the plan and every
-// artifact only when the verifier accepts it, then prints the report. Exit 0 planned, 1 the
-// plant is invalid or cannot be scheduled (every reason printed, naming stream, port and the
-// binding numbers), 2 usage.
+// artifact only when the verifier accepts it, then prints the report. The output folder is
+// replaced whole or not at all (control/export/plan_folder.hpp): a plan that fails leaves it
+// byte for byte as it was. Exit 0 planned, 1 the plant is invalid or cannot be scheduled (every
+// reason printed, naming stream, port and the binding numbers) or the folder cannot be
+// written, 2 usage.
+#include <stdlib.h>
+#include <unistd.h>
+
+#include <cerrno>
 #include <chrono>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -14,7 +21,9 @@
 #include <nlohmann/json.hpp>
 
 #include "control/cli/commands.hpp"
+#include "control/cli/json_output.hpp"
 #include "control/export/plan_artifacts.hpp"
+#include "control/export/plan_folder.hpp"
 #include "control/export/plan_report.hpp"
 #include "control/export/tsnkit.hpp"
 #include "control/model/loader.hpp"
@@ -52,7 +61,24 @@ Json diagnostic_json(const model::Diagnostic& d) {
 struct Loaded {
   std::optional<model::Plant> plant;
   Json errors = Json::array();
+  std::string converted_yaml;  // --tsnkit: the plant as converted, written into the plan
+  std::string converted_file;  // --tsnkit: where diagnostics point (kept when the plan fails)
 };
+
+// The converted plant goes to a file of its own in the temporary folder, not into the output
+// folder: diagnostics need a real file to point into, and a failed plan must leave the output
+// folder as it was. It is removed when the plan succeeds (the plan folder then holds a copy).
+std::string keep_converted_plant(const std::string& yaml) {
+  std::string path = (fs::temp_directory_path() / "takt-tsnkit-plant-XXXXXX.yaml").string();
+  const int fd = ::mkstemps(path.data(), 5);
+  if (fd < 0) throw std::runtime_error(fmt::format("{}: cannot create: {}", path, std::strerror(errno)));
+  ::close(fd);
+  std::ofstream f(path, std::ios::binary | std::ios::trunc);
+  f << yaml;
+  f.close();
+  if (!f) throw std::runtime_error(fmt::format("{}: cannot write", path));
+  return path;
+}
 
 // Reports every problem on stderr (text) or into `errors` (json).
 Loaded load(const PlanOptions& o) {
@@ -60,9 +86,6 @@ Loaded load(const PlanOptions& o) {
   const bool text = o.format == "text";
   model::LoadResult result;
   if (!o.tsnkit.empty()) {
-    // The converted plant is written next to the plan so diagnostics point into a real file.
-    fs::create_directories(o.out);
-    const std::string plant_file = (fs::path(o.out) / "plant.yaml").string();
     auto imported = exporter::from_tsnkit(read_text(o.tsnkit[0]), read_text(o.tsnkit[1]),
                                           fs::path(o.tsnkit[0]).stem().string(), o.tsnkit[0], o.tsnkit[1]);
     for (const auto& e : imported.errors) {
@@ -70,8 +93,9 @@ Loaded load(const PlanOptions& o) {
       out.errors.push_back({{"message", e}});
     }
     if (!imported.errors.empty()) return out;
-    std::ofstream(plant_file) << imported.plant_yaml;
-    result = model::load_plant_text(imported.plant_yaml, plant_file);
+    out.converted_yaml = imported.plant_yaml;
+    out.converted_file = keep_converted_plant(imported.plant_yaml);
+    result = model::load_plant_text(imported.plant_yaml, out.converted_file);
   } else {
     result = model::load_plant_file(o.plant);
   }
@@ -90,6 +114,23 @@ std::string issue_line(const schedule::Issue& i) {
   return where.empty() ? i.message : where + ": " + i.message;
 }
 
+// Prints a failure in the chosen format; the output folder was not touched.
+int refuse(const PlanOptions& o, const Loaded& loaded, Json j, const std::string& message) {
+  if (o.format == "text") {
+    if (!message.empty()) std::cerr << message << "\n";
+    if (!loaded.converted_file.empty())
+      std::cerr << fmt::format("the plant converted from TSNKit is kept at {}\n", loaded.converted_file);
+  } else {
+    if (!loaded.converted_file.empty()) j["converted-plant"] = loaded.converted_file;
+    std::cout << json_text(j);
+  }
+  return 1;
+}
+
+Json message_error(const std::string& message) {
+  return Json{{"planned", false}, {"errors", Json::array({Json{{"message", message}}})}};
+}
+
 int run(const PlanOptions& o) {
   const bool text = o.format == "text";
   const auto t0 = std::chrono::steady_clock::now();
@@ -97,20 +138,12 @@ int run(const PlanOptions& o) {
   try {
     loaded = load(o);
   } catch (const std::exception& e) {
-    if (text)
-      std::cerr << e.what() << "\n";
-    else
-      std::cout << Json{{"planned", false}, {"errors", {{{"message", e.what()}}}}}.dump(2) << "\n";
-    return 1;
+    return refuse(o, loaded, message_error(e.what()), e.what());
   }
   const std::string source = o.tsnkit.empty() ? o.plant : o.tsnkit[0];
-  if (!loaded.plant) {
-    if (text)
-      std::cerr << fmt::format("{}: the plant is invalid; nothing was planned\n", source);
-    else
-      std::cout << Json{{"planned", false}, {"errors", loaded.errors}}.dump(2) << "\n";
-    return 1;
-  }
+  if (!loaded.plant)
+    return refuse(o, loaded, Json{{"planned", false}, {"errors", loaded.errors}},
+                  fmt::format("{}: the plant is invalid; nothing was planned", source));
   const model::Plant& plant = *loaded.plant;
 
   std::optional<schedule::Plan> kept;
@@ -119,11 +152,16 @@ int run(const PlanOptions& o) {
     try {
       kept = schedule::read_plan_file(keep.string());
     } catch (const std::exception& e) {
-      if (text)
-        std::cerr << fmt::format("--keep {}: {}\n", keep.string(), e.what());
-      else
-        std::cout << Json{{"planned", false}, {"errors", {{{"message", e.what()}}}}}.dump(2) << "\n";
-      return 1;
+      const std::string message = fmt::format("--keep {}: {}", keep.string(), e.what());
+      return refuse(o, loaded, message_error(message), message);
+    }
+    // Keeping another plant's windows would keep nothing while saying every stream stayed.
+    if (kept->plant != plant.name) {
+      const std::string message = fmt::format(
+          "--keep {}: a plan for plant '{}', not '{}'; give the plan this plant was planned to before, or plan "
+          "without --keep",
+          keep.string(), kept->plant, plant.name);
+      return refuse(o, loaded, message_error(message), message);
     }
   }
 
@@ -131,36 +169,39 @@ int run(const PlanOptions& o) {
   const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
   if (!outcome.plan) {
     const auto& syn = outcome.synthesis;
-    if (text) {
-      std::cerr << fmt::format(
-          "{}: plant '{}' cannot be scheduled ({} of {} scheduled streams placed); nothing was written:\n", source,
-          plant.name, syn.scheduled_placed, syn.scheduled_requested);
-      for (const auto& i : outcome.issues) std::cerr << "  " << issue_line(i) << "\n";
-    } else {
-      Json issues = Json::array();
-      for (const auto& i : outcome.issues)
-        issues.push_back({{"stream", i.stream}, {"port", i.port}, {"message", i.message}});
-      std::cout << Json{{"planned", false},
-                        {"plant", plant.name},
-                        {"scheduled-requested", syn.scheduled_requested},
-                        {"scheduled-placed", syn.scheduled_placed},
-                        {"issues", std::move(issues)}}
-                       .dump(2)
-                << "\n";
-    }
-    return 1;
+    std::string message = fmt::format(
+        "{}: plant '{}' cannot be scheduled ({} of {} scheduled streams placed); nothing was written:", source,
+        plant.name, syn.scheduled_placed, syn.scheduled_requested);
+    for (const auto& i : outcome.issues) message += "\n  " + issue_line(i);
+    Json issues = Json::array();
+    for (const auto& i : outcome.issues)
+      issues.push_back({{"stream", i.stream}, {"port", i.port}, {"message", i.message}});
+    return refuse(o, loaded,
+                  Json{{"planned", false},
+                       {"plant", plant.name},
+                       {"scheduled-requested", syn.scheduled_requested},
+                       {"scheduled-placed", syn.scheduled_placed},
+                       {"issues", std::move(issues)}},
+                  message);
   }
 
   exporter::ReportExtras extras;
   if (kept) extras.moved = outcome.moved;
   std::vector<exporter::ArtifactFile> files;
   try {
-    files = exporter::write_plan_artifacts(o.out, *outcome.plan, plant, extras);
+    exporter::PlanFolder folder(o.out);
+    std::vector<exporter::ExtraFile> extra;
+    if (!loaded.converted_yaml.empty()) extra.push_back({"plant.yaml", loaded.converted_yaml});
+    try {
+      files = exporter::write_plan_artifacts(folder.staging().string(), *outcome.plan, plant, extras, extra);
+    } catch (const std::exception& e) {
+      throw exporter::PlanFolderError(fmt::format("{}: {}; nothing in it was changed", o.out, e.what()));
+    }
+    folder.publish();
   } catch (const std::exception& e) {
-    std::cerr << fmt::format("{}: {}\n", o.out, e.what());
-    return 1;
+    return refuse(o, loaded, message_error(e.what()), e.what());
   }
-  if (!o.tsnkit.empty()) files.insert(files.begin(), {"plant.yaml", fs::file_size(fs::path(o.out) / "plant.yaml")});
+  if (!loaded.converted_file.empty()) fs::remove(loaded.converted_file);
   std::uintmax_t total = 0;
   for (const auto& f : files) total += f.bytes;
 
@@ -174,7 +215,7 @@ int run(const PlanOptions& o) {
     Json fj = Json::array();
     for (const auto& f : files) fj.push_back({{"path", f.path}, {"bytes", f.bytes}});
     j["files"] = std::move(fj);
-    std::cout << j.dump(2) << "\n";
+    std::cout << json_text(j);
   }
   return 0;
 }

@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "control/cli/commands.hpp"
+#include "control/cli/json_output.hpp"
 #include "control/southbound/agent_calls.hpp"
 #include "control/southbound/agent_endpoint.hpp"
 #include "control/southbound/deadline_misses.hpp"
@@ -118,7 +119,7 @@ int run(const StatusOptions& o) {
            {"deadline-misses", s.deadline_misses ? nlohmann::json(*s.deadline_misses) : nlohmann::json(nullptr)}});
     }
   }
-  if (!text) std::cout << all.dump(2) << "\n";
+  if (!text) std::cout << json_text(all);
   return rc;
 }
 

@@ -5,6 +5,8 @@
 #include <stdexcept>
 #include <utility>
 
+#include <fmt/format.h>
+
 namespace takt::exporter {
 
 namespace {
@@ -57,6 +59,12 @@ bridge::BridgeConfig bridge_config(const schedule::Plan& plan, const model::Plan
     }
     config.ports.push_back(std::move(bp));
   }
+  // A switch needs at least one port to run; say which plant line makes this one useless.
+  if (config.ports.empty())
+    throw std::invalid_argument(
+        fmt::format("bridge {}: none of its {} ports is linked; link it in the plant's links "
+                    "or remove it from bridges",
+                    name, node->ports.size()));
 
   // One static entry per (destination, VLAN), the union of the egress ports of every hop here.
   std::map<std::pair<std::uint64_t, int>, std::size_t> fdb_index;

@@ -8,6 +8,8 @@
 
 #include "control/export/artifact_path.hpp"
 #include "control/export/bridge_config.hpp"
+#include "control/export/plan_manifest.hpp"
+#include "control/export/sha256.hpp"
 #include "control/export/svg_timeline.hpp"
 #include "control/export/talker_offsets.hpp"
 #include "control/export/taprio.hpp"
@@ -34,34 +36,42 @@ class Writer {
     if (!f) throw std::runtime_error(fmt::format("cannot write {}", p.string()));
     if (executable)
       fs::permissions(p, fs::perms::owner_exec | fs::perms::group_exec | fs::perms::others_exec, fs::perm_options::add);
-    done(rel);
+    // Two names that reach one file would leave one plan's artifact in place of another's.
+    for (const auto& e : entries_)
+      if (e.path == rel) throw std::runtime_error(fmt::format("refusing to write {} twice in one plan", rel));
+    entries_.push_back({rel, content.size(), sha256_hex(content)});
   }
 
-  void done(const std::string& rel) {
-    // Two names that reach one file would leave one plan's artifact in place of another's.
-    for (const auto& f : files_)
-      if (f.path == rel) throw std::runtime_error(fmt::format("refusing to write {} twice in one plan", rel));
-    files_.push_back({rel, fs::file_size(inside_output(root_, rel))});
+  // plan.json, last: the plan and the record of every file above.
+  std::vector<ArtifactFile> finish(const schedule::Plan& plan) {
+    nlohmann::json j = schedule::to_json(plan);
+    j["artifacts"] = manifest_json(entries_);
+    const std::string content = j.dump(2) + "\n";
+    const fs::path p = root_ / "plan.json";
+    std::ofstream f(p, std::ios::binary | std::ios::trunc);
+    f << content;
+    f.close();
+    if (!f) throw std::runtime_error(fmt::format("cannot write {}", p.string()));
+    std::vector<ArtifactFile> files{{"plan.json", content.size()}};
+    for (const auto& e : entries_) files.push_back({e.path, e.bytes});
+    return files;
   }
-  std::vector<ArtifactFile> files() const { return files_; }
 
  private:
   fs::path root_;
-  std::vector<ArtifactFile> files_;
+  std::vector<ManifestEntry> entries_;
 };
 
 }  // namespace
 
 std::vector<ArtifactFile> write_plan_artifacts(const std::string& dir, const schedule::Plan& plan,
-                                               const model::Plant& plant, const ReportExtras& extras) {
+                                               const model::Plant& plant, const ReportExtras& extras,
+                                               const std::vector<ExtraFile>& extra_files) {
   const fs::path root(dir);
   fs::create_directories(root);
-  for (const char* old : {"yang", "bridge", "taprio", "talkers", "tsnkit", "timeline.svg", "report.txt"})
-    fs::remove_all(root / old);
 
   Writer w(root);
-  schedule::write_plan_file(plan, (root / "plan.json").string());
-  w.done("plan.json");
+  for (const auto& f : extra_files) w.text(f.path, f.content);
   w.text("report.txt", plan_report(plan, plant, extras));
   w.text("timeline.svg", svg_timeline(plan));
 
@@ -84,7 +94,7 @@ std::vector<ArtifactFile> write_plan_artifacts(const std::string& dir, const sch
   w.text("tsnkit/topology.csv", t.topology_csv);
   w.text("tsnkit/nodes.csv", t.nodes_csv);
   w.text("tsnkit/streams.csv", t.streams_csv);
-  return w.files();
+  return w.finish(plan);
 }
 
 }  // namespace takt::exporter

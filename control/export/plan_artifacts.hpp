@@ -7,8 +7,10 @@
 //   taprio/<node>.sh          tc taprio commands per node with scheduled ports
 //   talkers/<station>.json    talker offsets per end station that talks (and .txt)
 //   tsnkit/stream.csv, tsnkit/topology.csv, tsnkit/nodes.csv, tsnkit/streams.csv
-// Files and folders of an earlier plan in DIR under these names are replaced, so DIR never mixes
-// two plans; nothing else in DIR is touched.
+//   plant.yaml                the plant, when it was converted here (taktctl plan --tsnkit)
+// plan.json is written last and records every other file with its size and SHA-256
+// (plan_manifest.hpp). DIR is a fresh folder: PlanFolder (plan_folder.hpp) stages it and puts it
+// in place of the previous plan.
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -24,8 +26,17 @@ struct ArtifactFile {
   std::uintmax_t bytes = 0;
 };
 
-// Throws std::runtime_error (with the path) when a file cannot be written.
+// A file written as given, e.g. the converted plant.
+struct ExtraFile {
+  std::string path;  // relative to the output folder
+  std::string content;
+};
+
+// Writes every artifact into `dir` (which should be empty) and plan.json last. Throws
+// std::runtime_error (with the path) when a file cannot be written or two names reach one file.
+// Returns every file written, plan.json first.
 std::vector<ArtifactFile> write_plan_artifacts(const std::string& dir, const schedule::Plan& plan,
-                                               const model::Plant& plant, const ReportExtras& extras = {});
+                                               const model::Plant& plant, const ReportExtras& extras = {},
+                                               const std::vector<ExtraFile>& extra_files = {});
 
 }  // namespace takt::exporter

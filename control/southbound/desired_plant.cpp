@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "control/export/bridge_config.hpp"
+#include "control/export/plan_manifest.hpp"
 #include "control/model/loader.hpp"
 #include "control/schedule/plan_json.hpp"
 #include "control/schedule/planner.hpp"
@@ -51,6 +52,15 @@ DesiredPlant load_desired_plant(const std::string& path, const std::string& plan
     if (!fs::exists(plan_file))
       throw DesiredPlantError(
           fmt::format("{}: no plan.json; make one with `taktctl plan PLANT.yaml -o {}`", path, path));
+    // Exactly the files that were planned (and reviewed) are installed, or nothing: a folder
+    // that was half-written, hand-edited or mixed with another plan's files is refused here,
+    // naming the file (plan.json records each one's size and SHA-256).
+    std::vector<exporter::ManifestEntry> recorded;
+    try {
+      recorded = exporter::verify_plan_folder(path);
+    } catch (const std::exception& e) {
+      throw DesiredPlantError(fmt::format("{}; nothing was installed", e.what()));
+    }
     // `taktctl plan` writes bridge/<name>.json (takt-bridge/1): then the plan folder is
     // enough, and exactly what was reviewed is what gets installed.
     const fs::path bridge_dir = fs::path(path) / "bridge";
@@ -61,9 +71,10 @@ DesiredPlant load_desired_plant(const std::string& path, const std::string& plan
         d.plant = plan.plant;
         d.hyperperiod = plan.hyperperiod;
         d.sync_budget = plan.sync_error_budget;
-        for (const auto& entry : fs::directory_iterator(bridge_dir)) {
-          if (entry.path().extension() != ".json") continue;
-          bridge::BridgeConfig config = bridge::load_bridge_config(entry.path());
+        for (const auto& entry : recorded) {
+          const fs::path file = fs::path(path) / entry.path;
+          if (fs::path(entry.path).parent_path() != "bridge" || file.extension() != ".json") continue;
+          bridge::BridgeConfig config = bridge::load_bridge_config(file);
           d.bridges.emplace(config.bridge, std::move(config));
         }
       } catch (const std::exception& e) {
