@@ -2,28 +2,34 @@
 
 namespace takt::exporter {
 
-std::vector<std::string> split_csv_line(std::string_view line) {
-  std::vector<std::string> out(1);
+std::vector<CsvField> split_csv_fields(std::string_view line) {
+  std::vector<CsvField> out(1);
   bool quoted = false;
   for (std::size_t i = 0; i < line.size(); ++i) {
     const char c = line[i];
     if (quoted) {
       if (c == '"' && i + 1 < line.size() && line[i + 1] == '"') {
-        out.back() += '"';
+        out.back().text += '"';
         ++i;
       } else if (c == '"') {
         quoted = false;
       } else {
-        out.back() += c;
+        out.back().text += c;
       }
     } else if (c == '"') {
       quoted = true;
     } else if (c == ',') {
-      out.emplace_back();
+      out.push_back(CsvField{{}, i + 2});
     } else if (c != '\r') {
-      out.back() += c;
+      out.back().text += c;
     }
   }
+  return out;
+}
+
+std::vector<std::string> split_csv_line(std::string_view line) {
+  std::vector<std::string> out;
+  for (auto& f : split_csv_fields(line)) out.push_back(std::move(f.text));
   return out;
 }
 

@@ -85,25 +85,92 @@ TEST_CASE("a TSNKit instance imported as a plant", "[export][tsnkit]") {
   CHECK(s2->jitter == Nanos{5'000});
 }
 
-TEST_CASE("TSNKit import errors name file and line", "[export][tsnkit]") {
+TEST_CASE("TSNKit import errors name file, line and column", "[export][tsnkit]") {
   const std::string topo = read(kData + "/sample_topo.csv");
   auto in = exporter::from_tsnkit(
       "stream,src,dst,size,period,deadline,jitter\n0,0,[4],400,1000,1000,1000\n1,2,[9],x,1000,1000,1000\n", topo, "bad",
       "t.csv", "n.csv");
   REQUIRE(in.errors.size() == 3);
-  CHECK(in.errors[0] == "t.csv:2: src 0 is a bridge (3 links); takt talkers are end stations, nodes with one link");
-  CHECK(in.errors[1] == "t.csv:3: destination 9 is not an end station (a node with one link) of the topology");
-  CHECK(in.errors[2] == "t.csv:3: size 'x' is not a positive number of bytes");
+  CHECK(in.errors[0] == "t.csv:2:3: src 0 is a bridge (3 links); takt talkers are end stations, nodes with one link");
+  CHECK(in.errors[1] ==
+        "t.csv:3:9: size 'x' is not a whole number; allowed 1..98302500 bytes (65535 frames of 1500 B)");
+  CHECK(in.errors[2] == "t.csv:3:5: destination 9 is not an end station (a node with one link) of the topology");
   CHECK_FALSE(in.result.plant);
 
   in = exporter::from_tsnkit("id,src\n", topo, "bad", "t.csv", "n.csv");
   REQUIRE_FALSE(in.errors.empty());
-  CHECK(in.errors[0].rfind("t.csv:1: no column 'dst'", 0) == 0);
+  CHECK(in.errors[0].rfind("t.csv:1:1: no column 'dst'", 0) == 0);
 
   in = exporter::from_tsnkit(read(kData + "/sample_task.csv"), "link,q_num,rate,t_proc,t_prop\n\"(0, 1)\",8,fast,0,0\n",
                              "bad", "t.csv", "n.csv");
   REQUIRE_FALSE(in.errors.empty());
-  CHECK(in.errors[0] == "n.csv:2: rate 'fast' is not a positive number of bit/ns (1 = 1 Gb/s)");
+  CHECK(in.errors[0] ==
+        "n.csv:2:12: rate 'fast' is not a decimal number of bit/ns; allowed 0.000000001..1000 bit/ns (1 = 1 Gb/s)");
+}
+
+TEST_CASE("TSNKit import refuses numbers out of range instead of wrapping them", "[export][tsnkit][hostile]") {
+  // Issue 11 case 8: rate 99999999999 became 7766279630452241920 b/s; a size of INT64_MAX gave
+  // a negative frame count.
+  const std::string task = read(kData + "/sample_task.csv");
+  const std::string topo = read(kData + "/sample_topo.csv");
+  auto rate = exporter::from_tsnkit(task, "link,q_num,rate,t_proc,t_prop\n\"(0, 1)\",8,99999999999,2000,50\n", "x",
+                                    "task.csv", "topo.csv");
+  REQUIRE_FALSE(rate.errors.empty());
+  CHECK(rate.errors[0] ==
+        "topo.csv:2:12: rate '99999999999' is out of range; allowed 0.000000001..1000 bit/ns (1 = 1 Gb/s)");
+  CHECK(rate.plant_yaml.empty());
+
+  auto size =
+      exporter::from_tsnkit("id,src,dst,size,period,deadline,jitter\n0,2,[4],9223372036854775807,1000000,1000000,0\n",
+                            topo, "x", "task.csv", "topo.csv");
+  REQUIRE(size.errors.size() == 1);
+  CHECK(size.errors[0] ==
+        "task.csv:2:9: size '9223372036854775807' is out of range; allowed 1..98302500 bytes (65535 frames of 1500 B)");
+
+  // Beyond int64 and negative: out of range too, not "not a number" nor a wrapped value.
+  auto huge = exporter::from_tsnkit(
+      "id,src,dst,size,period,deadline,jitter\n0,2,\"[4, 99999999999999999999]\",100,-5,1000000,0\n", topo, "x",
+      "task.csv", "topo.csv");
+  REQUIRE(huge.errors.size() == 2);
+  CHECK(huge.errors[0] == "task.csv:2:5: dst item '99999999999999999999' is out of range; allowed 0..9999 (a node id)");
+  CHECK(huge.errors[1] == "task.csv:2:37: period '-5' is out of range; allowed 1..60000000000 ns");
+
+  // The largest size takt takes still plans as 65535 frames of 1500 B.
+  auto largest = exporter::from_tsnkit(
+      "id,src,dst,size,period,deadline,jitter\n0,2,[4],98302500,60000000000,60000000000,0\n", topo, "x");
+  REQUIRE(largest.errors.empty());
+  CHECK(largest.plant_yaml.find("max-frames-per-interval: 65535\n") != std::string::npos);
+  CHECK(largest.plant_yaml.find("max-frame-size: 1500B\n") != std::string::npos);
+}
+
+TEST_CASE("TSNKit import bounds the rows of each file", "[export][tsnkit][hostile]") {
+  std::string task = "id,src,dst,size,period,deadline,jitter\n";
+  for (int i = 0; i <= 10'000; ++i) task.append(std::to_string(i % 10'000)).append(",2,[4],100,1000000,1000000,0\n");
+  const auto in = exporter::from_tsnkit(task, read(kData + "/sample_topo.csv"), "x", "task.csv", "topo.csv");
+  REQUIRE_FALSE(in.errors.empty());
+  CHECK(in.errors[0] == "task.csv:10002:1: more than 10000 rows; takt imports at most 10000 streams from one instance");
+  CHECK(in.errors.size() <= 102);  // the rows read before are reported, a hundred errors at most
+}
+
+TEST_CASE("TSNKit import writes YAML no file name can inject into", "[export][tsnkit][hostile]") {
+  const std::string task = read(kData + "/sample_task.csv");
+  const std::string topo = read(kData + "/sample_topo.csv");
+  // A file stem that is not a takt name is refused with a name that would do.
+  auto stem = exporter::from_tsnkit(task, topo, "a: b", "a: b.csv", "topo.csv");
+  REQUIRE(stem.errors.size() == 1);
+  CHECK(stem.errors[0] ==
+        "a: b.csv: the plant takes its name from the file name, and 'a: b' is not a takt name (names are 1-64 letters, "
+        "digits, '-', '_' or '.', not starting with '.'); rename the file, e.g. to a--b.csv");
+  CHECK(stem.plant_yaml.empty());
+
+  // File names reach the plant only in its first comment, and a line break cannot end it.
+  auto path = exporter::from_tsnkit(task, topo, "ok", "dir\nplant: evil\r\nbridges: {}\n/task.csv", "topo.csv");
+  REQUIRE(path.errors.empty());
+  REQUIRE(path.result.plant);
+  CHECK(path.result.plant->name == "ok");
+  CHECK(path.plant_yaml.find("\nplant: evil") == std::string::npos);
+  CHECK(path.plant_yaml.rfind("# Imported from the TSNKit instance dir?plant: evil??bridges: {}?/task.csv + topo.csv",
+                              0) == 0);
 }
 
 TEST_CASE("TSNKit round trip: export then import yields the same streams", "[export][tsnkit]") {
