@@ -20,6 +20,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "common/file_text.hpp"
 #include "control/cli/commands.hpp"
 #include "control/cli/json_output.hpp"
 #include "control/export/plan_artifacts.hpp"
@@ -44,12 +45,14 @@ struct PlanOptions {
   std::string format = "text";
 };
 
+// The reason is the system's ("Permission denied"), so a person knows what to fix.
 std::string read_text(const std::string& path) {
-  std::ifstream f(path, std::ios::binary);
-  if (!f) throw std::runtime_error(fmt::format("{}: cannot read", path));
-  std::ostringstream s;
-  s << f.rdbuf();
-  return s.str();
+  auto text = read_file_text(path);
+  if (!text)
+    throw std::runtime_error(text.error().hint.empty()
+                                 ? text.error().message
+                                 : fmt::format("{} ({})", text.error().message, text.error().hint));
+  return std::move(*text);
 }
 
 Json diagnostic_json(const model::Diagnostic& d) {

@@ -6,6 +6,8 @@
 
 #include <fmt/format.h>
 
+#include "common/file_text.hpp"
+
 namespace takt::schedule {
 namespace {
 
@@ -217,11 +219,12 @@ void write_plan_file(const Plan& plan, const std::string& path) {
 }
 
 Plan read_plan_file(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) throw PlanFormatError(fmt::format("{}: cannot open", path));
+  // The system's reason ("Permission denied") is what a person acts on.
+  auto text = read_file_text(path);
+  if (!text) throw PlanFormatError(text.error().message);
   json j;
   try {
-    in >> j;
+    j = json::parse(*text);
   } catch (const json::parse_error& e) {
     throw PlanFormatError(fmt::format("{}: not JSON: {}", path, e.what()));
   }
