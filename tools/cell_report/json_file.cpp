@@ -5,6 +5,7 @@
 #include <sstream>
 #include <string>
 
+#include "protocol/bounded_json.hpp"
 #include "tools/cell_report/input_error.hpp"
 
 namespace takt::cell_report {
@@ -14,8 +15,12 @@ nlohmann::json read_json_file(const std::filesystem::path& file) {
   if (!in) throw InputError(file, "cannot be read");
   std::stringstream text;
   text << in.rdbuf();
+  // Reports come from the machines of a cell run: nesting is bounded before parsing so that a
+  // broken or hostile file is an error, never a stack overflow.
   try {
-    return nlohmann::json::parse(text.str());
+    return parse_bounded_json(text.str());
+  } catch (const JsonLimitError& e) {
+    throw InputError(file, e.what());
   } catch (const nlohmann::json::exception& e) {
     throw InputError(file, std::string("not JSON: ") + e.what());
   }
@@ -30,7 +35,9 @@ std::vector<nlohmann::json> read_json_lines(const std::filesystem::path& file) {
   std::vector<nlohmann::json> out;
   for (std::size_t i = 0; i < lines.size(); ++i) {
     try {
-      out.push_back(nlohmann::json::parse(lines[i]));
+      out.push_back(parse_bounded_json(lines[i]));
+    } catch (const JsonLimitError& e) {
+      throw InputError(file, "line " + std::to_string(i + 1) + ": " + e.what());
     } catch (const nlohmann::json::exception& e) {
       if (i + 1 == lines.size()) break;
       throw InputError(file, "line " + std::to_string(i + 1) + " is not JSON: " + e.what());

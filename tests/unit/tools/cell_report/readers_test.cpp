@@ -102,3 +102,13 @@ TEST_CASE("the queries name one on time query per stream with a deadline", "[cel
         "sum(takt_probe_latency_seconds_count{stream=\"s-talker\"})");
   CHECK(CellQueries::on_time_name("a b/c") == "on-time-a_b_c");
 }
+
+TEST_CASE("a deeply nested plan or log is refused naming the file and the limit, not a crash", "[cell_report]") {
+  const std::string deep = std::string(100'000, '[') + std::string(100'000, ']');
+  const auto plan = scratch_file("deep-plan.json", deep);
+  CHECK(error_of([&] { read_cell_plan(plan); }).find(plan.string() + ": nesting deeper than 64 levels") == 0);
+  const auto log = scratch_file("deep.jsonl", deep + "\n{}\n");
+  CHECK(error_of([&] { read_stall_log(log); }).find(log.string() + ": line 1: nesting deeper than 64 levels") == 0);
+  std::filesystem::remove(plan);
+  std::filesystem::remove(log);
+}
