@@ -5,6 +5,10 @@
 // lcore). SIGINT/SIGTERM stop it cleanly (ports stopped, counters printed); SIGHUP reloads the
 // configuration file and installs its gate schedule without stopping traffic, taking turns with
 // the switch agent's commits (--agent-port).
+//
+// Exit codes (options.hpp): 0 stopped cleanly, 1 a failure after start-up (printed), 2 a usage
+// error in takt-dataplane's options (checked before EAL starts), 3 EAL initialisation failed
+// (EAL's options before "--", hugepages, permissions; DPDK prints why).
 #include <pthread.h>
 #include <unistd.h>
 #include <rte_eal.h>
@@ -18,7 +22,9 @@
 #include <fstream>
 #include <memory>
 #include <set>
+#include <string_view>
 #include <thread>
+#include <vector>
 
 #include <fmt/core.h>
 #include <spdlog/spdlog.h>
@@ -125,10 +131,7 @@ int forwarder_main(void* arg) {
   return 0;
 }
 
-int run(int argc, char** argv, const cpu_set_t& original_cpus) {
-  Options o;
-  if (auto code = parse_options(argc, argv, o)) return *code;
-
+int run(const Options& o, const cpu_set_t& original_cpus) {
   const bridge::BridgeConfig config = bridge::load_bridge_config(o.config_path);
   const std::vector<std::uint16_t> port_ids = map_ports(config, o);
   std::unique_ptr<rte_mempool, MempoolDeleter> pool(create_pool(config.ports.size(), o));
@@ -227,7 +230,17 @@ int run(int argc, char** argv, const cpu_set_t& original_cpus) {
     out << counters_json(config, forwarder).dump(2) << '\n';
     if (!out) throw std::runtime_error(o.counters_out + ": cannot write the counters");
   }
-  return 0;
+  return kExitOk;
+}
+
+// takt-dataplane's own options are the words after the first "--" (EAL's are before it), with
+// the program name in front as CLI11 expects.
+std::vector<char*> own_arguments(int argc, char** argv) {
+  std::vector<char*> own{argv[0]};
+  int i = 1;
+  while (i < argc && std::string_view(argv[i]) != "--") ++i;
+  for (++i; i < argc; ++i) own.push_back(argv[i]);
+  return own;
 }
 
 }  // namespace
@@ -240,14 +253,19 @@ int main(int argc, char** argv) {
   takt::dpdk::install_signal_handlers();
   cpu_set_t original_cpus;
   sched_getaffinity(0, sizeof original_cpus, &original_cpus);
+  // Our options before EAL's start-up: a usage error then exits 2 at once, without hugepages,
+  // devices or root, and never after EAL has taken the host's resources.
+  takt::dpdk::Options options;
+  auto own = takt::dpdk::own_arguments(argc, argv);
+  if (auto code = takt::dpdk::parse_options(static_cast<int>(own.size()), own.data(), options)) return *code;
   const int consumed = rte_eal_init(argc, argv);
   if (consumed < 0) {
     fmt::print(stderr, "takt-dataplane: EAL initialisation failed: {}\n", rte_strerror(rte_errno));
-    return 1;
+    return takt::dpdk::kExitEal;
   }
-  int rc = 1;
+  int rc = takt::dpdk::kExitFailure;
   try {
-    rc = takt::dpdk::run(argc - consumed, argv + consumed, original_cpus);
+    rc = takt::dpdk::run(options, original_cpus);
   } catch (const std::exception& e) {
     fmt::print(stderr, "takt-dataplane: {}\n", e.what());
   }

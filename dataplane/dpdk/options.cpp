@@ -1,8 +1,36 @@
 #include "dataplane/dpdk/options.hpp"
 
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <iostream>
+
 #include <CLI/CLI.hpp>
+#include <fmt/format.h>
 
 namespace takt::dpdk {
+namespace {
+
+// Why a file could not be created or replaced at `path` later, or nothing. Checked without
+// creating it: the folder must exist and be writable, an existing file writable and not a folder.
+std::optional<std::string> unwritable(const std::string& path) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  const fs::path p(path);
+  if (fs::is_directory(p, ec)) return std::string("is a folder, not a file");
+  const fs::path dir = p.has_parent_path() ? p.parent_path() : fs::path(".");
+  if (!fs::is_directory(dir, ec)) return fmt::format("the folder {} does not exist", dir.string());
+  if (fs::exists(p, ec)) {
+    if (::access(path.c_str(), W_OK) != 0) return fmt::format("cannot write the file: {}", std::strerror(errno));
+  } else if (::access(dir.c_str(), W_OK | X_OK) != 0) {
+    return fmt::format("cannot create a file in {}: {}", dir.string(), std::strerror(errno));
+  }
+  return std::nullopt;
+}
+
+}  // namespace
 
 std::optional<int> parse_options(int argc, char** argv, Options& o) {
   CLI::App app{
@@ -65,7 +93,15 @@ std::optional<int> parse_options(int argc, char** argv, Options& o) {
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
-    return app.exit(e);
+    // app.exit prints the message (or the help) and gives CLI11's code: 0 for --help.
+    return app.exit(e) == 0 ? kExitOk : kExitUsage;
+  }
+  if (!o.counters_out.empty()) {
+    if (auto problem = unwritable(o.counters_out)) {
+      std::cerr << "--counters-out " << o.counters_out << ": " << *problem
+                << "; the counters are written there at shutdown, so give a path that can be written now\n";
+      return kExitUsage;
+    }
   }
   o.forwarder.tx_lookahead = Nanos{lookahead_ns};
   o.forwarder.tx_spin = Nanos{spin_ns};
@@ -73,19 +109,19 @@ std::optional<int> parse_options(int argc, char** argv, Options& o) {
   o.forwarder.stall_threshold = Nanos{stall_threshold_us * 1'000};
   if (!o.stall_log.empty() && stall_threshold_us == 0) {
     std::cerr << "--stall-log needs a --stall-threshold-us above 0\n";
-    return 2;
+    return kExitUsage;
   }
   if (o.forwarder.rt_priority > 0 && idle_sleep_us == 0) {
     std::cerr << "--rt-priority " << o.forwarder.rt_priority
               << " needs --idle-sleep-us: a busy-polling loop at a real-time priority never gives its core back\n";
-    return 2;
+    return kExitUsage;
   }
   o.eth.allow_launch_time = !no_launch_time;
   for (const auto& p : ports) {
     const auto eq = p.find('=');
     if (eq == std::string::npos || eq == 0 || eq + 1 == p.size()) {
       std::cerr << "--port " << p << ": write it as NAME=DEVICE, e.g. --port p1=0 or --port p1=net_af_packet0\n";
-      return 2;
+      return kExitUsage;
     }
     o.ports.emplace_back(p.substr(0, eq), p.substr(eq + 1));
   }

@@ -25,8 +25,19 @@ struct Options {
   AgentOptions agent;  // the switch agent API (dataplane/agent)
 };
 
+// takt-dataplane's exit codes. Usage errors are 2 as for every takt tool (CLI11's own codes,
+// 105 for a failed check and the like, are not passed on); EAL gets its own code because its
+// failures are about the host (hugepages, permissions, devices) or EAL's options, and DPDK
+// prints the reason itself.
+inline constexpr int kExitOk = 0;
+inline constexpr int kExitFailure = 1;  // configuration, ports, memory, the agent: printed
+inline constexpr int kExitUsage = 2;    // takt-dataplane's own options, after "--"
+inline constexpr int kExitEal = 3;      // rte_eal_init failed (EAL options before "--", host)
+
 // Parses argv (argv[0] is the program name). Returns the exit code to leave with when parsing
-// ends the program (--help, or an error already printed), nothing when the dataplane should run.
+// ends the program (0 after --help, kExitUsage after an error already printed), nothing when
+// the dataplane should run. Files written only at shutdown (--counters-out) are checked here,
+// so a wrong path is a usage error at start, not lost counters at the end.
 std::optional<int> parse_options(int argc, char** argv, Options& out);
 
 }  // namespace takt::dpdk
