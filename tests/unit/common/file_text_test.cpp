@@ -11,7 +11,8 @@
 using takt::read_file_text;
 
 TEST_CASE("an input file is read whole, and a file that cannot be read says why", "[common][file]") {
-  const auto dir = std::filesystem::temp_directory_path() / ("takt-file-text-" + std::to_string(::getpid()));
+  const auto dir =
+      std::filesystem::temp_directory_path() / std::string("takt-file-text-").append(std::to_string(::getpid()));
   std::filesystem::create_directories(dir);
   const std::string path = (dir / "in.txt").string();
   std::ofstream(path) << "a,b\n1,2\n";

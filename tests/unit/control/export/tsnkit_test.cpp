@@ -144,7 +144,7 @@ TEST_CASE("TSNKit import refuses numbers out of range instead of wrapping them",
 }
 
 TEST_CASE("TSNKit import bounds the rows of each file", "[export][tsnkit][hostile]") {
-  std::string task = "id,src,dst,size,period,deadline,jitter\n";
+  std::string task("id,src,dst,size,period,deadline,jitter\n");
   for (int i = 0; i <= 10'000; ++i) task.append(std::to_string(i % 10'000)).append(",2,[4],100,1000000,1000000,0\n");
   const auto in = exporter::from_tsnkit(task, read(kData + "/sample_topo.csv"), "x", "task.csv", "topo.csv");
   REQUIRE_FALSE(in.errors.empty());

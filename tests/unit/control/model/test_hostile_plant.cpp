@@ -68,7 +68,11 @@ TEST_CASE("a plant nested 100000 levels deep is refused at level 65 naming the l
   CHECK(block.diagnostics[0].message == "nesting deeper than 64 levels");
 
   // Flow mappings under a real section.
-  auto maps = load_plant_text("plant: x\nstreams:\n  s: " + repeat("{a: ", 100'000) + "1" + repeat("}", 100'000) + "\n",
+  auto maps = load_plant_text(std::string("plant: x\nstreams:\n  s: ")
+                                  .append(repeat("{a: ", 100'000))
+                                  .append("1")
+                                  .append(repeat("}", 100'000))
+                                  .append("\n"),
                               "deep.yaml");
   REQUIRE(maps.diagnostics.size() == 1);
   CHECK(maps.diagnostics[0].where.line == 3);
@@ -97,7 +101,8 @@ TEST_CASE("a plant file with a second YAML document is refused at the second doc
 }
 
 TEST_CASE("a plant file the user may not read says Permission denied", "[model][hostile]") {
-  const auto dir = std::filesystem::temp_directory_path() / ("takt-model-perm-" + std::to_string(::getpid()));
+  const auto dir =
+      std::filesystem::temp_directory_path() / std::string("takt-model-perm-").append(std::to_string(::getpid()));
   std::filesystem::create_directories(dir);
   const std::string path = (dir / "plant.yaml").string();
   std::ofstream(path) << "plant: secret\n";
