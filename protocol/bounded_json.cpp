@@ -42,7 +42,13 @@ void check_depth(std::string_view text, std::size_t max_depth) {
 
 nlohmann::json parse_bounded_json(std::string_view text, std::size_t max_depth) {
   check_depth(text, max_depth);
-  return nlohmann::json::parse(text.begin(), text.end());
+  try {
+    return nlohmann::json::parse(text.begin(), text.end());
+  } catch (const nlohmann::json::out_of_range& e) {
+    // nlohmann refuses a number beyond a double's range (1E400) with out_of_range 406, which
+    // callers that catch the two documented refusals let through (the agent answered 500).
+    throw JsonLimitError("a number beyond the range of a double: " + text_excerpt(e.what(), 120));
+  }
 }
 
 std::string json_excerpt(const nlohmann::json& value, std::size_t max_chars) {

@@ -20,7 +20,8 @@ class JsonLimitError : public std::runtime_error {
 };
 
 // Throws JsonLimitError when arrays and objects nest deeper than max_depth (the message says
-// "nesting deeper than 64 levels at byte N"), nlohmann::json::parse_error when it is not JSON.
+// "nesting deeper than 64 levels at byte N") or a number is beyond a double's range (1E400),
+// nlohmann::json::parse_error when it is not JSON; nothing else.
 nlohmann::json parse_bounded_json(std::string_view text, std::size_t max_depth = kJsonMaxDepth);
 
 // A value for an error text: scalars as JSON cut to max_chars, arrays and objects by kind

@@ -22,6 +22,16 @@ TEST_CASE("nesting beyond the limit is refused before nlohmann builds anything",
   CHECK_THROWS_AS(parse_bounded_json("{not json"), nlohmann::json::parse_error);
 }
 
+TEST_CASE("a number beyond a double's range is refused as a limit, not let through", "[protocol][json][hostile]") {
+  // Found by fuzz/bridge_json: nlohmann throws out_of_range for it, which the agent's body
+  // parser did not catch and answered with 500 "internal error" instead of 400.
+  CHECK_THROWS_AS(parse_bounded_json(R"({"base-time": {"nanoseconds": 5E4000000}})"), JsonLimitError);
+  CHECK_THROWS_WITH(parse_bounded_json("[-1E400]"), Catch::StartsWith("a number beyond the range of a double: ") &&
+                                                        Catch::Contains("number overflow parsing '-1E400'"));
+  CHECK(parse_bounded_json("1E308").is_number_float());
+  CHECK(parse_bounded_json("18446744073709551616").is_number_float());  // beyond uint64: a double, no error
+}
+
 TEST_CASE("error texts quote a short excerpt of a value", "[protocol][json][hostile]") {
   CHECK(json_excerpt(nlohmann::json::array({1, 2, 3})) == "an array of 3 elements");
   CHECK(json_excerpt(nlohmann::json{{"a", 1}}) == "an object of 1 members");
