@@ -5,8 +5,8 @@
 //
 // Input: records of [control byte][length, 2 bytes big endian][frame bytes], the last record
 // taking whatever is left when its length runs past the end. Control bits 0-2: ingress port;
-// bit 3: start a new burst (so does a change of port); bits 4-7: seconds x 37 to advance the
-// clock by first, so entries age out (ageing time 300 s). Every burst runs through two
+// bit 3: start a new burst (so does a change of port or time); bits 4-7: seconds x 37 to
+// advance the clock by first, so entries age out (ageing time 300 s). Every burst runs through two
 // bridges: one with null stream identification only (a repeated header reuses the decision)
 // and one with IP streams too (every frame classified in full).
 //
@@ -110,8 +110,10 @@ void run_bridge(const StreamIdentificationConfig& config, const std::vector<Reco
   PortId port = kPorts;  // no burst yet
   for (const Record& r : records) {
     const PortId in = r.control & 0x07;
-    now += std::chrono::seconds(37 * (r.control >> 4));
-    if (in != port || (r.control & 0x08) != 0) {
+    const int step = r.control >> 4;
+    now += std::chrono::seconds(37 * step);
+    // A burst has one ingress port and one time (IngressClassifier's contract).
+    if (in != port || (r.control & 0x08) != 0 || step != 0) {
       port = in;
       classifier.start_burst(port, now);
     }
