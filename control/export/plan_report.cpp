@@ -100,17 +100,23 @@ std::string plan_report(const schedule::Plan& plan, const model::Plant& plant, c
       "window; windows per cycle; load = window time (wire time + timing error) / cycle)\n";
   out += ports.empty() ? "  none\n" : ports.render();
 
-  TextTable others({"stream", "class", ">interval", ">max-latency", "talker -> listener", "path"});
+  TextTable others({"stream", "class", ">interval", ">bound", ">max-latency", ">slack", "talker -> listener", "path"});
   for (const auto& s : plan.streams) {
     if (s.traffic_class == model::TrafficClassKind::scheduled) continue;
     for (const auto& l : s.listeners) {
+      const auto* t = timing_of(s, l);
       const auto paths = stream_paths(s, l);
       others.add({s.name, schedule::traffic_class_kind_name(s.traffic_class), readable_duration(s.interval),
-                  s.max_latency.count() > 0 ? readable_duration(s.max_latency) : "-", s.talker + " -> " + l,
-                  paths.empty() ? "" : paths.front()});
+                  t ? readable_duration(t->worst_case_latency) : "-",
+                  s.max_latency.count() > 0 ? readable_duration(s.max_latency) : "-",
+                  t ? readable_duration(t->slack) : "-", s.talker + " -> " + l, paths.empty() ? "" : paths.front()});
+      for (std::size_t i = 1; i < paths.size(); ++i) others.add({"", "", "", "", "", "", "", paths[i]});
     }
   }
-  out += "\nStreams without reserved windows (routes only; they share the time the gates leave open)\n";
+  out +=
+      "\nStreams without reserved windows (bound: network calculus over the time the gates leave open, strict "
+      "priority,\nguard bands, one lower-priority frame, processing, timing error and cables; best-effort bounds "
+      "count\ndeclared best-effort traffic only)\n";
   out += others.empty() ? "  none\n" : others.render();
 
   if (extras.moved) {

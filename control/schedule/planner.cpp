@@ -1,6 +1,30 @@
 #include "control/schedule/planner.hpp"
 
+#include <algorithm>
+
 namespace takt::schedule {
+
+void apply_bounds(Plan& plan, const analysis::AnalysisResult& bounds) {
+  for (const auto& sb : bounds.streams) {
+    StreamPlan* sp = nullptr;
+    for (auto& s : plan.streams)
+      if (s.name == sb.stream) sp = &s;
+    if (!sp || sb.listeners.empty()) continue;
+    sp->listener_timing.clear();
+    for (const auto& l : sp->listeners) {
+      Nanos worst{0};
+      bool found = false;
+      for (const auto& lb : sb.listeners)
+        if (lb.listener == l) {
+          worst = std::max(worst, lb.bound);
+          found = true;
+        }
+      if (found) sp->listener_timing.push_back({l, worst, sp->max_latency - worst});
+    }
+    sp->worst_case_latency = sb.worst();
+    sp->slack = sp->max_latency - sp->worst_case_latency;
+  }
+}
 
 PlanOutcome plan_plant(const model::Plant& plant, const Plan* keep, const SynthesisOptions& options) {
   PlanOutcome out;
@@ -18,7 +42,16 @@ PlanOutcome plan_plant(const model::Plant& plant, const Plan* keep, const Synthe
     out.issues = std::move(problems);
     return out;
   }
+  // Every class is proved or there is no plan: the streams without windows get network-calculus
+  // bounds, and a bounded stream whose bound misses its max-latency (or a port its traffic
+  // overloads) refuses the plan, naming stream and port.
+  out.bounds = analysis::analyse_latency(out.synthesis.plan, plant);
+  if (!out.bounds->ok()) {
+    out.issues = out.bounds->issues;
+    return out;
+  }
   out.plan = out.synthesis.plan;
+  apply_bounds(*out.plan, *out.bounds);
   return out;
 }
 
