@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The README's test command: installs what is missing, builds, runs every test, then builds a
-# Release tree (warnings are errors in every build type; TAKT_RELEASE_BUILD=0 leaves it out).
+# Release tree (warnings are errors in every build type; TAKT_RELEASE_BUILD=0 leaves it out)
+# and fuzzes every libFuzzer target for 30 s (TAKT_FUZZ_SECONDS; 0 leaves it out).
 # Arguments go to ctest (e.g. -R schedule, -LE root).
 #
 # A test that fails is run once more (the namespace tests time real frames on a shared 2-core
@@ -85,6 +86,21 @@ if [ "${TAKT_RELEASE_BUILD:-1}" != 0 ]; then
   fi
 fi
 
+# libFuzzer on every parser of outside input (scripts/fuzz.sh, clang, its own build-fuzz tree);
+# a crash fails the run and names the input. TAKT_FUZZ_SECONDS=0 leaves it out.
+fuzz_status=0
+fuzz_seconds=${TAKT_FUZZ_SECONDS:-30}
+rm -f "$tmp/takt-fuzz.log"
+if [ "$fuzz_seconds" != 0 ]; then
+  echo
+  echo "test.sh: fuzzing every target for $fuzz_seconds s (log: $build/$tmp/takt-fuzz.log)"
+  start=$SECONDS
+  "$root/scripts/fuzz.sh" "$fuzz_seconds" >"$tmp/takt-fuzz.log" 2>&1 || fuzz_status=1
+  sed -n '/^fuzz: built/p; /^target /,$p' "$tmp/takt-fuzz.log"
+  [ "$fuzz_status" -eq 0 ] || grep -E 'error:|FAILED|ERROR:|SUMMARY:' "$tmp/takt-fuzz.log" | head -n 20
+  echo "fuzz: $([ "$fuzz_status" -eq 0 ] && echo ok || echo FAILED) ($((SECONDS - start)) s)"
+fi
+
 echo
 grep '^FAIL' "$tmp/takt-catch-count.log" || true
 echo "Catch2 cases registered: $(tail -n1 "$tmp/takt-catch-count.log")$([ "$count_status" -eq 0 ] || echo ' (MISMATCH, see above)')"
@@ -92,6 +108,7 @@ if [ "$format_status" -eq 0 ]; then cat "$tmp/takt-format.log"; else sed -n '1,2
 echo "No tests ran: $no_tests in $build/$tmp/LastTest.log"
 for name in "${flaky[@]}"; do echo "flaky (passed on rerun): $name"; done
 for name in "${failed_twice[@]}"; do echo "failed twice: $name"; done
+grep '^fuzz: CRASH' "$tmp/takt-fuzz.log" 2>/dev/null || true
 failed=${#failed_twice[@]}
 passed=$((total - failed))
 percent=$(((passed * 200 + total) / (2 * total)))  # rounded, as ctest does
@@ -102,5 +119,6 @@ status=0
 [ "$count_status" -eq 0 ] || status=1
 [ "$format_status" -eq 0 ] || status=1
 [ "$release_status" -eq 0 ] || status=1
+[ "$fuzz_status" -eq 0 ] || status=1
 echo "$percent% tests passed, $failed tests failed out of $total"
 exit "$status"
