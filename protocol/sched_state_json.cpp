@@ -40,6 +40,35 @@ std::optional<GateControlList> read_control_list(const json& table, const std::s
   return list;
 }
 
+// One interface of the list; current-time, a leaf of every port, goes into the state.
+PortOperState port_oper_state_from_json(const json& itf, const std::string& at, BridgeOperState& state) {
+  if (!itf.contains("name") || !itf.contains(kBridgePort) || !itf[kBridgePort].contains(kTable))
+    throw BodyError(at, "expected name and bridge-port/gate-parameter-table");
+  const json& t = itf[kBridgePort][kTable];
+  const std::string tp = at + "/" + kBridgePort + "/" + kTable;
+  PortOperState port;
+  port.port = itf["name"].get<std::string>();
+  port.capabilities.port = port.port;
+  port.gate_enabled = t.value("gate-enabled", false);
+  port.admin_gate_states =
+      static_cast<std::uint8_t>(unsigned_from_json(t.value("admin-gate-states", json(255)), tp, 0xFF));
+  port.oper_gate_states =
+      static_cast<std::uint8_t>(unsigned_from_json(t.value("oper-gate-states", json(255)), tp, 0xFF));
+  port.admin = read_control_list(t, "admin", tp);
+  port.oper = read_control_list(t, "oper", tp);
+  port.config_pending = t.value("config-pending", false);
+  if (t.contains("config-change-time"))
+    port.config_change_time = ptp_time_from_json(t["config-change-time"], tp + "/config-change-time");
+  port.config_change_error =
+      unsigned_from_json(t.value("config-change-error", json(0)), tp + "/config-change-error", UINT64_MAX);
+  port.capabilities.tick_granularity = static_cast<std::uint32_t>(
+      unsigned_from_json(t.value("tick-granularity", json(10)), tp + "/tick-granularity", 0xFFFF'FFFFULL));
+  port.capabilities.supported_list_max = static_cast<std::uint32_t>(
+      unsigned_from_json(t.value("supported-list-max", json(0)), tp + "/supported-list-max", 0xFFFF'FFFFULL));
+  if (t.contains("current-time")) state.current_time = ptp_time_from_json(t["current-time"], tp + "/current-time");
+  return port;
+}
+
 }  // namespace
 
 void write_control_list(json& table, const char* prefix, const GateControlList& list) {
@@ -84,34 +113,16 @@ BridgeOperState bridge_oper_state_from_json(const json& j) {
   if (!j.is_object() || !j.contains(kInterfaces) || !j[kInterfaces].contains("interface"))
     throw BodyError(std::string("/") + kInterfaces, "missing");
   const json& list = j[kInterfaces]["interface"];
+  if (!list.is_array()) throw BodyError(fmt::format("/{}/interface", kInterfaces), "expected an array");
   for (std::size_t i = 0; i < list.size(); ++i) {
     const std::string at = fmt::format("/{}/interface/{}", kInterfaces, i);
-    const json& itf = list[i];
-    if (!itf.contains("name") || !itf.contains(kBridgePort) || !itf[kBridgePort].contains(kTable))
-      throw BodyError(at, "expected name and bridge-port/gate-parameter-table");
-    const json& t = itf[kBridgePort][kTable];
-    const std::string tp = at + "/" + kBridgePort + "/" + kTable;
-    PortOperState port;
-    port.port = itf["name"].get<std::string>();
-    port.capabilities.port = port.port;
-    port.gate_enabled = t.value("gate-enabled", false);
-    port.admin_gate_states =
-        static_cast<std::uint8_t>(unsigned_from_json(t.value("admin-gate-states", json(255)), tp, 0xFF));
-    port.oper_gate_states =
-        static_cast<std::uint8_t>(unsigned_from_json(t.value("oper-gate-states", json(255)), tp, 0xFF));
-    port.admin = read_control_list(t, "admin", tp);
-    port.oper = read_control_list(t, "oper", tp);
-    port.config_pending = t.value("config-pending", false);
-    if (t.contains("config-change-time"))
-      port.config_change_time = ptp_time_from_json(t["config-change-time"], tp + "/config-change-time");
-    port.config_change_error =
-        unsigned_from_json(t.value("config-change-error", json(0)), tp + "/config-change-error", UINT64_MAX);
-    port.capabilities.tick_granularity = static_cast<std::uint32_t>(
-        unsigned_from_json(t.value("tick-granularity", json(10)), tp + "/tick-granularity", 0xFFFF'FFFFULL));
-    port.capabilities.supported_list_max = static_cast<std::uint32_t>(
-        unsigned_from_json(t.value("supported-list-max", json(0)), tp + "/supported-list-max", 0xFFFF'FFFFULL));
-    if (t.contains("current-time")) state.current_time = ptp_time_from_json(t["current-time"], tp + "/current-time");
-    state.ports.push_back(std::move(port));
+    try {
+      state.ports.push_back(port_oper_state_from_json(list[i], at, state));
+    } catch (const json::exception& e) {
+      // A leaf of the wrong JSON type (a number for "name", an array for a table): named by
+      // the interface it is in, like every other refusal here.
+      throw BodyError(at, e.what());
+    }
   }
   return state;
 }

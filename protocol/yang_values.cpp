@@ -16,7 +16,11 @@ std::uint64_t unsigned_from_json(const nlohmann::json& j, const std::string& pat
   if (j.is_number_unsigned()) {
     value = j.get<std::uint64_t>();
   } else if (j.is_number_integer()) {
-    throw BodyError(path, fmt::format("must not be negative (got {})", j.get<std::int64_t>()));
+    // A document built in memory holds a signed integer even where it is positive (the
+    // writers here store int64 nanoseconds); only text parsing gives number_unsigned.
+    const auto signed_value = j.get<std::int64_t>();
+    if (signed_value < 0) throw BodyError(path, fmt::format("must not be negative (got {})", signed_value));
+    value = static_cast<std::uint64_t>(signed_value);
   } else if (j.is_string()) {
     const auto& s = j.get_ref<const std::string&>();
     const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), value);

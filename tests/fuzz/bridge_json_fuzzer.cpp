@@ -35,21 +35,21 @@ void read_bridge_config(const nlohmann::json& j) {
 void read_commit_body(const nlohmann::json& j) {
   // The agent reads "base-time" only from an object that has it (agent_api.cpp post_commit).
   if (!j.is_object() || !j.contains("base-time")) return;
+  takt::TaiTime base;
   try {
-    const auto base = takt::agent::ptp_time_from_json(j["base-time"], "/base-time");
-    // What the agent answers with must read back as the same instant.
-    if (takt::agent::ptp_time_from_json(takt::agent::ptp_time_to_json(base), "/base-time") != base) __builtin_trap();
+    base = takt::agent::ptp_time_from_json(j["base-time"], "/base-time");
   } catch (const takt::agent::BodyError&) {
+    return;
   }
+  // What the agent answers with (its JSON in memory, before any text) reads back as the same
+  // instant; a BodyError here escapes and counts as a crash.
+  if (takt::agent::ptp_time_from_json(takt::agent::ptp_time_to_json(base), "/base-time") != base) __builtin_trap();
 }
 
 void read_oper_state(const nlohmann::json& j) {
   try {
     (void)takt::agent::bridge_oper_state_from_json(j);
   } catch (const takt::agent::BodyError&) {
-  } catch (const nlohmann::json::exception&) {
-    // The controller's only caller (southbound read_running) turns any exception into an
-    // AgentError naming the agent; a JSON type error there is a refusal, not a crash.
   }
 }
 
