@@ -7,6 +7,8 @@
 #include <fmt/format.h>
 #include <yaml-cpp/yaml.h>
 
+#include "common/file_text.hpp"
+
 namespace takt::southbound {
 
 namespace fs = std::filesystem;
@@ -83,11 +85,12 @@ void apply_settings(AgentEndpoint& e, const YAML::Node& node, const std::string&
 }  // namespace
 
 std::vector<AgentEndpoint> load_agents_file(const std::string& path) {
+  // The system's reason when it cannot be read ("Permission denied"), and a size bound.
+  const auto text = read_file_text(path);
+  if (!text) throw AgentsFileError(text.error().message);
   YAML::Node root;
   try {
-    root = YAML::LoadFile(path);
-  } catch (const YAML::BadFile&) {
-    throw AgentsFileError(fmt::format("{}: cannot read the agents file", path));
+    root = YAML::Load(*text);
   } catch (const YAML::Exception& e) {
     throw AgentsFileError(fmt::format("{}:{}:{}: {}", path, e.mark.line + 1, e.mark.column + 1, e.msg));
   }
