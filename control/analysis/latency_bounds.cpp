@@ -254,14 +254,19 @@ class Analysis {
                        "on the ring or break the cycle",
                        result_.iterations)});
 
+    close_unusable(unusable_pc);
     for (const auto& s : streams_) {
       StreamBound sb;
       sb.stream = s.plan->name;
       sb.kind = s.plan->traffic_class;
       sb.max_latency = s.plan->max_latency;
       sb.tspec = s.tspec;
-      bool unusable = false;
+      bool unusable = diverged_;
       for (const auto& h : s.hops) unusable = unusable || unusable_pc.count(h.pc);
+      if (unusable) {  // no bound exists: none is reported (the issue or warning says why)
+        result_.streams.push_back(std::move(sb));
+        continue;
+      }
       const int trees = std::max<int>(1, static_cast<int>(s.plan->trees.size()));
       for (const auto& listener : s.plan->listeners)
         for (int t = 0; t < trees; ++t)
@@ -275,8 +280,36 @@ class Analysis {
             sb.listeners.push_back(listener_path(s, static_cast<int>(h), s.plan->trees.empty() ? -1 : t));
             sb.listeners.back().tree = s.plan->trees.empty() ? 0 : t;
           }
-      if (!unusable && !diverged_) admit(sb);
+      admit(sb);
       result_.streams.push_back(std::move(sb));
+    }
+  }
+
+  // An overloaded (port, class) has no delay bound, so neither has anything whose arrivals pass
+  // through it: the ports downstream on those streams' paths, and the classes below any such
+  // port's class (their higher-priority bursts are unknown). Closed to a fixed point.
+  void close_unusable(std::set<int>& unusable) const {
+    for (bool grew = !unusable.empty(); grew;) {
+      grew = false;
+      for (const auto& s : streams_)
+        for (std::size_t h = 0; h < s.hops.size(); ++h) {
+          if (unusable.count(s.hops[h].pc)) continue;
+          for (int u : s.hops[h].upstream)
+            if (unusable.count(s.hops[static_cast<std::size_t>(u)].pc)) {
+              unusable.insert(s.hops[h].pc);
+              grew = true;
+              break;
+            }
+        }
+      for (std::size_t i = 0; i < pcs_.size(); ++i) {
+        if (unusable.count(static_cast<int>(i))) continue;
+        for (int j : same_port_[i])
+          if (unusable.count(j) && pcs_[static_cast<std::size_t>(j)].traffic_class > pcs_[i].traffic_class) {
+            unusable.insert(static_cast<int>(i));
+            grew = true;
+            break;
+          }
+      }
     }
   }
 

@@ -208,6 +208,13 @@ int run(const PlanOptions& o) {
   std::uintmax_t total = 0;
   for (const auto& f : files) total += f.bytes;
 
+  // Best-effort streams are not admitted, so a missed or missing bound is said, not refused.
+  Json warnings = Json::array();
+  if (outcome.bounds)
+    for (const auto& w : outcome.bounds->warnings) {
+      if (text) std::cerr << "warning: " << w.message << "\n";
+      warnings.push_back({{"stream", w.stream}, {"port", w.port}, {"message", w.message}});
+    }
   if (text) {
     std::cout << exporter::plan_report(*outcome.plan, plant, extras);
     std::cout << fmt::format("\nPlanned and verified in {:.1f} ms; wrote {} files ({} bytes) to {}\n", ms, files.size(),
@@ -218,6 +225,7 @@ int run(const PlanOptions& o) {
     Json fj = Json::array();
     for (const auto& f : files) fj.push_back({{"path", f.path}, {"bytes", f.bytes}});
     j["files"] = std::move(fj);
+    j["warnings"] = std::move(warnings);
     std::cout << json_text(j);
   }
   return 0;

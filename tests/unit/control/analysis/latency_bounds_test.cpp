@@ -120,3 +120,29 @@ TEST_CASE("a bounded stream beside scheduled windows waits for them") {
   CHECK(hops[0].queueing > Nanos{134'720 + 123'360});
   CHECK(outcome.bounds->streams[0].worst() <= Nanos{2'000'000});
 }
+
+TEST_CASE("best-effort streams behind an overloaded best-effort port get no bound, bounded ones keep theirs") {
+  // Two links: a -> sw -> b. A best-effort flood overloads a:p1; a second best-effort stream
+  // from sw's other station shares sw:p2 with it downstream, so its bound is unknown too. The
+  // bounded alarm (a higher class) is unaffected and the plan goes out with warnings.
+  PlantBuilder b("be");
+  b.station("a").bridge("sw").station("b").station("c");
+  b.link("a", "sw", 100'000'000).link("sw", "b", 100'000'000).link("c", "sw", 100'000'000);
+  auto& flood = b.stream("flood", "a", {"b"}, Nanos{10'000}, 1500, Nanos{10'000'000});
+  flood.traffic_class = model::TrafficClassKind::best_effort;
+  flood.pcp = 0;
+  auto& other = b.stream("other", "c", {"b"}, Nanos{1'000'000}, 100, Nanos{10'000'000});
+  other.traffic_class = model::TrafficClassKind::best_effort;
+  other.pcp = 0;
+  bounded(b, "alarm", "a", "b", Nanos{1'000'000}, 100, Nanos{1'000'000});
+  const auto outcome = schedule::plan_plant(b.build());
+  REQUIRE(outcome.plan);
+  REQUIRE(outcome.bounds);
+  CHECK_FALSE(outcome.bounds->warnings.empty());
+  for (const auto& s : outcome.bounds->streams) {
+    INFO(s.stream);
+    CHECK(s.listeners.empty() == (s.stream != "alarm"));
+  }
+  CHECK(outcome.plan->find_stream("other")->listener_timing.empty());
+  CHECK(outcome.plan->find_stream("alarm")->listener_timing.size() == 1);
+}
