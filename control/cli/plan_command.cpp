@@ -175,7 +175,7 @@ int run(const PlanOptions& o) {
     std::string message = fmt::format(
         "{}: plant '{}' cannot be scheduled ({} of {} scheduled streams placed); nothing was written:", source,
         plant.name, syn.scheduled_placed, syn.scheduled_requested);
-    for (const auto& i : outcome.issues) message += "\n  " + issue_line(i);
+    for (const auto& i : outcome.issues) message.append("\n  ").append(issue_line(i));
     Json issues = Json::array();
     for (const auto& i : outcome.issues)
       issues.push_back({{"stream", i.stream}, {"port", i.port}, {"message", i.message}});

@@ -61,7 +61,8 @@ PlanFolder::PlanFolder(const fs::path& target) : target_(normalised(target)) {
   const fs::path parent = target_.parent_path();
   fs::create_directories(parent, ec);
   if (ec) throw PlanFolderError(fmt::format("{}: cannot create: {}", parent.string(), ec.message()));
-  std::string pattern = (parent / ("." + target_.filename().string() + ".takt-new-XXXXXX")).string();
+  // Not "." + name + ...: GCC 12 -O3 reports a false -Wrestrict on literal + string (bug 105651).
+  std::string pattern = (parent / fmt::format(".{}.takt-new-XXXXXX", target_.filename().string())).string();
   if (::mkdtemp(pattern.data()) == nullptr)
     throw PlanFolderError(
         fmt::format("{}: cannot create a staging folder beside it: {}", target_.string(), errno_text()));

@@ -113,7 +113,7 @@ std::vector<ManifestEntry> verify_plan_folder(const fs::path& dir) {
   std::error_code ec;
   if (fs::is_directory(dir / "bridge", ec)) {
     for (const auto& entry : fs::directory_iterator(dir / "bridge", ec)) {
-      const std::string rel = "bridge/" + entry.path().filename().string();
+      const std::string rel = fmt::format("bridge/{}", entry.path().filename().string());
       if (!recorded.count(rel))
         throw PlanFolderError(
             fmt::format("{}: {} is not part of the plan (plan.json does not record it); remove it "

@@ -37,7 +37,7 @@ std::vector<nlohmann::json> read_json_lines(const std::filesystem::path& file) {
     try {
       out.push_back(parse_bounded_json(lines[i]));
     } catch (const JsonLimitError& e) {
-      throw InputError(file, "line " + std::to_string(i + 1) + ": " + e.what());
+      throw InputError(file, std::string("line ").append(std::to_string(i + 1)).append(": ").append(e.what()));
     } catch (const nlohmann::json::exception& e) {
       if (i + 1 == lines.size()) break;
       throw InputError(file, "line " + std::to_string(i + 1) + " is not JSON: " + e.what());
