@@ -225,13 +225,18 @@ int main(int argc, char** argv) {
   listen_cmd->add_flag("--require-on-time", require_on_time,
                        "Exit 3 unless every stream received frames without loss or deadline miss");
 
-  CLI11_PARSE(app, argc, argv);
+  // Usage errors exit 2 like every takt tool (CLI11's own codes, e.g. 105, are not passed on).
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e) == 0 ? 0 : 2;
+  }
   try {
     if (talk_cmd->parsed()) return talk(talk_opts, offsets, talk_names, lead, stall_threshold);
     if (stream_file.empty()) throw CLI::RequiredError("--streams or --offsets");
     return listen(listen_opts, stream_file, listen_names, max_latency, loss_timeout, require_on_time);
   } catch (const CLI::Error& e) {
-    return app.exit(e);
+    return app.exit(e) == 0 ? 0 : 2;
   } catch (const std::exception& e) {
     spdlog::error("{}", e.what());
     return 1;

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# takt-probe's command line: mistakes a person can make get exit code 1 or 105 (CLI11) and a
+# takt-probe's command line: mistakes a person can make get exit code 1 (bad input) or 2 (usage) and a
 # message naming the option or file, before any socket is opened.
 #   usage: probe_cli_test.sh /path/to/takt-probe
 set -uo pipefail
@@ -26,12 +26,12 @@ expect() {  # expect <exit code> <text in output> -- args...
   fi
 }
 expect 0 "talk" -- --help
-expect 106 "A subcommand is required" --
-expect 106 "--interface is required" -- talk --offsets "$WORK/s.json"
-expect 105 "--duration: '30' is not a duration" -- talk -i lo --offsets "$WORK/s.json" --duration 30
+expect 2 "A subcommand is required" --
+expect 2 "--interface is required" -- talk --offsets "$WORK/s.json"
+expect 2 "--duration: '30' is not a duration" -- talk -i lo --offsets "$WORK/s.json" --duration 30
 expect 1 "stream 'zz' is not in the stream file (it has: a)" -- talk -i lo --offsets "$WORK/s.json" --streams zz
 expect 1 "bad.json: /streams/0/interval-ns: must be positive" -- listen -i lo --streams "$WORK/bad.json"
-expect 105 "File does not exist" -- listen -i lo --streams "$WORK/missing.json"
-expect 106 "--streams or --offsets" -- listen -i lo
-expect 108 "excludes" -- listen -i lo --streams "$WORK/s.json" --offsets "$WORK/s.json"
+expect 2 "File does not exist" -- listen -i lo --streams "$WORK/missing.json"
+expect 2 "--streams or --offsets" -- listen -i lo
+expect 2 "excludes" -- listen -i lo --streams "$WORK/s.json" --offsets "$WORK/s.json"
 exit $((failures != 0))
