@@ -13,5 +13,6 @@ void add_check_command(CLI::App& app, ExitCode& exit_code);
 void add_plan_command(CLI::App& app, ExitCode& exit_code);
 void add_apply_command(CLI::App& app, ExitCode& exit_code);
 void add_status_command(CLI::App& app, ExitCode& exit_code);
+void add_simulate_command(CLI::App& app, ExitCode& exit_code);
 
 }  // namespace takt::cli

@@ -11,6 +11,7 @@ int main(int argc, char** argv) {
   takt::cli::add_plan_command(app, exit_code);
   takt::cli::add_apply_command(app, exit_code);
   takt::cli::add_status_command(app, exit_code);
+  takt::cli::add_simulate_command(app, exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
