@@ -11,8 +11,8 @@ template <class Payload>
 class EventQueue {
  public:
   struct Event {
-    std::int64_t at = 0;  // ns
-    std::uint64_t order = 0;
+    std::int64_t at = 0;      // ns
+    std::uint32_t order = 0;  // compared modulo 2^32: far fewer events are ever pending at once
     Payload payload;
   };
 
@@ -27,10 +27,12 @@ class EventQueue {
 
  private:
   struct Later {
-    bool operator()(const Event& a, const Event& b) const { return a.at != b.at ? a.at > b.at : a.order > b.order; }
+    bool operator()(const Event& a, const Event& b) const {
+      return a.at != b.at ? a.at > b.at : static_cast<std::int32_t>(a.order - b.order) > 0;
+    }
   };
   std::priority_queue<Event, std::vector<Event>, Later> heap_;
-  std::uint64_t next_order_ = 0;
+  std::uint32_t next_order_ = 0;
 };
 
 }  // namespace takt::simulate

@@ -39,13 +39,14 @@ struct SimFrame {
   std::int64_t planned_ns = 0;
 };
 
-enum class Kind : std::uint8_t { send, arrive, enqueue, tx_end, wake };
+enum class Kind : std::uint8_t { send, enqueue, tx_end, wake };
 
+// Small, so the event heap moves little: frames in flight wait in a pool beside it.
 struct Payload {
   Kind kind = Kind::send;
   std::uint8_t traffic_class = 0;
   std::uint32_t index = 0;  // global port, or talker port for send
-  SimFrame frame;           // for send: seq holds the interval number
+  std::uint32_t value = 0;  // send: the interval number; enqueue: the frame's pool slot
 };
 
 struct SimPort {
@@ -61,6 +62,7 @@ struct SimPort {
   PortQueues<SimFrame> queues;
   std::int64_t link_free_at = LLONG_MIN;
   std::int64_t wake_at = LLONG_MAX;  // the pending wake event, if any
+  bool tx_end_pending = false;
 };
 
 // One bridge's core objects, built from the configuration the switch would receive.
@@ -102,7 +104,7 @@ struct Slot {
   std::uint32_t stream = 0;
   std::string listener;
   std::vector<std::int64_t> samples;
-  std::vector<std::uint8_t> received;  // per seq, this run
+  std::vector<std::int64_t> received;  // per seq, this run: latency of the first copy, -1 none
   std::int64_t lost = 0;
 };
 
@@ -316,6 +318,7 @@ class Simulation {
       p.queues = PortQueues<SimFrame>(options_.queue_capacity);
       p.link_free_at = LLONG_MIN;
       p.wake_at = LLONG_MAX;
+      p.tx_end_pending = false;
     }
     for (std::uint32_t si = 0; si < streams_.size(); ++si) {
       const schedule::StreamPlan& s = plan_.streams[si];
@@ -327,7 +330,7 @@ class Simulation {
     for (auto& slot : slots_)
       slot.received.assign(
           static_cast<std::size_t>(streams_[slot.stream].intervals * plan_.streams[slot.stream].frames_per_interval),
-          0);
+          -1);
     last_seq_.assign(ports_.size() * streams_.size(), -1);
     capturing_ = r == 0 && options_.capture_port && options_.on_capture;
     capture_port_ = capturing_ ? port_index(*options_.capture_port) : -1;
@@ -336,7 +339,7 @@ class Simulation {
       Payload p;
       p.kind = Kind::send;
       p.index = t;
-      p.frame.seq = 0;
+      p.value = 0;
       events_.push(send_time(t, 0), p);
     }
     while (!events_.empty()) {
@@ -345,8 +348,12 @@ class Simulation {
       handle(e.at, e.payload, out);
     }
     for (auto& slot : slots_)
-      for (auto got : slot.received)
-        if (got == 0) ++slot.lost;
+      for (auto latency : slot.received) {
+        if (latency < 0)
+          ++slot.lost;
+        else
+          slot.samples.push_back(latency);
+      }
     out.simulated_ns = duration_ns_;
     out.eliminated_duplicates = eliminated_;
     rng_ = nullptr;
@@ -362,19 +369,32 @@ class Simulation {
     return local - nodes_[static_cast<std::size_t>(ports_[static_cast<std::size_t>(tp.port)].node)].clock_offset;
   }
 
+  std::uint32_t hold(const SimFrame& f) {
+    if (free_slots_.empty()) {
+      pool_.push_back(f);
+      return static_cast<std::uint32_t>(pool_.size() - 1);
+    }
+    const std::uint32_t slot = free_slots_.back();
+    free_slots_.pop_back();
+    pool_[slot] = f;
+    return slot;
+  }
+  SimFrame release(std::uint32_t slot) {
+    free_slots_.push_back(slot);
+    return pool_[slot];
+  }
+
   void handle(std::int64_t now, const Payload& e, SimulationResult& out) {
     switch (e.kind) {
       case Kind::send:
-        send(now, e.index, e.frame.seq, out);
-        break;
-      case Kind::arrive:
-        arrive(now, e.index, e.frame);
+        send(now, e.index, e.value, out);
         break;
       case Kind::enqueue:
-        if (!ports_[e.index].queues.enqueue(e.traffic_class, e.frame)) ++out.dropped_queue_full;
+        if (!ports_[e.index].queues.enqueue(e.traffic_class, release(e.value))) ++out.dropped_queue_full;
         try_transmit(now, e.index, out);
         break;
       case Kind::tx_end:
+        ports_[e.index].tx_end_pending = false;
         try_transmit(now, e.index, out);
         break;
       case Kind::wake:
@@ -406,7 +426,7 @@ class Simulation {
       Payload p;
       p.kind = Kind::send;
       p.index = t;
-      p.frame.seq = k + 1;
+      p.value = k + 1;
       events_.push(send_time(t, k + 1), p);
     }
   }
@@ -418,9 +438,11 @@ class Simulation {
       const int slot = node.listener_slot[f.stream];
       if (slot < 0) return;  // flooded to a station that does not listen
       Slot& s = slots_[static_cast<std::size_t>(slot)];
-      if (f.seq >= s.received.size() || s.received[f.seq] != 0) return;  // the redundant copy
-      s.received[f.seq] = 1;
-      s.samples.push_back(now - f.planned_ns);
+      if (f.seq >= s.received.size()) return;
+      // Copies of a redundant stream are handled in the order they were sent; the listener keeps
+      // whichever arrives first.
+      const std::int64_t latency = now - f.planned_ns;
+      if (s.received[f.seq] < 0 || latency < s.received[f.seq]) s.received[f.seq] = latency;
       return;
     }
     // The bridge sees the frame as received, in the node's own time.
@@ -448,14 +470,23 @@ class Simulation {
       p.kind = Kind::enqueue;
       p.index = static_cast<std::uint32_t>(g);
       p.traffic_class = ports_[static_cast<std::size_t>(g)].priority_map.traffic_class(d.pcp);
-      p.frame = f;
+      p.value = hold(f);
       events_.push(now + processing, p);
     });
   }
 
   void try_transmit(std::int64_t now, std::uint32_t index, SimulationResult& out) {
     SimPort& p = ports_[index];
-    if (p.link_free_at > now) return;  // the transmission's end tries again
+    if (p.link_free_at > now) {  // the transmission's end tries again
+      if (!p.tx_end_pending) {
+        p.tx_end_pending = true;
+        Payload e;
+        e.kind = Kind::tx_end;
+        e.index = index;
+        events_.push(p.link_free_at, e);
+      }
+      return;
+    }
     const TxSelection<SimFrame> sel =
         select_for_transmission(p.queues, p.gates, p.rate_bps, tai_ns(now),
                                 [&](const SimFrame&, TxDropReason) { ++out.dropped_window_too_small; });
@@ -469,14 +500,17 @@ class Simulation {
       }
       Payload e;
       e.index = index;
-      e.kind = Kind::tx_end;
-      events_.push(end, e);
-      if (p.peer >= 0) {
-        e.kind = Kind::arrive;
-        e.index = static_cast<std::uint32_t>(p.peer);
-        e.frame = *sel.frame;
-        events_.push(end + p.propagation_ns, e);
+      // With nothing left to send no event is needed: a frame enqueued while the link is busy
+      // schedules the retry itself.
+      if (p.queues.nonempty_mask() != 0) {
+        p.tx_end_pending = true;
+        e.kind = Kind::tx_end;
+        events_.push(end, e);
       }
+      // The peer's reaction depends only on the frame and the arrival time (static FDB entries
+      // and stream identification; learning and aging take the arrival time), so it is
+      // computed now rather than through an arrival event: one event less per hop.
+      if (p.peer >= 0) arrive(end + p.propagation_ns, static_cast<std::uint32_t>(p.peer), *sel.frame);
     } else if (sel.wake_at != kNever) {
       const std::int64_t w = ns_of(sel.wake_at);
       if (p.wake_at <= now || w < p.wake_at) {
@@ -499,6 +533,8 @@ class Simulation {
   std::vector<TalkerPort> talkers_;
   std::vector<Slot> slots_;
   EventQueue<Payload> events_;
+  std::vector<SimFrame> pool_;  // frames in flight between ports
+  std::vector<std::uint32_t> free_slots_;
   std::vector<bool> redundant_;         // per stream: more than one tree
   std::vector<std::int64_t> last_seq_;  // per port and redundant stream: last copy passed
   std::uint64_t eliminated_ = 0;

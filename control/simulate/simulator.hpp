@@ -31,7 +31,7 @@ struct Options {
   int hyperperiods = 10;
   std::uint64_t seed = 1;
   std::vector<Phasing> runs{Phasing::aligned, Phasing::random};
-  std::size_t queue_capacity = 1024;  // frames per traffic-class queue
+  std::size_t queue_capacity = 256;  // frames per traffic-class queue, as TcQueue and takt-dataplane
   // Frames transmitted at this port, in the first run: transmission start (ns) and the frame from
   // destination MAC to the end of the payload.
   std::optional<model::PortRef> capture_port;
