@@ -29,7 +29,8 @@ namespace {
 // IEEE 802 local experimental ethertype: no parser mistakes the payload for IP.
 constexpr std::uint16_t kSimulatedEthertype = 0x88B5;
 constexpr std::size_t kTaggedHeaderBytes = 18;
-constexpr std::size_t kMinBufferBytes = 64;  // the classifier compares the first 22 bytes
+constexpr std::size_t kMinBufferBytes = 64;             // the classifier compares the first 22 bytes
+constexpr std::int64_t kMaxSamplesPerRun = 50'000'000;  // 400 MB of latencies
 
 // What a queue holds: the frame's length for wire times, and who sent it when for latency.
 struct SimFrame {
@@ -241,6 +242,7 @@ class Simulation {
 
     for (auto& n : nodes_)
       if (!n.bridge) n.listener_slot.assign(plan_.streams.size(), -1);
+    std::int64_t samples_per_run = 0;
     for (std::uint32_t si = 0; si < plan_.streams.size(); ++si) {
       const schedule::StreamPlan& s = plan_.streams[si];
       if (s.interval <= Nanos{0})
@@ -270,6 +272,7 @@ class Simulation {
       put16(kTpidCustomerVlan);
       put16(static_cast<std::uint16_t>(((s.pcp & 7) << 13) | (s.vlan & 0x0FFF)));
       put16(kSimulatedEthertype);
+      const std::int64_t ss_intervals = ss.intervals;
       streams_.push_back(std::move(ss));
       redundant_.push_back(s.trees.size() > 1);
 
@@ -293,8 +296,15 @@ class Simulation {
               fmt::format("stream {}: listener {} is not an end station of plant {}", s.name, l, plant_.name));
         nodes_[static_cast<std::size_t>(ni)].listener_slot[si] = static_cast<int>(slots_.size());
         slots_.push_back(Slot{si, l, {}, {}, 0});
+        samples_per_run += ss_intervals * s.frames_per_interval;
       }
     }
+    // Every received frame keeps its latency until the end: bound the memory that takes.
+    if (samples_per_run > kMaxSamplesPerRun)
+      throw std::invalid_argument(
+          fmt::format("{} hyperperiods make {} frames per listener and run, more than the {} a run may hold; "
+                      "simulate fewer hyperperiods",
+                      options_.hyperperiods, samples_per_run, kMaxSamplesPerRun));
   }
 
   void run_once(Phasing phasing, std::size_t r, SimulationResult& out) {
