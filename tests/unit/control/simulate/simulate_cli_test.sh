@@ -65,6 +65,15 @@ if command -v tshark >/dev/null 2>&1; then
   tshark -r "$work/port.pcap" -c 1 >/dev/null 2>&1 || fail "tshark cannot read the pcap"
 fi
 
+# A folder with its plant.yaml (as `taktctl plan --tsnkit` writes) needs no --plant; a folder
+# changed after planning is refused, naming the file.
+cp -r "$d" "$work/with-plant" && cp "$plant" "$work/with-plant/plant.yaml"
+run with-plant 0 simulate "$work/with-plant" --hyperperiods 2 --runs aligned
+has "$work/with-plant.out" "1 run(s)"
+echo "edited" >>"$work/with-plant/report.txt"
+run edited 1 simulate "$work/with-plant"
+has "$work/edited.err" "report.txt"
+
 # Errors a person can act on.
 run no-plant 2 simulate "$d"
 has "$work/no-plant.err" "give it with --plant PLANT.yaml"

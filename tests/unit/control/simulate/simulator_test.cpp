@@ -177,3 +177,29 @@ TEST_CASE("generated plants with bounded and best-effort streams simulate within
   }
   CHECK(planned >= 3);
 }
+
+TEST_CASE("a run depends only on its seed, and clock errors within the budget show as jitter", "[simulate]") {
+  auto loaded = model::load_plant_file(std::string(TAKT_SOURCE_ROOT) + "/configs/plants/small-cell.yaml");
+  REQUIRE(loaded.plant);
+  REQUIRE(loaded.plant->defaults.sync_error_budget > Nanos{0});
+  const schedule::Plan plan = plan_of(*loaded.plant);
+  simulate::Options options;
+  options.hyperperiods = 3;
+  options.seed = 42;
+  const auto a = simulate::run(plan, *loaded.plant, options);
+  const auto b = simulate::run(plan, *loaded.plant, options);
+  REQUIRE(a.listeners.size() == b.listeners.size());
+  bool some_jitter = false;
+  for (std::size_t i = 0; i < a.listeners.size(); ++i) {
+    CHECK(a.listeners[i].min == b.listeners[i].min);
+    CHECK(a.listeners[i].p50 == b.listeners[i].p50);
+    CHECK(a.listeners[i].max == b.listeners[i].max);
+    if (a.listeners[i].kind == model::TrafficClassKind::scheduled && a.listeners[i].jitter() > Nanos{0})
+      some_jitter = true;
+  }
+  CHECK(a.frame_hops == b.frame_hops);
+  // Scheduled frames leave at their offsets on clocks up to half the budget off each way.
+  CHECK(some_jitter);
+  for (const auto& l : a.listeners)
+    if (l.kind == model::TrafficClassKind::scheduled) CHECK(l.jitter() <= plan.sync_error_budget);
+}
