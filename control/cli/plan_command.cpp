@@ -217,8 +217,14 @@ int run(const PlanOptions& o) {
     }
   if (text) {
     std::cout << exporter::plan_report(*outcome.plan, plant, extras);
-    std::cout << fmt::format("\nPlanned and verified in {:.1f} ms; wrote {} files ({} bytes) to {}\n", ms, files.size(),
-                             total, o.out);
+    // "Planned and verified" only when every class is proved: a best-effort stream without a bound
+    // within its max-latency is said on the same line, not hidden in the warnings above.
+    const std::string verdict =
+        warnings.empty() ? std::string("Planned and verified")
+                         : fmt::format("Planned and verified except {} best-effort bound{} (see the warnings)",
+                                       warnings.size(), warnings.size() == 1 ? "" : "s");
+    std::cout << fmt::format("\n{} in {:.1f} ms; wrote {} files ({} bytes) to {}\n", verdict, ms, files.size(), total,
+                             o.out);
   } else {
     Json j{{"planned", true}, {"output", o.out}, {"milliseconds", ms}};
     j["summary"] = exporter::plan_summary(*outcome.plan, plant, extras);

@@ -126,6 +126,13 @@ for script in "$h"/inject/taprio/*.sh; do
 done
 [ ! -e "$h/pwned" ] || fail "a port name ran a command from a taprio script"
 
+# A best-effort stream that overloads its links plans (best effort is not admitted), but the
+# verdict line says that not every class is proved.
+printf 'plant: be\nbridges:\n  sw: {ports: 2}\nend-stations: {a: {}, b: {}}\nlinks:\n  - {ends: [a, sw:p1], speed: 100Mbps}\n  - {ends: [b, sw:p2], speed: 100Mbps}\nstreams:\n  flood: {talker: a, listeners: [b], traffic-class: best-effort, interval: 10us, max-frame-size: 1500B}\n' >"$work/be.yaml"
+run be-overload 0 plan "$work/be.yaml" -o "$work/be"
+has "$work/be-overload.err" "warning: port a:eth0, traffic class 1: its streams need 1.23 Gb/s"
+has "$work/be-overload.out" "Planned and verified except 2 best-effort bounds (see the warnings)"
+
 # Usage errors: exit 2.
 run no-args 2 plan
 run no-output 2 plan "$root/configs/plants/small-cell.yaml"
