@@ -1,7 +1,5 @@
 // taktctl simulate PLANDIR: runs the plan frame by frame through dataplane/core (the code the
 // switch runs) and compares every stream's simulated latency with what the plan promises.
-#include <sys/resource.h>
-
 #include <filesystem>
 #include <iostream>
 #include <memory>
@@ -12,6 +10,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "common/cpu_time.hpp"
 #include "control/cli/commands.hpp"
 #include "control/cli/json_output.hpp"
 #include "control/export/plan_manifest.hpp"
@@ -34,13 +33,6 @@ struct SimulateOptions {
   std::vector<std::string> pcap;  // PORT FILE
   std::string format = "text";
 };
-
-double cpu_seconds() {
-  rusage u{};
-  getrusage(RUSAGE_SELF, &u);
-  return static_cast<double>(u.ru_utime.tv_sec + u.ru_stime.tv_sec) +
-         static_cast<double>(u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1e6;
-}
 
 std::string us(Nanos n) { return fmt::format("{:.3f}", static_cast<double>(n.count()) / 1000.0); }
 
@@ -123,7 +115,7 @@ int run(const SimulateOptions& o) {
       if (const Status s = pcap->write(start_ns, frame); !s) capture_error = s.error().message;
     };
 
-  const double cpu_before = cpu_seconds();
+  const double cpu_before = process_cpu_seconds();
   simulate::SimulationResult result;
   try {
     result = simulate::run(plan, plant, options);
@@ -131,7 +123,7 @@ int run(const SimulateOptions& o) {
     std::cerr << fmt::format("{}: cannot simulate: {}\n", o.dir, e.what());
     return 1;
   }
-  const double cpu = cpu_seconds() - cpu_before;
+  const double cpu = process_cpu_seconds() - cpu_before;
   if (pcap) {
     if (const Status s = pcap->close(); !s && capture_error.empty()) capture_error = s.error().message;
     if (!capture_error.empty()) {

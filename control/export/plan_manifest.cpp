@@ -1,10 +1,10 @@
 #include "control/export/plan_manifest.hpp"
 
-#include <fstream>
 #include <set>
 
 #include <fmt/format.h>
 
+#include "common/file_text.hpp"
 #include "control/export/artifact_path.hpp"
 #include "control/export/sha256.hpp"
 #include "protocol/bounded_json.hpp"
@@ -48,12 +48,11 @@ std::optional<std::vector<ManifestEntry>> read_manifest(const fs::path& plan_jso
   std::error_code ec;
   if (!fs::exists(plan_json, ec)) return std::nullopt;
   const std::string where = plan_json.string();
-  std::ifstream in(plan_json, std::ios::binary);
-  if (!in) throw PlanFolderError(fmt::format("{}: cannot read", where));
-  const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  const auto text = read_file_text(where);  // says why it cannot be read, bounds the size
+  if (!text) throw PlanFolderError(text.error().message);
   json j;
   try {
-    j = parse_bounded_json(text);
+    j = parse_bounded_json(*text);
   } catch (const std::exception& e) {
     throw PlanFolderError(fmt::format("{}: not a plan: {}", where, e.what()));
   }

@@ -5,14 +5,13 @@
 //
 //   bench_analysis                      100, 1,000 and 10,000 bounded streams
 //   bench_analysis -s 5000 -b 64        one instance
-#include <sys/resource.h>
-
 #include <iostream>
 #include <vector>
 
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
+#include "common/cpu_time.hpp"
 #include "control/analysis/latency_bounds.hpp"
 #include "control/schedule/synthesiser.hpp"
 #include "tests/bench/plan/plant_generator.hpp"
@@ -20,13 +19,6 @@
 using namespace takt;
 
 namespace {
-
-double cpu_seconds() {
-  rusage u{};
-  getrusage(RUSAGE_SELF, &u);
-  return static_cast<double>(u.ru_utime.tv_sec + u.ru_stime.tv_sec) +
-         static_cast<double>(u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1e6;
-}
 
 void run(int streams, int bridges, int repeat) {
   bench::GeneratorSpec spec;
@@ -45,13 +37,13 @@ void run(int streams, int bridges, int repeat) {
     s.max_latency = Nanos{20'000'000};
     s.max_frame_size = std::min<std::int64_t>(s.max_frame_size, 200);
   }
-  const double t0 = cpu_seconds();
+  const double t0 = process_cpu_seconds();
   const auto synthesis = schedule::synthesise(plant);  // routes (no windows: nothing is scheduled)
-  const double routing = cpu_seconds() - t0;
+  const double routing = process_cpu_seconds() - t0;
   analysis::AnalysisResult result;
-  const double t1 = cpu_seconds();
+  const double t1 = process_cpu_seconds();
   for (int i = 0; i < repeat; ++i) result = analysis::analyse_latency(synthesis.plan, plant);
-  const double analysis_s = (cpu_seconds() - t1) / repeat;
+  const double analysis_s = (process_cpu_seconds() - t1) / repeat;
   Nanos worst{0};
   double tightest_slack = 1.0;
   for (const auto& s : result.streams) {

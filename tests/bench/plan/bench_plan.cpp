@@ -19,6 +19,7 @@
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
+#include "common/cpu_time.hpp"
 #include "control/schedule/synthesiser.hpp"
 #include "control/verify/verifier.hpp"
 #include "tests/bench/plan/plant_generator.hpp"
@@ -31,14 +32,6 @@ long peak_rss_mib() {
   rusage u{};
   getrusage(RUSAGE_SELF, &u);
   return u.ru_maxrss / 1024;  // Linux reports KiB
-}
-
-// Wall time on a shared machine includes other people's work; CPU time is the honest figure.
-double cpu_seconds() {
-  rusage u{};
-  getrusage(RUSAGE_SELF, &u);
-  return static_cast<double>(u.ru_utime.tv_sec + u.ru_stime.tv_sec) +
-         static_cast<double>(u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1e6;
 }
 
 schedule::SynthesisOptions options;
@@ -54,9 +47,9 @@ struct Totals {
 void run(const bench::GeneratorSpec& spec, bool verify, Totals& totals) {
   const auto plant = bench::generate_plant(spec);
   const auto t0 = std::chrono::steady_clock::now();
-  const double cpu0 = cpu_seconds();
+  const double cpu0 = process_cpu_seconds();
   const auto r = schedule::synthesise(plant, options);
-  const double cpu = cpu_seconds() - cpu0;
+  const double cpu = process_cpu_seconds() - cpu0;
   const auto t1 = std::chrono::steady_clock::now();
   // A stream counts as scheduled when it has windows and every port it crosses got a gate
   // control list within its profile; only those are verified.

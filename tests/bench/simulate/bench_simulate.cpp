@@ -6,8 +6,6 @@
 //
 //   bench_simulate                 the example plants, N = 100 and 1,000
 //   bench_simulate -n 5000         another N
-#include <sys/resource.h>
-
 #include <iostream>
 #include <string>
 #include <vector>
@@ -15,6 +13,7 @@
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
+#include "common/cpu_time.hpp"
 #include "control/model/loader.hpp"
 #include "control/schedule/planner.hpp"
 #include "control/simulate/simulator.hpp"
@@ -22,13 +21,6 @@
 using namespace takt;
 
 namespace {
-
-double cpu_seconds() {
-  rusage u{};
-  getrusage(RUSAGE_SELF, &u);
-  return static_cast<double>(u.ru_utime.tv_sec + u.ru_stime.tv_sec) +
-         static_cast<double>(u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1e6;
-}
 
 struct Timed {
   std::uint64_t hops = 0;
@@ -39,9 +31,9 @@ Timed timed_run(const schedule::Plan& plan, const model::Plant& plant, int hyper
   simulate::Options options;
   options.hyperperiods = hyperperiods;
   options.runs = {simulate::Phasing::random};
-  const double t0 = cpu_seconds();
+  const double t0 = process_cpu_seconds();
   const auto result = simulate::run(plan, plant, options);
-  return {result.frame_hops, cpu_seconds() - t0};
+  return {result.frame_hops, process_cpu_seconds() - t0};
 }
 
 int bench(const std::string& name, int hyperperiods) {
