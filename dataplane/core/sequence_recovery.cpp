@@ -1,0 +1,140 @@
+#include "dataplane/core/sequence_recovery.hpp"
+
+#include <bit>
+
+#include <fmt/format.h>
+
+#include "dataplane/core/config_error.hpp"
+
+namespace takt {
+
+SequenceRecovery::SequenceRecovery(const SequenceRecoveryConfig& config, TaiTime now) : config_(config) {
+  if (config.history_length < 1 || config.history_length > kMaxRecoveryHistory)
+    throw ConfigError(fmt::format("sequence recovery history-length {} is outside 1..{}", config.history_length,
+                                  kMaxRecoveryHistory));
+  if (config.reset_timeout <= Nanos{0}) throw ConfigError("sequence recovery reset timeout must be positive");
+  if (config.latent.enabled) {
+    if (config.latent.paths < 2) throw ConfigError("latent error detection needs at least 2 paths");
+    if (config.latent.period <= Nanos{0} || config.latent.reset_period <= Nanos{0})
+      throw ConfigError("latent error detection periods must be positive");
+    if (config.latent.difference < 0) throw ConfigError("latent error difference must not be negative");
+  }
+  next_latent_test_ = now + config.latent.period;
+  next_latent_reset_ = now + config.latent.reset_period;
+}
+
+std::uint64_t SequenceRecovery::window() const {
+  return config_.history_length == 64 ? ~std::uint64_t{0} : (std::uint64_t{1} << config_.history_length) - 1;
+}
+
+// 7.4.3.2 SequenceRecoveryReset: the next frame is taken whatever its number.
+void SequenceRecovery::reset() {
+  take_any_ = true;
+  history_ = 0;
+  ++counters_.resets;
+}
+
+std::int64_t SequenceRecovery::base_difference() const {
+  return static_cast<std::int64_t>(counters_.passed) * (config_.latent.paths - 1) -
+         static_cast<std::int64_t>(counters_.discarded);
+}
+
+void SequenceRecovery::tick(TaiTime now) {
+  // RemainingTicks reaching zero: only while a sequence is being tracked (TakeAny false).
+  if (!take_any_ && now - last_pass_ >= config_.reset_timeout) reset();
+  if (!config_.latent.enabled) return;
+  // 7.4.4.4 LatentErrorReset before the test that falls at the same time, as its period is the
+  // longer one: a fresh base difference, the error signal cleared.
+  while (now >= next_latent_reset_) {
+    latent_base_difference_ = base_difference();
+    latent_error_ = false;
+    ++counters_.latent_error_resets;
+    next_latent_reset_ += config_.latent.reset_period;
+  }
+  // 7.4.4.3 LatentErrorTest: with N paths every passed frame should have N-1 discarded twins.
+  // When fewer arrive a path has failed silently (or more: a path repeats frames).
+  if (now >= next_latent_test_) {
+    std::int64_t diff = base_difference() - latent_base_difference_;
+    if (diff < 0) diff = -diff;
+    if (diff > config_.latent.difference) {
+      if (!latent_error_) ++counters_.latent_errors;
+      latent_error_ = true;
+    }
+    const auto periods = (now - next_latent_test_) / config_.latent.period + 1;
+    next_latent_test_ += config_.latent.period * periods;
+  }
+}
+
+RecoveryVerdict SequenceRecovery::pass(TaiTime now) {
+  ++counters_.passed;
+  last_pass_ = now;
+  return RecoveryVerdict::pass;
+}
+
+RecoveryVerdict SequenceRecovery::accept(std::optional<std::uint16_t> sequence, TaiTime now) {
+  tick(now);
+  if (!sequence) {
+    ++counters_.tagless;
+    if (!config_.take_no_sequence) return RecoveryVerdict::discard;
+    return pass(now);
+  }
+  return config_.algorithm == RecoveryAlgorithm::vector ? vector_recovery(*sequence, now)
+                                                        : match_recovery(*sequence, now);
+}
+
+// 7.4.3.4 VectorRecoveryAlgorithm.
+RecoveryVerdict SequenceRecovery::vector_recovery(std::uint16_t sequence, TaiTime now) {
+  if (take_any_) {
+    take_any_ = false;
+    recov_seq_num_ = sequence;
+    // Numbers before the first frame taken count as seen: they were never owed to this
+    // recovery, so they are neither passed late nor counted lost when they leave the window.
+    history_ = window();
+    return pass(now);
+  }
+  // Sequence numbers wrap at 2^16: the difference is taken modulo 2^16 as a signed number.
+  const int delta = static_cast<std::int16_t>(static_cast<std::uint16_t>(sequence - recov_seq_num_));
+  const int length = config_.history_length;
+  if (delta >= length || delta <= -length) {
+    ++counters_.rogue;
+    return RecoveryVerdict::discard;
+  }
+  if (delta <= 0) {
+    const std::uint64_t bit = std::uint64_t{1} << -delta;
+    if (history_ & bit) {
+      ++counters_.discarded;
+      return RecoveryVerdict::discard;
+    }
+    history_ |= bit;
+    ++counters_.out_of_order;
+    return pass(now);
+  }
+  if (delta != 1) ++counters_.out_of_order;
+  // Shifting the window by delta drops its oldest delta numbers: those never seen are lost.
+  const std::uint64_t window = this->window();
+  const int dropped_from = length - delta;  // bits [length - delta, length) leave the window
+  const std::uint64_t leaving = (window & ~((std::uint64_t{1} << dropped_from) - 1));
+  counters_.lost += static_cast<std::uint64_t>(delta - std::popcount(history_ & leaving));
+  history_ = ((history_ << delta) | 1) & window;
+  recov_seq_num_ = sequence;
+  return pass(now);
+}
+
+// 7.4.3.5 MatchRecoveryAlgorithm.
+RecoveryVerdict SequenceRecovery::match_recovery(std::uint16_t sequence, TaiTime now) {
+  if (take_any_) {
+    take_any_ = false;
+    recov_seq_num_ = sequence;
+    return pass(now);
+  }
+  const auto delta = static_cast<std::uint16_t>(sequence - recov_seq_num_);
+  if (delta == 0) {
+    ++counters_.discarded;
+    return RecoveryVerdict::discard;
+  }
+  if (delta != 1) ++counters_.out_of_order;
+  recov_seq_num_ = sequence;
+  return pass(now);
+}
+
+}  // namespace takt

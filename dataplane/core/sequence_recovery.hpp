@@ -1,0 +1,106 @@
+#pragma once
+// IEEE 802.1CB sequence recovery (7.4.3) and latent error detection (7.4.4) for one stream at
+// one bridge: the copies of a frame that arrive over the member streams (the two seamless
+// trees) carry one sequence number; the first copy passes, the others are discarded. Time is
+// passed in: RemainingTicks and the latent error timers are evaluated against `now` whenever a
+// frame arrives or tick() is called, which the packet loop does now and then.
+#include <cstdint>
+#include <optional>
+
+#include "dataplane/core/time.hpp"
+
+namespace takt {
+
+enum class RecoveryAlgorithm : std::uint8_t {
+  vector,  // 7.4.3.4: a history window; copies may arrive in any order within it
+  match,   // 7.4.3.5: only the last sequence number is remembered; for in-order member streams
+};
+
+// History length is 1..64 here (802.1CB leaves the range to the implementation; 64 covers a
+// gap of 64 frames between the two trees, far beyond what a planned schedule produces).
+inline constexpr int kMaxRecoveryHistory = 64;
+
+struct LatentErrorDetection {
+  bool enabled = false;
+  int paths = 2;                       // frerSeqRcvyLatentErrorPaths
+  std::int64_t difference = 0;         // frerSeqRcvyLatentErrorDifference
+  Nanos period{2'000'000'000};         // frerSeqRcvyLatentErrorPeriod
+  Nanos reset_period{30'000'000'000};  // frerSeqRcvyLatentResetPeriod
+  friend bool operator==(const LatentErrorDetection&, const LatentErrorDetection&) = default;
+};
+
+struct SequenceRecoveryConfig {
+  RecoveryAlgorithm algorithm = RecoveryAlgorithm::vector;
+  int history_length = 32;             // frerSeqRcvyHistoryLength (vector only)
+  Nanos reset_timeout{1'000'000'000};  // frerSeqRcvyResetMSec: no frame passed for this long -> TakeAny
+  bool take_no_sequence = false;       // frerSeqRcvyTakeNoSequence: pass frames without an R-TAG
+  LatentErrorDetection latent;
+  friend bool operator==(const SequenceRecoveryConfig&, const SequenceRecoveryConfig&) = default;
+};
+
+// 802.1CB 10.8 frerCpsSeqRcvy* counters.
+struct SequenceRecoveryCounters {
+  std::uint64_t passed = 0;               // PassedPackets
+  std::uint64_t discarded = 0;            // DiscardedPackets: duplicates
+  std::uint64_t out_of_order = 0;         // OutOfOrderPackets
+  std::uint64_t rogue = 0;                // RoguePackets: outside the history window
+  std::uint64_t lost = 0;                 // LostPackets: sequence numbers that never arrived
+  std::uint64_t tagless = 0;              // TaglessPackets
+  std::uint64_t resets = 0;               // Resets: RemainingTicks ran out
+  std::uint64_t latent_errors = 0;        // SIGNAL_LATENT_ERROR raised
+  std::uint64_t latent_error_resets = 0;  // LatentErrorResets
+
+  SequenceRecoveryCounters& operator+=(const SequenceRecoveryCounters& o) {
+    passed += o.passed;
+    discarded += o.discarded;
+    out_of_order += o.out_of_order;
+    rogue += o.rogue;
+    lost += o.lost;
+    tagless += o.tagless;
+    resets += o.resets;
+    latent_errors += o.latent_errors;
+    latent_error_resets += o.latent_error_resets;
+    return *this;
+  }
+};
+
+enum class RecoveryVerdict : std::uint8_t { pass, discard };
+
+class SequenceRecovery {
+ public:
+  // Throws ConfigError on a history length outside 1..64, a non-positive timeout, or latent
+  // error detection with fewer than two paths or a non-positive period.
+  explicit SequenceRecovery(const SequenceRecoveryConfig& config = {}, TaiTime now = TaiTime{});
+
+  // One frame of the stream: its sequence number, or none when it carries no R-TAG.
+  RecoveryVerdict accept(std::optional<std::uint16_t> sequence, TaiTime now);
+  // Runs the timers (reset timeout, latent error test and reset) up to `now`.
+  void tick(TaiTime now);
+
+  const SequenceRecoveryCounters& counters() const { return counters_; }
+  const SequenceRecoveryConfig& config() const { return config_; }
+  // Set by SIGNAL_LATENT_ERROR, cleared by the next latent error reset.
+  bool latent_error() const { return latent_error_; }
+  bool take_any() const { return take_any_; }
+
+ private:
+  RecoveryVerdict vector_recovery(std::uint16_t sequence, TaiTime now);
+  RecoveryVerdict match_recovery(std::uint16_t sequence, TaiTime now);
+  RecoveryVerdict pass(TaiTime now);
+  void reset();
+  std::uint64_t window() const;  // history_length low bits set
+  std::int64_t base_difference() const;
+
+  SequenceRecoveryConfig config_;
+  SequenceRecoveryCounters counters_;
+  bool take_any_ = true;
+  std::uint16_t recov_seq_num_ = 0;
+  std::uint64_t history_ = 0;  // bit i: RecovSeqNum - i has passed
+  TaiTime last_pass_{};        // RemainingTicks = reset_timeout - (now - last_pass_)
+  TaiTime next_latent_test_{};
+  TaiTime next_latent_reset_{};
+  std::int64_t latent_base_difference_ = 0;
+  bool latent_error_ = false;
+};
+
+}  // namespace takt

@@ -1,0 +1,177 @@
+#include <catch2/catch.hpp>
+
+#include "dataplane/core/config_error.hpp"
+#include "dataplane/core/sequence_recovery.hpp"
+
+using namespace takt;
+
+namespace {
+constexpr TaiTime t0 = tai_ns(1'000'000'000);
+TaiTime at_us(std::int64_t us) { return t0 + Nanos{us * 1000}; }
+}  // namespace
+
+TEST_CASE("vector recovery: two copies of every frame, one passes", "[frer]") {
+  SequenceRecovery r({}, t0);
+  for (std::uint16_t seq = 0; seq < 100; ++seq) {
+    CHECK(r.accept(seq, at_us(seq * 10)) == RecoveryVerdict::pass);
+    CHECK(r.accept(seq, at_us(seq * 10 + 3)) == RecoveryVerdict::discard);
+  }
+  CHECK(r.counters().passed == 100);
+  CHECK(r.counters().discarded == 100);
+  CHECK(r.counters().lost == 0);
+  CHECK(r.counters().out_of_order == 0);
+  CHECK(r.counters().rogue == 0);
+}
+
+TEST_CASE("vector recovery: the later tree may deliver first within the history", "[frer]") {
+  SequenceRecovery r({}, t0);
+  // Tree A delivers 0..9, tree B's copies of 0..9 come after tree A is already at 9; then tree B
+  // runs ahead by three frames.
+  for (std::uint16_t s = 0; s < 10; ++s) REQUIRE(r.accept(s, at_us(s)) == RecoveryVerdict::pass);
+  for (std::uint16_t s = 0; s < 10; ++s) REQUIRE(r.accept(s, at_us(20 + s)) == RecoveryVerdict::discard);
+  CHECK(r.accept(12, at_us(40)) == RecoveryVerdict::pass);  // jumps over 10 and 11
+  CHECK(r.accept(10, at_us(41)) == RecoveryVerdict::pass);  // late copy of a number not seen yet
+  CHECK(r.accept(11, at_us(42)) == RecoveryVerdict::pass);
+  CHECK(r.accept(10, at_us(43)) == RecoveryVerdict::discard);
+  CHECK(r.counters().passed == 13);
+  CHECK(r.counters().out_of_order == 3);  // 12 (delta 2), 10 and 11 (older, unseen)
+  CHECK(r.counters().lost == 0);
+}
+
+TEST_CASE("vector recovery: numbers that never arrive are counted lost when they leave the window", "[frer]") {
+  SequenceRecoveryConfig c;
+  c.history_length = 4;
+  SequenceRecovery r(c, t0);
+  REQUIRE(r.accept(0, at_us(0)) == RecoveryVerdict::pass);
+  REQUIRE(r.accept(3, at_us(1)) == RecoveryVerdict::pass);  // 1, 2 missing; still in the window
+  CHECK(r.counters().lost == 0);
+  REQUIRE(r.accept(5, at_us(2)) == RecoveryVerdict::pass);  // window now 2..5: 1 left it unseen
+  CHECK(r.counters().lost == 1);
+  REQUIRE(r.accept(6, at_us(3)) == RecoveryVerdict::pass);  // 2 left unseen
+  CHECK(r.counters().lost == 2);
+  // Outside the window in either direction: rogue, discarded, state unchanged.
+  CHECK(r.accept(10, at_us(4)) == RecoveryVerdict::discard);
+  CHECK(r.accept(2, at_us(5)) == RecoveryVerdict::discard);
+  CHECK(r.counters().rogue == 2);
+  CHECK(r.accept(7, at_us(6)) == RecoveryVerdict::pass);
+}
+
+TEST_CASE("vector recovery: sequence numbers wrap at 65536", "[frer]") {
+  SequenceRecovery r({}, t0);
+  REQUIRE(r.accept(65534, at_us(0)) == RecoveryVerdict::pass);
+  CHECK(r.accept(65535, at_us(1)) == RecoveryVerdict::pass);
+  CHECK(r.accept(0, at_us(2)) == RecoveryVerdict::pass);
+  CHECK(r.accept(65535, at_us(3)) == RecoveryVerdict::discard);
+  CHECK(r.accept(1, at_us(4)) == RecoveryVerdict::pass);
+  CHECK(r.counters().out_of_order == 0);
+  CHECK(r.counters().lost == 0);
+}
+
+TEST_CASE("vector recovery: history length 64 uses the whole window", "[frer]") {
+  SequenceRecoveryConfig c;
+  c.history_length = 64;
+  SequenceRecovery r(c, t0);
+  REQUIRE(r.accept(100, at_us(0)) == RecoveryVerdict::pass);
+  CHECK(r.accept(163, at_us(1)) == RecoveryVerdict::pass);
+  CHECK(r.counters().lost == 0);  // 101..162 are still inside the 64-wide window
+  CHECK(r.accept(101, at_us(2)) == RecoveryVerdict::pass);
+  CHECK(r.accept(100, at_us(3)) == RecoveryVerdict::discard);  // 63 behind: still remembered
+  CHECK(r.accept(227, at_us(4)) == RecoveryVerdict::discard);  // 64 ahead: rogue
+  CHECK(r.counters().rogue == 1);
+  CHECK(r.accept(226, at_us(5)) == RecoveryVerdict::pass);  // 162..100 leave: only 100 and 101 were seen
+  CHECK(r.counters().lost == 61);
+}
+
+TEST_CASE("match recovery: discards the repeat of the last number only", "[frer]") {
+  SequenceRecoveryConfig c;
+  c.algorithm = RecoveryAlgorithm::match;
+  SequenceRecovery r(c, t0);
+  CHECK(r.accept(5, at_us(0)) == RecoveryVerdict::pass);
+  CHECK(r.accept(5, at_us(1)) == RecoveryVerdict::discard);
+  CHECK(r.accept(6, at_us(2)) == RecoveryVerdict::pass);
+  CHECK(r.accept(8, at_us(3)) == RecoveryVerdict::pass);
+  CHECK(r.accept(7, at_us(4)) == RecoveryVerdict::pass);  // match has no history: an older one passes
+  CHECK(r.counters().passed == 4);
+  CHECK(r.counters().discarded == 1);
+  CHECK(r.counters().out_of_order == 2);
+}
+
+TEST_CASE("recovery: frames without an R-TAG are tagless, passed only with take-no-sequence", "[frer]") {
+  SequenceRecovery strict({}, t0);
+  CHECK(strict.accept(std::nullopt, at_us(0)) == RecoveryVerdict::discard);
+  CHECK(strict.counters().tagless == 1);
+  SequenceRecoveryConfig c;
+  c.take_no_sequence = true;
+  SequenceRecovery lax(c, t0);
+  CHECK(lax.accept(std::nullopt, at_us(0)) == RecoveryVerdict::pass);
+  CHECK(lax.counters().tagless == 1);
+  CHECK(lax.counters().passed == 1);
+}
+
+TEST_CASE("recovery: the reset timeout takes any number again", "[frer]") {
+  SequenceRecoveryConfig c;
+  c.reset_timeout = std::chrono::milliseconds(10);
+  SequenceRecovery r(c, t0);
+  REQUIRE(r.accept(1000, at_us(0)) == RecoveryVerdict::pass);
+  // A talker restarted at 0 is a rogue until the timeout, then taken.
+  CHECK(r.accept(0, at_us(9'999)) == RecoveryVerdict::discard);
+  CHECK(r.counters().resets == 0);
+  // 10 ms after the last frame that passed (a rogue does not restart the timer) the recovery
+  // resets, and the next frame is taken whatever its number.
+  CHECK(r.accept(0, at_us(20'000)) == RecoveryVerdict::pass);
+  CHECK(r.counters().resets == 1);
+  CHECK(r.accept(1, at_us(20'001)) == RecoveryVerdict::pass);
+  CHECK(r.accept(0, at_us(20'002)) == RecoveryVerdict::discard);
+  // tick() alone fires it too, once.
+  r.tick(at_us(40'000));
+  r.tick(at_us(60'000));
+  CHECK(r.counters().resets == 2);
+  CHECK(r.take_any());
+}
+
+TEST_CASE("latent error detection: a silent path raises the error, a reset clears it", "[frer]") {
+  SequenceRecoveryConfig c;
+  c.latent.enabled = true;
+  c.latent.paths = 2;
+  c.latent.difference = 5;
+  c.latent.period = std::chrono::milliseconds(100);
+  c.latent.reset_period = std::chrono::milliseconds(1000);
+  SequenceRecovery r(c, t0);
+  std::uint16_t seq = 0;
+  std::int64_t us = 0;
+  // Both paths deliver for 500 ms: passed and discarded grow together, no error.
+  for (; us < 500'000; us += 1000, ++seq) {
+    r.accept(seq, at_us(us));
+    r.accept(seq, at_us(us + 10));
+  }
+  CHECK_FALSE(r.latent_error());
+  CHECK(r.counters().latent_errors == 0);
+  // One path goes quiet: after more than 5 frames and the next test, the error is signalled.
+  for (; us < 700'000; us += 1000, ++seq) r.accept(seq, at_us(us));
+  CHECK(r.latent_error());
+  CHECK(r.counters().latent_errors == 1);
+  CHECK(r.counters().lost == 0);
+  // The reset at 1 s takes a new base and clears the signal; the path is still quiet, so the
+  // next test raises it again.
+  r.tick(at_us(1'000'000));
+  CHECK(r.counters().latent_error_resets == 1);
+  CHECK_FALSE(r.latent_error());
+  for (us = 1'000'000; us < 1'200'000; us += 1000, ++seq) r.accept(seq, at_us(us));
+  CHECK(r.latent_error());
+  CHECK(r.counters().latent_errors == 2);
+}
+
+TEST_CASE("recovery: configuration outside what 802.1CB and this bridge allow is refused", "[frer]") {
+  SequenceRecoveryConfig c;
+  c.history_length = 0;
+  CHECK_THROWS_AS(SequenceRecovery(c, t0), ConfigError);
+  c.history_length = 65;
+  CHECK_THROWS_AS(SequenceRecovery(c, t0), ConfigError);
+  c.history_length = 32;
+  c.reset_timeout = Nanos{0};
+  CHECK_THROWS_AS(SequenceRecovery(c, t0), ConfigError);
+  c.reset_timeout = std::chrono::seconds(1);
+  c.latent.enabled = true;
+  c.latent.paths = 1;
+  CHECK_THROWS_AS(SequenceRecovery(c, t0), ConfigError);
+}
