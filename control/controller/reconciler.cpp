@@ -89,6 +89,19 @@ RoundResult Reconciler::run_round() {
     if (alarm) result.alarms.push_back(bridge);
 
     const auto drift = southbound::drift(seen[i].value->running.oper, desired.bridges.at(bridge));
+    // A bridge whose clock is out of sync is left alone: the installer refuses it anyway, and
+    // trying would hold up the repair of bridges in the same round. One whose agent holds its
+    // gates open for a lost clock restores its committed schedule by itself once the clock is
+    // back; a reinstall meanwhile would write a schedule nobody changed.
+    if (!drift.empty() && (alarm || h.gates_held_open)) {
+      const std::string why = alarm ? "its clock is out of sync" : "its gates are held open until its clock settles";
+      if (mem.last_drift != why)
+        spdlog::warn("controller: {} not reinstalled while {}; it differs from the plan: {}", bridge, why,
+                     joined(drift));
+      mem.last_drift = why;
+      result.waiting.push_back(bridge);
+      continue;
+    }
     if (!drift.empty()) {
       const std::string text = joined(drift);
       // A bridge with no schedule on any port has just started (or restarted): installing it is
@@ -137,7 +150,7 @@ RoundResult Reconciler::run_round() {
       last_install_error_ = result.install_error;
     }
   }
-  result.converged = result.unreachable.empty() && result.install_error.empty();
+  result.converged = result.unreachable.empty() && result.waiting.empty() && result.install_error.empty();
   converged_.set(result.converged ? 1 : 0);
   return result;
 }

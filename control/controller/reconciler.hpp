@@ -4,6 +4,8 @@
 // that drifted from the desired plant (an agent that restarted runs nothing, one somebody
 // changed runs something else). Bridges that already run the plan are not touched: the base
 // time is on a hyperperiod boundary, so a repaired bridge falls into the same phase as the rest.
+// Nor are bridges whose clock is out of sync, or whose agent holds the gates open for a lost
+// clock (--sync-loss open-gates): they wait until the clock is back.
 #include <map>
 #include <optional>
 #include <string>
@@ -25,9 +27,10 @@ struct RoundResult {
   bool converged = false;             // every desired bridge reachable and running the plan
   std::vector<std::string> repaired;  // bridges reinstalled this round
   std::vector<std::string> unreachable;
-  std::vector<std::string> alarms;  // bridges with a sync alarm raised
-  std::string install_error;        // why a repair failed, if it did
-  std::string transaction;          // of the repair, if one succeeded
+  std::vector<std::string> alarms;   // bridges with a sync alarm raised
+  std::vector<std::string> waiting;  // drifted, but not reinstalled while their clock is out of sync
+  std::string install_error;         // why a repair failed, if it did
+  std::string transaction;           // of the repair, if one succeeded
 };
 
 class Reconciler {

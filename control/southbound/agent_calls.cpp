@@ -32,6 +32,12 @@ asio::awaitable<AgentHealth> read_health(AgentClient& client, Nanos sync_budget)
   } else {
     h.reason = j.value("reason", std::string("no clock health"));
   }
+  // Agents from before the sync watch send no "sync".
+  if (j.contains("sync") && j["sync"].is_object()) {
+    const json& s = j["sync"];
+    h.gates_held_open =
+        s.contains("gates-held-open") && s["gates-held-open"].is_boolean() && s["gates-held-open"].get<bool>();
+  }
   co_return h;
 }
 

@@ -17,10 +17,13 @@
 namespace takt::southbound {
 
 struct AgentHealth {
-  bool has_clock_health = false;                     // false: no ptp4l configured or it did not answer
-  bool synchronised = false;                         // assessment against the budget asked for
-  std::string reason;                                // the assessment's reason, or why there is no health
-  nlohmann::json clock_health;                       // as the agent reported it (ptp::ClockHealth JSON)
+  bool has_clock_health = false;  // false: no ptp4l configured or it did not answer
+  bool synchronised = false;      // assessment against the budget asked for
+  std::string reason;             // the assessment's reason, or why there is no health
+  nlohmann::json clock_health;    // as the agent reported it (ptp::ClockHealth JSON)
+  // The agent's own sync watch: its bridge holds every gate open until its clock is back in
+  // sync, then runs its committed schedule again by itself (--sync-loss open-gates).
+  bool gates_held_open = false;
   TaiTime agent_time{};                              // the agent's TAI clock when it answered
   std::chrono::steady_clock::time_point received{};  // our clock then
 };

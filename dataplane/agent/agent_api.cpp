@@ -104,12 +104,13 @@ json committed_json(const CommittedConfig& c) {
 }  // namespace
 
 AgentApi::AgentApi(AgentApiOptions options, ConfigStore& store, BridgeRuntime& runtime, ClockHealthSource& health,
-                   const telemetry::MetricsRegistry* host_metrics)
+                   const telemetry::MetricsRegistry* host_metrics, const SyncWatch* sync)
     : options_(std::move(options)),
       store_(store),
       runtime_(runtime),
       health_(health),
       host_metrics_(host_metrics),
+      sync_(sync),
       requests_(registry_.counter("takt_agent_requests_total", "HTTP requests the switch agent answered",
                                   {"method", "code"})),
       stages_(registry_.counter("takt_agent_stage_total", "Stage requests by result", {"result"})),
@@ -123,7 +124,17 @@ AgentApi::AgentApi(AgentApiOptions options, ConfigStore& store, BridgeRuntime& r
           registry_.gauge("takt_schedule_config_change_errors", "802.1Q ConfigChangeError of the port", {"port"})),
       ptp_synchronised_(registry_.gauge(
           "takt_ptp_synchronised", "1 when ptp4l reports the clock within the sync budget, 0 otherwise or unknown")),
-      ptp_offset_(registry_.gauge("takt_ptp_offset_from_master_seconds", "ptp4l TIME_STATUS_NP master_offset")) {}
+      ptp_offset_(registry_.gauge("takt_ptp_offset_from_master_seconds", "ptp4l TIME_STATUS_NP master_offset")),
+      sync_state_(registry_.gauge("takt_agent_sync_in_sync",
+                                  "1 while the agent's sync watch counts the clock in sync, 0 out of sync or unknown")),
+      gates_held_open_(
+          registry_.gauge("takt_agent_gates_held_open",
+                          "1 while the sync-loss fallback holds every gate open (--sync-loss open-gates)")) {
+  if (sync_) {
+    registry_.counter("takt_agent_sync_losses_total", "Times the agent's sync watch found the clock out of sync")
+        .with_callback({}, [sync] { return sync->report().losses; });
+  }
+}
 
 HttpResponse AgentApi::handle(const HttpRequest& request, const PeerIdentity& peer) {
   HttpResponse response;
@@ -276,6 +287,12 @@ HttpResponse AgentApi::get_health(const HttpRequest& request, const std::string&
     body["clock-health"] = nullptr;
     body["reason"] = fmt::format("ptp4l did not answer: {}", e.what());
   }
+  if (sync_) {
+    const SyncReport r = sync_->report();
+    body["sync"] = {
+        {"state", to_string(r.state)},     {"since-ms", r.state_for.count() / 1'000'000}, {"reason", r.reason},
+        {"on-loss", to_string(r.on_loss)}, {"gates-held-open", r.gates_held_open},        {"losses", r.losses}};
+  }
   return reply_json(request, 200, body);
 }
 
@@ -284,6 +301,11 @@ void AgentApi::refresh_gauges() {
     config_pending_.with({port.port}).set(port.config_pending ? 1 : 0);
     oper_cycle_.with({port.port}).set(port.oper ? static_cast<double>(port.oper->cycle_time.count()) / 1e9 : 0.0);
     config_change_errors_.with({port.port}).set(static_cast<double>(port.config_change_error));
+  }
+  if (sync_) {
+    const SyncReport r = sync_->report();
+    sync_state_.with({}).set(r.state == SyncState::in_sync ? 1 : 0);
+    gates_held_open_.with({}).set(r.gates_held_open ? 1 : 0);
   }
   if (!health_.configured()) return;
   try {

@@ -11,7 +11,9 @@
 //   POST /api/v1/commit            {"transaction": ID, "base-time": {"seconds","nanoseconds"}}
 //   POST /api/v1/abort             {"transaction": ID}: drop staged / revert a commit not yet oper
 //   GET  /api/v1/health[?sync-budget-ns=N]  clock health from ptp4l and its assessment against
-//                                  the budget (the agent's own by default), or "no clock health"
+//                                  the budget (the agent's own by default), or "no clock health";
+//                                  "sync": the agent's own verdict over time and its sync-loss
+//                                  fallback (state, since-ms, on-loss, gates-held-open, losses)
 //   GET  /metrics                  Prometheus text
 //
 // Writes (PUT, POST) need a client certificate the agent's CA signed when the agent serves
@@ -24,6 +26,7 @@
 #include "dataplane/agent/bridge_runtime.hpp"
 #include "dataplane/agent/clock_health_source.hpp"
 #include "dataplane/agent/config_store.hpp"
+#include "dataplane/agent/sync_watch.hpp"
 #include "telemetry/metrics_registry.hpp"
 
 namespace takt::agent {
@@ -55,7 +58,7 @@ class AgentApi {
   // and histograms), rendered after the agent's own families; may be null. The agent keeps
   // its own registry so it never writes into a writer slot a forwarding core owns.
   AgentApi(AgentApiOptions options, ConfigStore& store, BridgeRuntime& runtime, ClockHealthSource& health,
-           const telemetry::MetricsRegistry* host_metrics = nullptr);
+           const telemetry::MetricsRegistry* host_metrics = nullptr, const SyncWatch* sync = nullptr);
 
   HttpResponse handle(const HttpRequest& request, const PeerIdentity& peer);
 
@@ -75,6 +78,7 @@ class AgentApi {
   BridgeRuntime& runtime_;
   ClockHealthSource& health_;
   const telemetry::MetricsRegistry* host_metrics_;
+  const SyncWatch* sync_;
   telemetry::MetricsRegistry registry_;
   telemetry::CounterFamily& requests_;
   telemetry::CounterFamily& stages_;
@@ -85,6 +89,8 @@ class AgentApi {
   telemetry::GaugeFamily& config_change_errors_;
   telemetry::GaugeFamily& ptp_synchronised_;
   telemetry::GaugeFamily& ptp_offset_;
+  telemetry::GaugeFamily& sync_state_;
+  telemetry::GaugeFamily& gates_held_open_;
 };
 
 }  // namespace takt::agent

@@ -26,6 +26,7 @@ int main(int argc, char** argv) {
   std::int64_t min_commit_lead_us = 1000;
   std::int64_t max_base_time_ahead_s = 3600;
   std::string port_file;
+  std::string sync_loss = "keep";
   std::string log_level = "info";
 
   app.add_option("--bridge", options.api.bridge, "Bridge name, as the plant calls it")->required();
@@ -44,8 +45,14 @@ int main(int argc, char** argv) {
   app.add_option("--ptp-uds", ptp_uds, "ptp4l's uds_address: report clock health and take the UTC offset from it");
   app.add_option("--ptp-transport-specific", ptp_transport_specific, "ptp4l's transportSpecific (1 for gPTP)");
   app.add_option("--ptp-domain", ptp_domain, "ptp4l's domainNumber");
-  app.add_option("--sync-budget-ns", sync_budget_ns, "Offset from master above which takt_ptp_synchronised is 0")
+  app.add_option("--sync-budget-ns", sync_budget_ns,
+                 "Offset from master beyond which the clock is out of sync (takt_ptp_synchronised 0, --sync-loss)")
       ->capture_default_str();
+  app.add_option("--sync-loss", sync_loss,
+                 "When the clock is out of sync (needs --ptp-uds): keep the schedule running, or open-gates until the "
+                 "clock is back, then run the committed schedule again from its base time")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"keep", "open-gates"}));
   app.add_option("--supported-list-max", caps.supported_list_max, "Gate control entries per port")
       ->capture_default_str();
   app.add_option("--tick-granularity", caps.tick_granularity, "Gate timing granularity in tenths of ns")
@@ -75,6 +82,7 @@ int main(int argc, char** argv) {
     ptp->domain_number = static_cast<std::uint8_t>(ptp_domain);
   }
   options.api.sync_budget = takt::Nanos{sync_budget_ns};
+  options.sync.on_loss = *parse_sync_loss_action(sync_loss);
   options.store.min_commit_lead = std::chrono::microseconds(min_commit_lead_us);
   options.api.max_base_time_ahead = std::chrono::seconds(max_base_time_ahead_s);
 

@@ -13,6 +13,7 @@
 #include "dataplane/agent/bridge_runtime.hpp"
 #include "dataplane/agent/clock_health_source.hpp"
 #include "dataplane/agent/config_store.hpp"
+#include "dataplane/agent/sync_watch.hpp"
 
 namespace takt::agent {
 
@@ -20,6 +21,9 @@ struct AgentServiceOptions {
   AgentApiOptions api;
   ServerOptions server;
   StoreOptions store;
+  // The sync-loss watch (its bridge name is api.bridge); runs only when the clock health
+  // source is configured (a ptp4l socket), since without one there is no sync to lose.
+  SyncWatchOptions sync;
 };
 
 class AgentService {
@@ -36,10 +40,13 @@ class AgentService {
   void stop();
   std::uint16_t port() const { return server_->port(); }
   ConfigStore& store() { return store_; }
+  // nullptr without a clock health source.
+  const SyncWatch* sync_watch() const { return sync_.get(); }
 
  private:
   boost::asio::io_context io_;
   ConfigStore store_;
+  std::unique_ptr<SyncWatch> sync_;
   AgentApi api_;
   std::unique_ptr<AgentServer> server_;
   std::thread thread_;

@@ -24,6 +24,11 @@ class BridgeRuntime {
   // All or nothing: when it throws, every port still runs what it ran before.
   virtual void apply(const bridge::BridgeConfig& config) = 0;
   virtual BridgeOperState oper_state() const = 0;
+  // The sync-loss fallback (sync_watch.hpp): while held, every gate of every port is open
+  // whatever was committed, and apply() changes what will run afterwards, not what runs now.
+  // Released, each port runs its committed list again from its own base time, so it rejoins the
+  // plan's phase at its next cycle boundary. Throws when the runtime cannot; then nothing changed.
+  virtual void hold_gates_open(bool hold) = 0;
 };
 
 }  // namespace takt::agent

@@ -33,6 +33,11 @@ void GateEngineRuntime::apply(const bridge::BridgeConfig& config) {
   ports_ = std::move(next);
 }
 
+void GateEngineRuntime::hold_gates_open(bool hold) {
+  std::lock_guard lock(mutex_);
+  held_open_ = hold;
+}
+
 BridgeOperState GateEngineRuntime::oper_state() const {
   std::lock_guard lock(mutex_);
   BridgeOperState state;
@@ -50,6 +55,14 @@ BridgeOperState GateEngineRuntime::oper_state() const {
     s.config_pending = port.engine.config_pending();
     if (s.config_pending) s.config_change_time = port.engine.config_change_time();
     s.config_change_error = port.engine.config_change_error();
+    if (held_open_) {
+      s.gate_enabled = false;
+      s.admin_gate_states = kAllGatesOpen;
+      s.oper_gate_states = kAllGatesOpen;
+      s.oper.reset();
+      s.admin.reset();
+      s.config_pending = false;
+    }
     state.ports.push_back(std::move(s));
   }
   return state;

@@ -21,6 +21,10 @@ class GateEngineRuntime final : public BridgeRuntime {
   TaiTime now() const override { return clock_(); }
   void apply(const bridge::BridgeConfig& config) override;
   BridgeOperState oper_state() const override;
+  // Without a packet path there is nothing to open: the engines keep running (so they keep the
+  // plan's phase, as a dataplane's restored lists do) and oper_state() reports every gate open,
+  // as a dataplane holding them open would.
+  void hold_gates_open(bool hold) override;
 
  private:
   struct Port {
@@ -34,6 +38,7 @@ class GateEngineRuntime final : public BridgeRuntime {
   Clock clock_;
   mutable std::mutex mutex_;
   mutable std::map<std::string, Port> ports_;  // advance() on read keeps oper state truthful
+  bool held_open_ = false;
 };
 
 }  // namespace takt::agent

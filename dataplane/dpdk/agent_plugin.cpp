@@ -1,5 +1,6 @@
 #include "dataplane/dpdk/agent_plugin.hpp"
 
+#include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
 #include "dataplane/core/config_error.hpp"
@@ -26,6 +27,17 @@ void add_agent_options(CLI::App& app, AgentOptions& o) {
                  "How far in the future an agent commit's base time may be at most (further: 400)")
       ->capture_default_str()
       ->check(CLI::PositiveNumber);
+  app.add_option("--sync-budget-ns", o.sync_budget_ns,
+                 "Offset from master beyond which the clock is out of sync (the plan's sync error budget; with "
+                 "--ptp-uds)")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
+  app.add_option_function<std::string>(
+         "--sync-loss", [&o](const std::string& text) { o.sync_loss = *agent::parse_sync_loss_action(text); },
+         "When the clock is out of sync (ptp4l gone, or beyond --sync-budget-ns for 0.4 s): keep the schedule "
+         "running, or open-gates until it is back in sync for 2 s, then run the committed schedule again from its "
+         "base time (default keep)")
+      ->check(CLI::IsMember({"keep", "open-gates"}));
 }
 
 namespace {
@@ -76,6 +88,21 @@ std::vector<agent::PortCapabilities> DataplaneRuntime::ports() const {
 TaiTime DataplaneRuntime::now() const { return tai_ns(clock_.sample().ptp_ns); }
 
 void DataplaneRuntime::apply(const bridge::BridgeConfig& config) {
+  std::lock_guard lock(mutex_);
+  if (held_) {
+    // The gates stay open; the commit is what runs once they are released.
+    const bridge::BridgeConfig running = schedule_.running().config;
+    std::vector<bridge::GateParameterTable> next = *held_;
+    for (const auto& p : config.ports) {
+      const auto i = running.port_index(p.name);
+      if (!i) throw ConfigError(fmt::format("port {} is not a port of this dataplane", p.name));
+      if (p.gates.config_change) next[*i] = p.gates;
+    }
+    held_ = std::move(next);
+    spdlog::info("bridge {}: gate schedule kept for when the clock is back in sync (every gate is open until then)",
+                 running.bridge);
+    return;
+  }
   // Ports are fixed at start and the schedule is indexed like the running configuration: take
   // each port's gate table from `config` by name, leave the others as they run.
   std::string bridge_name;
@@ -93,6 +120,47 @@ void DataplaneRuntime::apply(const bridge::BridgeConfig& config) {
       },
       now());
   spdlog::info("bridge {}: gate schedule {} installed by the switch agent", bridge_name, generation);
+}
+
+void DataplaneRuntime::hold_gates_open(bool hold) {
+  std::lock_guard lock(mutex_);
+  if (hold == held_.has_value()) return;
+  std::string bridge_name;
+  if (hold) {
+    std::vector<bridge::GateParameterTable> kept;
+    const std::uint64_t generation = schedule_.publish(
+        [&kept, &bridge_name](const bridge::BridgeConfig& running) {
+          bridge_name = running.bridge;
+          bridge::BridgeConfig open = running;
+          for (auto& p : open.ports) {
+            kept.push_back(p.gates);
+            p.gates = bridge::GateParameterTable{};  // gate-enabled false: every gate open at once
+            p.gates.admin_gate_states = kAllGatesOpen;
+            p.gates.config_change = true;
+          }
+          return open;
+        },
+        now());
+    held_ = std::move(kept);
+    spdlog::warn("bridge {}: gate schedule {} holds every gate open (sync-loss fallback)", bridge_name, generation);
+    return;
+  }
+  const std::vector<bridge::GateParameterTable>& kept = *held_;
+  const std::uint64_t generation = schedule_.publish(
+      [&kept, &bridge_name](const bridge::BridgeConfig& running) {
+        bridge_name = running.bridge;
+        bridge::BridgeConfig restored = running;
+        for (std::size_t i = 0; i < restored.ports.size() && i < kept.size(); ++i) {
+          restored.ports[i].gates = kept[i];
+          // A base time in the past starts the list at base + N x cycle: the plan's phase.
+          restored.ports[i].gates.config_change = true;
+        }
+        return restored;
+      },
+      now());
+  held_.reset();
+  spdlog::info("bridge {}: gate schedule {} restores the committed gate tables (clock back in sync)", bridge_name,
+               generation);
 }
 
 agent::BridgeOperState DataplaneRuntime::oper_state() const {
@@ -132,10 +200,15 @@ DataplaneAgent::DataplaneAgent(const AgentOptions& o, TscTaiClock& clock, Schedu
   s.server.max_connections = o.max_connections;
   s.server.max_body_bytes = o.max_body_bytes;
   s.api.max_base_time_ahead = std::chrono::seconds(o.max_base_time_ahead_s);
+  s.api.sync_budget = Nanos{o.sync_budget_ns};
+  s.sync.on_loss = o.sync_loss;
   service_ = std::make_unique<agent::AgentService>(s, runtime_, health_, &registry);
   service_->start();
-  spdlog::info("bridge {}: switch agent API on {}://{}:{}", config.bridge, o.plain_http ? "http" : "https", o.address,
-               service_->port());
+  spdlog::info("bridge {}: switch agent API on {}://{}:{}{}", config.bridge, o.plain_http ? "http" : "https", o.address,
+               service_->port(),
+               health_.configured()
+                   ? fmt::format("; on sync loss beyond {} ns: {}", o.sync_budget_ns, agent::to_string(o.sync_loss))
+                   : std::string("; no clock health (no --ptp-uds)"));
 }
 
 std::unique_ptr<DataplaneAgent> start_agent(const AgentOptions& options, TscTaiClock& clock,

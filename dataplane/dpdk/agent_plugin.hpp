@@ -6,7 +6,10 @@
 // stream entries stay those the dataplane started with.
 #include <cstdint>
 #include <memory>
+#include <mutex>
+#include <optional>
 #include <string>
+#include <vector>
 
 #include <CLI/CLI.hpp>
 
@@ -29,6 +32,10 @@ struct AgentOptions {
   std::size_t max_connections = 64;
   std::size_t max_body_bytes = 4 * 1024 * 1024;
   std::int64_t max_base_time_ahead_s = 3600;
+  // The clock counts as out of sync beyond this offset from its master (or when ptp4l does not
+  // answer); then --sync-loss says what the bridge does (agent::SyncWatch).
+  std::int64_t sync_budget_ns = 1000;
+  agent::SyncLossAction sync_loss = agent::SyncLossAction::keep;
 };
 
 void add_agent_options(CLI::App& app, AgentOptions& options);
@@ -39,7 +46,12 @@ void add_agent_options(CLI::App& app, AgentOptions& options);
 // second) takes effect when takt-dataplane restarts.
 int utc_offset_seconds(const AgentOptions& options, int fallback);
 
-// agent::BridgeRuntime over the dataplane's published gate schedule.
+// agent::BridgeRuntime over the dataplane's published gate schedule. Holding the gates open
+// (sync-loss fallback) publishes a schedule with every gate open and keeps each port's gate
+// table aside; agent commits meanwhile update what was kept, and releasing publishes it again,
+// every port with config-change, so each list restarts from its own base time at its next cycle
+// boundary. A SIGHUP reload while the gates are held publishes the file's schedule at once (an
+// operator's explicit act); releasing then puts the kept tables back.
 class DataplaneRuntime final : public agent::BridgeRuntime {
  public:
   DataplaneRuntime(TscTaiClock& clock, SchedulePublisher& schedule);
@@ -48,10 +60,14 @@ class DataplaneRuntime final : public agent::BridgeRuntime {
   TaiTime now() const override;
   void apply(const bridge::BridgeConfig& config) override;
   agent::BridgeOperState oper_state() const override;
+  void hold_gates_open(bool hold) override;
 
  private:
   TscTaiClock& clock_;
   SchedulePublisher& schedule_;
+  std::mutex mutex_;  // apply() and hold_gates_open() take turns over held_
+  // While the gates are held open: each port's gate table to run afterwards, by port index.
+  std::optional<std::vector<bridge::GateParameterTable>> held_;
 };
 
 // The agent's threads and state; nullptr when options.port is 0. Throws std::runtime_error
@@ -64,7 +80,7 @@ class DataplaneAgent {
 
  private:
   agent::ClockHealthSource health_;
-  DataplaneRuntime runtime_;
+  DataplaneRuntime runtime_;  // before service_: the service's threads use it until they stop
   std::unique_ptr<agent::AgentService> service_;
 };
 

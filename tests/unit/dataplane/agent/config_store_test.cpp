@@ -39,6 +39,7 @@ struct RefusingRuntime final : BridgeRuntime {
   TaiTime now() const override { return inner.now(); }
   void apply(const bridge::BridgeConfig&) override { throw std::runtime_error("port p2: TX queue setup failed"); }
   BridgeOperState oper_state() const override { return inner.oper_state(); }
+  void hold_gates_open(bool hold) override { inner.hold_gates_open(hold); }
 };
 
 }  // namespace
