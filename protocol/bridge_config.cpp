@@ -139,6 +139,7 @@ void validate(const BridgeConfig& config) {
       throw ConfigError(where + ": another stream already has destination " + s.destination.to_string() + " vlan " +
                         std::to_string(s.vlan) + "; null stream identification needs them distinct");
   }
+  validate_protection(config);
 }
 
 }  // namespace takt::bridge

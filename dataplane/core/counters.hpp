@@ -42,6 +42,9 @@ struct PortCounters {
   std::uint64_t learned_stations = 0;
   std::uint64_t station_moves = 0;
   std::uint64_t learn_table_full = 0;
+  std::uint64_t rx_policed = 0;      // discarded by an 802.1Qci stream filter, gate or meter at ingress
+  std::uint64_t rx_eliminated = 0;   // 802.1CB: a duplicate (or rogue) copy the recovery discarded
+  std::uint64_t rx_r_tag_error = 0;  // truncated R-TAG, or an R-TAG where this bridge generates one
 
   PortCounters& operator+=(const PortCounters& o) {
     rx_frames += o.rx_frames;
@@ -57,6 +60,9 @@ struct PortCounters {
     learned_stations += o.learned_stations;
     station_moves += o.station_moves;
     learn_table_full += o.learn_table_full;
+    rx_policed += o.rx_policed;
+    rx_eliminated += o.rx_eliminated;
+    rx_r_tag_error += o.rx_r_tag_error;
     return *this;
   }
 };

@@ -13,35 +13,30 @@ void StreamFilter::clear_blocks() {
 }
 
 FilterVerdict StreamFilter::filter(std::uint32_t frame_bytes, bool gate_open, TaiTime now) {
-  ++counters_.matching;
-  if (blocked_oversize_ || gate_closed_invalid_rx_) {
-    ++counters_.blocked;
-    return FilterVerdict::blocked;
-  }
+  const FilterVerdict v = decide(frame_bytes, gate_open, now);
+  count(counters_, v);
+  return v;
+}
+
+FilterVerdict StreamFilter::decide(std::uint32_t frame_bytes, bool gate_open, TaiTime now) {
+  if (blocked_oversize_ || gate_closed_invalid_rx_) return FilterVerdict::blocked;
   if (config_.max_sdu_size != 0 && frame_bytes > config_.max_sdu_size) {
-    ++counters_.not_passing_sdu;
     if (config_.block_oversize) blocked_oversize_ = true;
     return FilterVerdict::sdu_too_large;
   }
-  ++counters_.passing_sdu;
   if (!gate_open) {
-    ++counters_.not_passing;
     if (config_.close_gate_on_invalid_rx) gate_closed_invalid_rx_ = true;
     return FilterVerdict::gate_closed;
   }
-  ++counters_.passing;
   if (!meter_) return FilterVerdict::pass;
   switch (meter_->meter(frame_bytes, now)) {
     case MeterColor::green:
       return FilterVerdict::pass;
     case MeterColor::yellow:
-      if (!meter_->config().drop_on_yellow) return FilterVerdict::pass;
-      ++counters_.yellow_dropped;
-      return FilterVerdict::yellow;
+      return meter_->config().drop_on_yellow ? FilterVerdict::yellow : FilterVerdict::pass;
     case MeterColor::red:
       break;
   }
-  ++counters_.red;
   return FilterVerdict::red;
 }
 

@@ -52,6 +52,34 @@ struct StreamFilterCounters {
 
 enum class FilterVerdict : std::uint8_t { pass, sdu_too_large, gate_closed, red, yellow, blocked };
 
+// Adds one frame's verdict to `c` the way 802.1Qci counts it (a frame stopped by the meter did
+// pass the SDU check and the gate).
+inline void count(StreamFilterCounters& c, FilterVerdict v) {
+  ++c.matching;
+  switch (v) {
+    case FilterVerdict::blocked:
+      ++c.blocked;
+      return;
+    case FilterVerdict::sdu_too_large:
+      ++c.not_passing_sdu;
+      return;
+    case FilterVerdict::gate_closed:
+      ++c.passing_sdu;
+      ++c.not_passing;
+      return;
+    case FilterVerdict::red:
+      ++c.red;
+      break;
+    case FilterVerdict::yellow:
+      ++c.yellow_dropped;
+      break;
+    case FilterVerdict::pass:
+      break;
+  }
+  ++c.passing_sdu;
+  ++c.passing;
+}
+
 class StreamFilter {
  public:
   explicit StreamFilter(const StreamFilterConfig& config = {}, TaiTime now = TaiTime{});
@@ -67,6 +95,8 @@ class StreamFilter {
   void clear_blocks();
 
  private:
+  FilterVerdict decide(std::uint32_t frame_bytes, bool gate_open, TaiTime now);
+
   StreamFilterConfig config_;
   std::optional<FlowMeter> meter_;
   StreamFilterCounters counters_;

@@ -10,6 +10,7 @@
 #include <spdlog/spdlog.h>
 
 #include "dataplane/core/frame.hpp"
+#include "dataplane/core/r_tag.hpp"
 #include "dataplane/core/tx_selector.hpp"
 #include "dataplane/core/window_overrun.hpp"
 
@@ -59,6 +60,7 @@ Forwarder::Forwarder(const bridge::BridgeConfig& config, std::vector<std::uint16
       classifier_(streams_id_, fdb_),
       streams_(config.streams.size()),
       lateness_(settings.lateness_samples),
+      protection_(config.streams.size(), config.ports.size()),
       burst_(kTxBurstsPerVisit * settings.burst),
       slots_(kTxBurstsPerVisit * settings.burst),
       run_(settings.burst),
@@ -121,6 +123,52 @@ void Forwarder::forward_run(PortCounters& counters, const IngressDecision& d, co
   });
 }
 
+bool Forwarder::protect(ForwarderPort& port, std::uint16_t in, rte_mbuf* m, const IngressDecision& d,
+                        const ProtectionSchedule& protection, TaiTime now, std::uint32_t& length) {
+  if (protection.any_filter && !protection_.police(protection, d.stream, in, d.pcp, length, now)) {
+    ++port.counters.rx_policed;
+    rte_pktmbuf_free(m);
+    return false;
+  }
+  if (d.stream == kNoStream || !protection.any_frer) return true;
+  const FrerRole role = protection.roles[d.stream];
+  if (role == FrerRole::none) return true;
+  auto bytes = [m] { return std::span<std::byte>(rte_pktmbuf_mtod(m, std::byte*), rte_pktmbuf_data_len(m)); };
+  const RTagRead tag = read_r_tag(bytes());
+  if (role == FrerRole::generate) {
+    // A frame that arrives with an R-TAG where this bridge numbers the stream would let its
+    // sender choose sequence numbers for the recovery downstream: it is not forwarded.
+    std::byte* start =
+        tag.state == RTagState::absent ? reinterpret_cast<std::byte*>(rte_pktmbuf_prepend(m, kRTagBytes)) : nullptr;
+    if (!start) {
+      ++port.counters.rx_r_tag_error;
+      rte_pktmbuf_free(m);
+      return false;
+    }
+    insert_r_tag(bytes(), tag.offset, protection_.next_sequence(d.stream));
+    length += kRTagBytes;
+    return true;
+  }
+  if (tag.state == RTagState::truncated) {
+    ++port.counters.rx_r_tag_error;
+    rte_pktmbuf_free(m);
+    return false;
+  }
+  const bool tagged = tag.state == RTagState::present;
+  if (protection_.recover(protection, d.stream, in, tagged ? std::optional(tag.sequence) : std::nullopt, now) ==
+      RecoveryVerdict::discard) {
+    ++port.counters.rx_eliminated;
+    rte_pktmbuf_free(m);
+    return false;
+  }
+  if (tagged) {
+    remove_r_tag(bytes(), tag.offset);
+    rte_pktmbuf_adj(m, kRTagBytes);
+    length -= kRTagBytes;
+  }
+  return true;
+}
+
 void Forwarder::poll(std::uint16_t in) {
   ForwarderPort& port = ports_[in];
   port.rx_count = rte_eth_rx_burst(port.dpdk_id, 0, port.rx.data(), settings_.burst);
@@ -135,6 +183,7 @@ void Forwarder::receive(std::uint16_t in, const GateSchedule& schedule, TaiTime 
   port.rx_count = 0;
   port.counters.rx_frames += n;
   classifier_.start_burst(in, now);
+  const bool protected_port = schedule.protection.any_filter || schedule.protection.any_frer;
   std::uint64_t rx_bytes = 0;
   // Consecutive frames with one decision (IngressClassifier's repeats) form a run.
   IngressDecision run_decision;
@@ -171,8 +220,10 @@ void Forwarder::receive(std::uint16_t in, const GateSchedule& schedule, TaiTime 
           break;
       }
     }
-    run_[run_length++] = FrameDescriptor{m, length, d.stream, now};
-    run_bytes += length;
+    std::uint32_t frame_length = length;
+    if (protected_port && !protect(port, in, m, run_decision, schedule.protection, now, frame_length)) continue;
+    run_[run_length++] = FrameDescriptor{m, frame_length, run_decision.stream, now};
+    run_bytes += frame_length;
   }
   forward_run(port.counters, run_decision, schedule, run_length, run_bytes);
   port.counters.rx_bytes += rx_bytes;
@@ -252,6 +303,10 @@ void Forwarder::run(const std::atomic<bool>& stop) {
     const ClockMapping& clock = *clock_.mapping();
 
     TaiTime now = clock.to_tai(rte_rdtsc());
+    if (schedule.generation != protection_generation_) {
+      protection_.sync(schedule.protection, now);
+      protection_generation_ = schedule.generation;
+    }
     if (stall_detector_.enabled())
       if (const auto stall = stall_detector_.at_iteration(now, paused_)) telemetry_.stalls->record(*stall);
     paused_ = Nanos{0};
@@ -276,7 +331,10 @@ void Forwarder::run(const std::atomic<bool>& stop) {
     for (std::uint16_t p = 0; p < port_count; ++p)
       transmit(p, schedule, clock, now, static_cast<std::uint16_t>(kTxBurstsPerVisit * settings_.burst));
 
-    if ((++iterations_ & kDepthPublishMask) == 0) publish_depths();
+    if ((++iterations_ & kDepthPublishMask) == 0) {
+      publish_depths();
+      protection_.tick(now);  // recovery reset timeouts and latent error tests without traffic
+    }
     if (idle_.enabled()) paused_ += rest_if_idle(now);
   }
   publish_depths();

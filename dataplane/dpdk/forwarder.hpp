@@ -33,6 +33,7 @@
 #include "dataplane/dpdk/idle_wait.hpp"
 #include "dataplane/dpdk/launch_time.hpp"
 #include "dataplane/dpdk/lateness_samples.hpp"
+#include "dataplane/dpdk/protection_state.hpp"
 #include "dataplane/dpdk/rcu_cell.hpp"
 #include "dataplane/dpdk/stall_recorder.hpp"
 #include "dataplane/dpdk/tsc_tai_clock.hpp"
@@ -104,6 +105,7 @@ class Forwarder {
   double elapsed_seconds() const { return elapsed_seconds_; }
   std::uint64_t iterations() const { return iterations_; }
   const IdleWait& idle() const { return idle_; }
+  const ProtectionState& protection() const { return protection_; }
 
  private:
   void poll(std::uint16_t in);
@@ -114,6 +116,10 @@ class Forwarder {
                    std::uint64_t bytes);
   void publish_depths();
   void drop(const FrameDescriptor& d);
+  // 802.1Qci and 802.1CB at ingress: polices the frame, then inserts or recovers and removes its
+  // R-TAG. False when the frame was discarded (and freed); `length` follows the R-TAG.
+  bool protect(ForwarderPort& port, std::uint16_t in, rte_mbuf* m, const IngressDecision& d,
+               const ProtectionSchedule& protection, TaiTime now, std::uint32_t& length);
   Nanos rest_if_idle(TaiTime now);  // how long it meant to rest
 
   ForwarderSettings settings_;
@@ -129,6 +135,8 @@ class Forwarder {
   std::vector<ForwarderPort> ports_;
   std::vector<StreamCounters> streams_;
   LatenessSamples lateness_;
+  ProtectionState protection_;
+  std::uint64_t protection_generation_ = 0;  // of the schedule protection_ was synced with
   std::vector<rte_mbuf*> burst_;
   std::vector<TxSlot<FrameDescriptor>> slots_;  // transmission selection's batch, burst_ its mbufs
   std::vector<FrameDescriptor> run_;            // frames of a burst sharing one ingress decision

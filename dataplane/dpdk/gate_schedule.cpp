@@ -32,6 +32,7 @@ GateSchedule next_schedule(const bridge::BridgeConfig& config, const GateSchedul
     ps.gates.advance(now);
     next.ports.push_back(std::move(ps));
   }
+  next.protection = next_protection(config, running ? &running->protection : nullptr, now);
   return next;
 }
 

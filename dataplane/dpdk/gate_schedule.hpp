@@ -9,6 +9,7 @@
 #include "dataplane/core/gate_engine.hpp"
 #include "dataplane/core/pcp_map.hpp"
 #include "dataplane/core/wire_timer.hpp"
+#include "dataplane/dpdk/protection_schedule.hpp"
 
 namespace takt::dpdk {
 
@@ -21,6 +22,7 @@ struct PortSchedule {
 
 struct GateSchedule {
   std::vector<PortSchedule> ports;  // bridge port index order
+  ProtectionSchedule protection;    // 802.1Qci stream filters and gates, 802.1CB roles
   std::uint64_t generation = 0;
 };
 

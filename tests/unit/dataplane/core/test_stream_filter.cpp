@@ -30,7 +30,7 @@ TEST_CASE("flow meter: the committed bucket admits CBS at once and CIR after", "
   CHECK(m.meter(1, at_us(100 * 1000 + 3'600'000'000LL)) == MeterColor::red);
 }
 
-TEST_CASE("flow meter: excess bucket marks yellow; mark-all-frames-red latches", "[psfp]") {
+TEST_CASE("flow meter: excess bucket marks yellow, mark-all-frames-red latches", "[psfp]") {
   FlowMeterConfig c;
   c.committed_information_rate_bps = 8'000'000;
   c.committed_burst_size_bytes = 100;

@@ -1,0 +1,57 @@
+#pragma once
+// The read-only half of per-stream protection, published with the gate schedule: which stream
+// filter a frame meets (by stream handle, ingress port and priority, or the wildcard filter of
+// its port and priority), each filter's stream gate as a GateEngine, and each stream's 802.1CB
+// role at this bridge. The packet lcore keeps the half that changes per frame (meters, blocked
+// flags, recovery histories, counters) in ProtectionState, indexed the same way.
+#include <cstdint>
+#include <optional>
+#include <vector>
+
+#include "dataplane/core/gate_engine.hpp"
+#include "dataplane/core/sequence_recovery.hpp"
+#include "dataplane/core/stream_filter.hpp"
+#include "dataplane/core/stream_id.hpp"
+#include "protocol/bridge_config.hpp"
+
+namespace takt::dpdk {
+
+enum class FrerRole : std::uint8_t { none, generate, recover };
+
+struct ProtectionSchedule {
+  std::size_t port_count = 0;
+  std::size_t stream_count = 0;
+  std::vector<bridge::StreamFilterEntry> filters;  // as configured
+  std::vector<StreamFilterConfig> filter_configs;  // per filter
+  std::vector<std::optional<GateEngine>> gates;    // per filter; empty: no stream gate
+  std::vector<FrerRole> roles;                     // per stream handle
+  std::vector<SequenceRecoveryConfig> recovery;    // per stream handle (role recover)
+  std::vector<bool> individual_recovery;           // per stream handle
+  bool any_filter = false;
+  bool any_frer = false;
+
+  // The filter a frame of `stream` (kNoStream: unidentified) arriving on `port` with priority
+  // `pcp` meets, or -1.
+  std::int32_t filter_for(StreamHandle stream, std::size_t port, std::uint8_t pcp) const {
+    if (stream != kNoStream && stream < stream_count) {
+      const std::int32_t f = by_stream_[(stream * port_count + port) * 8 + (pcp & 7)];
+      if (f >= 0) return f;
+    }
+    return by_wildcard_[port * 8 + (pcp & 7)];
+  }
+  bool gate_open(std::int32_t filter, TaiTime now) const {
+    const auto& g = gates[static_cast<std::size_t>(filter)];
+    return !g || g->is_open(0, now);
+  }
+
+  std::vector<std::int32_t> by_stream_;    // [(handle * ports + port) * 8 + pcp]
+  std::vector<std::int32_t> by_wildcard_;  // [port * 8 + pcp]
+};
+
+// The protection `config` describes, written at `now`: stream gates follow the same rules as
+// port gates (a filter that ran before keeps its engine, and a table with config-change starts
+// 802.1Qbv's List Config on it). Stream handles are indices into config.streams. Throws
+// ConfigError naming the filter or stream.
+ProtectionSchedule next_protection(const bridge::BridgeConfig& config, const ProtectionSchedule* running, TaiTime now);
+
+}  // namespace takt::dpdk

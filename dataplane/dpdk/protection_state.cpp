@@ -1,0 +1,95 @@
+#include "dataplane/dpdk/protection_state.hpp"
+
+namespace takt::dpdk {
+
+ProtectionState::ProtectionState(std::size_t stream_count, std::size_t port_count)
+    : stream_count_(stream_count),
+      port_count_(port_count),
+      filter_counters_((stream_count + 1) * port_count),
+      generation_(stream_count, 0),
+      recoveries_(stream_count),
+      frer_counters_(stream_count) {}
+
+void ProtectionState::sync(const ProtectionSchedule& schedule, TaiTime now) {
+  std::vector<StreamFilter> filters;
+  filters.reserve(schedule.filter_configs.size());
+  for (const auto& c : schedule.filter_configs) {
+    // A filter whose configuration did not change keeps its meter's tokens and blocked flags.
+    const StreamFilter* same = nullptr;
+    for (const auto& old : filters_)
+      if (old.config() == c) {
+        same = &old;
+        break;
+      }
+    filters.push_back(same ? *same : StreamFilter(c, now));
+  }
+  filters_ = std::move(filters);
+  recovering_.clear();
+  for (std::size_t h = 0; h < stream_count_ && h < schedule.roles.size(); ++h) {
+    auto& r = recoveries_[h];
+    if (schedule.roles[h] != FrerRole::recover) {
+      if (r) r->base += r->compound.counters();
+      // Keep the counters, drop the state: the stream is no longer recovered here.
+      if (r) frer_counters_[h].recovery = r->base;
+      r.reset();
+      continue;
+    }
+    recovering_.push_back(h);
+    const SequenceRecoveryConfig& c = schedule.recovery[h];
+    const bool individual = schedule.individual_recovery[h];
+    if (r && r->config == c && r->individual.empty() != individual) continue;
+    SequenceRecoveryCounters base = r ? r->base : SequenceRecoveryCounters{};
+    if (r) base += r->compound.counters();
+    std::vector<SequenceRecovery> members;
+    if (individual) {
+      SequenceRecoveryConfig m = c;
+      m.algorithm = RecoveryAlgorithm::match;
+      m.latent.enabled = false;
+      members.assign(port_count_, SequenceRecovery(m, now));
+    }
+    r.emplace(Recovery{c, SequenceRecovery(c, now), std::move(members), base});
+  }
+}
+
+bool ProtectionState::police(const ProtectionSchedule& schedule, StreamHandle stream, std::size_t port,
+                             std::uint8_t pcp, std::uint32_t frame_bytes, TaiTime now) {
+  const std::int32_t f = schedule.filter_for(stream, port, pcp);
+  if (f < 0 || static_cast<std::size_t>(f) >= filters_.size()) return true;
+  const FilterVerdict v = filters_[static_cast<std::size_t>(f)].filter(frame_bytes, schedule.gate_open(f, now), now);
+  const std::size_t row =
+      stream < stream_count_ && schedule.filters[static_cast<std::size_t>(f)].stream != bridge::kWildcardStream
+          ? stream
+          : stream_count_;
+  count(filter_counters_[row * port_count_ + port], v);
+  return v == FilterVerdict::pass;
+}
+
+RecoveryVerdict ProtectionState::recover(const ProtectionSchedule&, StreamHandle stream, std::size_t port,
+                                         std::optional<std::uint16_t> sequence, TaiTime now) {
+  auto& r = recoveries_[stream];
+  if (!r) return RecoveryVerdict::pass;
+  FrerStreamCounters& c = frer_counters_[stream];
+  if (!r->individual.empty() && sequence && r->individual[port].accept(sequence, now) == RecoveryVerdict::discard) {
+    ++c.individual_discarded;
+    return RecoveryVerdict::discard;
+  }
+  const RecoveryVerdict v = r->compound.accept(sequence, now);
+  c.recovery = r->base;
+  c.recovery += r->compound.counters();
+  return v;
+}
+
+void ProtectionState::tick(TaiTime now) {
+  for (std::size_t h : recovering_) {
+    auto& r = recoveries_[h];
+    r->compound.tick(now);
+    frer_counters_[h].recovery = r->base;
+    frer_counters_[h].recovery += r->compound.counters();
+  }
+}
+
+bool ProtectionState::latent_error(std::size_t stream) const {
+  return stream < recoveries_.size() && recoveries_[stream] && recoveries_[stream]->compound.latent_error();
+}
+
+}  // namespace takt::dpdk

@@ -1,0 +1,76 @@
+#pragma once
+// The packet lcore's half of per-stream protection: per filter its meter and blocked flags, per
+// stream its sequence generation counter and sequence recovery, and the counters the scraper
+// reads. The counters live in arrays sized once at start and indexed by stream handle (or the
+// wildcard row) and ingress port, so a new schedule never moves memory the scraper may be
+// reading; the per-filter state is the lcore's own and rebuilt when a schedule changes it.
+// No DPDK here: the forwarder moves the bytes, this decides.
+#include <cstdint>
+#include <optional>
+#include <vector>
+
+#include "dataplane/core/sequence_recovery.hpp"
+#include "dataplane/core/stream_filter.hpp"
+#include "dataplane/core/stream_id.hpp"
+#include "dataplane/dpdk/protection_schedule.hpp"
+
+namespace takt::dpdk {
+
+struct FrerStreamCounters {
+  std::uint64_t generated = 0;  // frames this bridge gave a sequence number and an R-TAG
+  SequenceRecoveryCounters recovery;
+  std::uint64_t individual_discarded = 0;  // stopped by a member stream's individual recovery
+};
+
+class ProtectionState {
+ public:
+  ProtectionState(std::size_t stream_count, std::size_t port_count);
+
+  // Called by the lcore when the published schedule's generation changed: filters and recoveries
+  // whose configuration is new start fresh; counters carry on.
+  void sync(const ProtectionSchedule& schedule, TaiTime now);
+
+  // 802.1Qci for one frame: true when it may be forwarded.
+  bool police(const ProtectionSchedule& schedule, StreamHandle stream, std::size_t port, std::uint8_t pcp,
+              std::uint32_t frame_bytes, TaiTime now);
+
+  // 802.1CB sequence generation: the next number for `stream`.
+  std::uint16_t next_sequence(StreamHandle stream) {
+    ++frer_counters_[stream].generated;
+    return generation_[stream]++;
+  }
+  // 802.1CB sequence recovery (and individual recovery when configured) for one frame.
+  RecoveryVerdict recover(const ProtectionSchedule& schedule, StreamHandle stream, std::size_t port,
+                          std::optional<std::uint16_t> sequence, TaiTime now);
+  // Runs the recoveries' timers (reset timeout, latent errors) with no frame arriving.
+  void tick(TaiTime now);
+
+  // Counters of the filters met by (stream, port); stream == stream_count is the wildcard row.
+  const StreamFilterCounters& filter_counters(std::size_t stream, std::size_t port) const {
+    return filter_counters_[stream * port_count_ + port];
+  }
+  const FrerStreamCounters& frer_counters(std::size_t stream) const { return frer_counters_[stream]; }
+  // Whether the stream's recovery currently signals a latent error.
+  bool latent_error(std::size_t stream) const;
+  std::size_t stream_count() const { return stream_count_; }
+  std::size_t port_count() const { return port_count_; }
+
+ private:
+  struct Recovery {
+    SequenceRecoveryConfig config;
+    SequenceRecovery compound;
+    std::vector<SequenceRecovery> individual;  // per port, match algorithm
+    SequenceRecoveryCounters base;             // counters of recoveries this one replaced
+  };
+
+  std::size_t stream_count_;
+  std::size_t port_count_;
+  std::vector<StreamFilter> filters_;                  // per filter of the schedule synced last
+  std::vector<StreamFilterCounters> filter_counters_;  // [(stream or wildcard) * ports + port]
+  std::vector<std::uint16_t> generation_;              // per stream: GenSeqNum
+  std::vector<std::optional<Recovery>> recoveries_;    // per stream
+  std::vector<FrerStreamCounters> frer_counters_;      // per stream
+  std::vector<std::size_t> recovering_;                // streams with a recovery, for tick()
+};
+
+}  // namespace takt::dpdk
