@@ -9,6 +9,7 @@
 #include "common/duration_text.hpp"
 #include "control/analysis/gate_service.hpp"
 #include "dataplane/core/wire.hpp"
+#include "dataplane/core/r_tag.hpp"
 
 namespace takt::analysis {
 namespace {
@@ -94,7 +95,9 @@ class Analysis {
       s.plan = &sp;
       s.stream = plant_.find_stream(sp.name);
       const bool tagged = sp.vlan != 0;
-      const std::int64_t payload = sp.frame_payload > 0 ? sp.frame_payload : sp.max_frame_size;
+      // A redundant stream's frames carry an 802.1CB R-TAG inside the trees.
+      const std::int64_t payload = (sp.frame_payload > 0 ? sp.frame_payload : sp.max_frame_size) +
+                                   (sp.trees.size() > 1 ? static_cast<std::int64_t>(kRTagBytes) : std::int64_t{0});
       s.frame_bits = wire_bytes_for_payload(payload, tagged) * 8;
       const std::int64_t bits_per_interval = s.frame_bits * std::max(1, sp.frames_per_interval);
       s.tspec = {bits_per_interval,

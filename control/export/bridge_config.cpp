@@ -7,6 +7,8 @@
 
 #include <fmt/format.h>
 
+#include "control/export/stream_protection.hpp"
+
 namespace takt::exporter {
 
 namespace {
@@ -97,6 +99,7 @@ bridge::BridgeConfig bridge_config(const schedule::Plan& plan, const model::Plan
     config.streams.push_back(
         {s.name, *mac, static_cast<std::uint16_t>(s.vlan), max_latency, first_here->traffic_class});
   }
+  add_stream_protection(config, plan, plant, base_time);
   bridge::validate(config);
   return config;
 }

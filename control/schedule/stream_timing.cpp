@@ -4,6 +4,7 @@
 
 #include "control/schedule/traffic_class_map.hpp"
 #include "dataplane/core/wire.hpp"
+#include "dataplane/core/r_tag.hpp"
 
 namespace takt::schedule {
 
@@ -44,7 +45,11 @@ StreamTiming derive_timing(const routing::Topology& topo, const routing::StreamR
     const auto& arc = topo.arc(ht.arc);
     const auto& prof = topo.profile(arc.from);
     ht.traffic_class = priority_to_traffic_class(prof.queues)[static_cast<std::size_t>(std::clamp(s.pcp, 0, 7))];
-    ht.frame_wire = wire_time_for_payload(t.payload, true, arc.rate_bps).count();
+    // A redundant stream's frames carry an 802.1CB R-TAG between the bridges that add and remove
+    // it; every hop is sized for the tagged frame, so no window depends on where that is.
+    const std::int64_t wire_payload =
+        t.payload + (route.trees.size() > 1 ? static_cast<std::int64_t>(kRTagBytes) : std::int64_t{0});
+    ht.frame_wire = wire_time_for_payload(wire_payload, true, arc.rate_bps).count();
     ht.launch_error = prof.transmission_timing_error.count();
     ht.length = ht.frame_wire * t.frames + ht.launch_error;
     ht.propagation = arc.propagation.count();

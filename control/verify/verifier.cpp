@@ -10,6 +10,7 @@
 
 #include "common/duration_text.hpp"
 #include "dataplane/core/wire.hpp"
+#include "dataplane/core/r_tag.hpp"
 
 namespace takt::schedule {
 namespace {
@@ -296,7 +297,10 @@ void Verifier::check_stream(const StreamPlan& sp) {
       add(sp.name, hop.egress.str(),
           fmt::format("stream {}: frames of {} B exceed the frame size limit at {}", sp.name, sp.frame_payload,
                       hop.egress.str()));
-    wire[h] = wire_time_for_payload(sp.frame_payload, true, link->second.link->rate_bps).count();
+    // Redundant streams carry an 802.1CB R-TAG inside the trees: windows must fit the tagged frame.
+    const std::int64_t wire_payload =
+        sp.frame_payload + (sp.trees.size() > 1 ? static_cast<std::int64_t>(kRTagBytes) : std::int64_t{0});
+    wire[h] = wire_time_for_payload(wire_payload, true, link->second.link->rate_bps).count();
     if (hop.upstream.empty() && hop.egress.node != sp.talker) {
       add(sp.name, hop.egress.str(),
           fmt::format("stream {}: first hop leaves {} instead of talker {}", sp.name, hop.egress.node, sp.talker));

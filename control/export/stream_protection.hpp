@@ -1,0 +1,45 @@
+#pragma once
+// The 802.1Qci and 802.1CB configuration of one bridge, cut out of a plan.
+//
+// Stream filters: every stream this bridge identifies gets a filter at each port it enters
+// through, on its priority, with
+//   - max SDU: its largest frame on that link (R-TAG included where the frame carries one);
+//   - a flow meter from its TSpec: CIR = frames x size per interval, CBS = that burst times
+//     (1 + burst tolerance), so a talker within its contract is never metered red;
+//   - for scheduled streams, a stream gate open only while the plan has the stream arriving at
+//     that port: the upstream window, shifted by the link's propagation, widened at both ends by
+//     the sync error budget, at the end by the receiving bridge's worst processing delay, and at
+//     the start back to the upstream arrival where the plan lets the frame leave early.
+// Wildcard filters with a gate that never opens drop every frame on a scheduled stream's
+// priority that no filter matched: unidentified traffic never enters a scheduled queue.
+//
+// FRER: the bridge that receives a redundant stream over the access link both trees share
+// generates its sequence numbers; the bridge where a hop has two upstream hops (the trees meet
+// in front of a single-homed listener) recovers them with the vector algorithm.
+#include <string>
+
+#include "control/model/plant.hpp"
+#include "control/schedule/plan.hpp"
+#include "protocol/bridge_config.hpp"
+
+namespace takt::exporter {
+
+struct ProtectionSettings {
+  // Extra bursts a flow meter's committed bucket holds beyond one interval's: a talker may send
+  // one interval's frames late and the next on time without being metered.
+  int burst_tolerance = 1;
+};
+
+// Fills config.protection for bridge config.bridge, whose ports and streams are already set.
+void add_stream_protection(bridge::BridgeConfig& config, const schedule::Plan& plan, const model::Plant& plant,
+                           TaiTime base_time, const ProtectionSettings& settings = {});
+
+// Bytes from destination address to the end of the payload (FCS excluded) of the stream's
+// largest frame: the size 802.1Qci's max SDU and the meter count.
+std::int64_t frame_bytes(const schedule::StreamPlan& s, bool r_tag);
+
+// Whether the frames of `hop` carry an R-TAG: between the bridge that generates the stream's
+// sequence numbers and the one that recovers them.
+bool carries_r_tag(const schedule::StreamPlan& s, int hop, const model::Plant& plant);
+
+}  // namespace takt::exporter

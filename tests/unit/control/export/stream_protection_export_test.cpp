@@ -1,0 +1,171 @@
+// 802.1Qci and 802.1CB cut out of a plan: filters at every port a stream enters through, with
+// its max SDU, its TSpec's meter and its planned arrival window as stream gate; wildcard filters
+// closing scheduled priorities to unidentified frames; sequence generation where a redundant
+// stream's trees split and recovery where they meet.
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+
+#include "control/export/bridge_config.hpp"
+#include "control/export/stream_protection.hpp"
+#include "protocol/bridge_config_json.hpp"
+
+using namespace takt;
+using namespace std::chrono_literals;
+
+namespace {
+
+// h1 - sw1 = (sw2 | sw3) = sw4 - h2: one ring, one redundant stream.
+model::Plant ring() {
+  model::Plant p;
+  p.name = "ring";
+  for (const char* h : {"h1", "h2"})
+    p.nodes.push_back({h, model::NodeKind::end_station, "end-station", {"eth0"}, "", {}});
+  for (const char* b : {"sw1", "sw2", "sw3", "sw4"})
+    p.nodes.push_back({b, model::NodeKind::bridge, "none", {"p1", "p2", "p3"}, "", {}});
+  auto link = [&p](const char* a, const char* ap, const char* b, const char* bp) {
+    p.links.push_back({{a, ap}, {b, bp}, 1'000'000'000, Nanos{50}, {}});
+  };
+  link("h1", "eth0", "sw1", "p1");
+  link("sw1", "p2", "sw2", "p1");
+  link("sw1", "p3", "sw3", "p1");
+  link("sw2", "p2", "sw4", "p1");
+  link("sw3", "p2", "sw4", "p2");
+  link("sw4", "p3", "h2", "eth0");
+  return p;
+}
+
+schedule::Hop hop(const char* en, const char* ep, const char* in, const char* ip, Nanos offset, std::vector<int> up) {
+  schedule::Hop h;
+  h.egress = {en, ep};
+  h.ingress = {in, ip};
+  h.traffic_class = 6;
+  h.offset = offset;
+  h.length = 2us;
+  h.frame_wire_time = 1us;
+  h.propagation = Nanos{50};
+  h.rate_bps = 1'000'000'000;
+  h.upstream = std::move(up);
+  return h;
+}
+
+schedule::Plan ring_plan(Nanos first_offset = 10us) {
+  schedule::Plan plan;
+  plan.plant = "ring";
+  plan.hyperperiod = 1ms;
+  plan.sync_error_budget = 1us;
+  schedule::StreamPlan s;
+  s.name = "motion";
+  s.talker = "h1";
+  s.listeners = {"h2"};
+  s.vlan = 100;
+  s.pcp = 6;
+  s.destination_mac = "02:00:00:00:00:02";
+  s.interval = 1ms;
+  s.frames_per_interval = 1;
+  s.frame_payload = 100;
+  s.max_frame_size = 100;
+  s.timed = true;
+  s.max_latency = 500us;
+  s.hops = {hop("h1", "eth0", "sw1", "p1", first_offset, {}), hop("sw1", "p2", "sw2", "p1", 20us, {0}),
+            hop("sw1", "p3", "sw3", "p1", 20us, {0}),         hop("sw2", "p2", "sw4", "p1", 30us, {1}),
+            hop("sw3", "p2", "sw4", "p2", 40us, {2}),         hop("sw4", "p3", "h2", "eth0", 50us, {3, 4})};
+  s.trees = {{0, 1, 3, 5}, {0, 2, 4, 5}};
+  plan.streams.push_back(s);
+  return plan;
+}
+
+const bridge::StreamFilterEntry* filter(const bridge::BridgeConfig& c, const std::string& stream,
+                                        const std::string& port) {
+  for (const auto& f : c.protection.stream_filters)
+    if (f.stream == stream && f.port == port) return &f;
+  return nullptr;
+}
+
+}  // namespace
+
+TEST_CASE("protection export: sequence numbers are generated where the trees split and recovered where they meet") {
+  const model::Plant plant = ring();
+  const schedule::Plan plan = ring_plan();
+  const auto sw1 = exporter::bridge_config(plan, plant, "sw1");
+  const auto sw2 = exporter::bridge_config(plan, plant, "sw2");
+  const auto sw4 = exporter::bridge_config(plan, plant, "sw4");
+  CHECK(sw1.protection.sequence_generation == std::vector<std::string>{"motion"});
+  CHECK(sw1.protection.sequence_recovery.empty());
+  CHECK(sw2.protection.sequence_generation.empty());
+  CHECK(sw2.protection.sequence_recovery.empty());
+  REQUIRE(sw4.protection.sequence_recovery.size() == 1);
+  const auto& r = sw4.protection.sequence_recovery[0];
+  CHECK(r.stream == "motion");
+  CHECK(r.recovery.algorithm == RecoveryAlgorithm::vector);
+  CHECK(r.recovery.history_length >= 4);
+  CHECK(r.recovery.latent.enabled);
+  CHECK(r.recovery.latent.paths == 2);
+
+  // The R-TAG is on the wire between sw1 and sw4 only.
+  const auto& s = plan.streams[0];
+  CHECK_FALSE(exporter::carries_r_tag(s, 0, plant));
+  for (int h : {1, 2, 3, 4}) CHECK(exporter::carries_r_tag(s, h, plant));
+  CHECK_FALSE(exporter::carries_r_tag(s, 5, plant));
+  REQUIRE(filter(sw1, "motion", "p1"));
+  CHECK(filter(sw1, "motion", "p1")->max_sdu_size == 118);  // 14 + 4 + 100
+  REQUIRE(filter(sw2, "motion", "p1"));
+  CHECK(filter(sw2, "motion", "p1")->max_sdu_size == 124);  // with the R-TAG
+  REQUIRE(filter(sw4, "motion", "p1"));
+  REQUIRE(filter(sw4, "motion", "p2"));
+  CHECK(filter(sw4, "motion", "p2")->max_sdu_size == 124);
+  // Written and read back, the file still validates (stream names, ports, roles).
+  CHECK(bridge::bridge_config_from_json(bridge::to_json(sw4)) == sw4);
+}
+
+TEST_CASE("protection export: the meter is the TSpec and the stream gate the planned arrival window") {
+  const auto sw1 = exporter::bridge_config(ring_plan(), ring(), "sw1", tai_ns(1'000'000'000'000'000'000));
+  const auto* f = filter(sw1, "motion", "p1");
+  REQUIRE(f);
+  CHECK(f->priority == std::optional<std::uint8_t>(6));
+  REQUIRE(f->meter);
+  CHECK(f->meter->committed_information_rate_bps == 944'000);  // 118 B per ms
+  CHECK(f->meter->committed_burst_size_bytes == 236);          // one interval late: two bursts
+  REQUIRE(f->gate);
+  const GateControlList g = bridge::stream_gate_control_list(*f->gate);
+  CHECK(g.base_time == tai_ns(1'000'000'000'000'000'000));
+  CHECK(g.cycle_time == 1ms);
+  // Window 10 us .. 12 us, 50 ns on the link, 1 us sync error either side.
+  REQUIRE(g.entries.size() == 3);
+  CHECK(g.entries[0].gate_states == 0);
+  CHECK(g.entries[0].time_interval == Nanos{9'050});
+  CHECK(g.entries[1].gate_states == 1);
+  CHECK(g.entries[1].time_interval == Nanos{4'000});
+  CHECK(g.entries[2].gate_states == 0);
+  CHECK(g.entries[2].time_interval == 1ms - Nanos{13'050});
+}
+
+TEST_CASE("protection export: a window across the interval end opens the gate at the cycle start too") {
+  const auto sw1 = exporter::bridge_config(ring_plan(999us), ring(), "sw1");
+  const auto* f = filter(sw1, "motion", "p1");
+  REQUIRE(f);
+  REQUIRE(f->gate);
+  const GateControlList g = bridge::stream_gate_control_list(*f->gate);
+  // Open 998.05 us .. 1002.05 us: 2.05 us at the start, closed, open the last 1.95 us.
+  REQUIRE(g.entries.size() == 3);
+  CHECK(g.entries[0].gate_states == 1);
+  CHECK(g.entries[0].time_interval == Nanos{2'050});
+  CHECK(g.entries[1].gate_states == 0);
+  CHECK(g.entries[2].gate_states == 1);
+  CHECK(g.entries[2].time_interval == Nanos{1'950});
+}
+
+TEST_CASE("protection export: scheduled priorities are closed to unidentified frames on every port") {
+  const auto sw4 = exporter::bridge_config(ring_plan(), ring(), "sw4");
+  std::vector<std::string> closed;
+  for (const auto& f : sw4.protection.stream_filters)
+    if (f.stream == bridge::kWildcardStream) {
+      CHECK(f.priority == std::optional<std::uint8_t>(6));
+      REQUIRE(f.gate);
+      CHECK_FALSE(f.gate->schedule.gate_enabled);
+      CHECK(f.gate->schedule.admin_gate_states == 0);
+      closed.push_back(f.port);
+    }
+  std::sort(closed.begin(), closed.end());
+  CHECK(closed == std::vector<std::string>{"p1", "p2", "p3"});
+}
