@@ -293,7 +293,7 @@ stream_field() {
 }
 
 stream_line() {
-  echo "$1: sent $(stream_field "$1" sent), received $(stream_field "$1" received), lost $(stream_field "$1" lost)," \
+  echo "$1: sent $(stream_field "$1" sent), received $(stream_field "$1" received), lost $(($(stream_field "$1" sent) - $(stream_field "$1" received)))," \
     "worst latency $(stream_field "$1" max-us) us (max-latency 20000 us), deadline misses $(stream_field "$1" misses)"
 }
 
@@ -325,7 +325,10 @@ check_unharmed() {
   late=$(late_sends "$stream")
   stalls=$(bridge_stalls "$@")
   [[ $sent =~ ^[0-9]+$ && $sent -gt 0 ]] || fail "$stream: the talker sent nothing ($(cat "$WORK/talker.json"))"
-  ((misses == 0 && received + lost == sent && lost <= late + 2 * stalls)) ||
+  # The listener counts a talker's last frames lost only after a later one arrives: lost is what
+  # was sent and never received.
+  lost=$((sent - received))
+  ((misses == 0 && lost >= 0 && lost <= late + 2 * stalls)) ||
     fail "$stream was harmed: $(stream_line "$stream"); host stalls: $late late sends of the talker, $stalls of $*"
   ok "$(stream_line "$stream") (host stalls: $late late sends of the talker, $stalls of $*)"
 }
