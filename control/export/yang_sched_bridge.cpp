@@ -8,6 +8,8 @@
 
 #include <fmt/format.h>
 
+#include "control/export/bridge_config.hpp"
+#include "control/export/yang_stream_protection.hpp"
 #include "protocol/gate_control_entry_json.hpp"
 
 namespace takt::exporter {
@@ -119,13 +121,27 @@ json sched_bridge_config(const schedule::Plan& plan, const model::Plant& plant, 
       interfaces.push_back(interface_entry(port, disabled_table(profile)));
     }
   }
-  return {{"ietf-interfaces:interfaces", {{"interface", std::move(interfaces)}}}};
+  json doc{{"ietf-interfaces:interfaces", {{"interface", std::move(interfaces)}}}};
+  // 802.1Qci and 802.1CB: what takt-dataplane is told (takt-bridge/1), in the IEEE modules.
+  ProtectionYangOptions options;
+  options.limits = stream_gate_limits(profile);
+  if (!node->mac.empty()) {
+    const auto mac = MacAddress::parse(node->mac);
+    if (!mac)
+      throw std::invalid_argument(fmt::format("bridge '{}' has MAC address '{}', which is not one", bridge, node->mac));
+    options.bridge_address = yang_mac_address(*mac);
+  }
+  doc.update(stream_protection_yang(bridge_config(plan, plant, bridge), options));
+  return doc;
 }
 
 std::vector<std::string> sched_bridge_modules() {
   // The identities used as values (set-gate-states, ethernetCsmacd) live in modules that the
   // sched-bridge module only imports; a validator must implement them too.
-  return {"ieee802-dot1q-sched-bridge.yang", "ieee802-dot1q-sched.yang", "iana-if-type@2014-05-08.yang"};
+  std::vector<std::string> modules{"ieee802-dot1q-sched-bridge.yang", "ieee802-dot1q-sched.yang",
+                                   "iana-if-type@2014-05-08.yang"};
+  for (auto& m : stream_protection_modules()) modules.push_back(std::move(m));
+  return modules;
 }
 
 }  // namespace takt::exporter
