@@ -239,7 +239,7 @@ faults_setup() {
   wait_clock "${NODES[@]}"
   say "cell up: sw1, sw2 (takt-dataplane${FAULT_DATAPLANE_ARGS:+ $FAULT_DATAPLANE_ARGS}), clocks within the 500 us budget"
   start_controller
-  wait_installed
+  wait_installed "${BRIDGES[@]}"
   say "plan installed by takt-controller: transaction $(transaction_of sw1)"
 }
 
@@ -307,7 +307,7 @@ late_sends() { jq -r --arg s "$1" '.streams[] | select(.stream == $s) | (.stalls
 # with 802.1Qci policing, be dropped by the next bridge's stream gate.
 bridge_stalls() {
   local b n=0
-  for b in "$@"; do n=$((n + $(cat "$WORK/stalls-$b.jsonl" 2>/dev/null | wc -l))); done
+  for b in "$@"; do [[ -f $WORK/stalls-$b.jsonl ]] && n=$((n + $(wc -l <"$WORK/stalls-$b.jsonl"))); done
   echo "$n"
 }
 
