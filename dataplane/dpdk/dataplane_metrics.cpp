@@ -1,6 +1,8 @@
 #include "dataplane/dpdk/dataplane_metrics.hpp"
 
+#include <algorithm>
 #include <atomic>
+#include <optional>
 #include <string>
 
 namespace takt::dpdk {
@@ -87,6 +89,9 @@ void expose_forwarder_counters(telemetry::MetricsRegistry& registry, const bridg
     dropped.with_callback({name, "malformed"}, [c] { return read_relaxed(c->rx_malformed); });
     dropped.with_callback({name, "no-egress"}, [c] { return read_relaxed(c->filtered_no_egress); });
     dropped.with_callback({name, "link-local"}, [c] { return read_relaxed(c->filtered_link_local); });
+    dropped.with_callback({name, "policed"}, [c] { return read_relaxed(c->rx_policed); });
+    dropped.with_callback({name, "frer-eliminated"}, [c] { return read_relaxed(c->rx_eliminated); });
+    dropped.with_callback({name, "r-tag-error"}, [c] { return read_relaxed(c->rx_r_tag_error); });
     dropped.with_callback({name, "tx-ring-full"}, [p] { return read_relaxed(p->io.tx_ring_full); });
     dropped.with_callback({name, "queue-full"}, [p] {
       std::uint64_t sum = 0;
@@ -116,6 +121,125 @@ void expose_forwarder_counters(telemetry::MetricsRegistry& registry, const bridg
     s_frames.with_callback({config.streams[i].name}, [s] { return read_relaxed(s->frames); });
     s_bytes.with_callback({config.streams[i].name}, [s] { return read_relaxed(s->bytes); });
     s_dropped.with_callback({config.streams[i].name}, [s] { return read_relaxed(s->dropped); });
+  }
+  expose_protection_counters(registry, config, f.protection());
+}
+
+std::vector<FilterRow> configured_filter_rows(const bridge::BridgeConfig& config) {
+  std::vector<FilterRow> rows;
+  for (const auto& filter : config.protection.stream_filters) {
+    const auto port = config.port_index(filter.port);
+    if (!port) continue;  // validate_protection refused it already
+    std::size_t stream = config.streams.size();
+    if (filter.stream != bridge::kWildcardStream) {
+      const auto it = std::find_if(config.streams.begin(), config.streams.end(),
+                                   [&filter](const bridge::StreamEntry& s) { return s.name == filter.stream; });
+      if (it == config.streams.end()) continue;
+      stream = static_cast<std::size_t>(it - config.streams.begin());
+    }
+    if (std::none_of(rows.begin(), rows.end(),
+                     [&](const FilterRow& r) { return r.stream == stream && r.port == *port; }))
+      rows.push_back({stream, *port});
+  }
+  return rows;
+}
+
+void expose_protection_counters(telemetry::MetricsRegistry& registry, const bridge::BridgeConfig& config,
+                                const ProtectionState& protection) {
+  const auto rows = configured_filter_rows(config);
+  if (!rows.empty()) {
+    const std::vector<std::string> labels{"stream", "port"};
+    auto& matching = registry.counter(
+        "takt_psfp_matching_frames_total",
+        "Frames that met an 802.1Qci stream filter at ingress (MatchingFramesCount); stream \"*\" is the wildcard "
+        "filters: frames no filter of their own stream matched, unidentified frames included",
+        labels);
+    auto& passing_sdu = registry.counter("takt_psfp_passing_sdu_frames_total",
+                                         "Stream filter frames within the maximum SDU size (PassingSDUCount)", labels);
+    auto& passing = registry.counter(
+        "takt_psfp_passing_frames_total",
+        "Stream filter frames that passed the stream gate (PassingFramesCount); the flow meter may still discard them",
+        labels);
+    auto& discarded = registry.counter(
+        "takt_psfp_discarded_frames_total",
+        "Frames an 802.1Qci stream filter discarded at ingress, by reason: stream-gate-closed (NotPassingFramesCount), "
+        "max-sdu-exceeded (NotPassingSDUCount), flow-meter-red (REDFramesCount), flow-meter-yellow (DropOnYellow), "
+        "stream-blocked (an earlier oversize frame or invalid reception blocked the filter)",
+        {"stream", "port", "reason"});
+    for (const FilterRow& r : rows) {
+      const std::string stream =
+          r.stream < config.streams.size() ? config.streams[r.stream].name : std::string(bridge::kWildcardStream);
+      const std::string& port = config.ports[r.port].name;
+      const StreamFilterCounters* c = &protection.filter_counters(r.stream, r.port);
+      matching.with_callback({stream, port}, [c] { return read_relaxed(c->matching); });
+      passing_sdu.with_callback({stream, port}, [c] { return read_relaxed(c->passing_sdu); });
+      passing.with_callback({stream, port}, [c] { return read_relaxed(c->passing); });
+      discarded.with_callback({stream, port, "stream-gate-closed"}, [c] { return read_relaxed(c->not_passing); });
+      discarded.with_callback({stream, port, "max-sdu-exceeded"}, [c] { return read_relaxed(c->not_passing_sdu); });
+      discarded.with_callback({stream, port, "flow-meter-red"}, [c] { return read_relaxed(c->red); });
+      discarded.with_callback({stream, port, "flow-meter-yellow"}, [c] { return read_relaxed(c->yellow_dropped); });
+      discarded.with_callback({stream, port, "stream-blocked"}, [c] { return read_relaxed(c->blocked); });
+    }
+  }
+
+  const auto handle = [&config](const std::string& name) -> std::optional<std::size_t> {
+    for (std::size_t i = 0; i < config.streams.size(); ++i)
+      if (config.streams[i].name == name) return i;
+    return std::nullopt;
+  };
+  const auto& prot = config.protection;
+  if (!prot.sequence_generation.empty()) {
+    auto& generated = registry.counter(
+        "takt_frer_generated_frames_total",
+        "Frames of a redundant stream this bridge numbered and gave an 802.1CB R-TAG (sequence generation)",
+        {"stream"});
+    for (const auto& name : prot.sequence_generation) {
+      const auto h = handle(name);
+      if (!h) continue;
+      const FrerStreamCounters* c = &protection.frer_counters(*h);
+      generated.with_callback({name}, [c] { return read_relaxed(c->generated); });
+    }
+  }
+  if (prot.sequence_recovery.empty()) return;
+  auto& frames = registry.counter(
+      "takt_frer_recovery_frames_total",
+      "802.1CB sequence recovery per stream (frerCpsSeqRcvy*Packets): passed (first copies forwarded), discarded "
+      "(duplicates eliminated), out-of-order (passed, not the next number), rogue (outside the history window, "
+      "discarded), lost (sequence numbers that never arrived), tagless (frames without an R-TAG)",
+      {"stream", "result"});
+  auto& individual = registry.counter(
+      "takt_frer_individual_recovery_discarded_frames_total",
+      "Frames a member stream's individual recovery discarded before the stream's recovery saw them", {"stream"});
+  auto& resets =
+      registry.counter("takt_frer_recovery_resets_total",
+                       "Sequence recoveries reset because no frame passed within the reset timeout", {"stream"});
+  auto& latent_errors = registry.counter(
+      "takt_frer_latent_errors_total",
+      "802.1CB latent errors signalled: the member streams delivered unequal shares, so a path is down", {"stream"});
+  auto& latent_resets = registry.counter("takt_frer_latent_error_resets_total",
+                                         "Latent error detection resets (frerCpsSeqRcvyLatentErrorResets)", {"stream"});
+  auto& latent_now = registry.gauge(
+      "takt_frer_latent_error", "1 while the stream's sequence recovery signals a latent error, else 0", {"stream"});
+  for (const auto& entry : prot.sequence_recovery) {
+    const auto h = handle(entry.stream);
+    if (!h) continue;
+    const std::string& name = entry.stream;
+    const FrerStreamCounters* c = &protection.frer_counters(*h);
+    const SequenceRecoveryCounters* r = &c->recovery;
+    frames.with_callback({name, "passed"}, [r] { return read_relaxed(r->passed); });
+    frames.with_callback({name, "discarded"}, [r] { return read_relaxed(r->discarded); });
+    frames.with_callback({name, "out-of-order"}, [r] { return read_relaxed(r->out_of_order); });
+    frames.with_callback({name, "rogue"}, [r] { return read_relaxed(r->rogue); });
+    frames.with_callback({name, "lost"}, [r] { return read_relaxed(r->lost); });
+    frames.with_callback({name, "tagless"}, [r] { return read_relaxed(r->tagless); });
+    if (entry.individual_recovery)
+      individual.with_callback({name}, [c] { return read_relaxed(c->individual_discarded); });
+    resets.with_callback({name}, [r] { return read_relaxed(r->resets); });
+    latent_errors.with_callback({name}, [r] { return read_relaxed(r->latent_errors); });
+    latent_resets.with_callback({name}, [r] { return read_relaxed(r->latent_error_resets); });
+    const ProtectionState* p = &protection;
+    const std::size_t stream = *h;
+    latent_now.with_callback({name}, [p, stream] { return p->latent_error(stream) ? 1.0 : 0.0; });
   }
 }
 
