@@ -1,6 +1,9 @@
-// taktctl status --agents agents.yaml: what every bridge runs, how its clock is, and how many
-// frames missed their deadline, asked from each agent at once.
+// taktctl status --agents agents.yaml: what every bridge runs, how its clock is, how many
+// frames missed their deadline and what its 802.1Qci stream filters discarded and its 802.1CB
+// recoveries eliminated and lost, asked from each agent at once.
 #include <iostream>
+#include <optional>
+#include <string>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -11,6 +14,7 @@
 #include "control/southbound/agent_endpoint.hpp"
 #include "control/southbound/deadline_misses.hpp"
 #include "control/southbound/parallel.hpp"
+#include "control/southbound/protection_counters.hpp"
 #include "control/southbound/schedule_diff.hpp"
 
 namespace takt::cli {
@@ -27,6 +31,7 @@ struct BridgeStatus {
   southbound::AgentHealth health;
   southbound::RunningState running;
   std::optional<std::uint64_t> deadline_misses;
+  std::optional<southbound::ProtectionCounters> protection;
 };
 
 std::string gates_text(std::uint8_t g) { return fmt::format("0x{:02x}", g); }
@@ -62,7 +67,9 @@ int run(const StatusOptions& o) {
         BridgeStatus s;
         s.health = co_await southbound::read_health(c, budget);
         s.running = co_await southbound::read_running(c);
-        s.deadline_misses = southbound::deadline_misses(co_await southbound::read_metrics(c));
+        const std::string metrics = co_await southbound::read_metrics(c);
+        s.deadline_misses = southbound::deadline_misses(metrics);
+        s.protection = southbound::protection_counters(metrics);
         co_return s;
       });
 
@@ -100,6 +107,8 @@ int run(const StatusOptions& o) {
       }
       std::cout << fmt::format("  deadline misses: {}\n",
                                s.deadline_misses ? std::to_string(*s.deadline_misses) : "not measured by this agent");
+      std::cout << (s.protection ? southbound::protection_text(*s.protection)
+                                 : "  psfp, frer: no counters (no protection configured, or no packet path)\n");
     } else {
       nlohmann::json ports = nlohmann::json::array();
       for (const auto& p : s.running.oper.ports)
@@ -116,7 +125,8 @@ int run(const StatusOptions& o) {
            {"clock-health", s.health.clock_health},
            {"transaction", s.running.committed_transaction},
            {"ports", ports},
-           {"deadline-misses", s.deadline_misses ? nlohmann::json(*s.deadline_misses) : nlohmann::json(nullptr)}});
+           {"deadline-misses", s.deadline_misses ? nlohmann::json(*s.deadline_misses) : nlohmann::json(nullptr)},
+           {"protection", s.protection ? southbound::protection_json(*s.protection) : nlohmann::json(nullptr)}});
     }
   }
   if (!text) std::cout << json_text(all);
@@ -128,7 +138,9 @@ int run(const StatusOptions& o) {
 void add_status_command(CLI::App& app, ExitCode& exit_code) {
   auto opts = std::make_shared<StatusOptions>();
   auto* cmd = app.add_subcommand(
-      "status", "Each bridge's oper schedule, clock health and deadline misses. Exit 3 if an agent is unreachable");
+      "status",
+      "Each bridge's oper schedule, clock health, deadline misses and what its stream filters (802.1Qci) discarded "
+      "and its FRER recoveries (802.1CB) eliminated and lost. Exit 3 if an agent is unreachable");
   cmd->add_option("--agents", opts->agents, "agents.yaml: bridge name -> agent URL and certificates")
       ->required()
       ->check(CLI::ExistingFile);
