@@ -38,6 +38,26 @@ GateControlList stream_gate_control_list(const StreamGate& gate) {
   return gate_control_list(table);
 }
 
+std::vector<GateParameterTable*> gate_tables(BridgeConfig& config) {
+  std::vector<GateParameterTable*> out;
+  for (auto& p : config.ports) out.push_back(&p.gates);
+  for (auto& f : config.protection.stream_filters)
+    if (f.gate) out.push_back(&f.gate->schedule);
+  return out;
+}
+
+StreamProtection with_stream_gates_open(const StreamProtection& protection) {
+  StreamProtection open = protection;
+  for (auto& f : open.stream_filters) {
+    if (!f.gate || !f.gate->schedule.gate_enabled) continue;
+    GateParameterTable t;  // gate-enabled false: admin-gate-states at once
+    t.admin_gate_states = 1;
+    t.admin_base_time = f.gate->schedule.admin_base_time;
+    f.gate->schedule = t;
+  }
+  return open;
+}
+
 void validate_protection(const BridgeConfig& config) {
   const StreamProtection& p = config.protection;
   std::set<std::string> streams;

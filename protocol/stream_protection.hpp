@@ -73,6 +73,14 @@ struct StreamProtection {
 // The core gate control list of a stream gate (bit 0 = open). Throws ConfigError naming the leaf.
 GateControlList stream_gate_control_list(const StreamGate& gate);
 
+// Every gate table of the bridge: its ports' 802.1Qbv gates and its stream gates. A commit gives
+// them all one base time.
+std::vector<GateParameterTable*> gate_tables(BridgeConfig& config);
+
+// Opens every scheduled stream gate (the sync-loss fallback: arrivals no longer follow the plan's
+// clock); gates that never open, closing a priority to unidentified frames, stay closed.
+StreamProtection with_stream_gates_open(const StreamProtection& protection);
+
 // Checks protection against the bridge's ports and streams; throws ConfigError naming the
 // filter or stream.
 void validate_protection(const BridgeConfig& config);

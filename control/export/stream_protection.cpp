@@ -84,7 +84,7 @@ bool carries_r_tag(const schedule::StreamPlan& s, int hop, const model::Plant& p
 }
 
 void add_stream_protection(bridge::BridgeConfig& config, const schedule::Plan& plan, const model::Plant& plant,
-                           TaiTime base_time, const ProtectionSettings& settings) {
+                           TaiTime base_time) {
   const std::string& name = config.bridge;
   const model::Node* node = plant.find_node(name);
   if (!node) return;
@@ -135,15 +135,16 @@ void add_stream_protection(bridge::BridgeConfig& config, const schedule::Plan& p
         p.stream_filters.push_back(std::move(f));
         continue;
       }
-      if (s->interval > Nanos{0}) {
+      const model::ProtectionPolicy& policy = plant.defaults.protection;
+      if (policy.flow_meters && s->interval > Nanos{0}) {
         const std::int64_t burst = bytes * std::max(1, s->frames_per_interval);
         FlowMeterConfig m;
         // ceil(burst bits / interval): the meter never refills slower than the contract.
         m.committed_information_rate_bps = (burst * 8 * 1'000'000'000 + s->interval.count() - 1) / s->interval.count();
-        m.committed_burst_size_bytes = burst * (1 + std::max(0, settings.burst_tolerance));
+        m.committed_burst_size_bytes = burst * (1 + std::max(0, policy.burst_tolerance));
         f.meter = m;
       }
-      if (s->timed && s->interval > Nanos{0}) {
+      if (policy.stream_gates && s->timed && s->interval > Nanos{0}) {
         const Nanos sync = plan.sync_error_budget;
         Nanos from = hop.offset + hop.propagation - sync;
         if (hop.may_leave_early)
@@ -187,7 +188,7 @@ void add_stream_protection(bridge::BridgeConfig& config, const schedule::Plan& p
   }
   // Nothing unidentified enters a scheduled queue: per linked port and scheduled priority, a
   // wildcard filter whose gate never opens.
-  if (scheduled_priorities.empty()) return;
+  if (scheduled_priorities.empty() || !plant.defaults.protection.drop_unidentified) return;
   for (const auto& port : config.ports)
     for (int pcp : scheduled_priorities) {
       if (open_to_unidentified.count({port.name, pcp})) continue;

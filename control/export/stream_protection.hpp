@@ -5,7 +5,8 @@
 // through, on its priority, with
 //   - max SDU: its largest frame on that link (R-TAG included where the frame carries one);
 //   - a flow meter from its TSpec: CIR = frames x size per interval, CBS = that burst times
-//     (1 + burst tolerance), so a talker within its contract is never metered red;
+//     (1 + burst tolerance): a talker may send one interval's frames late and the next on time
+//     without being metered red;
 //   - for scheduled streams, a stream gate open only while the plan has the stream arriving at
 //     that port: the upstream window, shifted by the link's propagation, widened at both ends by
 //     the sync error budget, at the end by the receiving bridge's worst processing delay, and at
@@ -24,15 +25,10 @@
 
 namespace takt::exporter {
 
-struct ProtectionSettings {
-  // Extra bursts a flow meter's committed bucket holds beyond one interval's: a talker may send
-  // one interval's frames late and the next on time without being metered.
-  int burst_tolerance = 1;
-};
-
-// Fills config.protection for bridge config.bridge, whose ports and streams are already set.
+// Fills config.protection for bridge config.bridge, whose ports and streams are already set, as
+// the plant's defaults.protection asks (model::ProtectionPolicy).
 void add_stream_protection(bridge::BridgeConfig& config, const schedule::Plan& plan, const model::Plant& plant,
-                           TaiTime base_time, const ProtectionSettings& settings = {});
+                           TaiTime base_time);
 
 // Bytes from destination address to the end of the payload (FCS excluded) of the stream's
 // largest frame: the size 802.1Qci's max SDU and the meter count.

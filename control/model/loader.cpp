@@ -106,7 +106,7 @@ class PlantLoader {
     auto& d = plant_.defaults;
     for (auto& [k, v] : r_.entries(n, "defaults",
                                    {"link-speed", "propagation-delay-per-meter", "bridge-profile",
-                                    "end-station-profile", "sync-error-budget", "vlan", "pcp"})) {
+                                    "end-station-profile", "sync-error-budget", "vlan", "pcp", "protection"})) {
       const std::string key = k.Scalar();
       if (key == "link-speed") {
         if (auto x = r_.rate_bps(v, "link-speed")) d.link_rate_bps = *x;
@@ -134,6 +134,29 @@ class PlantLoader {
           if (pk.Scalar() == "bounded") d.pcp_bounded = static_cast<int>(*x);
           if (pk.Scalar() == "best-effort") d.pcp_best_effort = static_cast<int>(*x);
         }
+      } else if (key == "protection") {
+        read_protection(v);
+      }
+    }
+  }
+
+  void read_protection(const YAML::Node& n) {
+    auto& p = plant_.defaults.protection;
+    for (auto& [k, v] : r_.entries(n, "defaults.protection",
+                                   {"stream-gates", "flow-meters", "burst-tolerance", "unidentified-frames"})) {
+      const std::string key = k.Scalar();
+      if (key == "stream-gates") {
+        if (auto x = r_.boolean(v, "stream-gates")) p.stream_gates = *x;
+      } else if (key == "flow-meters") {
+        if (auto x = r_.boolean(v, "flow-meters")) p.flow_meters = *x;
+      } else if (key == "burst-tolerance") {
+        if (auto x = r_.integer(v, "burst-tolerance", 0, 100)) p.burst_tolerance = static_cast<int>(*x);
+      } else if (key == "unidentified-frames") {
+        const auto x = r_.text(v, "unidentified-frames");
+        if (x == "drop" || x == "pass")
+          p.drop_unidentified = *x == "drop";
+        else if (x)
+          r_.error(v, fmt::format("unidentified-frames is drop or pass, not '{}'", *x));
       }
     }
   }

@@ -82,6 +82,16 @@ struct Stream {
   SourceLocation where;
 };
 
+// What the plan asks bridges to police (IEEE 802.1Qci) on the plant's behalf. Everything is on by
+// default; a plant whose talkers are not synchronised (or not yet trusted to keep their plan)
+// can turn stream gates off and keep the meters.
+struct ProtectionPolicy {
+  bool stream_gates = true;       // scheduled streams pass only in their planned arrival windows
+  bool flow_meters = true;        // every stream with an interval is metered to its TSpec
+  int burst_tolerance = 1;        // extra intervals' bursts a meter lets through at once
+  bool drop_unidentified = true;  // frames of no stream on a scheduled priority are dropped
+};
+
 struct Defaults {
   std::int64_t link_rate_bps = 1'000'000'000;
   Nanos propagation_per_meter{5};  // copper/fibre ~ 5 ns/m
@@ -92,6 +102,7 @@ struct Defaults {
   int pcp_scheduled = 6;
   int pcp_bounded = 4;
   int pcp_best_effort = 0;
+  ProtectionPolicy protection;
 };
 
 struct Plant {

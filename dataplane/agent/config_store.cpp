@@ -88,7 +88,8 @@ CommittedConfig ConfigStore::commit(const std::string& transaction, TaiTime base
                                     ns_of(base_time), readable_duration(base_time - now),
                                     readable_duration(options_.min_commit_lead)));
   CommittedConfig next{transaction, staged_->config, base_time, now};
-  for (auto& p : next.config.ports) p.gates.admin_base_time = bridge::ptp_time(base_time);
+  // Port gates and stream gates change together, at one base time.
+  for (auto* g : bridge::gate_tables(next.config)) g->admin_base_time = bridge::ptp_time(base_time);
   try {
     runtime_.apply(next.config);
   } catch (const std::exception& e) {
@@ -123,13 +124,13 @@ AbortOutcome ConfigStore::abort(const std::string& transaction) {
   // past counts as a ConfigChangeError).
   bridge::BridgeConfig revert =
       previous_ ? previous_->config : bridge::BridgeConfig{committed_->config.bridge, {}, {}, {}};
-  for (auto& p : revert.ports) {
-    if (!p.gates.gate_enabled) continue;
-    const Nanos cycle = bridge::to_nanos(p.gates.admin_cycle_time);
-    const TaiTime base = bridge::to_tai(p.gates.admin_base_time);
+  for (auto* g : bridge::gate_tables(revert)) {
+    if (!g->gate_enabled) continue;
+    const Nanos cycle = bridge::to_nanos(g->admin_cycle_time);
+    const TaiTime base = bridge::to_tai(g->admin_base_time);
     if (cycle.count() <= 0 || base > now) continue;
     const std::int64_t cycles = ceil_div((now - base).count() + 1, cycle.count());
-    p.gates.admin_base_time = bridge::ptp_time(base + cycle * cycles);
+    g->admin_base_time = bridge::ptp_time(base + cycle * cycles);
   }
   for (const auto& p : committed_->config.ports) {
     if (revert.port_index(p.name)) continue;

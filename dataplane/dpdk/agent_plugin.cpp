@@ -98,7 +98,12 @@ void DataplaneRuntime::apply(const bridge::BridgeConfig& config) {
       if (!i) throw ConfigError(fmt::format("port {} is not a port of this dataplane", p.name));
       if (p.gates.config_change) next[*i] = p.gates;
     }
+    // Streams are identified as the dataplane started; the new protection must name them.
+    bridge::BridgeConfig check = running;
+    check.protection = config.protection;
+    bridge::validate_protection(check);
     held_ = std::move(next);
+    held_protection_ = config.protection;
     spdlog::info("bridge {}: gate schedule kept for when the clock is back in sync (every gate is open until then)",
                  running.bridge);
     return;
@@ -116,6 +121,11 @@ void DataplaneRuntime::apply(const bridge::BridgeConfig& config) {
           if (!i) throw ConfigError("port " + p.name + " is not a port of this dataplane");
           merged.ports[*i].gates = p.gates;
         }
+        // 802.1Qci and 802.1CB come with the gates, in the same transaction; their stream gates
+        // were given the commit's base time with the port gates. Stream names must be among the
+        // streams the dataplane identifies since it started (checked when the schedule is built).
+        merged.protection = config.protection;
+        bridge::validate_protection(merged);
         return merged;
       },
       now());
@@ -128,8 +138,9 @@ void DataplaneRuntime::hold_gates_open(bool hold) {
   std::string bridge_name;
   if (hold) {
     std::vector<bridge::GateParameterTable> kept;
+    bridge::StreamProtection kept_protection;
     const std::uint64_t generation = schedule_.publish(
-        [&kept, &bridge_name](const bridge::BridgeConfig& running) {
+        [&kept, &kept_protection, &bridge_name](const bridge::BridgeConfig& running) {
           bridge_name = running.bridge;
           bridge::BridgeConfig open = running;
           for (auto& p : open.ports) {
@@ -138,16 +149,20 @@ void DataplaneRuntime::hold_gates_open(bool hold) {
             p.gates.admin_gate_states = kAllGatesOpen;
             p.gates.config_change = true;
           }
+          kept_protection = running.protection;
+          open.protection = bridge::with_stream_gates_open(running.protection);
           return open;
         },
         now());
     held_ = std::move(kept);
+    held_protection_ = std::move(kept_protection);
     spdlog::warn("bridge {}: gate schedule {} holds every gate open (sync-loss fallback)", bridge_name, generation);
     return;
   }
   const std::vector<bridge::GateParameterTable>& kept = *held_;
+  const bridge::StreamProtection& kept_protection = held_protection_;
   const std::uint64_t generation = schedule_.publish(
-      [&kept, &bridge_name](const bridge::BridgeConfig& running) {
+      [&kept, &kept_protection, &bridge_name](const bridge::BridgeConfig& running) {
         bridge_name = running.bridge;
         bridge::BridgeConfig restored = running;
         for (std::size_t i = 0; i < restored.ports.size() && i < kept.size(); ++i) {
@@ -155,6 +170,9 @@ void DataplaneRuntime::hold_gates_open(bool hold) {
           // A base time in the past starts the list at base + N x cycle: the plan's phase.
           restored.ports[i].gates.config_change = true;
         }
+        restored.protection = kept_protection;
+        for (auto& f : restored.protection.stream_filters)
+          if (f.gate) f.gate->schedule.config_change = true;
         return restored;
       },
       now());

@@ -68,6 +68,7 @@ class DataplaneRuntime final : public agent::BridgeRuntime {
   std::mutex mutex_;  // apply() and hold_gates_open() take turns over held_
   // While the gates are held open: each port's gate table to run afterwards, by port index.
   std::optional<std::vector<bridge::GateParameterTable>> held_;
+  bridge::StreamProtection held_protection_;  // while held_: the stream gates to restore
 };
 
 // The agent's threads and state; nullptr when options.port is 0. Throws std::runtime_error

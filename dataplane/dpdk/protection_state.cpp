@@ -8,7 +8,19 @@ ProtectionState::ProtectionState(std::size_t stream_count, std::size_t port_coun
       filter_counters_((stream_count + 1) * port_count),
       generation_(stream_count, 0),
       recoveries_(stream_count),
-      frer_counters_(stream_count) {}
+      frer_counters_(stream_count),
+      latent_errors_(stream_count, 0) {}
+
+// The scraper reads these without locks: each counter is written once per frame with its final
+// value, never lowered on the way.
+void ProtectionState::publish(std::size_t stream) {
+  const auto& r = recoveries_[stream];
+  if (!r) return;
+  SequenceRecoveryCounters total = r->base;
+  total += r->compound.counters();
+  frer_counters_[stream].recovery = total;
+  latent_errors_[stream] = r->compound.latent_error() ? 1 : 0;
+}
 
 void ProtectionState::sync(const ProtectionSchedule& schedule, TaiTime now) {
   std::vector<StreamFilter> filters;
@@ -28,9 +40,9 @@ void ProtectionState::sync(const ProtectionSchedule& schedule, TaiTime now) {
   for (std::size_t h = 0; h < stream_count_ && h < schedule.roles.size(); ++h) {
     auto& r = recoveries_[h];
     if (schedule.roles[h] != FrerRole::recover) {
-      if (r) r->base += r->compound.counters();
       // Keep the counters, drop the state: the stream is no longer recovered here.
-      if (r) frer_counters_[h].recovery = r->base;
+      if (r) publish(h);
+      latent_errors_[h] = 0;
       r.reset();
       continue;
     }
@@ -74,8 +86,7 @@ RecoveryVerdict ProtectionState::recover(const ProtectionSchedule&, StreamHandle
     return RecoveryVerdict::discard;
   }
   const RecoveryVerdict v = r->compound.accept(sequence, now);
-  c.recovery = r->base;
-  c.recovery += r->compound.counters();
+  publish(stream);
   return v;
 }
 
@@ -83,13 +94,12 @@ void ProtectionState::tick(TaiTime now) {
   for (std::size_t h : recovering_) {
     auto& r = recoveries_[h];
     r->compound.tick(now);
-    frer_counters_[h].recovery = r->base;
-    frer_counters_[h].recovery += r->compound.counters();
+    publish(h);
   }
 }
 
 bool ProtectionState::latent_error(std::size_t stream) const {
-  return stream < recoveries_.size() && recoveries_[stream] && recoveries_[stream]->compound.latent_error();
+  return stream < latent_errors_.size() && latent_errors_[stream] != 0;
 }
 
 }  // namespace takt::dpdk

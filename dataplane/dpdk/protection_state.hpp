@@ -71,6 +71,9 @@ class ProtectionState {
   std::vector<std::optional<Recovery>> recoveries_;    // per stream
   std::vector<FrerStreamCounters> frer_counters_;      // per stream
   std::vector<std::size_t> recovering_;                // streams with a recovery, for tick()
+  std::vector<std::uint8_t> latent_errors_;            // per stream, 1 while signalled; read by the scraper
+
+  void publish(std::size_t stream);  // counters and latent flag of one stream, one store each
 };
 
 }  // namespace takt::dpdk
