@@ -28,6 +28,9 @@ struct BridgePort {
   std::int64_t link_rate_bps = 1'000'000'000;
   std::array<std::uint8_t, 8> priority_to_traffic_class = PcpToTrafficClass::kIeeeDefault;
   GateParameterTable gates;
+  // In the active topology for traffic without a static entry (flooding, learning). A plan
+  // takes one link of each loop between bridges out (a spanning tree); streams still use it.
+  bool active_topology = true;
   friend bool operator==(const BridgePort&, const BridgePort&) = default;
 };
 

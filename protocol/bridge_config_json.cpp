@@ -138,6 +138,7 @@ BridgePort read_port(const Node& n) {
       p.priority_to_traffic_class[pcp] = static_cast<std::uint8_t>(m.at(pcp).unsigned_in(7));
   }
   if (n.has("gate-parameter-table")) p.gates = read_gates(n["gate-parameter-table"]);
+  if (n.has("active-topology")) p.active_topology = n["active-topology"].boolean();
   return p;
 }
 
@@ -389,11 +390,13 @@ BridgeConfig bridge_config_from_json(const json& j) {
 
 json to_json(const BridgeConfig& c) {
   json ports = json::array();
-  for (const auto& p : c.ports)
+  for (const auto& p : c.ports) {
     ports.push_back({{"name", p.name},
                      {"link-rate-bps", p.link_rate_bps},
                      {"priority-to-traffic-class", p.priority_to_traffic_class},
                      {"gate-parameter-table", write_gates(p.gates)}});
+    if (!p.active_topology) ports.back()["active-topology"] = false;
+  }
   json fdb = json::array();
   for (const auto& f : c.static_fdb)
     fdb.push_back({{"destination-mac", f.destination.to_string()}, {"vlan", f.vlan}, {"ports", f.ports}});

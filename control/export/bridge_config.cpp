@@ -2,11 +2,13 @@
 
 #include <algorithm>
 #include <map>
+#include <set>
 #include <stdexcept>
 #include <utility>
 
 #include <fmt/format.h>
 
+#include "control/export/active_topology.hpp"
 #include "control/export/stream_protection.hpp"
 
 namespace takt::exporter {
@@ -44,6 +46,7 @@ bridge::BridgeConfig bridge_config(const schedule::Plan& plan, const model::Plan
 
   bridge::BridgeConfig config;
   config.bridge = name;
+  const std::set<model::PortRef> inactive = inactive_ports(plant);
   for (const auto& port : node->ports) {
     const model::PortRef ref{name, port};
     const model::Link* link = plant.link_at(ref);
@@ -51,6 +54,7 @@ bridge::BridgeConfig bridge_config(const schedule::Plan& plan, const model::Plan
     bridge::BridgePort bp;
     bp.name = port;
     bp.link_rate_bps = link->rate_bps;
+    bp.active_topology = !inactive.count(ref);
     if (const schedule::PortPlan* pp = plan.find_port(ref)) {
       if (pp->rate_bps > 0) bp.link_rate_bps = pp->rate_bps;
       for (std::size_t p = 0; p < 8; ++p)

@@ -9,7 +9,7 @@ namespace takt {
 Fdb::Fdb(const FdbConfig& config)
     : port_count_(config.port_count),
       aging_time_(config.aging_time),
-      all_ports_(PortSet::all(config.port_count)),
+      all_ports_(config.active_ports.empty() ? PortSet::all(config.port_count) : config.active_ports),
       static_(config.static_entries.size()),
       learned_(config.learning_capacity) {
   if (config.port_count == 0 || config.port_count > kMaxPorts)
@@ -23,7 +23,7 @@ Fdb::Fdb(const FdbConfig& config)
       throw ConfigError(what +
                         ": 01:80:c2:00:00:00..0f are reserved for link-local protocols (IEEE 802.1Q Table 8-1) "
                         "and never forwarded; give the stream a destination outside that range");
-    if ((e.ports.bits() & ~all_ports_.bits()) != 0)
+    if ((e.ports.bits() & ~PortSet::all(config.port_count).bits()) != 0)
       throw ConfigError(what + " names a port >= the bridge's " + std::to_string(config.port_count) + " ports");
     if (static_.find(key_of(e.address, e.vid)) != nullptr)
       throw ConfigError(what + " is listed twice; merge the port sets into one entry");
@@ -33,7 +33,8 @@ Fdb::Fdb(const FdbConfig& config)
 
 LearnResult Fdb::learn(const MacAddress& source, std::uint16_t vid, PortId ingress, TaiTime now) {
   const std::uint64_t key = key_of(source, vid);
-  if (source.is_group() || ingress >= port_count_ || static_.find(key) != nullptr) return LearnResult::not_learnable;
+  if (source.is_group() || ingress >= port_count_ || !all_ports_.contains(ingress) || static_.find(key) != nullptr)
+    return LearnResult::not_learnable;
   if (Learned* e = learned_.find(key)) {
     const bool moved = e->port != ingress;
     const bool was_expired = expired(*e, now);
@@ -54,6 +55,8 @@ ForwardingDecision Fdb::lookup(const MacAddress& destination, std::uint16_t vid,
   if (destination.is_reserved_link_local()) return {PortSet{}, ForwardingKind::link_local};
   const std::uint64_t key = key_of(destination, vid);
   if (const PortSet* ports = static_.find(key)) return {ports->without(ingress), ForwardingKind::static_entry};
+  // Off the active topology only streams travel: anything else arriving there is discarded.
+  if (!all_ports_.contains(ingress)) return {PortSet{}, ForwardingKind::flood};
   if (!destination.is_group()) {
     if (const Learned* e = learned_.find(key); e != nullptr && !expired(*e, now))
       return {PortSet::of(e->port).without(ingress), ForwardingKind::learned};

@@ -27,6 +27,11 @@ struct FdbConfig {
   Nanos aging_time = std::chrono::seconds(300);
   std::size_t learning_capacity = 4096;
   std::vector<StaticFdbEntry> static_entries;
+  // The ports in the active topology for traffic without a static entry (what a spanning tree
+  // leaves forwarding): frames are flooded, learned and relayed only among them. A redundant
+  // stream's second tree closes a loop; without this its links would circulate broadcasts
+  // forever. Static entries (streams) use any port. Empty = every port.
+  PortSet active_ports;
 };
 
 // link_local: the destination is an 802.1Q reserved address; filtered, never relayed.
@@ -81,7 +86,7 @@ class Fdb {
 
   PortId port_count_;
   Nanos aging_time_;
-  PortSet all_ports_;
+  PortSet all_ports_;  // the active ports
   FlatHashMap<std::uint64_t, PortSet, KeyHash> static_;
   FlatHashMap<std::uint64_t, Learned, KeyHash> learned_;
 };

@@ -21,6 +21,10 @@ namespace {
 FdbConfig fdb_config(const bridge::BridgeConfig& config) {
   FdbConfig f;
   f.port_count = static_cast<PortId>(config.ports.size());
+  for (std::size_t i = 0; i < config.ports.size(); ++i)
+    if (config.ports[i].active_topology) f.active_ports.add(static_cast<PortId>(i));
+  // Every port out of the active topology: keep the default (all ports) rather than none.
+  if (f.active_ports.empty()) f.active_ports = PortSet::all(f.port_count);
   for (const auto& e : config.static_fdb) {
     StaticFdbEntry s{e.destination, e.vlan, {}};
     for (const auto& name : e.ports) s.ports.add(static_cast<PortId>(*config.port_index(name)));
@@ -125,7 +129,8 @@ void Forwarder::forward_run(PortCounters& counters, const IngressDecision& d, co
 
 bool Forwarder::protect(ForwarderPort& port, std::uint16_t in, rte_mbuf* m, const IngressDecision& d,
                         const ProtectionSchedule& protection, TaiTime now, std::uint32_t& length) {
-  if (protection.any_filter && !protection_.police(protection, d.stream, in, d.pcp, length, now)) {
+  // The frame arrived after the port's previous poll: that, not this poll, bounds its arrival.
+  if (protection.any_filter && !protection_.police(protection, d.stream, in, d.pcp, length, now, port.polled_at)) {
     ++port.counters.rx_policed;
     rte_pktmbuf_free(m);
     return false;
@@ -179,7 +184,10 @@ void Forwarder::poll(std::uint16_t in) {
 void Forwarder::receive(std::uint16_t in, const GateSchedule& schedule, TaiTime now) {
   ForwarderPort& port = ports_[in];
   const std::uint16_t n = port.rx_count;
-  if (n == 0) return;
+  if (n == 0) {
+    port.polled_at = now;
+    return;
+  }
   port.rx_count = 0;
   port.counters.rx_frames += n;
   classifier_.start_burst(in, now);
@@ -227,6 +235,7 @@ void Forwarder::receive(std::uint16_t in, const GateSchedule& schedule, TaiTime 
   }
   forward_run(port.counters, run_decision, schedule, run_length, run_bytes);
   port.counters.rx_bytes += rx_bytes;
+  port.polled_at = now;
 }
 
 void Forwarder::transmit(std::uint16_t index, const GateSchedule& schedule, const ClockMapping& clock, TaiTime now,

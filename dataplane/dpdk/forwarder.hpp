@@ -66,6 +66,7 @@ struct ForwarderPort {
   IoCounters io;
   TaiTime link_free_at{};                     // end of the last frame handed to the PMD (link model)
   TaiTime waiting_for = kNever;               // the gate opening that waiting frames need
+  TaiTime polled_at{};                        // when the frames received last were classified
   const DeviceClock* device_clock = nullptr;  // launch time when set
   telemetry::LatencyHistogram* lateness = nullptr;
   std::array<telemetry::Gauge*, kTrafficClasses> depth{};

@@ -25,6 +25,7 @@ std::optional<std::size_t> running_filter(const ProtectionSchedule* running, con
 
 ProtectionSchedule next_protection(const bridge::BridgeConfig& config, const ProtectionSchedule* running, TaiTime now) {
   ProtectionSchedule p;
+  p.written_at = now;
   p.port_count = config.ports.size();
   p.stream_count = config.streams.size();
   if (p.stream_count * p.port_count * 8 > kMaxLookupEntries)

@@ -4,6 +4,7 @@
 // its port and priority), each filter's stream gate as a GateEngine, and each stream's 802.1CB
 // role at this bridge. The packet lcore keeps the half that changes per frame (meters, blocked
 // flags, recovery histories, counters) in ProtectionState, indexed the same way.
+#include <algorithm>
 #include <cstdint>
 #include <optional>
 #include <vector>
@@ -29,6 +30,7 @@ struct ProtectionSchedule {
   std::vector<bool> individual_recovery;           // per stream handle
   bool any_filter = false;
   bool any_frer = false;
+  TaiTime written_at{};  // the `now` the gate engines were built at
 
   // The filter a frame of `stream` (kNoStream: unidentified) arriving on `port` with priority
   // `pcp` meets, or -1.
@@ -42,6 +44,15 @@ struct ProtectionSchedule {
   bool gate_open(std::int32_t filter, TaiTime now) const {
     const auto& g = gates[static_cast<std::size_t>(filter)];
     return !g || g->is_open(0, now);
+  }
+  // Whether the gate was open at any time in [from, now]: a frame that arrived somewhere in that
+  // span (a software bridge learns a frame's arrival only at its next poll) passes if it may
+  // have arrived while the gate was open. Times before the schedule was written count from then.
+  bool gate_open_during(std::int32_t filter, TaiTime from, TaiTime now) const {
+    const auto& g = gates[static_cast<std::size_t>(filter)];
+    if (!g) return true;
+    from = std::clamp(from, written_at, now);
+    return g->is_open(0, from) || g->next_open(0, from) <= now;
   }
 
   std::vector<std::int32_t> by_stream_;    // [(handle * ports + port) * 8 + pcp]

@@ -64,10 +64,13 @@ void ProtectionState::sync(const ProtectionSchedule& schedule, TaiTime now) {
 }
 
 bool ProtectionState::police(const ProtectionSchedule& schedule, StreamHandle stream, std::size_t port,
-                             std::uint8_t pcp, std::uint32_t frame_bytes, TaiTime now) {
+                             std::uint8_t pcp, std::uint32_t frame_bytes, TaiTime now,
+                             std::optional<TaiTime> earliest_arrival) {
   const std::int32_t f = schedule.filter_for(stream, port, pcp);
   if (f < 0 || static_cast<std::size_t>(f) >= filters_.size()) return true;
-  const FilterVerdict v = filters_[static_cast<std::size_t>(f)].filter(frame_bytes, schedule.gate_open(f, now), now);
+  const bool open =
+      earliest_arrival ? schedule.gate_open_during(f, *earliest_arrival, now) : schedule.gate_open(f, now);
+  const FilterVerdict v = filters_[static_cast<std::size_t>(f)].filter(frame_bytes, open, now);
   const std::size_t row =
       stream < stream_count_ && schedule.filters[static_cast<std::size_t>(f)].stream != bridge::kWildcardStream
           ? stream

@@ -30,9 +30,11 @@ class ProtectionState {
   // whose configuration is new start fresh; counters carry on.
   void sync(const ProtectionSchedule& schedule, TaiTime now);
 
-  // 802.1Qci for one frame: true when it may be forwarded.
+  // 802.1Qci for one frame: true when it may be forwarded. `earliest_arrival`: the frame arrived
+  // at some time in [earliest_arrival, now] (the previous poll of its port); the stream gate
+  // passes it when it was open at any of those times. Without it, the gate is asked at `now`.
   bool police(const ProtectionSchedule& schedule, StreamHandle stream, std::size_t port, std::uint8_t pcp,
-              std::uint32_t frame_bytes, TaiTime now);
+              std::uint32_t frame_bytes, TaiTime now, std::optional<TaiTime> earliest_arrival = std::nullopt);
 
   // 802.1CB sequence generation: the next number for `stream`.
   std::uint16_t next_sequence(StreamHandle stream) {

@@ -7,6 +7,7 @@
 #include <algorithm>
 
 #include "control/export/bridge_config.hpp"
+#include "control/export/active_topology.hpp"
 #include "control/export/stream_protection.hpp"
 #include "protocol/bridge_config_json.hpp"
 
@@ -168,4 +169,14 @@ TEST_CASE("protection export: scheduled priorities are closed to unidentified fr
     }
   std::sort(closed.begin(), closed.end());
   CHECK(closed == std::vector<std::string>{"p1", "p2", "p3"});
+}
+
+TEST_CASE("active topology: one link of each loop between bridges floods and learns nothing") {
+  const model::Plant plant = ring();
+  const auto inactive = exporter::inactive_ports(plant);
+  // sw1 reaches sw2 and sw3 first, then sw4 through sw2: the link sw3 - sw4 closes the ring.
+  CHECK(inactive == std::set<model::PortRef>{{"sw3", "p2"}, {"sw4", "p2"}});
+  const auto sw4 = exporter::bridge_config(ring_plan(), plant, "sw4");
+  for (const auto& p : sw4.ports) CHECK(p.active_topology == (p.name != "p2"));
+  CHECK(bridge::bridge_config_from_json(bridge::to_json(sw4)) == sw4);
 }

@@ -131,3 +131,21 @@ TEST_CASE("a static entry for a reserved link-local address is rejected", "[fdb]
     CHECK_THAT(e.what(), Catch::Contains("01:80:c2:00:00:0e") && Catch::Contains("802.1Q"));
   }
 }
+
+TEST_CASE("off the active topology only static entries are relayed", "[fdb]") {
+  FdbConfig c = config();
+  c.active_ports = PortSet(0b0111);  // port 3 closes a loop
+  Fdb fdb(c);
+  // Floods leave out port 3, from any active port.
+  CHECK(fdb.lookup(kDrive, 10, 0, t0).egress == PortSet(0b0110));
+  // Nothing without a static entry is learned or relayed from port 3...
+  CHECK(fdb.learn(kPlc, 10, 3, t0) == LearnResult::not_learnable);
+  const auto from_blocked = fdb.lookup(kDrive, 10, 3, t0);
+  CHECK(from_blocked.egress.empty());
+  // ...but a stream's static entry uses it both ways.
+  CHECK(fdb.lookup(kGroup, 10, 3, t0).egress == PortSet(0b0011));
+  CHECK(fdb.lookup(kGroup, 10, 0, t0).egress == PortSet(0b1010));
+  // A learned station is never reached through the inactive port.
+  REQUIRE(fdb.learn(kPlc, 10, 1, t0) == LearnResult::learned);
+  CHECK(fdb.lookup(kPlc, 10, 0, t0).egress == PortSet::of(1));
+}
