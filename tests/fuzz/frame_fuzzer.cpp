@@ -13,6 +13,7 @@
 // The oracle besides the sanitizers: every decision equals what parse, identify, learn and
 // lookup give frame by frame on a second FDB (the reuse of decisions must be exact), and no
 // frame is sent back out of its ingress port or to a port the bridge does not have.
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <span>
@@ -21,6 +22,7 @@
 #include "dataplane/core/fdb.hpp"
 #include "dataplane/core/frame.hpp"
 #include "dataplane/core/ingress_classifier.hpp"
+#include "dataplane/core/r_tag.hpp"
 #include "dataplane/core/stream_id.hpp"
 
 namespace {
@@ -138,5 +140,19 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const auto records = records_of(std::as_bytes(std::span<const std::uint8_t>(data, size)));
   run_bridge(kNullOnly, records);
   run_bridge(kWithIp, records);
+  // 802.1CB: the R-TAG is read from any bytes without reading past them; inserted and removed
+  // again where it would go, the frame is what it was.
+  for (const auto& r : records) {
+    const RTagRead tag = read_r_tag(r.frame);
+    if (tag.state != RTagState::absent) continue;
+    std::vector<std::byte> buffer(kRTagBytes + r.frame.size());
+    std::copy(r.frame.begin(), r.frame.end(), buffer.begin() + kRTagBytes);
+    insert_r_tag(buffer, tag.offset, 0xABCD);
+    const RTagRead inserted = read_r_tag(buffer);
+    if (inserted.state != RTagState::present || inserted.sequence != 0xABCD || inserted.offset != tag.offset)
+      __builtin_trap();
+    remove_r_tag(buffer, tag.offset);
+    if (!std::equal(buffer.begin() + kRTagBytes, buffer.end(), r.frame.begin(), r.frame.end())) __builtin_trap();
+  }
   return 0;
 }
