@@ -31,6 +31,9 @@ struct BridgePort {
   // In the active topology for traffic without a static entry (flooding, learning). A plan
   // takes one link of each loop between bridges out (a spanning tree); streams still use it.
   bool active_topology = true;
+  // Longest frame accepted at this port, destination address to end of payload (FCS excluded);
+  // longer ones are dropped at ingress and counted. 0 = no limit.
+  std::uint32_t max_frame_bytes = 0;
   friend bool operator==(const BridgePort&, const BridgePort&) = default;
 };
 

@@ -139,6 +139,7 @@ BridgePort read_port(const Node& n) {
   }
   if (n.has("gate-parameter-table")) p.gates = read_gates(n["gate-parameter-table"]);
   if (n.has("active-topology")) p.active_topology = n["active-topology"].boolean();
+  if (n.has("max-frame-bytes")) p.max_frame_bytes = static_cast<std::uint32_t>(n["max-frame-bytes"].unsigned_in(kU32));
   return p;
 }
 
@@ -396,6 +397,7 @@ json to_json(const BridgeConfig& c) {
                      {"priority-to-traffic-class", p.priority_to_traffic_class},
                      {"gate-parameter-table", write_gates(p.gates)}});
     if (!p.active_topology) ports.back()["active-topology"] = false;
+    if (p.max_frame_bytes != 0) ports.back()["max-frame-bytes"] = p.max_frame_bytes;
   }
   json fdb = json::array();
   for (const auto& f : c.static_fdb)

@@ -10,6 +10,8 @@
 
 #include "control/export/active_topology.hpp"
 #include "control/export/stream_protection.hpp"
+#include "dataplane/core/r_tag.hpp"
+#include "dataplane/core/wire.hpp"
 
 namespace takt::exporter {
 
@@ -55,6 +57,10 @@ bridge::BridgeConfig bridge_config(const schedule::Plan& plan, const model::Plan
     bp.name = port;
     bp.link_rate_bps = link->rate_bps;
     bp.active_topology = !inactive.count(ref);
+    // The profile's largest MAC client data behind a header with two tags and an R-TAG.
+    if (const model::Profile* prof = plant.find_profile(node->profile))
+      bp.max_frame_bytes = static_cast<std::uint32_t>(prof->max_frame_size + kEthHeaderBytes + 2 * kVlanTagBytes +
+                                                      static_cast<std::int64_t>(kRTagBytes));
     if (const schedule::PortPlan* pp = plan.find_port(ref)) {
       if (pp->rate_bps > 0) bp.link_rate_bps = pp->rate_bps;
       for (std::size_t p = 0; p < 8; ++p)

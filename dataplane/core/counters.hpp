@@ -45,6 +45,7 @@ struct PortCounters {
   std::uint64_t rx_policed = 0;      // discarded by an 802.1Qci stream filter, gate or meter at ingress
   std::uint64_t rx_eliminated = 0;   // 802.1CB: a duplicate (or rogue) copy the recovery discarded
   std::uint64_t rx_r_tag_error = 0;  // truncated R-TAG, or an R-TAG where this bridge generates one
+  std::uint64_t rx_oversize = 0;     // longer than the port's max frame size
 
   PortCounters& operator+=(const PortCounters& o) {
     rx_frames += o.rx_frames;
@@ -63,6 +64,7 @@ struct PortCounters {
     rx_policed += o.rx_policed;
     rx_eliminated += o.rx_eliminated;
     rx_r_tag_error += o.rx_r_tag_error;
+    rx_oversize += o.rx_oversize;
     return *this;
   }
 };

@@ -25,21 +25,27 @@ FlowMeter::FlowMeter(const FlowMeterConfig& config, TaiTime now) : config_(confi
   excess_capacity_ = config.excess_burst_size_bytes * kBitNanosPerByte;
   committed_ = committed_capacity_;
   excess_ = excess_capacity_;
+  const auto fills_in = [](std::int64_t capacity, std::int64_t rate) { return rate > 0 ? capacity / rate + 1 : 0; };
+  committed_fills_in_ = fills_in(committed_capacity_, config.committed_information_rate_bps);
+  excess_fills_in_ = fills_in(excess_capacity_, config.excess_information_rate_bps);
 }
 
-std::int64_t FlowMeter::refill(std::int64_t tokens, std::int64_t capacity, std::int64_t rate_bps, Nanos elapsed) {
+std::int64_t FlowMeter::refill(std::int64_t tokens, std::int64_t capacity, std::int64_t rate_bps,
+                               std::int64_t fills_in, Nanos elapsed) {
   if (rate_bps == 0 || elapsed <= Nanos{0}) return tokens;
   // elapsed * rate may exceed int64 after a long idle time; the bucket is full long before.
-  const std::int64_t to_full = (capacity - tokens + rate_bps - 1) / rate_bps;
-  if (elapsed.count() >= to_full) return capacity;
-  return tokens + elapsed.count() * rate_bps;
+  // Below fills_in the product is at most capacity + rate: inside int64 (capacity <= 8e18).
+  if (elapsed.count() >= fills_in) return capacity;
+  const std::int64_t added = elapsed.count() * rate_bps;
+  return added >= capacity - tokens ? capacity : tokens + added;
 }
 
 MeterColor FlowMeter::meter(std::uint32_t frame_bytes, TaiTime now) {
   const Nanos elapsed = now - last_;
   if (elapsed > Nanos{0}) {
-    committed_ = refill(committed_, committed_capacity_, config_.committed_information_rate_bps, elapsed);
-    excess_ = refill(excess_, excess_capacity_, config_.excess_information_rate_bps, elapsed);
+    committed_ = refill(committed_, committed_capacity_, config_.committed_information_rate_bps, committed_fills_in_,
+                        elapsed);
+    excess_ = refill(excess_, excess_capacity_, config_.excess_information_rate_bps, excess_fills_in_, elapsed);
     last_ = now;
   }
   if (mark_all_red_) return MeterColor::red;

@@ -37,13 +37,18 @@ class FlowMeter {
   const FlowMeterConfig& config() const { return config_; }
 
  private:
-  static std::int64_t refill(std::int64_t tokens, std::int64_t capacity, std::int64_t rate_bps, Nanos elapsed);
+  // Adds elapsed x rate tokens, capped at capacity; `fills_in` is the time an empty bucket takes
+  // to fill (so the product never overflows and no division runs per frame).
+  static std::int64_t refill(std::int64_t tokens, std::int64_t capacity, std::int64_t rate_bps, std::int64_t fills_in,
+                             Nanos elapsed);
 
   FlowMeterConfig config_;
   std::int64_t committed_ = 0;  // bit-ns
   std::int64_t excess_ = 0;
   std::int64_t committed_capacity_ = 0;
   std::int64_t excess_capacity_ = 0;
+  std::int64_t committed_fills_in_ = 0;  // ns
+  std::int64_t excess_fills_in_ = 0;
   TaiTime last_{};
   bool mark_all_red_ = false;
 };

@@ -37,6 +37,7 @@ nlohmann::json counters_json(const bridge::BridgeConfig& config, const Forwarder
                                    {"rx_policed", c.rx_policed},
                                    {"rx_eliminated", c.rx_eliminated},
                                    {"rx_r_tag_error", c.rx_r_tag_error},
+                                   {"rx_oversize", c.rx_oversize},
                                    {"queues", queues}};
   }
   nlohmann::json streams = nlohmann::json::object();
@@ -153,9 +154,9 @@ void print_counters(std::FILE* out, const bridge::BridgeConfig& config, const Fo
     fmt::print(out, "{:<8} {:>12} {:>12} {:>10} {:>10} {:>10} {:>9} {:>9} {:>10} {:>9}\n", config.ports[i].name,
                c.rx_frames, c.tx_frames, c.forwarded_static, c.forwarded_learned, c.flooded, c.rx_malformed,
                c.filtered_no_egress, c.filtered_link_local, p.io.tx_ring_full);
-    if (c.rx_policed + c.rx_eliminated + c.rx_r_tag_error != 0)
-      fmt::print(out, "  ingress: policed {} frer-eliminated {} r-tag-error {}\n", c.rx_policed, c.rx_eliminated,
-                 c.rx_r_tag_error);
+    if (c.rx_policed + c.rx_eliminated + c.rx_r_tag_error + c.rx_oversize != 0)
+      fmt::print(out, "  ingress: policed {} frer-eliminated {} r-tag-error {} oversize {}\n", c.rx_policed,
+                 c.rx_eliminated, c.rx_r_tag_error, c.rx_oversize);
     for (int tc = kTrafficClasses - 1; tc >= 0; --tc) {
       const QueueCounters& q = p.queues[static_cast<std::size_t>(tc)].counters();
       if (q.enqueued_frames == 0) continue;

@@ -87,6 +87,7 @@ void expose_forwarder_counters(telemetry::MetricsRegistry& registry, const bridg
     forwarded.with_callback({name, "flooded"}, [c] { return read_relaxed(c->flooded); });
     learned.with_callback({name}, [c] { return read_relaxed(c->learned_stations); });
     dropped.with_callback({name, "malformed"}, [c] { return read_relaxed(c->rx_malformed); });
+    dropped.with_callback({name, "oversize"}, [c] { return read_relaxed(c->rx_oversize); });
     dropped.with_callback({name, "no-egress"}, [c] { return read_relaxed(c->filtered_no_egress); });
     dropped.with_callback({name, "link-local"}, [c] { return read_relaxed(c->filtered_link_local); });
     dropped.with_callback({name, "policed"}, [c] { return read_relaxed(c->rx_policed); });

@@ -75,6 +75,7 @@ Forwarder::Forwarder(const bridge::BridgeConfig& config, std::vector<std::uint16
     p.dpdk_id = dpdk_ports[i];
     p.queues = PortQueues<FrameDescriptor>(settings.queue_capacity);
     p.device_clock = device_clocks[i];
+    p.max_frame_bytes = config.ports[i].max_frame_bytes;
     p.rx.resize(settings.burst);
     p.lateness = telemetry.lateness[i];
     p.depth = telemetry.depth[i];
@@ -201,6 +202,11 @@ void Forwarder::receive(std::uint16_t in, const GateSchedule& schedule, TaiTime 
     rte_mbuf* m = port.rx[i];
     const std::uint32_t length = rte_pktmbuf_pkt_len(m);
     rx_bytes += length;
+    if (port.max_frame_bytes != 0 && length > port.max_frame_bytes) {
+      ++port.counters.rx_oversize;
+      rte_pktmbuf_free(m);
+      continue;
+    }
     // Headers are in the first segment for every PMD we run on; a chained tail is payload.
     const IngressDecision d = classifier_.classify(std::as_bytes(
         std::span<const std::uint8_t>(rte_pktmbuf_mtod(m, const std::uint8_t*), rte_pktmbuf_data_len(m))));

@@ -67,6 +67,7 @@ struct ForwarderPort {
   TaiTime link_free_at{};                     // end of the last frame handed to the PMD (link model)
   TaiTime waiting_for = kNever;               // the gate opening that waiting frames need
   TaiTime polled_at{};                        // when the frames received last were classified
+  std::uint32_t max_frame_bytes = 0;          // 0 = no limit
   const DeviceClock* device_clock = nullptr;  // launch time when set
   telemetry::LatencyHistogram* lateness = nullptr;
   std::array<telemetry::Gauge*, kTrafficClasses> depth{};

@@ -1,5 +1,7 @@
 #include "dataplane/dpdk/protection_state.hpp"
 
+#include <algorithm>
+
 namespace takt::dpdk {
 
 ProtectionState::ProtectionState(std::size_t stream_count, std::size_t port_count)
@@ -36,6 +38,7 @@ void ProtectionState::sync(const ProtectionSchedule& schedule, TaiTime now) {
     filters.push_back(same ? *same : StreamFilter(c, now));
   }
   filters_ = std::move(filters);
+  gate_cache_.assign(filters_.size(), GateCache{});
   recovering_.clear();
   for (std::size_t h = 0; h < stream_count_ && h < schedule.roles.size(); ++h) {
     auto& r = recoveries_[h];
@@ -68,8 +71,7 @@ bool ProtectionState::police(const ProtectionSchedule& schedule, StreamHandle st
                              std::optional<TaiTime> earliest_arrival) {
   const std::int32_t f = schedule.filter_for(stream, port, pcp);
   if (f < 0 || static_cast<std::size_t>(f) >= filters_.size()) return true;
-  const bool open =
-      earliest_arrival ? schedule.gate_open_during(f, *earliest_arrival, now) : schedule.gate_open(f, now);
+  const bool open = earliest_arrival ? gate_open(schedule, f, *earliest_arrival, now) : schedule.gate_open(f, now);
   const FilterVerdict v = filters_[static_cast<std::size_t>(f)].filter(frame_bytes, open, now);
   const std::size_t row =
       stream < stream_count_ && schedule.filters[static_cast<std::size_t>(f)].stream != bridge::kWildcardStream
@@ -77,6 +79,20 @@ bool ProtectionState::police(const ProtectionSchedule& schedule, StreamHandle st
           : stream_count_;
   count(filter_counters_[row * port_count_ + port], v);
   return v == FilterVerdict::pass;
+}
+
+bool ProtectionState::gate_open(const ProtectionSchedule& schedule, std::int32_t filter, TaiTime from, TaiTime now) {
+  const auto& gate = schedule.gates[static_cast<std::size_t>(filter)];
+  if (!gate) return true;
+  from = std::clamp(from, schedule.written_at, now);
+  GateCache& c = gate_cache_[static_cast<std::size_t>(filter)];
+  if (from >= c.from && now < c.until) return c.open;
+  const GateSpan span = gate->gate_span(from);
+  if (now < span.end) {
+    c = {from, span.end, (span.states & 1U) != 0};
+    return c.open;
+  }
+  return schedule.gate_open_during(filter, from, now);
 }
 
 RecoveryVerdict ProtectionState::recover(const ProtectionSchedule&, StreamHandle stream, std::size_t port,

@@ -68,6 +68,15 @@ class ProtectionState {
   std::size_t stream_count_;
   std::size_t port_count_;
   std::vector<StreamFilter> filters_;                  // per filter of the schedule synced last
+  // Per filter: the stream gate's state is `open` for every time in [from, until). Frames of a
+  // span ask the gate engine once.
+  struct GateCache {
+    TaiTime from = kNever;
+    TaiTime until = kNever;
+    bool open = false;
+  };
+  std::vector<GateCache> gate_cache_;
+  bool gate_open(const ProtectionSchedule& schedule, std::int32_t filter, TaiTime from, TaiTime now);
   std::vector<StreamFilterCounters> filter_counters_;  // [(stream or wildcard) * ports + port]
   std::vector<std::uint16_t> generation_;              // per stream: GenSeqNum
   std::vector<std::optional<Recovery>> recoveries_;    // per stream
