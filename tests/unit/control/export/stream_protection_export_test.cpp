@@ -180,3 +180,14 @@ TEST_CASE("active topology: one link of each loop between bridges floods and lea
   for (const auto& p : sw4.ports) CHECK(p.active_topology == (p.name != "p2"));
   CHECK(bridge::bridge_config_from_json(bridge::to_json(sw4)) == sw4);
 }
+
+TEST_CASE("ports accept frames up to the profile's largest, two tags and an R-TAG included") {
+  model::Plant plant = ring();
+  model::Profile profile;
+  profile.name = "none";
+  profile.max_frame_size = 1500;
+  plant.profiles.push_back(profile);
+  const auto sw1 = exporter::bridge_config(ring_plan(), plant, "sw1");
+  for (const auto& p : sw1.ports) CHECK(p.max_frame_bytes == 1528);
+  CHECK(bridge::bridge_config_from_json(bridge::to_json(sw1)) == sw1);
+}
