@@ -12,23 +12,13 @@
 #   usage: babbler_test.sh TAKTCTL TAKT_DATAPLANE TAKT_CONTROLLER TAKT_PMC TAKT_PROBE
 set -euo pipefail
 
-TAKTCTL=${1:?usage: $0 taktctl takt-dataplane takt-controller takt-pmc takt-probe}
-DATAPLANE=${2:?}
-CONTROLLER=${3:?}
-PMC=${4:?}
-PROBE=${5:?}
-FAULT_PLANT=protection_cell.yaml
-BRIDGES=(sw1 sw2)
-NODES=(sw1 sw2 plc io1 io2 rogue)
-CELL_LINKS=("plc eth0 sw1 p1" "io1 eth0 sw1 p4" "sw1 p2 sw2 p1" "sw1 p3 sw2 p2" "io2 eth0 sw2 p3" "rogue eth0 sw1 p5")
-# shellcheck source=faults_lib.sh
-source "$(dirname "$0")/faults_lib.sh"
+# shellcheck source=protection_cell.sh
+source "$(dirname "$0")/protection_cell.sh"
 
 faults_setup
 HERE=$(cd "$(dirname "$0")" && pwd)
 PLC_MAC=02:00:00:00:0f:01
 ROGUE_MAC=02:00:00:00:0f:0e
-d() { local a=$1 b=$2; shift 2; echo $(($(metric_sum "$b" "$@") - $(metric_sum "$a" "$@"))); }
 BABBLE_S=3
 # Floods from Python on veth at full speed starve this 2-core testbed: the kernel's softirqs and
 # the listeners' sockets (broadcasts reach them) then delay every frame by tens of ms, which no
@@ -56,12 +46,12 @@ check_unharmed local-io sw1
 check_unharmed remote-io sw1 sw2
 # What the kernel handed sw1 of the rogue's frames (a software bridge on af_packet misses some
 # of a flood at its socket): every one of them is dropped by the wildcard filter.
-rx=$(d "$mid1" "$after1" takt_dataplane_rx_frames_total port=p5)
-wild=$(d "$mid1" "$after1" takt_psfp_discarded_frames_total 'stream=*' port=p5 reason=stream-gate-closed)
+rx=$(metric_delta "$mid1" "$after1" takt_dataplane_rx_frames_total port=p5)
+wild=$(metric_delta "$mid1" "$after1" takt_psfp_discarded_frames_total 'stream=*' port=p5 reason=stream-gate-closed)
 say "sw1 received $rx of the rogue's $sent2 frames at p5; its wildcard filter discarded $wild"
 ((rx > 1000 && wild == rx)) || fail "sw1 dropped $wild of the $rx frames the rogue sent on a scheduled priority"
 for st in local-io remote-io; do
-  say "sw1 policed $st's own frames at p1: $(d "$before1" "$after1" takt_psfp_discarded_frames_total stream=$st port=p1) (late after host stalls)"
+  say "sw1 policed $st's own frames at p1: $(metric_delta "$before1" "$after1" takt_psfp_discarded_frames_total stream=$st port=p1) (late after host stalls)"
 done
 
 # 2. Flood on remote-io's identity.
@@ -75,14 +65,14 @@ say "remote-io identity flood: $sent frames of 82 B in $BABBLE_S s ($rate frames
 traffic_finish
 after1=$(agent_get sw1 /metrics)
 after2=$(agent_get sw2 /metrics)
-say "sw1 policed local-io's own frames at p1: $(d "$before1" "$after1" takt_psfp_discarded_frames_total stream=local-io port=p1); sw1 drops: $(grep '^takt_dataplane_dropped_frames_total' <<<"$after1" | awk '$2 > 0' | tr '\n' ' ')"
+say "sw1 policed local-io's own frames at p1: $(metric_delta "$before1" "$after1" takt_psfp_discarded_frames_total stream=local-io port=p1); sw1 drops: $(grep '^takt_dataplane_dropped_frames_total' <<<"$after1" | awk '$2 > 0' | tr '\n' ' ')"
 check_unharmed local-io sw1
-gate=$(d "$before1" "$after1" takt_psfp_discarded_frames_total stream=remote-io port=p1 reason=stream-gate-closed)
-red=$(d "$before1" "$after1" takt_psfp_discarded_frames_total stream=remote-io port=p1 reason=flow-meter-red)
-matched=$(d "$before1" "$after1" takt_psfp_matching_frames_total stream=remote-io port=p1)
-passed=$(d "$before1" "$after1" takt_psfp_passing_frames_total stream=remote-io port=p1)
-generated=$(d "$before1" "$after1" takt_frer_generated_frames_total stream=remote-io)
-at_sw2=$(d "$before2" "$after2" takt_frer_recovery_frames_total stream=remote-io result=passed)
+gate=$(metric_delta "$before1" "$after1" takt_psfp_discarded_frames_total stream=remote-io port=p1 reason=stream-gate-closed)
+red=$(metric_delta "$before1" "$after1" takt_psfp_discarded_frames_total stream=remote-io port=p1 reason=flow-meter-red)
+matched=$(metric_delta "$before1" "$after1" takt_psfp_matching_frames_total stream=remote-io port=p1)
+passed=$(metric_delta "$before1" "$after1" takt_psfp_passing_frames_total stream=remote-io port=p1)
+generated=$(metric_delta "$before1" "$after1" takt_frer_generated_frames_total stream=remote-io)
+at_sw2=$(metric_delta "$before2" "$after2" takt_frer_recovery_frames_total stream=remote-io result=passed)
 talker_sent=$(stream_field remote-io sent)
 say "sw1 p1 remote-io filter: $matched matched, $gate discarded by the stream gate, $red red at the flow meter; $generated forwarded (R-TAG); sw2 passed $at_sw2 of the talker's $talker_sent"
 ((gate > 0 && red > 0)) || fail "sw1 did not police the flood under both reasons (gate $gate, red $red)"

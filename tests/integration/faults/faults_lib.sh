@@ -368,6 +368,13 @@ metric_sum() {
     END { printf "%d\n", s }' <<<"$text"
 }
 
+# metric_delta BEFORE AFTER NAME [LABEL=VALUE...]: how much metric_sum grew between two scrapes.
+metric_delta() {
+  local before=$1 after=$2
+  shift 2
+  echo $(($(metric_sum "$after" "$@") - $(metric_sum "$before" "$@")))
+}
+
 # plan_stream STREAM FIELD: a field of the stream in plan.json (destination-mac, vlan, pcp).
 plan_stream() { jq -r --arg s "$1" --arg f "$2" '.streams[] | select(.name == $s) | .[$f]' "$WORK/plan/plan.json"; }
 

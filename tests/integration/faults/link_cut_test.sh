@@ -7,20 +7,10 @@
 #   usage: link_cut_test.sh TAKTCTL TAKT_DATAPLANE TAKT_CONTROLLER TAKT_PMC TAKT_PROBE
 set -euo pipefail
 
-TAKTCTL=${1:?usage: $0 taktctl takt-dataplane takt-controller takt-pmc takt-probe}
-DATAPLANE=${2:?}
-CONTROLLER=${3:?}
-PMC=${4:?}
-PROBE=${5:?}
-FAULT_PLANT=protection_cell.yaml
-BRIDGES=(sw1 sw2)
-NODES=(sw1 sw2 plc io1 io2 rogue)
-CELL_LINKS=("plc eth0 sw1 p1" "io1 eth0 sw1 p4" "sw1 p2 sw2 p1" "sw1 p3 sw2 p2" "io2 eth0 sw2 p3" "rogue eth0 sw1 p5")
-# shellcheck source=faults_lib.sh
-source "$(dirname "$0")/faults_lib.sh"
+# shellcheck source=protection_cell.sh
+source "$(dirname "$0")/protection_cell.sh"
 
 faults_setup
-d() { local a=$1 b=$2; shift 2; echo $(($(metric_sum "$b" "$@") - $(metric_sum "$a" "$@"))); }
 frer() { metric_sum "$1" takt_frer_recovery_frames_total stream=remote-io "result=$2"; }
 
 before=$(agent_get sw2 /metrics)
@@ -48,7 +38,7 @@ after=$(agent_get sw2 /metrics)
 after1=$(agent_get sw1 /metrics)
 # Frames of remote-io that sw1's stream filter discarded (the talker sent them late, beyond its
 # timing error, in a host stall): they never entered either tree.
-policed() { d "$1" "$2" takt_psfp_discarded_frames_total stream=remote-io port=p1; }
+policed() { metric_delta "$1" "$2" takt_psfp_discarded_frames_total stream=remote-io port=p1; }
 
 passed=$(($(frer "$after" passed) - $(frer "$before" passed)))
 discarded=$(($(frer "$after" discarded) - $(frer "$before" discarded)))
@@ -58,7 +48,7 @@ cut_discarded=$(($(frer "$during" discarded) - $(frer "$cut" discarded)))
 cut_passed=$(($(frer "$during" passed) - $(frer "$cut" passed)))
 cut_lost=$(($(frer "$during" lost) - $(frer "$cut" lost)))
 cut_policed=$(policed "$cut1" "$during1")
-cut_policed2=$(d "$cut" "$during" takt_psfp_discarded_frames_total stream=remote-io)
+cut_policed2=$(metric_delta "$cut" "$during" takt_psfp_discarded_frames_total stream=remote-io)
 all_policed=$(policed "$before1" "$after1")
 say "sw2 recovery: passed $passed, eliminated $discarded, lost $lost, rogue $rogue; during the cut passed $cut_passed, eliminated $cut_discarded, lost $cut_lost; sw1 policed $all_policed late sends ($cut_policed during the cut)"
 duplicates=$(listener_field io2 remote-io duplicated)

@@ -17,17 +17,8 @@
 #   usage: malformed_test.sh TAKTCTL TAKT_DATAPLANE TAKT_CONTROLLER TAKT_PMC TAKT_PROBE
 set -euo pipefail
 
-TAKTCTL=${1:?usage: $0 taktctl takt-dataplane takt-controller takt-pmc takt-probe}
-DATAPLANE=${2:?}
-CONTROLLER=${3:?}
-PMC=${4:?}
-PROBE=${5:?}
-FAULT_PLANT=protection_cell.yaml
-BRIDGES=(sw1 sw2)
-NODES=(sw1 sw2 plc io1 io2 rogue)
-CELL_LINKS=("plc eth0 sw1 p1" "io1 eth0 sw1 p4" "sw1 p2 sw2 p1" "sw1 p3 sw2 p2" "io2 eth0 sw2 p3" "rogue eth0 sw1 p5")
-# shellcheck source=faults_lib.sh
-source "$(dirname "$0")/faults_lib.sh"
+# shellcheck source=protection_cell.sh
+source "$(dirname "$0")/protection_cell.sh"
 
 faults_setup
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -40,7 +31,6 @@ SEND_S=${MALFORMED_SECONDS:-3}
 # Python on veth at full speed starves this 2-core testbed (babbler_test.sh says how): a fixed
 # rate per sender, MALFORMED_RATE=0 for as fast as it can.
 RATE=${MALFORMED_RATE:-3000}
-d() { local a=$1 b=$2; shift 2; echo $(($(metric_sum "$b" "$@") - $(metric_sum "$a" "$@"))); }
 for pair in "rogue eth0" "plc eth0" "sw1 p5" "sw1 p1" "sw1 p2" "sw2 p1"; do
   read -r node ifc <<<"$pair"
   ip -n "$(ns_of "$node")" link set "$ifc" mtu 9000
@@ -74,11 +64,11 @@ alive() {
 # port_line BRIDGE PORT BEFORE AFTER: what the port received and did with it
 port_line() {
   local p=$2 x=$3 y=$4
-  echo "$1 $p: rx $(d "$x" "$y" takt_dataplane_rx_frames_total port="$p"), forwarded $(d "$x" "$y" takt_dataplane_forwarded_frames_total port="$p")," \
-    "dropped malformed $(d "$x" "$y" takt_dataplane_dropped_frames_total port="$p" reason=malformed)," \
-    "policed $(d "$x" "$y" takt_dataplane_dropped_frames_total port="$p" reason=policed) (max-sdu-exceeded $(d "$x" "$y" takt_psfp_discarded_frames_total port="$p" reason=max-sdu-exceeded)," \
-    "stream-gate-closed $(d "$x" "$y" takt_psfp_discarded_frames_total port="$p" reason=stream-gate-closed), flow-meter-red $(d "$x" "$y" takt_psfp_discarded_frames_total port="$p" reason=flow-meter-red))," \
-    "r-tag-error $(d "$x" "$y" takt_dataplane_dropped_frames_total port="$p" reason=r-tag-error), no-egress $(d "$x" "$y" takt_dataplane_dropped_frames_total port="$p" reason=no-egress)"
+  echo "$1 $p: rx $(metric_delta "$x" "$y" takt_dataplane_rx_frames_total port="$p"), forwarded $(metric_delta "$x" "$y" takt_dataplane_forwarded_frames_total port="$p")," \
+    "dropped malformed $(metric_delta "$x" "$y" takt_dataplane_dropped_frames_total port="$p" reason=malformed)," \
+    "policed $(metric_delta "$x" "$y" takt_dataplane_dropped_frames_total port="$p" reason=policed) (max-sdu-exceeded $(metric_delta "$x" "$y" takt_psfp_discarded_frames_total port="$p" reason=max-sdu-exceeded)," \
+    "stream-gate-closed $(metric_delta "$x" "$y" takt_psfp_discarded_frames_total port="$p" reason=stream-gate-closed), flow-meter-red $(metric_delta "$x" "$y" takt_psfp_discarded_frames_total port="$p" reason=flow-meter-red))," \
+    "r-tag-error $(metric_delta "$x" "$y" takt_dataplane_dropped_frames_total port="$p" reason=r-tag-error), no-egress $(metric_delta "$x" "$y" takt_dataplane_dropped_frames_total port="$p" reason=no-egress)"
 }
 CUT="vlan-cut-14:$NOBODY:-:0 vlan-cut-16:$NOBODY:100:5 stag-cut:$NOBODY:-:0 qinq-cut:$NOBODY:-:0"
 CUT_KINDS=(vlan-cut-14 vlan-cut-16 stag-cut qinq-cut)
@@ -114,10 +104,10 @@ for p in p5 p1 p2; do say "$(port_line sw1 $p "$b1" "$a1")"; done
 say "$(port_line sw2 p1 "$b2" "$a2")"
 check_unharmed local-io sw1
 check_unharmed remote-io sw1 sw2
-m=$(d "$b1" "$a1" takt_dataplane_dropped_frames_total port=p5 reason=malformed)
-pol=$(d "$b1" "$a1" takt_dataplane_dropped_frames_total port=p5 reason=policed)
-fwd=$(d "$b1" "$a1" takt_dataplane_forwarded_frames_total port=p5)
-rx=$(d "$b1" "$a1" takt_dataplane_rx_frames_total port=p5)
+m=$(metric_delta "$b1" "$a1" takt_dataplane_dropped_frames_total port=p5 reason=malformed)
+pol=$(metric_delta "$b1" "$a1" takt_dataplane_dropped_frames_total port=p5 reason=policed)
+fwd=$(metric_delta "$b1" "$a1" takt_dataplane_forwarded_frames_total port=p5)
+rx=$(metric_delta "$b1" "$a1" takt_dataplane_rx_frames_total port=p5)
 cut_sent=$(sent tap "${CUT_KINDS[@]}")
 whole_sent=$(sent rogue runt-14 runt-40 unknown-type oversize-9000)
 ((m > 0 && m <= cut_sent)) || fail "sw1 dropped $m frames as malformed at p5 of the $cut_sent with a cut tag"
@@ -128,12 +118,12 @@ whole_sent=$(sent rogue runt-14 runt-40 unknown-type oversize-9000)
 ((pol <= $(sent rogue rtag-cut4 rtag-cut6 unknown-rio oversize-200) + $(sent tap rtag-cut2 rtag-cut4))) ||
   fail "sw1 policed $pol frames at p5, more than were sent on remote-io's identity"
 ok "sw1 p5: received $rx, dropped $m malformed (of $cut_sent with a cut tag), policed $pol on remote-io's identity, forwarded $fwd (of $whole_sent with a whole header)"
-sdu=$(d "$b1" "$a1" takt_psfp_discarded_frames_total stream=remote-io port=p1 reason=max-sdu-exceeded)
+sdu=$(metric_delta "$b1" "$a1" takt_psfp_discarded_frames_total stream=remote-io port=p1 reason=max-sdu-exceeded)
 big=$(sent plc oversize-83 oversize-200 oversize-1500 oversize-9000)
 ((sdu > big / 2 && sdu <= big)) || fail "sw1 discarded $sdu frames as max-sdu-exceeded for remote-io at p1 of the plc's $big oversized"
-m=$(d "$b1" "$a1" takt_dataplane_dropped_frames_total port=p2 reason=malformed)
+m=$(metric_delta "$b1" "$a1" takt_dataplane_dropped_frames_total port=p2 reason=malformed)
 ((m > 0 && m <= $(sent link "${CUT_KINDS[@]}"))) || fail "sw1 dropped $m frames as malformed at p2 of the $(sent link "${CUT_KINDS[@]}") the link tap sent with a cut tag"
-sdu2=$(d "$b2" "$a2" takt_psfp_discarded_frames_total stream=remote-io port=p1 reason=max-sdu-exceeded)
+sdu2=$(metric_delta "$b2" "$a2" takt_psfp_discarded_frames_total stream=remote-io port=p1 reason=max-sdu-exceeded)
 big2=$(sent link oversize-89 oversize-1500 oversize-9000)
 ((sdu2 > big2 / 2 && sdu2 <= big2)) || fail "sw2 discarded $sdu2 frames as max-sdu-exceeded for remote-io at p1 of the $big2 oversized from the link"
 ok "max-sdu-exceeded for remote-io: sw1 p1 $sdu of the plc's $big, sw2 p1 $sdu2 of the link's $big2; sw1 p2 malformed $m"
@@ -157,18 +147,18 @@ say "$(port_line sw1 p1 "$b1" "$a1")"
 say "$(port_line sw2 p1 "$b2" "$a2")"
 check_unharmed local-io sw1
 say "remote-io (shares its meter with the cut frames): $(stream_line remote-io), duplicates $(listener_field io2 remote-io duplicated)"
-rt1=$(d "$b1" "$a1" takt_dataplane_dropped_frames_total port=p1 reason=r-tag-error)
-passing=$(d "$b1" "$a1" takt_psfp_passing_frames_total stream=remote-io port=p1)
-red=$(d "$b1" "$a1" takt_psfp_discarded_frames_total stream=remote-io port=p1 reason=flow-meter-red)
-yellow=$(d "$b1" "$a1" takt_psfp_discarded_frames_total stream=remote-io port=p1 reason=flow-meter-yellow)
-generated=$(d "$b1" "$a1" takt_frer_generated_frames_total stream=remote-io)
+rt1=$(metric_delta "$b1" "$a1" takt_dataplane_dropped_frames_total port=p1 reason=r-tag-error)
+passing=$(metric_delta "$b1" "$a1" takt_psfp_passing_frames_total stream=remote-io port=p1)
+red=$(metric_delta "$b1" "$a1" takt_psfp_discarded_frames_total stream=remote-io port=p1 reason=flow-meter-red)
+yellow=$(metric_delta "$b1" "$a1" takt_psfp_discarded_frames_total stream=remote-io port=p1 reason=flow-meter-yellow)
+generated=$(metric_delta "$b1" "$a1" takt_frer_generated_frames_total stream=remote-io)
 ((rt1 > 0 && rt1 <= $(sent plc))) || fail "sw1 dropped $rt1 frames as r-tag-error at p1 of the plc's $(sent plc) cut R-TAGs"
 ((rt1 == passing - red - yellow - generated)) ||
   fail "sw1 p1: remote-io's filter passed $((passing - red - yellow)), $generated numbered, but $rt1 r-tag-errors"
-rt2=$(d "$b2" "$a2" takt_dataplane_dropped_frames_total port=p1 reason=r-tag-error)
+rt2=$(metric_delta "$b2" "$a2" takt_dataplane_dropped_frames_total port=p1 reason=r-tag-error)
 ((rt2 > 0 && rt2 <= $(sent link))) || fail "sw2 dropped $rt2 frames as r-tag-error at p1 of the link's $(sent link) cut R-TAGs"
-rogue=$(d "$b2" "$a2" takt_frer_recovery_frames_total stream=remote-io result=rogue)
-passed=$(d "$b2" "$a2" takt_frer_recovery_frames_total stream=remote-io result=passed)
+rogue=$(metric_delta "$b2" "$a2" takt_frer_recovery_frames_total stream=remote-io result=rogue)
+passed=$(metric_delta "$b2" "$a2" takt_frer_recovery_frames_total stream=remote-io result=passed)
 ((passed <= $(stream_field remote-io sent))) || fail "sw2's recovery passed $passed frames of remote-io, more than the talker's $(stream_field remote-io sent)"
 ok "cut R-TAGs: sw1 dropped $rt1 (every one its filter passed), sw2 dropped $rt2 of the link's $(sent link); sw2 recovery passed $passed, rogue $rogue"
 alive
