@@ -30,8 +30,8 @@ FlowMeter::FlowMeter(const FlowMeterConfig& config, TaiTime now) : config_(confi
   excess_fills_in_ = fills_in(excess_capacity_, config.excess_information_rate_bps);
 }
 
-std::int64_t FlowMeter::refill(std::int64_t tokens, std::int64_t capacity, std::int64_t rate_bps,
-                               std::int64_t fills_in, Nanos elapsed) {
+std::int64_t FlowMeter::refill(std::int64_t tokens, std::int64_t capacity, std::int64_t rate_bps, std::int64_t fills_in,
+                               Nanos elapsed) {
   if (rate_bps == 0 || elapsed <= Nanos{0}) return tokens;
   // elapsed * rate may exceed int64 after a long idle time; the bucket is full long before.
   // Below fills_in the product is at most capacity + rate: inside int64 (capacity <= 8e18).
@@ -43,8 +43,8 @@ std::int64_t FlowMeter::refill(std::int64_t tokens, std::int64_t capacity, std::
 MeterColor FlowMeter::meter(std::uint32_t frame_bytes, TaiTime now) {
   const Nanos elapsed = now - last_;
   if (elapsed > Nanos{0}) {
-    committed_ = refill(committed_, committed_capacity_, config_.committed_information_rate_bps, committed_fills_in_,
-                        elapsed);
+    committed_ =
+        refill(committed_, committed_capacity_, config_.committed_information_rate_bps, committed_fills_in_, elapsed);
     excess_ = refill(excess_, excess_capacity_, config_.excess_information_rate_bps, excess_fills_in_, elapsed);
     last_ = now;
   }

@@ -67,7 +67,7 @@ class ProtectionState {
 
   std::size_t stream_count_;
   std::size_t port_count_;
-  std::vector<StreamFilter> filters_;                  // per filter of the schedule synced last
+  std::vector<StreamFilter> filters_;  // per filter of the schedule synced last
   // Per filter: the stream gate's state is `open` for every time in [from, until). Frames of a
   // span ask the gate engine once.
   struct GateCache {
