@@ -77,6 +77,32 @@ class LatencyHistogram {
     bump(s.sum_ns, static_cast<std::uint64_t>(ns < 0 ? 0 : ns));
   }
 
+  // record() for each of `latencies`, cheaper for a run: consecutive latencies mostly fall in one
+  // bucket, and each bucket's count is written once per stretch in it. (Per latency, a count's
+  // load would wait for the store of the one before, at an address known only late; the packet
+  // path's residence times paid about 5 ns a frame for that.)
+  void record_many(std::size_t writer, std::span<const Nanos> latencies) noexcept {
+    assert(writer < writers_);
+    if (latencies.empty()) return;
+    Shard& s = shards_[writer];
+    std::size_t bucket = buckets_.index_of(latencies.front().count());
+    std::uint64_t in_bucket = 0;
+    std::uint64_t sum = 0;
+    for (const Nanos latency : latencies) {
+      const std::int64_t ns = latency.count();
+      const std::size_t i = buckets_.index_of(ns);
+      if (i != bucket) {
+        bump(s.counts[bucket], in_bucket);
+        bucket = i;
+        in_bucket = 0;
+      }
+      ++in_bucket;
+      sum += static_cast<std::uint64_t>(ns < 0 ? 0 : ns);
+    }
+    bump(s.counts[bucket], in_bucket);
+    bump(s.sum_ns, sum);
+  }
+
   // Safe from any thread, concurrently with record().
   HistogramSnapshot snapshot() const;
 

@@ -12,14 +12,36 @@
 #include <optional>
 #include <span>
 
+#include "dataplane/core/frame.hpp"
+
 namespace takt {
 
 inline constexpr std::uint16_t kEthertypeRTag = 0xF1C1;
 inline constexpr std::size_t kRTagBytes = 6;
 
+namespace detail {
+inline std::uint16_t r_tag_be16(const std::byte* p) {
+  return static_cast<std::uint16_t>((std::to_integer<unsigned>(p[0]) << 8) | std::to_integer<unsigned>(p[1]));
+}
+}  // namespace detail
+
 // Offset of the EtherType that follows the frame's VLAN tags (S-tag and C-tag, as parse_frame
-// accepts them): 12, 16 or 20. Empty when the frame is too short to hold it.
-std::optional<std::size_t> ethertype_offset(std::span<const std::byte> frame);
+// accepts them): 12, 16 or 20. Empty when the frame is too short to hold it. Inline, as
+// read_r_tag: the packet path asks per frame.
+inline std::optional<std::size_t> ethertype_offset(std::span<const std::byte> frame) {
+  std::size_t offset = 12;
+  // The tag stack parse_frame accepts: an optional S-tag, then an optional C-tag.
+  for (int tags = 0; tags < 2; ++tags) {
+    if (frame.size() < offset + 2) return std::nullopt;
+    const std::uint16_t type = detail::r_tag_be16(frame.data() + offset);
+    const bool s_tag_first = tags == 0 && type == kTpidServiceVlan;
+    if (type != kTpidCustomerVlan && !s_tag_first) break;
+    offset += 4;
+    if (type == kTpidCustomerVlan) break;  // a C-tag ends the stack
+  }
+  if (frame.size() < offset + 2) return std::nullopt;
+  return offset;
+}
 
 enum class RTagState : std::uint8_t {
   absent,     // the EtherType after the tags is not 0xF1C1
@@ -33,7 +55,23 @@ struct RTagRead {
   std::size_t offset = 0;  // of the R-TAG's EtherType (when present: where it is; absent: where it would go)
 };
 
-RTagRead read_r_tag(std::span<const std::byte> frame);
+inline RTagRead read_r_tag(std::span<const std::byte> frame) {
+  RTagRead r;
+  const auto offset = ethertype_offset(frame);
+  if (!offset) {
+    r.state = RTagState::truncated;  // not even an EtherType: the caller drops it anyway
+    return r;
+  }
+  r.offset = *offset;
+  if (detail::r_tag_be16(frame.data() + *offset) != kEthertypeRTag) return r;
+  if (frame.size() < *offset + kRTagBytes + 2) {
+    r.state = RTagState::truncated;
+    return r;
+  }
+  r.state = RTagState::present;
+  r.sequence = detail::r_tag_be16(frame.data() + *offset + 4);
+  return r;
+}
 
 // Inserts an R-TAG at `header_bytes` (the EtherType offset). `frame` must start six bytes before
 // the old frame start and hold the old frame after them: the first `header_bytes` are moved to

@@ -12,7 +12,6 @@
 #include "dataplane/core/frame.hpp"
 #include "dataplane/core/r_tag.hpp"
 #include "dataplane/core/tx_selector.hpp"
-#include "dataplane/core/window_overrun.hpp"
 
 namespace takt::dpdk {
 
@@ -67,6 +66,7 @@ Forwarder::Forwarder(const bridge::BridgeConfig& config, std::vector<std::uint16
       protection_(config.streams.size(), config.ports.size()),
       burst_(kTxBurstsPerVisit * settings.burst),
       slots_(kTxBurstsPerVisit * settings.burst),
+      residence_(kTxBurstsPerVisit * settings.burst),
       run_(settings.burst),
       idle_(settings.idle_sleep),
       stall_detector_(telemetry.stalls ? settings.stall_threshold : Nanos{0}) {
@@ -129,9 +129,9 @@ void Forwarder::forward_run(PortCounters& counters, const IngressDecision& d, co
 }
 
 bool Forwarder::protect(ForwarderPort& port, std::uint16_t in, rte_mbuf* m, const IngressDecision& d,
-                        const ProtectionSchedule& protection, TaiTime now, std::uint32_t& length) {
-  // The frame arrived after the port's previous poll: that, not this poll, bounds its arrival.
-  if (protection.any_filter && !protection_.police(protection, d.stream, in, d.pcp, length, now, port.polled_at)) {
+                        const ProtectionState::Policing& policing, const ProtectionSchedule& protection, TaiTime now,
+                        std::uint32_t& length) {
+  if (!protection_.police(policing, length, now)) {
     ++port.counters.rx_policed;
     rte_pktmbuf_free(m);
     return false;
@@ -161,7 +161,7 @@ bool Forwarder::protect(ForwarderPort& port, std::uint16_t in, rte_mbuf* m, cons
     return false;
   }
   const bool tagged = tag.state == RTagState::present;
-  if (protection_.recover(protection, d.stream, in, tagged ? std::optional(tag.sequence) : std::nullopt, now) ==
+  if (protection_.recover(d.stream, in, tagged ? std::optional(tag.sequence) : std::nullopt, now) ==
       RecoveryVerdict::discard) {
     ++port.counters.rx_eliminated;
     rte_pktmbuf_free(m);
@@ -196,6 +196,7 @@ void Forwarder::receive(std::uint16_t in, const GateSchedule& schedule, TaiTime 
   std::uint64_t rx_bytes = 0;
   // Consecutive frames with one decision (IngressClassifier's repeats) form a run.
   IngressDecision run_decision;
+  ProtectionState::Policing policing;  // the run's filter and stream gate; none without filters
   std::uint16_t run_length = 0;
   std::uint64_t run_bytes = 0;
   for (std::uint16_t i = 0; i < n; ++i) {
@@ -215,6 +216,10 @@ void Forwarder::receive(std::uint16_t in, const GateSchedule& schedule, TaiTime 
       run_length = 0;
       run_bytes = 0;
       run_decision = d;
+      // The run's frames arrived after the port's previous poll: that, not this poll, bounds
+      // their arrival at the stream gate.
+      if (d.valid && schedule.protection.any_filter)
+        policing = protection_.policing(schedule.protection, d.stream, in, d.pcp, now, port.polled_at);
       if (!d.valid) {
         ++port.counters.rx_malformed;
         rte_pktmbuf_free(m);
@@ -235,11 +240,13 @@ void Forwarder::receive(std::uint16_t in, const GateSchedule& schedule, TaiTime 
       }
     }
     std::uint32_t frame_length = length;
-    if (protected_port && !protect(port, in, m, run_decision, schedule.protection, now, frame_length)) continue;
+    if (protected_port && !protect(port, in, m, run_decision, policing, schedule.protection, now, frame_length))
+      continue;
     run_[run_length++] = FrameDescriptor{m, frame_length, run_decision.stream, now};
     run_bytes += frame_length;
   }
   forward_run(port.counters, run_decision, schedule, run_length, run_bytes);
+  if (schedule.protection.any_frer) protection_.publish_recoveries();
   port.counters.rx_bytes += rx_bytes;
   port.polled_at = now;
 }
@@ -275,16 +282,10 @@ void Forwarder::transmit(std::uint16_t index, const GateSchedule& schedule, cons
       else
         ++port.io.launch_time_missing;
     }
-    if (s.frame.stream != kNoStream) {
-      const Nanos residence = s.start - s.frame.enqueue_time;
-      telemetry_.residence[s.frame.stream]->record(0, residence);
-      if (residence > telemetry_.max_latency[s.frame.stream]) telemetry_.deadline_misses[s.frame.stream]->add(0);
-      if (held_past_window(ps.gates, s.traffic_class, s.frame.enqueue_time, s.start, ps.wire.frame(s.frame.length)))
-        telemetry_.window_overruns[s.frame.stream]->add(0);
-    }
     bytes += s.frame.length;
     burst_[i] = m;
   }
+  record_residence(port, ps, n);
   if (launched_at_opening) {
     const Nanos late = clock.to_tai(rte_rdtsc()) - opening;
     if (port.lateness) port.lateness->record(0, late);
@@ -299,6 +300,34 @@ void Forwarder::transmit(std::uint16_t index, const GateSchedule& schedule, cons
   }
   port.counters.tx_bytes += bytes;
   port.link_free_at = batch.link_free_at;
+}
+
+// Residence times of the stream frames among slots_[0, n), a run of one stream's frames at a
+// time (a batch mostly holds few streams, each back to back).
+void Forwarder::record_residence(ForwarderPort& port, const PortSchedule& ps, std::uint16_t n) {
+  std::uint16_t i = 0;
+  while (i < n) {
+    const StreamHandle stream = slots_[i].frame.stream;
+    if (stream == kNoStream) {
+      ++i;
+      continue;
+    }
+    const Nanos max_latency = telemetry_.max_latency[stream];
+    std::size_t k = 0;
+    std::uint64_t misses = 0, overruns = 0;
+    for (; i < n && slots_[i].frame.stream == stream; ++i, ++k) {
+      const TxSlot<FrameDescriptor>& s = slots_[i];
+      residence_[k] = s.start - s.frame.enqueue_time;
+      misses += residence_[k] > max_latency ? 1 : 0;
+      overruns += port.overrun[s.traffic_class](ps.gates, s.traffic_class, s.frame.enqueue_time, s.start,
+                                                ps.wire.frame(s.frame.length))
+                      ? 1
+                      : 0;
+    }
+    telemetry_.residence[stream]->record_many(0, std::span(residence_.data(), k));
+    if (misses != 0) telemetry_.deadline_misses[stream]->add(0, misses);
+    if (overruns != 0) telemetry_.window_overruns[stream]->add(0, overruns);
+  }
 }
 
 void Forwarder::publish_depths() {
@@ -318,9 +347,11 @@ void Forwarder::run(const std::atomic<bool>& stop) {
     const ClockMapping& clock = *clock_.mapping();
 
     TaiTime now = clock.to_tai(rte_rdtsc());
-    if (schedule.generation != protection_generation_) {
+    if (schedule.generation != schedule_generation_) {
       protection_.sync(schedule.protection, now);
-      protection_generation_ = schedule.generation;
+      for (auto& p : ports_)
+        for (auto& check : p.overrun) check.reset();
+      schedule_generation_ = schedule.generation;
     }
     if (stall_detector_.enabled())
       if (const auto stall = stall_detector_.at_iteration(now, paused_)) telemetry_.stalls->record(*stall);

@@ -29,6 +29,7 @@
 #include "dataplane/core/stream_id.hpp"
 #include "dataplane/core/tc_queue.hpp"
 #include "dataplane/core/tx_selector.hpp"
+#include "dataplane/core/window_overrun.hpp"
 #include "dataplane/dpdk/gate_schedule.hpp"
 #include "dataplane/dpdk/idle_wait.hpp"
 #include "dataplane/dpdk/launch_time.hpp"
@@ -71,6 +72,7 @@ struct ForwarderPort {
   const DeviceClock* device_clock = nullptr;  // launch time when set
   telemetry::LatencyHistogram* lateness = nullptr;
   std::array<telemetry::Gauge*, kTrafficClasses> depth{};
+  std::array<WindowOverrunCheck, kTrafficClasses> overrun{};  // of this schedule's gate engine
 };
 
 struct ForwarderTelemetry {
@@ -116,12 +118,14 @@ class Forwarder {
                 std::uint16_t max_frames);
   void forward_run(PortCounters& counters, const IngressDecision& d, const GateSchedule& schedule, std::uint16_t n,
                    std::uint64_t bytes);
+  void record_residence(ForwarderPort& port, const PortSchedule& ps, std::uint16_t n);
   void publish_depths();
   void drop(const FrameDescriptor& d);
   // 802.1Qci and 802.1CB at ingress: polices the frame, then inserts or recovers and removes its
   // R-TAG. False when the frame was discarded (and freed); `length` follows the R-TAG.
   bool protect(ForwarderPort& port, std::uint16_t in, rte_mbuf* m, const IngressDecision& d,
-               const ProtectionSchedule& protection, TaiTime now, std::uint32_t& length);
+               const ProtectionState::Policing& policing, const ProtectionSchedule& protection, TaiTime now,
+               std::uint32_t& length);
   Nanos rest_if_idle(TaiTime now);  // how long it meant to rest
 
   ForwarderSettings settings_;
@@ -138,9 +142,10 @@ class Forwarder {
   std::vector<StreamCounters> streams_;
   LatenessSamples lateness_;
   ProtectionState protection_;
-  std::uint64_t protection_generation_ = 0;  // of the schedule protection_ was synced with
+  std::uint64_t schedule_generation_ = 0;  // of the schedule protection_ and the overrun checks follow
   std::vector<rte_mbuf*> burst_;
   std::vector<TxSlot<FrameDescriptor>> slots_;  // transmission selection's batch, burst_ its mbufs
+  std::vector<Nanos> residence_;                // record_residence's run of one stream's frames
   std::vector<FrameDescriptor> run_;            // frames of a burst sharing one ingress decision
   double elapsed_seconds_ = 0;
   std::uint64_t iterations_ = 0;

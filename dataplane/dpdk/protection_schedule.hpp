@@ -51,7 +51,7 @@ struct ProtectionSchedule {
   bool gate_open_during(std::int32_t filter, TaiTime from, TaiTime now) const {
     const auto& g = gates[static_cast<std::size_t>(filter)];
     if (!g) return true;
-    from = std::clamp(from, written_at, now);
+    from = std::min(std::max(from, written_at), now);  // not clamp: written_at may follow now
     return g->is_open(0, from) || g->next_open(0, from) <= now;
   }
 

@@ -11,7 +11,10 @@ ProtectionState::ProtectionState(std::size_t stream_count, std::size_t port_coun
       generation_(stream_count, 0),
       recoveries_(stream_count),
       frer_counters_(stream_count),
-      latent_errors_(stream_count, 0) {}
+      latent_errors_(stream_count, 0),
+      pending_publish_(stream_count, 0) {
+  unpublished_.reserve(stream_count);
+}
 
 // The scraper reads these without locks: each counter is written once per frame with its final
 // value, never lowered on the way.
@@ -66,25 +69,22 @@ void ProtectionState::sync(const ProtectionSchedule& schedule, TaiTime now) {
   }
 }
 
-bool ProtectionState::police(const ProtectionSchedule& schedule, StreamHandle stream, std::size_t port,
-                             std::uint8_t pcp, std::uint32_t frame_bytes, TaiTime now,
-                             std::optional<TaiTime> earliest_arrival) {
+ProtectionState::Policing ProtectionState::policing(const ProtectionSchedule& schedule, StreamHandle stream,
+                                                    std::size_t port, std::uint8_t pcp, TaiTime now,
+                                                    TaiTime earliest_arrival) {
   const std::int32_t f = schedule.filter_for(stream, port, pcp);
-  if (f < 0 || static_cast<std::size_t>(f) >= filters_.size()) return true;
-  const bool open = earliest_arrival ? gate_open(schedule, f, *earliest_arrival, now) : schedule.gate_open(f, now);
-  const FilterVerdict v = filters_[static_cast<std::size_t>(f)].filter(frame_bytes, open, now);
+  if (f < 0 || static_cast<std::size_t>(f) >= filters_.size()) return {};
   const std::size_t row =
       stream < stream_count_ && schedule.filters[static_cast<std::size_t>(f)].stream != bridge::kWildcardStream
           ? stream
           : stream_count_;
-  count(filter_counters_[row * port_count_ + port], v);
-  return v == FilterVerdict::pass;
+  return {f, row * port_count_ + port, gate_open(schedule, f, earliest_arrival, now)};
 }
 
 bool ProtectionState::gate_open(const ProtectionSchedule& schedule, std::int32_t filter, TaiTime from, TaiTime now) {
   const auto& gate = schedule.gates[static_cast<std::size_t>(filter)];
   if (!gate) return true;
-  from = std::clamp(from, schedule.written_at, now);
+  from = std::min(std::max(from, schedule.written_at), now);  // not clamp: written_at may follow now
   GateCache& c = gate_cache_[static_cast<std::size_t>(filter)];
   if (from >= c.from && now < c.until) return c.open;
   const GateSpan span = gate->gate_span(from);
@@ -95,8 +95,8 @@ bool ProtectionState::gate_open(const ProtectionSchedule& schedule, std::int32_t
   return schedule.gate_open_during(filter, from, now);
 }
 
-RecoveryVerdict ProtectionState::recover(const ProtectionSchedule&, StreamHandle stream, std::size_t port,
-                                         std::optional<std::uint16_t> sequence, TaiTime now) {
+RecoveryVerdict ProtectionState::recover(StreamHandle stream, std::size_t port, std::optional<std::uint16_t> sequence,
+                                         TaiTime now) {
   auto& r = recoveries_[stream];
   if (!r) return RecoveryVerdict::pass;
   FrerStreamCounters& c = frer_counters_[stream];
@@ -105,7 +105,10 @@ RecoveryVerdict ProtectionState::recover(const ProtectionSchedule&, StreamHandle
     return RecoveryVerdict::discard;
   }
   const RecoveryVerdict v = r->compound.accept(sequence, now);
-  publish(stream);
+  if (pending_publish_[stream] == 0) {
+    pending_publish_[stream] = 1;
+    unpublished_.push_back(stream);
+  }
   return v;
 }
 

@@ -33,17 +33,49 @@ class ProtectionState {
   // 802.1Qci for one frame: true when it may be forwarded. `earliest_arrival`: the frame arrived
   // at some time in [earliest_arrival, now] (the previous poll of its port); the stream gate
   // passes it when it was open at any of those times. Without it, the gate is asked at `now`.
+  // (A plain time, not an optional: this runs per frame, and an optional passed on the stack
+  // costs a store-forwarding stall.)
   bool police(const ProtectionSchedule& schedule, StreamHandle stream, std::size_t port, std::uint8_t pcp,
-              std::uint32_t frame_bytes, TaiTime now, std::optional<TaiTime> earliest_arrival = std::nullopt);
+              std::uint32_t frame_bytes, TaiTime now, TaiTime earliest_arrival) {
+    return police(policing(schedule, stream, port, pcp, now, earliest_arrival), frame_bytes, now);
+  }
+  bool police(const ProtectionSchedule& schedule, StreamHandle stream, std::size_t port, std::uint8_t pcp,
+              std::uint32_t frame_bytes, TaiTime now) {
+    return police(schedule, stream, port, pcp, frame_bytes, now, now);
+  }
+
+  // The same in two steps, for a run of frames that share stream, port and priority and arrived
+  // in one poll: which filter they meet and whether its stream gate was open is decided once;
+  // each frame then only meets the max SDU check, the meter and the counters.
+  struct Policing {
+    std::int32_t filter = -1;  // -1: no filter, every frame passes
+    std::size_t counters = 0;  // its counter row, filter_counters_ index
+    bool gate_open = true;
+  };
+  Policing policing(const ProtectionSchedule& schedule, StreamHandle stream, std::size_t port, std::uint8_t pcp,
+                    TaiTime now, TaiTime earliest_arrival);
+  bool police(const Policing& p, std::uint32_t frame_bytes, TaiTime now) {
+    if (p.filter < 0) return true;
+    const FilterVerdict v = filters_[static_cast<std::size_t>(p.filter)].filter(frame_bytes, p.gate_open, now);
+    count(filter_counters_[p.counters], v);
+    return v == FilterVerdict::pass;
+  }
 
   // 802.1CB sequence generation: the next number for `stream`.
   std::uint16_t next_sequence(StreamHandle stream) {
     ++frer_counters_[stream].generated;
     return generation_[stream]++;
   }
-  // 802.1CB sequence recovery (and individual recovery when configured) for one frame.
-  RecoveryVerdict recover(const ProtectionSchedule& schedule, StreamHandle stream, std::size_t port,
-                          std::optional<std::uint16_t> sequence, TaiTime now);
+  // 802.1CB sequence recovery (and individual recovery when configured) for one frame. Its
+  // counters reach frer_counters() at the next publish_recoveries(): once per burst, not per frame.
+  RecoveryVerdict recover(StreamHandle stream, std::size_t port, std::optional<std::uint16_t> sequence, TaiTime now);
+  void publish_recoveries() {
+    for (const std::size_t stream : unpublished_) {
+      publish(stream);
+      pending_publish_[stream] = 0;
+    }
+    unpublished_.clear();
+  }
   // Runs the recoveries' timers (reset timeout, latent errors) with no frame arriving.
   void tick(TaiTime now);
 
@@ -83,6 +115,8 @@ class ProtectionState {
   std::vector<FrerStreamCounters> frer_counters_;      // per stream
   std::vector<std::size_t> recovering_;                // streams with a recovery, for tick()
   std::vector<std::uint8_t> latent_errors_;            // per stream, 1 while signalled; read by the scraper
+  std::vector<std::uint8_t> pending_publish_;          // per stream, 1 while in unpublished_
+  std::vector<std::size_t> unpublished_;               // streams recovered since publish_recoveries()
 
   void publish(std::size_t stream);  // counters and latent flag of one stream, one store each
 };

@@ -111,3 +111,23 @@ TEST_CASE("per-writer shards merge to exact totals while a scraper reads", "[tel
   CHECK(got.counts[buckets.bucket_count() - 1] > 0);  // the spread reached +Inf
   CHECK(frames.value() == writers * per_writer);
 }
+
+TEST_CASE("recording a run at once counts exactly as recording each", "[telemetry][histogram]") {
+  LatencyHistogram each(LatencyBuckets::with_deadline(Nanos{250'000}), 2);
+  LatencyHistogram run(LatencyBuckets::with_deadline(Nanos{250'000}), 2);
+  // Stretches in one bucket, bucket changes both ways, bounds themselves, negatives, +Inf.
+  const std::vector<Nanos> latencies{Nanos{-5},      Nanos{1'000},   Nanos{999},        Nanos{1'001},
+                                     Nanos{1'500},   Nanos{1'600},   Nanos{250'000},    Nanos{250'001},
+                                     Nanos{250'000}, Nanos{900},     Nanos{99'999'999}, Nanos{99'999'999},
+                                     Nanos{0},       Nanos{600'000}, Nanos{600'000},    Nanos{7}};
+  for (const Nanos l : latencies) each.record(1, l);
+  run.record_many(1, latencies);
+  run.record_many(1, {});  // nothing
+  const HistogramSnapshot a = each.snapshot();
+  const HistogramSnapshot b = run.snapshot();
+  CHECK(b.count == latencies.size());
+  CHECK(b.count == a.count);
+  CHECK(b.sum_ns == a.sum_ns);
+  CHECK(b.counts == a.counts);
+  CHECK(b.counts[0] == 6);  // le 1 us: -5, 1000, 999, 900, 0 and 7
+}
