@@ -202,6 +202,19 @@ RouteResult Router::seamless_trees(const model::Stream& s, int talker, const std
   auto sole_arc_out = [&](int n) { return topo_.out_arcs(n).size() == 1 ? topo_.out_arcs(n).front() : -1; };
   const int talker_access = sole_arc_out(talker);
   const int source = talker_access >= 0 ? topo_.arc(talker_access).to : talker;
+  // 802.1CB in takt-dataplane: the bridge a single-homed talker hangs off numbers the frames and
+  // the bridge in front of a single-homed listener recovers them at its ingress, for every port
+  // it forwards to. An end station on two links would have to do that itself (takt-probe and
+  // ordinary applications do not), and a recovering bridge that also passed tagged copies on
+  // to another listener's bridge would hand that one untagged frames.
+  if (talker_access < 0 && !topo_.is_bridge(talker)) {
+    out.issues.push_back(
+        {s.name, tname,
+         fmt::format("stream {}: num-seamless-trees 2 needs talker {} on one link, so that the bridge it hangs off "
+                     "numbers the frames; it has {} links, and takt does not make end stations replicate",
+                     s.name, tname, topo_.out_arcs(talker).size())});
+    return out;
+  }
 
   std::set<int> tree_a, tree_b, shared;
   std::map<int, int> parent_a, parent_b;  // node -> arc entering it in that tree
@@ -217,6 +230,14 @@ RouteResult Router::seamless_trees(const model::Stream& s, int talker, const std
   for (int l : listeners) {
     const auto& lname = topo_.node(l).name;
     const int back = sole_arc_out(l);  // the listener's only link, seen from the listener
+    if (back < 0 && !topo_.is_bridge(l)) {
+      out.issues.push_back(
+          {s.name, lname,
+           fmt::format("stream {}: num-seamless-trees 2 needs listener {} on one link, so that the bridge in front "
+                       "of it removes duplicates; it has {} links, and takt does not make end stations eliminate",
+                       s.name, lname, topo_.out_arcs(l).size())});
+      continue;
+    }
     int listener_access = -1;
     if (back >= 0) {
       for (int a : topo_.out_arcs(topo_.arc(back).to))
@@ -284,6 +305,24 @@ RouteResult Router::seamless_trees(const model::Stream& s, int talker, const std
       upstream[listener_access].insert(parent_a.at(sink));
       upstream[listener_access].insert(parent_b.at(sink));
     }
+  }
+  // A bridge that recovers for one listener must not pass the trees on: its copies leave
+  // without an R-TAG, which another listener's recovering bridge would discard.
+  std::set<int> access_arcs;
+  for (const auto& [a, ups] : upstream)
+    if (ups.size() >= 2) access_arcs.insert(a);
+  for (int a : access_arcs) {
+    const int sink = topo_.arc(a).from;
+    for (const std::set<int>* tree : {&tree_a, &tree_b})
+      for (int t : *tree)
+        if (topo_.arc(t).from == sink && !access_arcs.count(t))
+          out.issues.push_back(
+              {s.name, topo_.node(sink).name,
+               fmt::format("stream {}: bridge {} removes duplicates for listener {} and also forwards the stream to "
+                           "{} on one tree; takt-dataplane recovers at a bridge's ingress for all its ports, so split "
+                           "the stream per listener",
+                           s.name, topo_.node(sink).name, topo_.node(topo_.arc(a).to).name,
+                           topo_.node(topo_.arc(t).to).name)});
   }
   if (!out.issues.empty()) return out;
   out.route = assemble(topo_, s.name, {tree_a, tree_b}, upstream);

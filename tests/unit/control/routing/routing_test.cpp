@@ -113,3 +113,43 @@ TEST_CASE("end stations never forward and unreachable listeners are named") {
   REQUIRE(r.issues.size() == 1);
   CHECK_THAT(r.issues[0].message, Catch::Contains("no path from talker a to z"));
 }
+
+TEST_CASE("num-seamless-trees 2 refuses what takt-dataplane's 802.1CB cannot carry, naming stream and station") {
+  SECTION("a talker on two links would have to number its own frames") {
+    auto b = chain(4, true);
+    b.link("es1", "sw2");
+    b.stream("r", "es1", {"es3"}, 1ms, 100, 1ms).num_seamless_trees = 2;
+    const auto r = route_one(b.build(), "r");
+    CHECK_FALSE(r.route);
+    REQUIRE(r.issues.size() == 1);
+    CHECK(r.issues[0].stream == "r");
+    CHECK(r.issues[0].message ==
+          "stream r: num-seamless-trees 2 needs talker es1 on one link, so that the bridge it hangs off numbers the "
+          "frames; it has 2 links, and takt does not make end stations replicate");
+  }
+  SECTION("a listener on two links would have to remove duplicates itself") {
+    auto b = chain(4, true);
+    b.link("es3", "sw4");
+    b.stream("r", "es1", {"es3"}, 1ms, 100, 1ms).num_seamless_trees = 2;
+    const auto r = route_one(b.build(), "r");
+    CHECK_FALSE(r.route);
+    REQUIRE(r.issues.size() == 1);
+    CHECK_THAT(r.issues[0].message, Catch::Contains("needs listener es3 on one link"));
+  }
+  SECTION("a bridge recovering for one listener cannot pass the trees on to another") {
+    // Ring of 6 with listeners on sw3 and sw4: a recovering bridge's copies leave untagged, and
+    // the other listener's recovering bridge would discard them.
+    auto b = chain(6, true);
+    b.stream("r", "es1", {"es3", "es4"}, 1ms, 100, 1ms).num_seamless_trees = 2;
+    const auto r = route_one(b.build(), "r");
+    CHECK_FALSE(r.route);
+    // One tree reaches sw4 through sw3, the other sw3 through sw4: both recovering bridges
+    // forward, and each is named.
+    REQUIRE(r.issues.size() == 2);
+    CHECK(r.issues[0].stream == "r");
+    CHECK(r.issues[0].message ==
+          "stream r: bridge sw3 removes duplicates for listener es3 and also forwards the stream to sw4 on one tree; "
+          "takt-dataplane recovers at a bridge's ingress for all its ports, so split the stream per listener");
+    CHECK_THAT(r.issues[1].message, Catch::Contains("bridge sw4 removes duplicates for listener es4"));
+  }
+}
