@@ -7,6 +7,12 @@
 # bridge, ptp4l per node, takt-controller installing the plan on every bridge at one base time,
 # takt-probe talkers and listeners on every stream for DEMO_SECONDS (30), Prometheus scraping,
 # and a table per stream. Without root only the plan part runs.
+# DEMO_FAULTS=babbler,link-cut injects faults while the cell runs (either or both; unset: none):
+# a rogue device floods broadcasts and then the redundant stream's identity from sw1's free port
+# for a few seconds mid-run, and a link of the redundant stream's second tree (sw1 - sw3) goes
+# down for the middle third; the table then shows per stream what the 802.1Qci stream filters
+# dropped and what 802.1CB eliminated and recovered, the rogue frames the wildcard filters
+# dropped, and whether the redundant stream lost anything.
 #   usage: demo.sh [PLANT.yaml]
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -34,6 +40,8 @@ if [[ $(basename "$plant") == virtual-cell.yaml ]]; then
   echo "This cell runs on one machine's shared CPUs, so its bridges (takt-dataplane-vm) and talkers"
   echo "(end-station-vm) reserve 500 us of transmission timing error per hop. The same cell on bridges"
   echo "with dedicated cores plans 100 us motion deadlines: taktctl plan configs/plants/small-cell.yaml"
+  echo "safety-io runs redundant over the ring (sw1 - sw2 and sw1 - sw3 - sw2); DEMO_FAULTS=babbler,link-cut"
+  echo "floods a rogue device on sw1:p6 and cuts sw1 - sw3 while the cell runs."
 fi
 
 echo
@@ -42,5 +50,5 @@ if [[ $(id -u) -ne 0 ]]; then
   echo "   run 'sudo ./scripts/demo.sh' to see the plan run on takt-dataplane bridges."
   exit 0
 fi
-echo "== virtual cell: $(basename "$plant") in network namespaces for ${DEMO_SECONDS:-30} s"
+echo "== virtual cell: $(basename "$plant") in network namespaces for ${DEMO_SECONDS:-30} s${DEMO_FAULTS:+, faults: $DEMO_FAULTS}"
 "$root/scripts/virtual-cell.sh" "$out"

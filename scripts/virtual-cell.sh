@@ -17,10 +17,17 @@
 #   - takt-probe: a listener per listener station, a talker per talker station sending every
 #     stream of PLAN_DIR/talkers/<station>.json for DEMO_SECONDS (default 30);
 #   - Prometheus on 127.0.0.1 scraping every dataplane, probe and the controller;
+#   - DEMO_FAULTS (comma-separated; unset: none): faults injected while the talkers send, one
+#     line when each starts and ends, their windows in faults.jsonl for the report:
+#     babbler   a rogue flood from a bridge port no stream uses: best-effort broadcasts, then
+#               frames with the redundant stream's identity, a few seconds each in the middle
+#     link-cut  a link only the redundant stream's second tree uses, down for the middle third;
 #   - then takt-cell-report (tools/cell_report) reads what the run left in its work folder (probe
 #     summaries, the bridges' stall logs, the install, taktctl status, Prometheus's answers to
-#     the queries it names) and prints a table per stream with its verdict, each bridge's state
-#     and PromQL examples; this script only runs things and collects their files. Everything it
+#     the queries it names, the faults) and prints a table per stream with its verdict (what the
+#     stream filters dropped and what 802.1CB recovered included), the rogue frames the wildcard
+#     filters dropped, whether the redundant streams lost nothing, each bridge's state and PromQL
+#     examples; this script only runs things and collects their files. Everything it
 #     created (namespaces, processes, certificates, DPDK runtime folders) is removed on exit
 #     (scripts/lib/netns.sh), also on Ctrl-C / SIGTERM; DEMO_KEEP=1 keeps logs and data, never
 #     the run's CA and keys.
@@ -44,6 +51,7 @@
 # DEMO_TAG names the run (default tkc<pid>), DEMO_DATAPLANE_MODE replaces the dataplanes'
 # shared-CPU options (idle sleep, real-time priority), DEMO_DATAPLANE_ARGS adds options.
 # DEMO_LEAD_MS: how far ahead of now the controller puts the base time (default 1000).
+# DEMO_FAULTS: babbler, link-cut or both (above).
 # Needs root, iproute2, jq, curl, openssl, linuxptp and prometheus.
 set -euo pipefail
 
@@ -62,8 +70,14 @@ for tool in ip jq curl openssl ptp4l prometheus; do
 done
 [[ $seconds =~ ^[0-9]+$ && $seconds -ge 1 ]] || die "DEMO_SECONDS must be a whole number of seconds >= 1, got '$seconds'"
 [[ -r $plan_dir/plan.json ]] || die "$plan_dir/plan.json not found; run taktctl plan PLANT -o $plan_dir"
+IFS=, read -r -a faults <<<"${DEMO_FAULTS:-}"
+for f in "${faults[@]}"; do
+  [[ $f == babbler || $f == link-cut ]] || die "DEMO_FAULTS: unknown fault '$f' (babbler, link-cut; comma-separated)"
+done
 # shellcheck source=lib/netns.sh
 source "$root/scripts/lib/netns.sh"
+# shellcheck source=lib/ptp4l.sh
+source "$root/scripts/lib/ptp4l.sh"
 dataplane=$build/dataplane/dpdk/takt-dataplane
 probe=$build/dataplane/probe/takt-probe
 pmc=$build/ptp/takt-pmc
@@ -176,32 +190,16 @@ wait_http() {  # wait_http <url> <what> <pid>
 }
 
 # ---------------------------------------------------------------------------------------------
-# ptp4l per node on its management interface: E2E over L2, software timestamps. The first
-# talker of the plan (the PLC in the example cell) is the grandmaster. E2E, not the gPTP
-# profile of tests/integration/ptp/gptp_config.sh: the management network is one Linux bridge
-# with every node on it, and gPTP's peer delay works only on point-to-point links (several
-# peers answer each Pdelay_Req here, so no port would become asCapable). The controller's
-# clock health check needs no gPTP: a SLAVE within the plan's sync error budget, or the GM.
+# ptp4l per node on its management interface: E2E over L2, software timestamps, free_running
+# (scripts/lib/ptp4l.sh says why not gPTP). The first talker of the plan (the PLC in the example
+# cell) is the grandmaster. The controller's clock health check needs no gPTP: a SLAVE within
+# the plan's sync error budget, or the GM.
 start_ptp() {
   local node gm=${stations[0]} prio
   for node in "${nodes[@]}"; do
     prio=248
     [[ $node == "$gm" ]] && prio=100
-    cat >"$work/ptp-$node.cfg" <<CFG
-[global]
-free_running            1
-priority1               $prio
-domainNumber            0
-logAnnounceInterval     -2
-announceReceiptTimeout  3
-logSyncInterval         -3
-syncReceiptTimeout      3
-network_transport       L2
-delay_mechanism         E2E
-tx_timestamp_timeout    50
-fault_reset_interval    0
-uds_address             $work/ptp-$node.sock
-CFG
+    ptp4l_e2e_config "$prio" "$work/ptp-$node.sock" >"$work/ptp-$node.cfg"
     start "ptp4l-$node" "$(ns_of "$node")" ptp4l -f "$work/ptp-$node.cfg" -i mon0 -S -m
   done
 }
@@ -430,6 +428,140 @@ promql() {  # promql <expr>: result vector as JSON
 }
 
 # ---------------------------------------------------------------------------------------------
+# DEMO_FAULTS: faults injected while the talkers send, each announced when it starts and ends.
+#   babbler   a rogue device on a bridge port no stream uses (the plant's free port; here the far
+#             end of its unconnected veth, inside the bridge's namespace) floods 1000 B broadcasts
+#             on priority 0, then frames with a redundant (or else the first scheduled) stream's
+#             identity (its destination, VLAN and priority), each for a few seconds around the
+#             middle of the run (scripts/lib/babble.py, at a fixed rate: a flood at full speed
+#             starves a 2-vCPU machine, tests/integration/faults/babbler_test.sh). The broadcasts
+#             must pass the scheduled streams by in their gates; the wildcard stream filter at
+#             that port drops every impersonating frame.
+#   link-cut  a link only the redundant stream's second tree uses (between two bridges) goes
+#             down for the middle third of the run and comes back: 802.1CB keeps the stream
+#             whole on its other tree.
+# What they did shows in takt-cell-report's table (PSFP dropped, FRER) and the lines under it.
+readonly babble_rate=2000   # frames per second
+readonly rogue_mac=02:00:00:00:0f:ee
+fault_steps=()              # "<ms after the talkers' start> <step> <args...>", in time order
+
+# free_port: "<bridge> <port>" of the first configured bridge port no link of the plan uses.
+free_port() {
+  local b p
+  for b in "${bridges[@]}"; do
+    for p in $(jq -r '.ports[].name' "$plan_dir/bridge/$b.json"); do
+      printf '%s\n' "${links[@]}" | tr ' ' '\n' | grep -qxF "$b:$p" || { echo "$b $p"; return 0; }
+    done
+  done
+  return 1
+}
+
+plan_faults() {
+  local f t=$((seconds * 1000)) red bridges_json where target cut
+  # Each babbler floods for ms: the broadcasts until the middle of the run, then the impersonation.
+  local ms=$((seconds >= 20 ? 3000 : (seconds >= 10 ? seconds * 100 : 1000)))
+  red=$(jq -r '[.streams[] | select((.trees // [] | length) >= 2) | .name][0] // empty' "$plan")
+  for f in "${faults[@]}"; do
+    case $f in
+      babbler)
+        where=$(free_port) || die "DEMO_FAULTS=babbler needs a bridge port no stream uses (declare a device on a free port)"
+        target=${red:-$(jq -r '[.streams[] | select(.timed) | .name][0] // empty' "$plan")}
+        [[ -n $target ]] || die "DEMO_FAULTS=babbler: the plan has no scheduled stream to impersonate"
+        fault_steps+=("$((t / 2 - ms)) babble 0 $where $ms ff:ff:ff:ff:ff:ff $(jq -r '.streams[0].vlan' "$plan") 0 1000 -"
+          "$((t / 2)) babble 1 $where $ms $(jq -r --arg s "$target" '.streams[] | select(.name == $s) |
+            "\(."destination-mac") \(.vlan) \(.pcp)"' "$plan") 82 $target")
+        ;;
+      link-cut)
+        [[ -n $red ]] || die "DEMO_FAULTS=link-cut needs a redundant stream (num-seamless-trees: 2) in the plan"
+        bridges_json=$(printf '%s\n' "${bridges[@]}" | jq -R . | jq -cs .)
+        cut=$(jq -r --arg s "$red" --argjson br "$bridges_json" '
+          def port_of(x): x.node + ":" + x.port;
+          [.streams[] | select(.name != $s) | .hops[] | port_of(.egress), port_of(.ingress)] as $others
+          | [.streams[] | select(.name == $s) | .hops[]
+             | select((.egress.node | IN($br[])) and (.ingress.node | IN($br[])))
+             | select(([port_of(.egress), port_of(.ingress)] - $others | length) == 2)
+             | "\(port_of(.egress)) \(port_of(.ingress))"] | first // empty' "$plan")
+        [[ -n $cut ]] || die "DEMO_FAULTS=link-cut: every bridge link of $red also carries another stream"
+        fault_steps+=("$((t / 3)) cut $cut $red" "$((2 * t / 3)) restore $cut $red")
+        ;;
+    esac
+  done
+  mapfile -t fault_steps < <(printf '%s\n' "${fault_steps[@]}" | sort -n -k1,1)
+}
+
+declare -A babble_pid=() babble_where=() fault_start=()
+# fault_record <kind> <what> <start unix ns>: one line of faults.jsonl for takt-cell-report (it
+# puts the stream filters' discards in these windows down to the fault).
+fault_record() {
+  jq -nc --arg k "$1" --arg w "$2" --argjson s "$3" --argjson e "$(date +%s%N)" \
+    '{fault: $k, what: $w, "start-unix-ns": $s, "end-unix-ns": $e}' >>"$work/faults.jsonl"
+}
+
+# seconds_since <unix ns>: "12.3 s"
+seconds_since() {
+  local ms=$((($(date +%s%N) - $1) / 1000000))
+  printf '%d.%d s' $((ms / 1000)) $((ms % 1000 / 100))
+}
+
+# fault_step <step...>: one step of plan_faults.
+fault_step() {
+  local what=$1 a=$2 b=$3 c=${4:-} d=${5:-} e=${6:-} f=${7:-} g=${8:-} h=${9:-} i=${10:-} kind
+  case $what in
+    babble)  # id bridge port ms destination vlan pcp size stream|-
+      # A babbler of a 2-vCPU machine's spare time (nice 19): a full-speed flood on veth starves
+      # every node of the cell (tests/integration/faults/babbler_test.sh).
+      netns_spawn "$(ns_of "$b")" "$work/babbler-$a.log" nice -n 19 python3 "$root/scripts/lib/babble.py" "${c}x" \
+        "$e" "$rogue_mac" "$f" "$g" "$h" "$(printf '%d.%03d' $((d / 1000)) $((d % 1000)))" "$babble_rate"
+      babble_pid[$a]=$NETNS_PID
+      babble_where[$a]=$b:$c
+      fault_start[babble$a]=$(date +%s%N)
+      kind="$h B frames with $i's identity (destination $e, VLAN $f, PCP $g)"
+      [[ $i == - ]] && kind="$h B broadcasts on VLAN $f, PCP $g (best effort)"
+      say "fault: babbler on $b:$c starts: $kind, $((babble_rate * d / 1000)) frames at $babble_rate frames/s"
+      ;;
+    cut)  # egress ingress stream
+      ip -n "$(ns_of "${a%%:*}")" link set "${a#*:}" down
+      fault_start[cut]=$(date +%s%N)
+      say "fault: link $a - $b cut ($c runs on its other tree alone)"
+      ;;
+    restore)
+      ip -n "$(ns_of "${a%%:*}")" link set "${a#*:}" up
+      say "fault: link $a - $b restored after $(seconds_since "${fault_start[cut]}")"
+      fault_record link-cut "$a - $b" "${fault_start[cut]}"
+      ;;
+  esac
+}
+
+# run_faults: each step at its time after the talkers started, a line when a babbler has sent
+# its flood; returns when every step ran and every babbler ended.
+run_faults() {
+  local t0 next=0 at step id now
+  t0=$(date +%s%N)
+  : >"$work/faults.jsonl"
+  while ((next < ${#fault_steps[@]} || ${#babble_pid[@]} > 0)); do
+    now=$((($(date +%s%N) - t0) / 1000000))
+    while ((next < ${#fault_steps[@]})); do
+      step=${fault_steps[next]}
+      at=${step%% *}
+      ((at <= now)) || break
+      # shellcheck disable=SC2086
+      fault_step ${step#* }
+      next=$((next + 1))
+    done
+    for id in "${!babble_pid[@]}"; do
+      kill -0 "${babble_pid[$id]}" 2>/dev/null && continue
+      wait "${babble_pid[$id]}" 2>/dev/null || true
+      say "fault: babbler on ${babble_where[$id]} ends after $(seconds_since "${fault_start[babble$id]}"):" \
+        "$(awk 'END { printf "%s frames sent", $1 }' "$work/babbler-$id.log")"
+      fault_record babbler "${babble_where[$id]}" "${fault_start[babble$id]}"
+      unset "babble_pid[$id]"
+    done
+    sleep 0.05
+  done
+}
+
+# ---------------------------------------------------------------------------------------------
+((${#faults[@]} == 0)) || plan_faults
 build_cell
 mkdir -p "$work/prometheus/targets"
 start_ptp
@@ -445,6 +577,7 @@ wait_installed
 start_listeners
 start_talkers
 say "talkers sending every stream for ${seconds} s; Prometheus at http://127.0.0.1:$prom_port"
+((${#faults[@]} == 0)) || run_faults
 
 for pid in "${talker_pids[@]}"; do wait "$pid" || die "a talker failed; see $work/talker-*.log"; done
 say "talkers done"

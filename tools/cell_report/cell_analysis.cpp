@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <map>
 
 #include "tools/cell_report/late_frame_accounting.hpp"
 
@@ -25,7 +26,25 @@ std::optional<double> prom_value_of_stream(const std::vector<PromSample>& sample
   return std::nullopt;
 }
 
-StreamResult stream_result(const RunInputs& in, const ListenedStream& l) {
+// The stream filters' discards and the FRER counters of the run, as Prometheus had them.
+struct Protection {
+  bool answered = false;  // Prometheus answered the stream filter query
+  std::vector<FilterDiscards> discards;
+  std::optional<std::int64_t> scrape_gap;
+  std::map<std::string, FrerCounts> frer;
+};
+
+Protection protection_of(const RunInputs& in) {
+  Protection p;
+  p.answered = in.prometheus.answered(CellQueries::kPsfp);
+  const auto& psfp = in.prometheus.result(CellQueries::kPsfp);
+  p.discards = filter_discards(psfp);
+  p.scrape_gap = scrape_gap_ns(psfp);
+  p.frer = frer_counts(in.prometheus.result(CellQueries::kFrer));
+  return p;
+}
+
+StreamResult stream_result(const RunInputs& in, const ListenedStream& l, const Protection& protection) {
   const auto* planned = in.plan.find(l.stream);
   StreamResult r;
   r.stream = l.stream;
@@ -45,13 +64,35 @@ StreamResult stream_result(const RunInputs& in, const ListenedStream& l) {
   r.late_frames_not_kept = l.late_frames_not_kept;
   r.on_time_ratio = l.on_time_ratio;
 
-  const LateFrameAccounting accounting(in.stalls, planned ? planned->path_nodes : std::vector<std::string>{},
+  // A redundant stream is late only when every tree's copy is: the nodes all its trees share.
+  // While an injected fault cuts a tree, it rides the others alone: any node of its trees.
+  const auto no_nodes = std::vector<std::string>{};
+  const LateFrameAccounting accounting(in.stalls, planned ? planned->every_tree_nodes : no_nodes,
                                        l.max_latency_ns.value_or(0));
-  r.late_in_host_stalls = accounting.explained(l.late_frames);
+  const LateFrameAccounting any_tree(in.stalls, planned ? planned->path_nodes : no_nodes, l.max_latency_ns.value_or(0));
+  const auto in_fault = [&](const LateFrame& f) {
+    return std::any_of(in.faults.begin(), in.faults.end(), [&](const InjectedFault& x) {
+      return x.start_ns <= f.transmitted_ns && f.transmitted_ns <= x.end_ns;
+    });
+  };
+  r.late_in_host_stalls =
+      static_cast<std::uint64_t>(std::count_if(l.late_frames.begin(), l.late_frames.end(), [&](const LateFrame& f) {
+        return accounting.explains(f) || (in_fault(f) && any_tree.explains(f));
+      }));
   const auto late = l.deadline_misses.value_or(0);
   r.late_unexplained = late > r.late_in_host_stalls ? late - r.late_in_host_stalls : 0;
   r.stall_chance = accounting.stall_chance(in.probes.window);
-  r.verdict = stream_verdict(l, r.late_in_host_stalls);
+
+  r.duplicated = l.duplicated;
+  if (planned) {
+    r.redundant = planned->redundant;
+    if (protection.answered)
+      r.psfp =
+          stream_psfp(protection.discards, in.stalls, in.faults, *planned, in.probes.window, protection.scrape_gap);
+    if (auto it = protection.frer.find(l.stream); it != protection.frer.end()) r.frer = it->second;
+  }
+  if (r.psfp) r.lost_in_host_stalls = std::min(r.lost, r.psfp->in_host_stalls);
+  r.verdict = stream_verdict(l, r.late_in_host_stalls, r.lost_in_host_stalls);
 
   r.prometheus_p99_s = prom_value_of_stream(in.prometheus.result(CellQueries::kP99), l.stream);
   const auto& on_time = in.prometheus.result(CellQueries::on_time_name(l.stream));
@@ -127,7 +168,8 @@ ControllerView controller_view(const RunInputs& in) {
 CellResult analyse(const RunInputs& in, const AcceptanceRules& rules) {
   CellResult out;
   out.window = in.probes.window;
-  for (const auto& l : in.probes.listened) out.streams.push_back(stream_result(in, l));
+  const auto protection = protection_of(in);
+  for (const auto& l : in.probes.listened) out.streams.push_back(stream_result(in, l, protection));
   // The plan's stream order, listeners by name within a stream.
   std::stable_sort(out.streams.begin(), out.streams.end(), [&](const StreamResult& a, const StreamResult& b) {
     const auto oa = in.plan.order_of(a.stream), ob = in.plan.order_of(b.stream);
@@ -137,7 +179,10 @@ CellResult analyse(const RunInputs& in, const AcceptanceRules& rules) {
   for (auto& s : out.streams) {
     s.failures = stream_failures(s, rules);
     if (!s.failures.empty()) out.pass = false;
+    if (s.redundant && s.lost != 0) out.protected_lost_nothing = false;
   }
+  if (protection.answered) out.wildcard_discards = wildcard_discards(protection.discards);
+  out.faults = in.faults;
   out.nodes = node_stalls(in);
   out.bridges_at_end = in.bridges_at_end;
   out.install = in.install;

@@ -1,6 +1,7 @@
 #include "tools/cell_report/cell_plan.hpp"
 
 #include <algorithm>
+#include <iterator>
 
 #include "tools/cell_report/input_error.hpp"
 #include "tools/cell_report/json_file.hpp"
@@ -42,14 +43,36 @@ CellPlan read_cell_plan(const std::filesystem::path& plan_json) {
     if (s.contains("listeners")) p.listeners = s.at("listeners").get<std::vector<std::string>>();
     if (s.contains("max-latency-ns") && !s.at("max-latency-ns").is_null())
       p.max_latency_ns = s.at("max-latency-ns").get<std::int64_t>();
+    std::vector<std::string> egress_of_hop;
     for (const auto& hop : s.value("hops", nlohmann::json::array())) {
       const auto node = required<std::string>(hop.at("egress"), "node", plan_json);
+      egress_of_hop.push_back(node);
       p.path_nodes.push_back(node);
       const auto e = hop.value("transmission-timing-error-ns", std::int64_t{0});
       timing_error[node] = std::max(timing_error[node], e);
     }
     std::sort(p.path_nodes.begin(), p.path_nodes.end());
     p.path_nodes.erase(std::unique(p.path_nodes.begin(), p.path_nodes.end()), p.path_nodes.end());
+    p.every_tree_nodes = p.path_nodes;
+    const auto trees = s.value("trees", nlohmann::json::array());
+    p.redundant = trees.is_array() && trees.size() >= 2;
+    if (p.redundant) {
+      for (const auto& tree : trees) {
+        std::vector<std::string> nodes;
+        for (const auto& h : tree) {
+          const auto i = h.get<std::size_t>();
+          if (i >= egress_of_hop.size())
+            throw InputError(
+                plan_json, "stream " + p.name + ": a tree names hop " + std::to_string(i) + ", which it does not have");
+          nodes.push_back(egress_of_hop[i]);
+        }
+        std::sort(nodes.begin(), nodes.end());
+        std::vector<std::string> shared;
+        std::set_intersection(p.every_tree_nodes.begin(), p.every_tree_nodes.end(), nodes.begin(), nodes.end(),
+                              std::back_inserter(shared));
+        p.every_tree_nodes = std::move(shared);
+      }
+    }
     streams.push_back(std::move(p));
   }
   std::map<std::string, std::int64_t> threshold;

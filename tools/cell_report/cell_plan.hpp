@@ -20,6 +20,13 @@ struct PlannedStream {
   // Every node that transmits a frame of the stream (its talker and the bridges on its path),
   // sorted, each once: a stall of any of them can hold a frame past its window.
   std::vector<std::string> path_nodes;
+  // Two or more trees (num-seamless-trees): 802.1CB numbers it where the trees split and
+  // recovers it where they meet.
+  bool redundant = false;
+  // The nodes that transmit it on every one of its trees, sorted (path_nodes for a stream with
+  // one tree). The listener takes a redundant stream's first copy, so a stall of a node only one
+  // tree has delays only that tree's copy: with every tree up, only these can make it late.
+  std::vector<std::string> every_tree_nodes;
 };
 
 // A node not running for longer than the transmission timing error its profile reserved in

@@ -22,6 +22,11 @@ CellQueries::CellQueries(const CellPlan& plan) {
   queries_.push_back({kController,
                       "sum by (__name__, result) "
                       "({__name__=~\"takt_controller_(converged|installs_total|repairs_total|sync_loss_total)\"})"});
+  // The raw scrapes of a run's Prometheus (its storage holds only this run): a day is all of it.
+  queries_.push_back({kPsfp, "takt_psfp_discarded_frames_total[1d]"});
+  queries_.push_back({kFrer,
+                      "sum by (__name__, bridge, stream, result) "
+                      "({__name__=~\"takt_frer_(generated_frames|recovery_frames)_total\"})"});
 }
 
 const std::string& CellQueries::expr(const std::string& name) const {

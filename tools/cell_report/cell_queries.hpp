@@ -26,6 +26,10 @@ class CellQueries {
   static constexpr const char* kOverruns = "overruns";
   static constexpr const char* kUp = "up";
   static constexpr const char* kController = "controller";
+  // Every scrape of every stream filter's discard counter (a range vector: when they grew).
+  static constexpr const char* kPsfp = "psfp";
+  // 802.1CB sequence generation and recovery per bridge and stream, at the end.
+  static constexpr const char* kFrer = "frer";
 
   const std::vector<PromQuery>& all() const { return queries_; }
   const std::string& expr(const std::string& name) const;

@@ -10,6 +10,7 @@
 
 #include "tools/cell_report/bridge_status.hpp"
 #include "tools/cell_report/probe_summaries.hpp"
+#include "tools/cell_report/protection_accounting.hpp"
 
 namespace takt::cell_report {
 
@@ -34,6 +35,14 @@ struct StreamResult {
   std::optional<double> stall_chance;
   std::optional<double> prometheus_p99_s;
   std::optional<double> prometheus_on_time_ratio;
+  // 802.1Qci and 802.1CB (protection_accounting.hpp).
+  bool redundant = false;        // two trees: numbered where they split, recovered where they meet
+  std::uint64_t duplicated = 0;  // frames the listener received twice
+  // Lost frames that the stream's own filters discarded in host stalls account for (at most
+  // those discards: a redundant stream's copy discarded on one tree loses nothing).
+  std::uint64_t lost_in_host_stalls = 0;
+  std::optional<StreamPsfp> psfp;  // none: Prometheus had no answer for the stream filters
+  std::optional<FrerCounts> frer;  // the bridges' generation and recovery of a redundant stream
   std::string verdict;
   std::vector<std::string> failures;  // what the cell's acceptance rules found (see verdict.hpp)
 };
@@ -84,6 +93,12 @@ struct CellResult {
   std::int64_t hyperperiod_ns = 0;
   ControllerView controller;
   PrometheusView prometheus;
+  // Frames of no stream expected at a port on a scheduled priority, discarded by the wildcard
+  // filters; none: Prometheus had no answer for the stream filters.
+  std::optional<std::vector<WildcardDiscards>> wildcard_discards;
+  std::vector<InjectedFault> faults;  // DEMO_FAULTS
+  // Every redundant stream received every frame its talker sent (true when there is none).
+  bool protected_lost_nothing = true;
   bool pass = false;  // every stream met the cell's acceptance rules
 };
 

@@ -65,6 +65,7 @@ void read_listener_summary(const std::filesystem::path& file, const std::string&
     l.listener = station;
     l.received = s.value("received", std::uint64_t{0});
     l.lost = s.value("lost", std::uint64_t{0});
+    l.duplicated = s.value("duplicated", std::uint64_t{0});
     const auto latency = s.value("latency-ns", nlohmann::json::object());
     l.p50_ns = latency.value("p50", std::int64_t{0});
     l.p99_ns = latency.value("p99", std::int64_t{0});

@@ -24,6 +24,7 @@ struct ListenedStream {
   std::string listener;
   std::uint64_t received = 0;
   std::uint64_t lost = 0;
+  std::uint64_t duplicated = 0;  // frames received twice (an 802.1CB recovery that let a copy through)
   std::int64_t p50_ns = 0;
   std::int64_t p99_ns = 0;
   std::int64_t max_ns = 0;

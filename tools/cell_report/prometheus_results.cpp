@@ -1,11 +1,14 @@
 #include "tools/cell_report/prometheus_results.hpp"
 
+#include <cmath>
 #include <cstdlib>
 
 #include "tools/cell_report/input_error.hpp"
 #include "tools/cell_report/json_file.hpp"
 
 namespace takt::cell_report {
+
+double PromPoint::number() const { return std::strtod(value.c_str(), nullptr); }
 
 double PromSample::number() const { return std::strtod(value.c_str(), nullptr); }
 
@@ -31,10 +34,19 @@ std::vector<PromSample> read_prometheus_answer(const std::filesystem::path& file
     const auto metric = r.value("metric", nlohmann::json::object());  // a copy: items() must not outlive it
     for (const auto& [k, v] : metric.items())
       if (v.is_string()) s.labels[k] = v.get<std::string>();
-    if (r.contains("value") && r.at("value").is_array() && r.at("value").size() == 2 && r.at("value")[1].is_string())
-      s.value = r.at("value")[1].get<std::string>();
-    else
+    const auto point = [&](const nlohmann::json& p) {
+      if (!p.is_array() || p.size() != 2 || !p[0].is_number() || !p[1].is_string())
+        throw InputError(file, "a sample has no [time, \"value\"]");
+      return PromPoint{std::llround(p[0].get<double>() * 1000), p[1].get<std::string>()};
+    };
+    if (r.contains("values") && r.at("values").is_array()) {
+      for (const auto& p : r.at("values")) s.points.push_back(point(p));
+      if (!s.points.empty()) s.value = s.points.back().value;
+    } else if (r.contains("value")) {
+      s.value = point(r.at("value")).value;
+    } else {
       throw InputError(file, "a sample has no [time, \"value\"]");
+    }
     out.push_back(std::move(s));
   }
   return out;

@@ -2,6 +2,7 @@
 // The answers to the report's queries (cell_queries.hpp) as the virtual cell saved them: each
 // answer of Prometheus's /api/v1/query as <name>.json in one folder.
 
+#include <cstdint>
 #include <filesystem>
 #include <map>
 #include <optional>
@@ -12,9 +13,20 @@
 
 namespace takt::cell_report {
 
+// One raw sample of a range query's series: when Prometheus scraped it (Unix time, ms) and
+// the value as written.
+struct PromPoint {
+  std::int64_t unix_ms = 0;
+  std::string value;
+  double number() const;
+};
+
 struct PromSample {
   std::map<std::string, std::string> labels;
-  std::string value;  // as Prometheus wrote it ("0.25", "NaN", "+Inf")
+  std::string value;  // as Prometheus wrote it ("0.25", "NaN", "+Inf"); a range's last point
+  // A range vector selector's answer (result type "matrix"): every scrape of the series, oldest
+  // first. Empty for an instant vector.
+  std::vector<PromPoint> points;
   double number() const;
   std::string label(const std::string& key) const;
 };
@@ -35,7 +47,8 @@ class PrometheusResults {
   std::map<std::string, std::vector<PromSample>> results_;
 };
 
-// One saved /api/v1/query answer; InputError when it is not one.
+// One saved /api/v1/query answer (an instant vector, or a matrix of a range vector selector);
+// InputError when it is not one.
 std::vector<PromSample> read_prometheus_answer(const std::filesystem::path& file);
 
 }  // namespace takt::cell_report

@@ -9,6 +9,28 @@ nlohmann::ordered_json or_null(const std::optional<T>& v) {
   return v ? nlohmann::ordered_json(*v) : nlohmann::ordered_json(nullptr);
 }
 
+nlohmann::ordered_json psfp_json(const std::optional<StreamPsfp>& p) {
+  if (!p) return nullptr;
+  return {{"dropped", p->dropped},
+          {"in-faults", p->in_faults},
+          {"in-host-stalls", p->in_host_stalls},
+          {"stall-chance", or_null(p->stall_chance)},
+          {"where", p->where}};
+}
+
+nlohmann::ordered_json frer_json(const std::optional<FrerCounts>& f) {
+  if (!f) return nullptr;
+  return {{"generating", f->generating},
+          {"recovering", f->recovering},
+          {"generated", f->generated},
+          {"passed", f->passed},
+          {"eliminated", f->eliminated},
+          {"one-copy", f->one_copy()},
+          {"lost", f->lost},
+          {"rogue", f->rogue},
+          {"out-of-order", f->out_of_order}};
+}
+
 nlohmann::ordered_json stream_json(const StreamResult& s) {
   return {
       {"stream", s.stream},
@@ -27,6 +49,11 @@ nlohmann::ordered_json stream_json(const StreamResult& s) {
       {"on-time-ratio", or_null(s.on_time_ratio)},
       {"stall-chance", or_null(s.stall_chance)},
       {"prometheus", {{"p99-s", or_null(s.prometheus_p99_s)}, {"on-time-ratio", or_null(s.prometheus_on_time_ratio)}}},
+      {"redundant", s.redundant},
+      {"duplicated", s.duplicated},
+      {"lost-in-host-stalls", s.lost_in_host_stalls},
+      {"psfp", psfp_json(s.psfp)},
+      {"frer", frer_json(s.frer)},
       {"verdict", s.verdict},
       {"failures", s.failures}};
 }
@@ -65,6 +92,17 @@ nlohmann::ordered_json result_json(const CellResult& r) {
     install = {{"transaction", r.install->transaction}, {"bridges", list}};
   }
 
+  nlohmann::ordered_json wildcard = nullptr;
+  if (r.wildcard_discards) {
+    wildcard = nlohmann::ordered_json::array();
+    for (const auto& w : *r.wildcard_discards)
+      wildcard.push_back({{"bridge", w.bridge}, {"port", w.port}, {"reason", w.reason}, {"frames", w.frames}});
+  }
+
+  auto faults = nlohmann::ordered_json::array();
+  for (const auto& f : r.faults)
+    faults.push_back({{"fault", f.fault}, {"what", f.what}, {"start-ns", f.start_ns}, {"end-ns", f.end_ns}});
+
   auto on_time = nlohmann::ordered_json::array();
   for (const auto& o : r.prometheus.on_time)
     on_time.push_back({{"stream", o.stream}, {"le", o.le}, {"ratio", or_null(o.ratio)}});
@@ -79,6 +117,10 @@ nlohmann::ordered_json result_json(const CellResult& r) {
           {"nodes", nodes},
           {"install", install},
           {"bridges-at-end", bridges},
+          {"protection",
+           {{"protected-streams-lost-nothing", r.protected_lost_nothing},
+            {"wildcard-discards", wildcard},
+            {"faults", faults}}},
           {"controller",
            {{"converged", or_null(r.controller.converged)},
             {"installs-done", r.controller.installs_done},

@@ -30,8 +30,9 @@ RunInputs read_run_inputs(const std::filesystem::path& plan_json, const std::fil
   PrometheusResults prometheus(run_dir / "prometheus" / "results", CellQueries(plan));
   auto bridges = read_bridge_status(run_dir / "status-end.json");
   auto install = read_install_record(run_dir / "install");
-  return {std::move(plan),       std::move(probes),  std::move(stalls),
-          std::move(prometheus), std::move(bridges), std::move(install)};
+  auto faults = read_fault_log(run_dir / "faults.jsonl");
+  return {std::move(plan),    std::move(probes),  std::move(stalls), std::move(prometheus),
+          std::move(bridges), std::move(install), std::move(faults)};
 }
 
 }  // namespace takt::cell_report

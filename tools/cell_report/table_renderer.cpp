@@ -18,17 +18,35 @@ std::string aligned_columns(const std::vector<std::vector<std::string>>& rows, c
   return table.render(indent);
 }
 
+namespace {
+
+std::string psfp_cell(const StreamResult& s) {
+  if (!s.psfp) return "-";
+  if (s.psfp->dropped == 0) return "0";
+  std::vector<std::string> parts;
+  if (s.psfp->in_faults != 0) parts.push_back(fmt::format("{} in faults", s.psfp->in_faults));
+  if (s.psfp->in_host_stalls != 0) parts.push_back(fmt::format("{} in host stalls", s.psfp->in_host_stalls));
+  if (s.psfp->unexplained() != 0) parts.push_back(fmt::format("{} UNEXPLAINED", s.psfp->unexplained()));
+  return fmt::format("{} ({})", s.psfp->dropped, fmt::join(parts, ", "));
+}
+
+}  // namespace
+
 std::string render_stream_table(const CellResult& result) {
   std::vector<std::vector<std::string>> rows{{"stream", "class", "talker -> listener", "p50", "p99", "max",
                                               "max-latency", "sent", "received", "lost", "on-time %", "late",
-                                              "in host stalls", "verdict"}};
+                                              "in host stalls", "PSFP dropped", "FRER eliminated", "FRER one copy",
+                                              "FRER lost", "verdict"}};
   for (const auto& s : result.streams) {
     const bool got = s.received > 0;
+    const bool frer = s.redundant && s.frer;
     rows.push_back({s.stream, s.traffic_class, s.talker + " -> " + s.listener, got ? duration_text(s.p50_ns) : "-",
                     got ? duration_text(s.p99_ns) : "-", got ? duration_text(s.max_ns) : "-",
                     duration_text(s.max_latency_ns), std::to_string(s.sent), std::to_string(s.received),
                     std::to_string(s.lost), got ? percent_text(s.on_time_ratio) : "-",
                     s.late ? std::to_string(*s.late) : "-", s.late ? std::to_string(s.late_in_host_stalls) : "-",
+                    psfp_cell(s), frer ? std::to_string(s.frer->eliminated) : "-",
+                    frer ? std::to_string(s.frer->one_copy()) : "-", frer ? std::to_string(s.frer->lost) : "-",
                     s.verdict});
   }
   return aligned_columns(rows, "  ") +
@@ -36,9 +54,88 @@ std::string render_stream_table(const CellResult& result) {
          "  max-latency: the stream's deadline; lost: frames missing from the sequence; on-time %: received\n"
          "  frames within max-latency; late: frames beyond it; in host stalls: late frames whose talker or a bridge\n"
          "  on their path, between their send and their deadline, did not run for longer than its transmission\n"
-         "  timing error (the hypervisor took the vCPU, a timer fired late), which no plan holds; verdict: ok, 'ok, "
-         "host\n"
-         "  stalls' (every late frame was in a host stall), LATE (a late frame no stall explains), LOSS, or silent.\n";
+         "  timing error (the hypervisor took the vCPU, a timer fired late), which no plan holds; PSFP dropped: the\n"
+         "  stream's frames its 802.1Qci stream filters discarded on every bridge (in faults: during a fault the\n"
+         "  run injected or the second after it; in host stalls: a stall of its path in that scrape interval);\n"
+         "  FRER (redundant streams, at the bridge where the trees meet): second copies eliminated, frames only\n"
+         "  one tree delivered, sequence numbers no tree delivered; verdict: ok, 'ok, host stalls' (every late or\n"
+         "  lost frame was in a host stall), LATE (a late frame no stall explains), LOSS, or silent.\n";
+}
+
+std::string render_protection(const CellResult& result) {
+  std::string out = "  802.1Qci stream filters and 802.1CB redundancy (takt_psfp_*, takt_frer_* of every bridge):\n";
+  if (!result.faults.empty()) {
+    std::vector<std::string> parts;
+    for (const auto& f : result.faults)
+      parts.push_back(fmt::format("{} {} for {} s", f.fault, f.what,
+                                  rounded(static_cast<double>(f.end_ns - f.start_ns) / 1e9, 10)));
+    out += fmt::format("    faults injected while the talkers sent (DEMO_FAULTS): {}\n", fmt::join(parts, "; "));
+  }
+  bool any_redundant = false;
+  bool unexplained_loss = false;
+  std::vector<std::string> lost;
+  for (const auto& s : result.streams) {
+    if (!s.redundant) continue;
+    any_redundant = true;
+    std::string line = fmt::format("    {} -> {} (redundant", s.stream, s.listener);
+    if (s.frer)
+      line += fmt::format(": numbered at {}, recovered at {}", fmt::join(s.frer->generating, ", "),
+                          fmt::join(s.frer->recovering, ", "));
+    line += fmt::format("): {}; {} sent, {} received, {}",
+                        s.lost == 0 ? "lost nothing" : fmt::format("LOST {}", s.lost), s.sent, s.received,
+                        s.duplicated == 0 ? "no duplicate" : fmt::format("{} DUPLICATES", s.duplicated));
+    if (s.frer)
+      line += fmt::format(
+          "; recovery passed {}, eliminated {} second copies, {} frames came by one tree only, lost {}, "
+          "{} stale copies discarded as rogue",
+          s.frer->passed, s.frer->eliminated, s.frer->one_copy(), s.frer->lost, s.frer->rogue);
+    else
+      line += "; Prometheus had no FRER counters";
+    out += line + "\n";
+    if (s.lost > s.lost_in_host_stalls) unexplained_loss = true;
+    if (s.lost != 0)
+      lost.push_back(s.lost_in_host_stalls == s.lost
+                         ? fmt::format("{} lost {} (discarded by its stream filters in host stalls)", s.stream, s.lost)
+                         : fmt::format("{} lost {}", s.stream, s.lost));
+  }
+  if (!any_redundant) out += "    no redundant stream in this plan\n";
+  bool any_policed = false;
+  for (const auto& s : result.streams) {
+    if (!s.psfp || s.psfp->dropped == 0) continue;
+    if (!any_policed) out += "    frames of planned streams the stream filters discarded:\n";
+    any_policed = true;
+    out += fmt::format("      {}: {}; a discard finds a stall of its path in its scrape interval {} % of the time\n",
+                       s.stream, fmt::join(s.psfp->where, ", "),
+                       s.psfp->stall_chance ? rounded(*s.psfp->stall_chance * 100, 10) : "-");
+  }
+  const bool answered = std::any_of(result.streams.begin(), result.streams.end(), [](const auto& s) { return s.psfp; });
+  if (!any_policed && answered) out += "    frames of planned streams the stream filters discarded: none\n";
+  if (result.wildcard_discards) {
+    std::vector<std::string> parts;
+    std::uint64_t total = 0;
+    for (const auto& w : *result.wildcard_discards) {
+      parts.push_back(fmt::format("{}:{} {} {}", w.bridge, w.port, w.reason, w.frames));
+      total += w.frames;
+    }
+    out += parts.empty()
+               ? std::string("    rogue or unidentified frames on scheduled priorities (wildcard filters): none\n")
+               : fmt::format(
+                     "    rogue or unidentified frames on scheduled priorities the wildcard filters "
+                     "discarded: {} ({})\n",
+                     total, fmt::join(parts, ", "));
+  } else {
+    out += "    Prometheus had no answer for the stream filters (takt_psfp_discarded_frames_total)\n";
+  }
+  if (any_redundant) {
+    if (lost.empty())
+      out += "  verdict: protected (redundant) streams lost nothing\n";
+    else if (!unexplained_loss)
+      out += fmt::format("  verdict: protected (redundant) streams lost only frames host stalls explain: {}\n",
+                         fmt::join(lost, "; "));
+    else
+      out += fmt::format("  verdict: PROTECTED STREAMS LOST FRAMES: {}\n", fmt::join(lost, "; "));
+  }
+  return out;
 }
 
 std::string render_host_stalls(const CellResult& result) {
@@ -125,11 +222,21 @@ std::string render_prometheus(const CellResult& result, const CellQueries& queri
   return out;
 }
 
+std::string render_cell_verdict(const CellResult& result) {
+  if (result.pass) return "  cell: PASS, every stream met the cell's acceptance rules\n";
+  std::vector<std::string> parts;
+  for (const auto& s : result.streams)
+    for (const auto& f : s.failures) parts.push_back(fmt::format("{} -> {}: {}", s.stream, s.listener, f));
+  return fmt::format("  cell: FAIL: {}\n", fmt::join(parts, "; "));
+}
+
 std::string render_report(const CellResult& result, const CellQueries& queries, const ReportHeader& header) {
   std::string out = fmt::format(
       "\n== Streams of the virtual cell over {} s (latency: talker send() to listener receive)\n", header.seconds);
   out += render_stream_table(result);
   out += render_host_stalls(result);
+  out += render_protection(result);
+  out += render_cell_verdict(result);
   out += "\n== Bridges at the end of the run (taktctl status --agents agents.yaml)\n";
   out += render_bridges(result);
   out += "\n";

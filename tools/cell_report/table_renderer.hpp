@@ -20,6 +20,12 @@ std::string aligned_columns(const std::vector<std::vector<std::string>>& rows, c
 
 std::string render_stream_table(const CellResult& result);
 std::string render_host_stalls(const CellResult& result);
+// Per redundant stream what 802.1CB did, the planned streams' frames the stream filters
+// discarded, the rogue frames the wildcard filters discarded, and whether the protected
+// streams lost nothing.
+std::string render_protection(const CellResult& result);
+// PASS, or FAIL with every rule a stream broke (verdict.hpp's acceptance rules).
+std::string render_cell_verdict(const CellResult& result);
 std::string render_bridges(const CellResult& result);
 std::string render_prometheus(const CellResult& result, const CellQueries& queries, const std::string& url);
 

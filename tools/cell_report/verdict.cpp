@@ -6,9 +6,11 @@
 
 namespace takt::cell_report {
 
-std::string stream_verdict(const ListenedStream& l, std::uint64_t late_in_host_stalls) {
+std::string stream_verdict(const ListenedStream& l, std::uint64_t late_in_host_stalls,
+                           std::uint64_t lost_in_host_stalls) {
   const auto misses = l.deadline_misses.value_or(0);
-  if (misses > 0 && l.lost == 0 && l.late_frames_not_kept == 0 && late_in_host_stalls == misses)
+  if ((misses > 0 || l.lost > 0) && l.lost == lost_in_host_stalls && l.late_frames_not_kept == 0 &&
+      late_in_host_stalls == misses)
     return "ok, host stalls";
   return l.probe_verdict;
 }
@@ -26,7 +28,11 @@ std::vector<std::string> stream_failures(const StreamResult& s, const Acceptance
   if (s.received == 0) out.push_back("no frames received");
   if (holds_deadlines(s.traffic_class)) {
     const auto late = s.late.value_or(0);
-    if (s.lost != 0) out.push_back(fmt::format("{} of {} frames lost", s.lost, s.sent));
+    if (s.lost > s.lost_in_host_stalls)
+      out.push_back(s.lost_in_host_stalls == 0
+                        ? fmt::format("{} of {} frames lost", s.lost, s.sent)
+                        : fmt::format("{} of {} frames lost ({} more discarded by its stream filters in host stalls)",
+                                      s.lost - s.lost_in_host_stalls, s.sent, s.lost_in_host_stalls));
     if (s.late_unexplained != 0)
       out.push_back(fmt::format("{} of its {} late frames were in no host stall", s.late_unexplained, late));
     if (static_cast<double>(late) > rules.miss_tolerance * static_cast<double>(s.received))
@@ -39,6 +45,16 @@ std::vector<std::string> stream_failures(const StreamResult& s, const Acceptance
   } else if (static_cast<double>(s.lost) > rules.miss_tolerance * static_cast<double>(s.sent)) {
     out.push_back(fmt::format("{} of {} frames lost, above the {} tolerance", s.lost, s.sent, rules.miss_tolerance));
   }
+  if (s.redundant && !holds_deadlines(s.traffic_class) && s.lost > s.lost_in_host_stalls)
+    out.push_back(fmt::format("redundant, yet {} of {} frames lost", s.lost - s.lost_in_host_stalls, s.sent));
+  if (s.duplicated != 0)
+    out.push_back(
+        fmt::format("{} frames reached the listener twice (802.1CB recovery let a second copy through)", s.duplicated));
+  if (s.psfp && s.psfp->unexplained() != 0)
+    out.push_back(
+        fmt::format("{} of its frames were discarded by 802.1Qci stream filters outside any injected fault "
+                    "and any host stall of its path",
+                    s.psfp->unexplained()));
   if (!s.prometheus_p99_s) out.push_back("Prometheus had no p99");
   if (s.traffic_class == "scheduled" && s.received > 0) {
     // One frame's worth, and a hair more for the rounding of two ratios of the same counts.

@@ -16,7 +16,7 @@ set -euo pipefail
 source "$(dirname "$0")/protection_cell.sh"
 
 faults_setup
-HERE=$(cd "$(dirname "$0")" && pwd)
+BABBLE=$(cd "$(dirname "$0")/../../../scripts/lib" && pwd)/babble.py
 PLC_MAC=02:00:00:00:0f:01
 ROGUE_MAC=02:00:00:00:0f:0e
 BABBLE_S=3
@@ -32,12 +32,12 @@ TALKER_BABBLE_RATE=4000
 traffic_start 7
 sleep 1.5
 before1=$(agent_get sw1 /metrics)
-read -r sent rate < <(ip netns exec "$(ns_of rogue)" nice -n 19 python3 "$HERE/babble.py" eth0 ff:ff:ff:ff:ff:ff \
+read -r sent rate < <(ip netns exec "$(ns_of rogue)" nice -n 19 python3 "$BABBLE" eth0 ff:ff:ff:ff:ff:ff \
   "$ROGUE_MAC" 100 0 1000 "$BABBLE_S" "$ROGUE_RATE")
 say "rogue best-effort flood: $sent frames of 1000 B in $BABBLE_S s ($rate frames/s)"
 ((sent > 6000)) || fail "the babbler sent only $sent frames"
 mid1=$(agent_get sw1 /metrics)
-read -r sent2 rate < <(ip netns exec "$(ns_of rogue)" nice -n 19 python3 "$HERE/babble.py" eth0 \
+read -r sent2 rate < <(ip netns exec "$(ns_of rogue)" nice -n 19 python3 "$BABBLE" eth0 \
   "$(plan_stream remote-io destination-mac)" "$ROGUE_MAC" "$(plan_stream remote-io vlan)" "$(plan_stream remote-io pcp)" 82 1 "$ROGUE_RATE")
 say "rogue flood on remote-io's identity: $sent2 frames of 82 B in 1 s ($rate frames/s)"
 traffic_finish
@@ -59,7 +59,7 @@ before1=$(agent_get sw1 /metrics)
 before2=$(agent_get sw2 /metrics)
 traffic_start 7
 sleep 1.5
-read -r sent rate < <(ip netns exec "$(ns_of plc)" nice -n 19 python3 "$HERE/babble.py" eth0 "$(plan_stream remote-io destination-mac)" \
+read -r sent rate < <(ip netns exec "$(ns_of plc)" nice -n 19 python3 "$BABBLE" eth0 "$(plan_stream remote-io destination-mac)" \
   "$PLC_MAC" "$(plan_stream remote-io vlan)" "$(plan_stream remote-io pcp)" 82 "$BABBLE_S" "$TALKER_BABBLE_RATE")
 say "remote-io identity flood: $sent frames of 82 B in $BABBLE_S s ($rate frames/s)"
 traffic_finish

@@ -29,6 +29,8 @@ FAULTS_HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 readonly FAULTS_HERE
 # shellcheck source=../../../scripts/lib/netns.sh
 source "$FAULTS_HERE/../../../scripts/lib/netns.sh"
+# shellcheck source=../../../scripts/lib/ptp4l.sh
+source "$FAULTS_HERE/../../../scripts/lib/ptp4l.sh"
 
 # A test may set its own cell before sourcing: FAULT_PLANT, BRIDGES, NODES and CELL_LINKS
 # ("nodeA ifA nodeB ifB" per plant link).
@@ -96,21 +98,7 @@ build_cell() {
 start_ptp4l() {
   local node=$1 prio=248
   [[ $node == plc ]] && prio=100
-  cat >"$WORK/ptp-$node.cfg" <<CFG
-[global]
-free_running            1
-priority1               $prio
-domainNumber            0
-logAnnounceInterval     -2
-announceReceiptTimeout  3
-logSyncInterval         -3
-syncReceiptTimeout      3
-network_transport       L2
-delay_mechanism         E2E
-tx_timestamp_timeout    50
-fault_reset_interval    0
-uds_address             $WORK/ptp-$node.sock
-CFG
+  ptp4l_e2e_config "$prio" "$WORK/ptp-$node.sock" >"$WORK/ptp-$node.cfg"
   echo "--- start" >>"$WORK/ptp4l-$node.log"
   ip netns exec "$(ns_of "$node")" ptp4l -f "$WORK/ptp-$node.cfg" -i mon0 -S -m >>"$WORK/ptp4l-$node.log" 2>&1 &
   PID[ptp-$node]=$!

@@ -70,12 +70,17 @@ TEST_CASE("boundaries run table and json", "[cell_report]") {
   const auto text = render_report(result, CellQueries(inputs.plan), {10, "http://127.0.0.1:19090"});
   CHECK(text.find("== Streams of the virtual cell over 10 s") != std::string::npos);
   CHECK(text.find("  s-talker   scheduled    plc -> drive        300 us  900 us  2.6 ms  2 ms         10000  10000     "
-                  "0     99.99      1     1               ok, host stalls\n") != std::string::npos);
-  CHECK(text.find("  s-loss     scheduled    plc -> drive        300 us  900 us  1.5 ms  2 ms         10000  9998      "
-                  "2     100        0     0               LOSS\n") != std::string::npos);
+                  "0     99.99      1     1               -             -                -              -          ok, "
+                  "host stalls\n") != std::string::npos);
+  CHECK(text.find(
+            "  s-loss     scheduled    plc -> drive        300 us  900 us  1.5 ms  2 ms         10000  9998      "
+            "2     100        0     0               -             -                -              -          LOSS\n") !=
+        std::string::npos);
   CHECK(text.find("    sw2: 1 beyond 200 us, longest 3.5 ms\n") != std::string::npos);
   CHECK(text.find("    s-offpath -> drive: 0 of 1 late frames in a host stall; a frame sent at a random time would "
                   "be in one 0.1 % of the time\n") != std::string::npos);
+  CHECK(text.find("  cell: FAIL: s-bridge -> drive: Prometheus's on-time ratio none is not the listener's 0.9999; "
+                  "s-offpath -> drive: 1 of its 1 late frames were in no host stall; ") != std::string::npos);
   const auto json = result_json(result);
   CHECK(json["format"] == "takt-cell-report/1");
   CHECK(json["pass"] == false);

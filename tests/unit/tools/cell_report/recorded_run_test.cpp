@@ -1,7 +1,9 @@
 // A recorded virtual cell run (scripts/demo.sh with DEMO_SECONDS=10 on a shared 2-vCPU VM, the
 // stall logs cut to the talkers' send window): every late frame of it was in a host stall.
 // expected-report.txt is takt-cell-report's output on it, which matched, line for line, what
-// the shell's jq printed for the same files before the analysis moved here.
+// the shell's jq printed for the same files before the analysis moved here; since then the table
+// has the stream filter and FRER columns and the protection lines (a run from before Prometheus
+// was asked for them: "-" and "no answer").
 
 #include <fstream>
 #include <sstream>
