@@ -8,6 +8,7 @@
 #include "dataplane/core/config_error.hpp"
 #include "protocol/bounded_json.hpp"
 #include "protocol/gate_control_entry_json.hpp"
+#include "protocol/json_node.hpp"
 
 namespace takt::bridge {
 
@@ -15,69 +16,7 @@ namespace {
 
 using nlohmann::json;
 
-// A JSON value and the pointer that leads to it, so every error names where it is.
-struct Node {
-  const json& value;
-  std::string pointer;
-
-  [[noreturn]] void fail(const std::string& message) const {
-    throw ConfigError((pointer.empty() ? std::string("/") : pointer) + ": " + message);
-  }
-  Node operator[](std::string_view key) const {
-    if (!value.is_object()) fail("expected an object");
-    auto it = value.find(key);
-    if (it == value.end()) fail("missing \"" + std::string(key) + "\"");
-    return {*it, pointer + "/" + std::string(key)};
-  }
-  bool has(std::string_view key) const { return value.is_object() && value.contains(key); }
-  Node at(std::size_t i) const { return {value[i], pointer + "/" + std::to_string(i)}; }
-  std::size_t array_size() const {
-    if (!value.is_array()) fail("expected an array");
-    return value.size();
-  }
-  std::string string() const {
-    if (!value.is_string()) fail("expected a string");
-    return value.get<std::string>();
-  }
-  bool boolean() const {
-    if (!value.is_boolean()) fail("expected true or false");
-    return value.get<bool>();
-  }
-  // RFC 7951 writes 64-bit integers as strings; 32-bit and smaller as numbers. Both are read.
-  std::uint64_t unsigned_in(std::uint64_t max) const {
-    std::uint64_t v = 0;
-    if (value.is_number_unsigned() || (value.is_number_integer() && value.get<std::int64_t>() >= 0)) {
-      v = value.get<std::uint64_t>();
-    } else if (value.is_string()) {
-      const std::string s = value.get<std::string>();
-      std::size_t used = 0;
-      try {
-        if (s.empty() || s[0] == '-' || s[0] == '+') throw std::invalid_argument(s);
-        v = std::stoull(s, &used, 10);
-      } catch (const std::exception&) {
-        used = 0;
-      }
-      if (used != s.size() || s.empty()) fail("expected an unsigned integer, got \"" + text_excerpt(s, 40) + "\"");
-    } else {
-      fail("expected an unsigned integer up to " + std::to_string(max) + ", got " + json_excerpt(value));
-    }
-    if (v > max) fail(std::to_string(v) + " is above the maximum " + std::to_string(max));
-    return v;
-  }
-  std::int64_t signed_in(std::int64_t min, std::int64_t max) const {
-    if (!value.is_number_integer()) fail("expected an integer, got " + json_excerpt(value));
-    const auto v = value.get<std::int64_t>();
-    if (v < min || v > max) fail(std::to_string(v) + " is outside " + std::to_string(min) + ".." + std::to_string(max));
-    return v;
-  }
-  MacAddress mac() const {
-    auto m = MacAddress::parse(string());
-    if (!m)
-      fail("\"" + text_excerpt(value.get<std::string>(), 40) +
-           "\" is not a MAC address (write it as 02:00:00:00:00:01)");
-    return *m;
-  }
-};
+using Node = JsonNode;
 
 constexpr std::uint64_t kU8 = 0xFF, kU16 = 0xFFFF, kU32 = 0xFFFF'FFFF;
 constexpr std::int64_t kI32 = std::numeric_limits<std::int32_t>::max();
