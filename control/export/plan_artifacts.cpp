@@ -10,6 +10,7 @@
 #include "control/export/bridge_config.hpp"
 #include "control/export/plan_manifest.hpp"
 #include "control/export/sha256.hpp"
+#include "control/export/station_config.hpp"
 #include "control/export/svg_timeline.hpp"
 #include "control/export/talker_offsets.hpp"
 #include "control/export/taprio.hpp"
@@ -89,6 +90,10 @@ std::vector<ArtifactFile> write_plan_artifacts(const std::string& dir, const sch
     w.text(artifact_path("talkers", station, ".json"), talker_offsets_json(plan, station).dump(2) + "\n");
     w.text(artifact_path("talkers", station, ".txt"), talker_offsets_text(plan, station));
   }
+  // What takt-station reads on each end station that talks or listens.
+  for (const auto& name : stations_with_streams(plan, plant))
+    w.text(artifact_path("stations", name, ".json"),
+           station::to_json(station_config(plan, plant, name)).dump(2) + "\n");
   const TsnkitInstance t = to_tsnkit(plant);
   w.text("tsnkit/stream.csv", t.stream_csv);
   w.text("tsnkit/topology.csv", t.topology_csv);

@@ -6,6 +6,7 @@
 //   yang/<bridge>.json        ieee802-dot1q-sched-bridge configuration per bridge
 //   taprio/<node>.sh          tc taprio commands per node with scheduled ports
 //   talkers/<station>.json    talker offsets per end station that talks (and .txt)
+//   stations/<station>.json   takt-station/1 per end station that talks or listens
 //   tsnkit/stream.csv, tsnkit/topology.csv, tsnkit/nodes.csv, tsnkit/streams.csv
 //   plant.yaml                the plant, when it was converted here (taktctl plan --tsnkit)
 // plan.json is written last and records every other file with its size and SHA-256

@@ -68,6 +68,25 @@ bridge::GateParameterTable stream_gate_schedule(Nanos open_from, Nanos open_unti
 
 }  // namespace
 
+FlowMeterConfig stream_flow_meter(const schedule::StreamPlan& s, std::int64_t frame_bytes, int burst_tolerance) {
+  const std::int64_t burst = frame_bytes * std::max(1, s.frames_per_interval);
+  FlowMeterConfig m;
+  // ceil(burst bits / interval): the meter never refills slower than the contract.
+  m.committed_information_rate_bps = (burst * 8 * 1'000'000'000 + s.interval.count() - 1) / s.interval.count();
+  m.committed_burst_size_bytes = burst * (1 + std::max(0, burst_tolerance));
+  return m;
+}
+
+ArrivalWindow arrival_window(const schedule::StreamPlan& s, const schedule::Hop& hop, Nanos sync_error_budget) {
+  Nanos from = hop.offset + hop.propagation - sync_error_budget;
+  if (hop.may_leave_early)
+    for (int u : hop.upstream) {
+      const auto& up = s.hops[static_cast<std::size_t>(u)];
+      from = std::min(from, up.offset + up.frame_wire_time + up.propagation - sync_error_budget);
+    }
+  return {from, hop.offset + hop.length + hop.propagation + sync_error_budget};
+}
+
 std::int64_t frame_bytes(const schedule::StreamPlan& s, bool r_tag) {
   const std::int64_t payload = s.frame_payload > 0 ? s.frame_payload : std::max<std::int64_t>(s.max_frame_size, 1);
   const std::int64_t tagged = kEthHeaderBytes + kVlanTagBytes + payload;
@@ -136,25 +155,11 @@ void add_stream_protection(bridge::BridgeConfig& config, const schedule::Plan& p
         continue;
       }
       const model::ProtectionPolicy& policy = plant.defaults.protection;
-      if (policy.flow_meters && s->interval > Nanos{0}) {
-        const std::int64_t burst = bytes * std::max(1, s->frames_per_interval);
-        FlowMeterConfig m;
-        // ceil(burst bits / interval): the meter never refills slower than the contract.
-        m.committed_information_rate_bps = (burst * 8 * 1'000'000'000 + s->interval.count() - 1) / s->interval.count();
-        m.committed_burst_size_bytes = burst * (1 + std::max(0, policy.burst_tolerance));
-        f.meter = m;
-      }
+      if (policy.flow_meters && s->interval > Nanos{0}) f.meter = stream_flow_meter(*s, bytes, policy.burst_tolerance);
       if (policy.stream_gates && s->timed && s->interval > Nanos{0}) {
-        const Nanos sync = plan.sync_error_budget;
-        Nanos from = hop.offset + hop.propagation - sync;
-        if (hop.may_leave_early)
-          for (int u : hop.upstream) {
-            const auto& up = s->hops[static_cast<std::size_t>(u)];
-            from = std::min(from, up.offset + up.frame_wire_time + up.propagation - sync);
-          }
-        const Nanos until = hop.offset + hop.length + hop.propagation + sync + processing_max;
+        const ArrivalWindow arrival = arrival_window(*s, hop, plan.sync_error_budget);
         bridge::StreamGate g;
-        g.schedule = stream_gate_schedule(from, until, s->interval, base_time);
+        g.schedule = stream_gate_schedule(arrival.from, arrival.until + processing_max, s->interval, base_time);
         f.gate = g;
       }
       p.stream_filters.push_back(std::move(f));

@@ -20,6 +20,7 @@
 #include <string>
 
 #include "control/model/plant.hpp"
+#include "dataplane/core/flow_meter.hpp"
 #include "control/schedule/plan.hpp"
 #include "protocol/bridge_config.hpp"
 
@@ -33,6 +34,25 @@ void add_stream_protection(bridge::BridgeConfig& config, const schedule::Plan& p
 // Bytes from destination address to the end of the payload (FCS excluded) of the stream's
 // largest frame: the size 802.1Qci's max SDU and the meter count.
 std::int64_t frame_bytes(const schedule::StreamPlan& s, bool r_tag);
+
+// The token bucket of the stream's TSpec for frames of `frame_bytes`: CIR = frames x size per
+// interval (rounded up, so it never refills slower than the contract), CBS = that burst x
+// (1 + burst_tolerance). What every bridge's flow meter polices the stream to and what its
+// talker's end station shapes it to (station_config.hpp). Precondition: s.interval > 0.
+FlowMeterConfig stream_flow_meter(const schedule::StreamPlan& s, std::int64_t frame_bytes, int burst_tolerance);
+
+// When the plan has a scheduled stream's frames of `hop` arrive at the hop's ingress port,
+// relative to the start of the stream's interval (either end may lie outside [0, interval)):
+// the hop's window shifted by the link's propagation, from the first bit of the first frame to
+// the last bit of the last, widened at both ends by the sync error budget and, where the plan
+// lets the frame leave early through an open gate, at the start back to the earliest arrival
+// from upstream. A bridge's stream gate opens for it (adding its own processing delay); an end
+// station expects its frames in it.
+struct ArrivalWindow {
+  Nanos from{0};
+  Nanos until{0};
+};
+ArrivalWindow arrival_window(const schedule::StreamPlan& s, const schedule::Hop& hop, Nanos sync_error_budget);
 
 // Whether the frames of `hop` carry an R-TAG: between the bridge that generates the stream's
 // sequence numbers and the one that recovers them.

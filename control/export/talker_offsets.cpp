@@ -15,6 +15,10 @@ std::vector<std::string> talkers(const schedule::Plan& plan) {
   return out;
 }
 
+Nanos talker_window(const schedule::StreamPlan& s) {
+  return s.timed && !s.hops.empty() ? s.hops.front().length : Nanos{0};
+}
+
 nlohmann::ordered_json talker_offsets_json(const schedule::Plan& plan, const std::string& station) {
   nlohmann::ordered_json streams = nlohmann::ordered_json::array();
   for (const auto& s : plan.streams) {
@@ -24,8 +28,7 @@ nlohmann::ordered_json talker_offsets_json(const schedule::Plan& plan, const std
                              {"interval-ns", s.interval.count()}};
     if (s.timed) {
       j["offset-ns"] = s.talker_offset.count();
-      // The talker's own window: every frame of the interval must be on the wire within it.
-      if (!s.hops.empty()) j["window-ns"] = s.hops.front().length.count();
+      if (!s.hops.empty()) j["window-ns"] = talker_window(s).count();
     }
     j["frames-per-interval"] = s.frames_per_interval;
     j["frame-payload-bytes"] = s.frame_payload;

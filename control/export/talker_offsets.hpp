@@ -20,6 +20,10 @@ namespace takt::exporter {
 // End stations that talk at least one stream, in plan order of first stream.
 std::vector<std::string> talkers(const schedule::Plan& plan);
 
+// The talker's own window of a scheduled stream (window-ns): every frame of the interval must be
+// on the wire within it, counted from the offset. Zero for streams without one.
+Nanos talker_window(const schedule::StreamPlan& s);
+
 nlohmann::ordered_json talker_offsets_json(const schedule::Plan& plan, const std::string& station);
 std::string talker_offsets_text(const schedule::Plan& plan, const std::string& station);
 

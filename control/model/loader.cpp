@@ -12,6 +12,7 @@
 #include "control/model/builtin_profiles.hpp"
 #include "common/did_you_mean.hpp"
 #include "common/file_text.hpp"
+#include "common/ip_address_text.hpp"
 #include "control/model/min_latency.hpp"
 #include "control/model/name_rule.hpp"
 #include "control/model/units.hpp"
@@ -25,7 +26,7 @@ namespace {
 // Where each stream's parts were written, so whole-plant checks can point at the right line.
 struct StreamMarks {
   YAML::Node name, talker, max_latency, max_frame_size, destination_mac, vlan, jitter, earliest_transmit_offset,
-      latest_transmit_offset;
+      latest_transmit_offset, ip;
   std::vector<YAML::Node> listeners;
   bool has_destination_mac = false;
 };
@@ -542,6 +543,7 @@ class PlantLoader {
         {"destination-mac", &PlantLoader::read_destination_mac},
         {"num-seamless-trees", &PlantLoader::read_num_seamless_trees, 1, 2},
         {"redundancy", &PlantLoader::read_num_seamless_trees, 1, 2},  // alias of num-seamless-trees
+        {"ip", &PlantLoader::read_ip},
         {"description", &PlantLoader::read_description},
     };
     return keys;
@@ -644,12 +646,79 @@ class PlantLoader {
       d.s.num_seamless_trees = static_cast<int>(*x);
   }
 
+  // IEEE 802.1CB IP stream identification, for talkers whose applications send plain IP:
+  // 'ip: {destination: 10.0.0.2, source: 10.0.0.1, protocol: udp, destination-port: 4840,
+  // source-port: 50000, dscp: 46}'. Only the destination is needed; protocol defaults to UDP.
+  void read_ip(StreamDraft& d, const StreamKey&, const YAML::Node& v) {
+    d.marks.ip = v;
+    const std::string what = d.what + " ip";
+    if (!v.IsMap()) {
+      r_.error(v, fmt::format("{} must be a mapping", what),
+               "write e.g. 'ip: {destination: 10.0.0.2, protocol: udp, destination-port: 4840}'");
+      d.ok = false;
+      return;
+    }
+    IpStreamIdentification ip;
+    bool destination_given = false;
+    YAML::Node source_at;
+    for (auto& [k, x] :
+         r_.entries(v, what, {"destination", "source", "protocol", "destination-port", "source-port", "dscp"})) {
+      const std::string key = k.Scalar();
+      if (key == "destination" || key == "source") {
+        destination_given = destination_given || key == "destination";
+        const auto text = d.check(r_.text(x, fmt::format("{} {}", what, key)));
+        if (!text) continue;
+        const auto octets = parse_ip_address(*text);
+        if (!octets) {
+          r_.error(x, fmt::format("{} {}: '{}' is not an IP address", what, key, *text),
+                   "write an IPv4 address such as 10.0.0.2 or an IPv6 address such as fd00::2");
+          d.ok = false;
+        } else if (key == "destination") {
+          ip.destination = IpAddress{*octets};
+        } else {
+          ip.source = IpAddress{*octets};
+          source_at = x;
+        }
+      } else if (key == "protocol") {
+        const auto text = d.check(r_.text(x, what + " protocol"));
+        if (!text) continue;
+        if (*text == "udp" || *text == "tcp") {
+          ip.protocol = *text == "udp" ? kIpProtoUdp : kIpProtoTcp;
+          continue;
+        }
+        const std::string g = did_you_mean(*text, {"udp", "tcp"});
+        r_.error(
+            x, fmt::format("{}: protocol '{}' is not udp or tcp", what, *text),
+            g.empty() ? "IP stream identification matches UDP or TCP ports" : fmt::format("did you mean '{}'?", g));
+        d.ok = false;
+      } else if (key == "destination-port" || key == "source-port") {
+        if (auto port = d.check(r_.integer(x, fmt::format("{} {}", what, key), 0, 65535)))
+          (key == "destination-port" ? ip.destination_port : ip.source_port) = static_cast<std::uint16_t>(*port);
+      } else if (key == "dscp") {
+        if (auto dscp = d.check(r_.integer(x, what + " dscp", 0, 63))) ip.dscp = static_cast<std::uint8_t>(*dscp);
+      }
+    }
+    if (!destination_given) {
+      r_.error(v, fmt::format("{} has no destination", what), "add e.g. 'destination: 10.0.0.2'");
+      d.ok = false;
+      return;
+    }
+    if (ip.source && ip.source->is_v4_mapped() != ip.destination.is_v4_mapped()) {
+      r_.error(source_at, fmt::format("{}: source {} and destination {} are not both IPv4 or both IPv6", what,
+                                      ip_address_text(ip.source->bytes), ip_address_text(ip.destination.bytes)));
+      d.ok = false;
+      return;
+    }
+    d.s.ip = ip;
+  }
+
   void read_description(StreamDraft& d, const StreamKey&, const YAML::Node& v) {
     (void)r_.text(v, d.what + " description");
   }
 
   void read_streams(const YAML::Node& n) {
     std::map<std::pair<std::string, int>, std::string> stream_ids;  // (destination MAC, VLAN) -> stream
+    IpStreamIds ip_ids;
     int generated_mac = 0;
     for (auto& [k, v] : r_.named_entries(n, "streams")) {
       StreamDraft d;
@@ -668,6 +737,7 @@ class PlantLoader {
       if (!d.ok) continue;
       check_frame_size(d);
       identify_stream(d, stream_ids, generated_mac);
+      if (d.ok) identify_ip_stream(d, ip_ids);
       for (std::size_t i = 0; d.ok && i < d.s.listeners.size(); ++i) check_path(d.s, d.marks, i);
       if (d.ok) plant_.streams.push_back(std::move(d.s));
     }
@@ -787,6 +857,37 @@ class PlantLoader {
     } else {
       stream_ids.emplace(id, s.name);
     }
+  }
+
+  // Per talker, the IP identifications its streams declared so far, with the stream's name.
+  using IpStreamIds = std::map<std::string, std::vector<std::pair<IpStreamIdentification, std::string>>>;
+
+  // The talker's end station finds a stream's packets by its IP identification: two streams of
+  // one talker with the same one could not be told apart.
+  void identify_ip_stream(StreamDraft& d, IpStreamIds& ids) {
+    if (!d.s.ip) return;
+    auto& mine = ids[d.s.talker];
+    for (const auto& [ip, stream] : mine) {
+      if (ip != *d.s.ip) continue;
+      r_.error(
+          d.marks.ip,
+          fmt::format("{}: ip {} on talker {} already identifies stream {}", d.what, ip_text(ip), d.s.talker, stream),
+          "give each stream of a talker its own destination, source, ports or dscp");
+      d.ok = false;
+      return;
+    }
+    mine.emplace_back(*d.s.ip, d.s.name);
+  }
+
+  // As the plant writes it, for messages.
+  static std::string ip_text(const IpStreamIdentification& ip) {
+    std::string out = fmt::format("{{destination: {}", ip_address_text(ip.destination.bytes));
+    if (ip.source) out += fmt::format(", source: {}", ip_address_text(ip.source->bytes));
+    out += ip.protocol == kIpProtoTcp ? ", protocol: tcp" : ", protocol: udp";
+    if (ip.destination_port) out += fmt::format(", destination-port: {}", *ip.destination_port);
+    if (ip.source_port) out += fmt::format(", source-port: {}", *ip.source_port);
+    if (ip.dscp) out += fmt::format(", dscp: {}", *ip.dscp);
+    return out + "}";
   }
 
   // The largest MAC client data a stream's talker, listeners and every bridge accept. Bridges

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "control/model/source_location.hpp"
+#include "dataplane/core/five_tuple.hpp"
 #include "dataplane/core/time.hpp"
 
 namespace takt::model {
@@ -63,6 +64,19 @@ struct Link {
 
 enum class TrafficClassKind { scheduled, bounded, best_effort };
 
+// IEEE 802.1CB IP stream identification (6.7): how an end station recognises the frames of an
+// unmodified IP application as the stream's. The destination address always; the rest only when
+// the plant gives it (absent = any). Addresses are IPv4-mapped for IPv4 (five_tuple.hpp).
+struct IpStreamIdentification {
+  IpAddress destination;
+  std::optional<IpAddress> source;
+  std::uint8_t protocol = kIpProtoUdp;  // UDP or TCP
+  std::optional<std::uint16_t> source_port;
+  std::optional<std::uint16_t> destination_port;
+  std::optional<std::uint8_t> dscp;  // 0..63
+  friend bool operator==(const IpStreamIdentification&, const IpStreamIdentification&) = default;
+};
+
 struct Stream {
   std::string name;
   std::string talker;                  // end-station name
@@ -79,6 +93,9 @@ struct Stream {
   int pcp = 0;
   std::string destination_mac;
   int num_seamless_trees = 1;  // 2 = two disjoint paths (FRER)
+  // Set when the talker's applications send plain IP: the talker's end station then finds the
+  // stream's frames by these fields and gives them the stream's destination MAC and VLAN.
+  std::optional<IpStreamIdentification> ip;
   SourceLocation where;
 };
 

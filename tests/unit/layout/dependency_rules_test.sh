@@ -57,6 +57,7 @@ link takt_core takt_telemetry takt_ptp takt_bridge_config takt_agent_protocol ta
 link takt_telemetry takt_agent takt_ptp takt_bridge_config takt_model
 link takt_ptp takt_agent takt_model
 link takt_bridge_config takt_agent takt_model
+link takt_station_config takt_agent takt_model
 link takt_agent_protocol takt_agent takt_model
 
 if [ "$failed" -ne 0 ]; then

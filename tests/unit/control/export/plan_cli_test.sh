@@ -33,6 +33,11 @@ exists "$d/plan.json" "$d/report.txt" "$d/timeline.svg" "$d/yang/sw1.json" "$d/y
 has "$d/plan.json" '"takt-plan/1"'
 has "$d/report.txt" "setpoint-x    edge-server -> drive-x"
 has "$d/talkers/edge-server.txt" "setpoint-x 250000 "
+# One takt-station/1 file per end station with a stream, and plan.json records each.
+exists "$d/stations/edge-server.json" "$d/stations/robot.json" "$d/stations/drive-x.json" \
+  "$d/stations/drive-y.json" "$d/stations/camera.json"
+has "$d/stations/drive-x.json" '"format": "takt-station/1"'
+has "$d/plan.json" '"path": "stations/edge-server.json"'
 has "$d/taprio/sw1.sh" "taprio num_tc 8 map"
 # The printed report is report.txt, followed by where the files went.
 head -n "$(wc -l <"$d/report.txt")" "$work/small-cell.out" | cmp -s - "$d/report.txt" || fail "stdout does not start with report.txt"
@@ -88,6 +93,11 @@ assert j['planned'] is True, j
 assert any(f['path'] == 'yang/sw1.json' and f['bytes'] > 0 for f in j['files']), j['files']
 assert j['summary']['streams'][0]['stream'] == 'setpoint-x'
 " "$work/json.out" || fail "json output"
+
+# A plant with IP stream identification: the talker's station file carries it.
+run station-cell 0 plan "$data/station-cell.yaml" -o "$work/station-cell"
+has "$work/station-cell/stations/plc.json" '"destination": "10.0.0.2"'
+[ ! -e "$work/station-cell/stations/spare.json" ] || fail "stations/spare.json written for a station without streams"
 
 # Hostile names (issue 11 case 2), as a hostile user ran them: a bridge named to escape the
 # output folder and a port named to run a command from taprio/*.sh. Both are refused with exit 1
