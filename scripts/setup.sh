@@ -7,7 +7,7 @@ packages=(
   build-essential cmake ninja-build pkg-config git ccache clang-14 clang-format-14
   libyaml-cpp-dev nlohmann-json3-dev libcli11-dev libfmt-dev libspdlog-dev catch2
   libboost-dev libboost-system-dev libssl-dev
-  dpdk dpdk-dev libdpdk-dev libpcap-dev libbpf-dev
+  dpdk dpdk-dev libdpdk-dev libpcap-dev libbpf-dev bpftool
   linuxptp iproute2 procps ethtool tcpdump python3 jq curl openssl
   libyang2-tools prometheus
 )

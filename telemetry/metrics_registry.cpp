@@ -164,13 +164,28 @@ LatencyHistogram& HistogramFamily::with(const LabelValues& values, const Latency
   std::lock_guard lock(mutex_);
   check_label_values(values);
   if (auto* existing = series_.find(values)) {
-    if (!((*existing)->buckets() == buckets)) {
+    if (!existing->owned) {
+      throw std::invalid_argument("series " + describe_series(name(), labels_of(values)) +
+                                  " is read by a callback; it has no histogram to record into");
+    }
+    if (!(existing->owned->buckets() == buckets)) {
       throw std::invalid_argument("series " + describe_series(name(), labels_of(values)) +
                                   " already exists with other bucket bounds; a series keeps its buckets for life");
     }
-    return **existing;
+    return *existing->owned;
   }
-  return *series_.add(values, std::make_unique<LatencyHistogram>(buckets, writers_));
+  return *series_.add(values, Series{std::make_unique<LatencyHistogram>(buckets, writers_), nullptr, {}}).owned;
+}
+
+void HistogramFamily::with_callback(const LabelValues& values, const LatencyBuckets& buckets,
+                                    std::function<HistogramSnapshot()> read) {
+  std::lock_guard lock(mutex_);
+  check_label_values(values);
+  if (!read) throw std::invalid_argument("histogram " + name() + ": callback is empty");
+  if (series_.find(values) != nullptr) {
+    throw std::invalid_argument("series " + describe_series(name(), labels_of(values)) + " is already declared");
+  }
+  series_.add(values, Series{nullptr, std::make_unique<LatencyBuckets>(buckets), std::move(read)});
 }
 
 void HistogramFamily::render(ExpositionWriter& out) const {
@@ -179,10 +194,10 @@ void HistogramFamily::render(ExpositionWriter& out) const {
   const std::string count = name() + "_count";
   std::string le;
   for (const auto* entry : series_.in_order) {
-    const LatencyHistogram& h = *entry->second;
+    const Series& series = entry->second;
     const std::vector<Label> labels = labels_of(entry->first);
-    const HistogramSnapshot snap = h.snapshot();
-    const auto bounds = h.buckets().upper_bounds_ns();
+    const HistogramSnapshot snap = series.owned ? series.owned->snapshot() : series.read();
+    const auto bounds = series.owned ? series.owned->buckets().upper_bounds_ns() : series.buckets->upper_bounds_ns();
     std::uint64_t cumulative = 0;
     for (std::size_t i = 0; i < bounds.size(); ++i) {
       cumulative += snap.counts[i];

@@ -123,6 +123,10 @@ class HistogramFamily final : public MetricFamily {
   // The series for these label values with these buckets, created empty on first use; asking
   // again with different buckets throws.
   LatencyHistogram& with(const LabelValues& values, const LatencyBuckets& buckets);
+  // A series whose counts another component keeps (an eBPF program's per-CPU map), read at
+  // scrape in these buckets. The callback must be monotonic per bucket and must not call the
+  // registry.
+  void with_callback(const LabelValues& values, const LatencyBuckets& buckets, std::function<HistogramSnapshot()> read);
 
   std::string_view type() const override { return "histogram"; }
 
@@ -133,7 +137,12 @@ class HistogramFamily final : public MetricFamily {
   void render(ExpositionWriter& out) const override;
 
   std::size_t writers_;
-  SeriesTable<std::unique_ptr<LatencyHistogram>> series_;
+  struct Series {
+    std::unique_ptr<LatencyHistogram> owned;
+    std::unique_ptr<LatencyBuckets> buckets;  // of a callback series
+    std::function<HistogramSnapshot()> read;
+  };
+  SeriesTable<Series> series_;
 };
 
 class MetricsRegistry {
