@@ -76,12 +76,12 @@ std::multiset<std::uint64_t> null_destinations(const std::vector<Stream>& stream
 }
 
 // Two streams claiming one key would leave it to map order which of them a frame counts for.
+// Keys by their bytes (a std::string holds them; GCC 12's -O3 warns falsely on a map of byte vectors).
+using Claimed = std::map<std::string, std::string>;
+
 template <class Key>
-void claim(std::map<std::vector<std::uint8_t>, std::string>& claimed, const Key& key, const std::string& stream,
-           const char* what) {
-  std::vector<std::uint8_t> bytes(sizeof(Key));
-  std::memcpy(bytes.data(), &key, sizeof(Key));
-  auto [it, inserted] = claimed.emplace(std::move(bytes), stream);
+void claim(Claimed& claimed, const Key& key, const std::string& stream, const char* what) {
+  auto [it, inserted] = claimed.emplace(std::string(reinterpret_cast<const char*>(&key), sizeof(Key)), stream);
   if (!inserted) {
     throw ConfigError(
         fmt::format("streams '{}' and '{}' have the same {}: the station could not tell their frames apart", it->second,
@@ -129,7 +129,7 @@ std::vector<std::string> listen_names(const StationConfig& config) {
 StationTables station_tables(const StationConfig& config, const MacAddress& own_address, const IndexTable& talk_indexes,
                              const IndexTable& listen_indexes) {
   StationTables tables;
-  std::map<std::vector<std::uint8_t>, std::string> claimed_talk;
+  Claimed claimed_talk;
   const auto talk_destinations = null_destinations(config.talks);
   for (const auto& t : config.talks) {
     TalkEntry e;
@@ -159,7 +159,7 @@ StationTables station_tables(const StationConfig& config, const MacAddress& own_
     }
     tables.talks.push_back(std::move(e));
   }
-  std::map<std::vector<std::uint8_t>, std::string> claimed_listen;
+  Claimed claimed_listen;
   std::multiset<std::uint64_t> listen_destinations;
   for (const auto& l : config.listens) listen_destinations.insert(l.destination.to_u64());
   for (const auto& l : config.listens) {

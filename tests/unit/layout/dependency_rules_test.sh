@@ -25,13 +25,13 @@ rule() {
 }
 
 rule "dataplane/ includes nothing from control/" 'control/' dataplane
-rule "control/ includes nothing from dataplane/dpdk, dataplane/probe or the agent's server (dataplane/agent)" \
-  'dataplane/(dpdk|probe|agent)/' control
+rule "control/ includes nothing from dataplane/dpdk, dataplane/probe, dataplane/bpf or the agent's server (dataplane/agent)" \
+  'dataplane/(dpdk|probe|agent|bpf)/' control
 rule "dataplane/core is pure: no telemetry, protocol, ptp or anything above it" \
-  'telemetry/|protocol/|ptp/|control/|dataplane/(dpdk|probe|agent|config)/' dataplane/core
+  'telemetry/|protocol/|ptp/|control/|dataplane/(dpdk|probe|agent|config|bpf)/' dataplane/core
 rule "dataplane/core is pure: no DPDK, sockets or Asio" 'rte_[^>"]*\.h|sys/socket\.h|netinet/|boost/asio' dataplane/core
 rule "telemetry/, ptp/ and protocol/ sit below control/ and the dataplane's programs" \
-  'control/|dataplane/(dpdk|probe|agent)/' telemetry ptp protocol
+  'control/|dataplane/(dpdk|probe|agent|bpf)/' telemetry ptp protocol
 
 # link <library> <forbidden library>...
 link() {
