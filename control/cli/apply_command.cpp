@@ -10,6 +10,7 @@
 #include "control/southbound/agent_endpoint.hpp"
 #include "control/southbound/desired_plant.hpp"
 #include "control/southbound/installer.hpp"
+#include "control/southbound/station_installer.hpp"
 
 namespace takt::cli {
 namespace {
@@ -35,9 +36,11 @@ int run(const ApplyOptions& o) {
   const bool text = o.format == "text";
   southbound::DesiredPlant desired;
   std::vector<southbound::AgentEndpoint> agents;
+  std::vector<southbound::AgentEndpoint> stations;
   try {
     desired = southbound::load_desired_plant(o.input, o.plant);
     agents = southbound::load_agents_file(o.agents);
+    stations = southbound::load_station_endpoints(o.agents);
   } catch (const std::exception& e) {
     if (text)
       std::cerr << e.what() << "\n";
@@ -54,8 +57,23 @@ int run(const ApplyOptions& o) {
   options.allow_unsynchronised = o.allow_unsynchronised;
   options.wait_for_oper = !o.no_wait;
   if (text) options.progress = [](const std::string& line) { std::cout << "  " << line << "\n" << std::flush; };
+  // End stations first read only: one that cannot be reached refuses the apply before any bridge
+  // is touched.
+  if (const auto unreachable = southbound::check_stations(desired, stations); !unreachable.empty()) {
+    std::string message = "end stations not ready; nothing was installed:";
+    for (const auto& u : unreachable) message += "\n  " + u;
+    if (text)
+      std::cerr << "apply: " << message << "\n";
+    else
+      std::cout << json_text(nlohmann::json{{"installed", false}, {"error", message}, {"failures", unreachable}});
+    return 3;
+  }
   try {
     const auto report = southbound::install(desired, agents, options);
+    const auto stations_report = southbound::install_stations(desired, stations);
+    nlohmann::json station_json = nlohmann::json::array();
+    for (const auto& s : stations_report.outcomes)
+      station_json.push_back({{"station", s.station}, {"installed", s.installed}, {"detail", s.detail}});
     if (text) {
       std::cout << "clock health:\n";
       for (const auto& h : report.health) std::cout << "  " << h << "\n";
@@ -72,6 +90,13 @@ int run(const ApplyOptions& o) {
           "commit {:.1f}, confirm {:.1f})\n",
           desired.bridges.size(), changed, ms(report.total_time), ms(report.health_time), ms(report.stage_time),
           ms(report.commit_time), ms(report.confirm_time));
+      if (!stations_report.outcomes.empty()) {
+        std::cout << fmt::format("end stations ({:.1f} ms, maps swapped in place):\n", ms(stations_report.time));
+        for (const auto& s : stations_report.outcomes)
+          std::cout << fmt::format("  {}: {}\n", s.station, s.installed ? s.detail : "FAILED: " + s.detail);
+      }
+      for (const auto& u : stations_report.unmanaged)
+        std::cout << fmt::format("  {}: no takt-station endpoint in {}: not installed here\n", u, o.agents);
     } else {
       nlohmann::json changes = nlohmann::json::array();
       for (const auto& c : report.changes)
@@ -82,7 +107,13 @@ int run(const ApplyOptions& o) {
                                             {"base-time-ns", ns_of(report.base_time)},
                                             {"health", report.health},
                                             {"changes", changes},
+                                            {"stations", station_json},
+                                            {"stations-unmanaged", stations_report.unmanaged},
                                             {"total-ms", ms(report.total_time)}});
+    }
+    if (!stations_report.all_installed()) {
+      if (text) std::cerr << "apply: the bridges run the new schedule, but an end station refused its configuration\n";
+      return 3;
     }
     return 0;
   } catch (const southbound::InstallError& e) {

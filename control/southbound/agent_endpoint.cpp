@@ -84,7 +84,9 @@ void apply_settings(AgentEndpoint& e, const YAML::Node& node, const std::string&
 
 }  // namespace
 
-std::vector<AgentEndpoint> load_agents_file(const std::string& path) {
+// One section of agents.yaml ("agents": bridges, "stations": end stations running
+// takt-station), each entry inheriting "defaults".
+static std::vector<AgentEndpoint> load_section(const std::string& path, const std::string& section, bool required) {
   // The system's reason when it cannot be read ("Permission denied"), and a size bound.
   const auto text = read_file_text(path);
   if (!text) throw AgentsFileError(text.error().message);
@@ -97,17 +99,23 @@ std::vector<AgentEndpoint> load_agents_file(const std::string& path) {
   const fs::path base = fs::path(path).parent_path();
   if (!root.IsMap() || !root["agents"] || !root["agents"].IsMap())
     throw AgentsFileError(fmt::format("{}: expected a map with \"agents\": bridge name -> URL", path));
+  if (root["stations"] && !root["stations"].IsMap())
+    throw AgentsFileError(fmt::format("{}: \"stations\" must map end-station names to takt-station API URLs", path));
   for (const auto& kv : root) {
     const auto key = kv.first.as<std::string>();
-    if (key != "agents" && key != "defaults")
+    if (key != "agents" && key != "stations" && key != "defaults")
       throw AgentsFileError(
-          fmt::format("{}: unknown key \"{}\" (known: agents, defaults)", where(path, kv.first), key));
+          fmt::format("{}: unknown key \"{}\" (known: agents, stations, defaults)", where(path, kv.first), key));
   }
   AgentEndpoint defaults;
   try {
     if (root["defaults"]) apply_settings(defaults, root["defaults"], path, base);
     std::vector<AgentEndpoint> agents;
-    for (const auto& kv : root["agents"]) {
+    if (!root[section]) {
+      if (required) throw AgentsFileError(fmt::format("{}: no \"{}\"", path, section));
+      return agents;
+    }
+    for (const auto& kv : root[section]) {
       AgentEndpoint e = defaults;
       e.bridge = kv.first.as<std::string>();
       e.url.clear();
@@ -130,6 +138,12 @@ std::vector<AgentEndpoint> load_agents_file(const std::string& path) {
     if (what.starts_with(path)) throw;
     throw AgentsFileError(path + ": " + what);
   }
+}
+
+std::vector<AgentEndpoint> load_agents_file(const std::string& path) { return load_section(path, "agents", true); }
+
+std::vector<AgentEndpoint> load_station_endpoints(const std::string& path) {
+  return load_section(path, "stations", false);
 }
 
 }  // namespace takt::southbound

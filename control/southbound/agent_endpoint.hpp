@@ -12,6 +12,8 @@
 //     sw2:
 //       url: https://10.0.0.2:8443
 //       ca: other-ca.pem
+//   stations:                      # optional: end stations running takt-station --api-port
+//     plc: https://10.0.0.10:8444  # end-station name -> URL of its /api/v1/station
 //
 // Relative paths are relative to the agents.yaml folder. http:// URLs are accepted for agents
 // run with --plain-http on loopback.
@@ -49,5 +51,7 @@ void parse_agent_url(AgentEndpoint& endpoint, const std::string& url);
 
 // Throws AgentsFileError naming the file, line and what is wrong. Sorted by bridge name.
 std::vector<AgentEndpoint> load_agents_file(const std::string& path);
+// The "stations" section (empty when there is none), entries named by end station in `bridge`.
+std::vector<AgentEndpoint> load_station_endpoints(const std::string& path);
 
 }  // namespace takt::southbound

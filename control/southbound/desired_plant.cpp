@@ -6,6 +6,7 @@
 
 #include "control/export/bridge_config.hpp"
 #include "control/export/plan_manifest.hpp"
+#include "control/export/station_config.hpp"
 #include "control/model/loader.hpp"
 #include "control/schedule/plan_json.hpp"
 #include "control/schedule/planner.hpp"
@@ -41,6 +42,13 @@ DesiredPlant from_plan(const schedule::Plan& plan, const model::Plant& plant, co
       throw DesiredPlantError(fmt::format("{}: bridge {}: {}", source, node.name, e.what()));
     }
   }
+  for (const auto& name : exporter::stations_with_streams(plan, plant)) {
+    try {
+      d.stations.emplace(name, exporter::station_config(plan, plant, name));
+    } catch (const std::exception& e) {
+      throw DesiredPlantError(fmt::format("{}: end station {}: {}", source, name, e.what()));
+    }
+  }
   return d;
 }
 
@@ -73,9 +81,15 @@ DesiredPlant load_desired_plant(const std::string& path, const std::string& plan
         d.sync_budget = plan.sync_error_budget;
         for (const auto& entry : recorded) {
           const fs::path file = fs::path(path) / entry.path;
-          if (fs::path(entry.path).parent_path() != "bridge" || file.extension() != ".json") continue;
-          bridge::BridgeConfig config = bridge::load_bridge_config(file);
-          d.bridges.emplace(config.bridge, std::move(config));
+          if (file.extension() != ".json") continue;
+          const auto folder = fs::path(entry.path).parent_path();
+          if (folder == "bridge") {
+            bridge::BridgeConfig config = bridge::load_bridge_config(file);
+            d.bridges.emplace(config.bridge, std::move(config));
+          } else if (folder == "stations") {
+            station::StationConfig config = station::load_station_config(file.string());
+            d.stations.emplace(config.station, std::move(config));
+          }
         }
       } catch (const std::exception& e) {
         throw DesiredPlantError(e.what());

@@ -1,5 +1,6 @@
 #pragma once
-// What the switches should run: one takt-bridge/1 configuration per bridge, with the plan's
+// What the switches should run: one takt-bridge/1 configuration per bridge (and one takt-station/1
+// per end station with streams), with the plan's
 // hyperperiod (base times are multiples of it) and sync error budget (clock health is judged
 // against it). Read from a plant (planned here) or from a plan folder written by `taktctl plan`.
 #include <map>
@@ -7,6 +8,7 @@
 #include <string>
 
 #include "protocol/bridge_config.hpp"
+#include "protocol/station_config.hpp"
 #include "dataplane/core/time.hpp"
 
 namespace takt::southbound {
@@ -17,6 +19,8 @@ struct DesiredPlant {
   Nanos hyperperiod{0};
   Nanos sync_budget{0};
   std::map<std::string, bridge::BridgeConfig> bridges;  // by bridge name
+  // What takt-station runs on each end station that talks or listens, by end-station name.
+  std::map<std::string, station::StationConfig> stations;
 };
 
 // The plant or plan cannot be turned into configurations; the message lists every reason

@@ -26,23 +26,11 @@
 #include "dataplane/agent/bridge_runtime.hpp"
 #include "dataplane/agent/clock_health_source.hpp"
 #include "dataplane/agent/config_store.hpp"
+#include "dataplane/agent/request_handler.hpp"
 #include "dataplane/agent/sync_watch.hpp"
 #include "telemetry/metrics_registry.hpp"
 
 namespace takt::agent {
-
-namespace http = boost::beast::http;
-using HttpRequest = http::request<http::string_body>;
-using HttpResponse = http::response<http::string_body>;
-
-// Who is on the other end of a connection, as far as TLS tells.
-struct PeerIdentity {
-  std::string address;  // "127.0.0.1:53412"
-  bool tls = false;
-  bool certificate_verified = false;  // presented a client certificate that chains to our CA
-  std::string subject;                // its subject, when presented
-  std::string problem;                // why it is not verified, when it is not
-};
 
 struct AgentApiOptions {
   std::string bridge;                                // name in responses and metrics
@@ -52,7 +40,7 @@ struct AgentApiOptions {
   Nanos max_base_time_ahead = std::chrono::hours(1);
 };
 
-class AgentApi {
+class AgentApi final : public RequestHandler {
  public:
   // host_metrics: the registry of the process the agent lives in (takt-dataplane's counters
   // and histograms), rendered after the agent's own families; may be null. The agent keeps
@@ -60,7 +48,7 @@ class AgentApi {
   AgentApi(AgentApiOptions options, ConfigStore& store, BridgeRuntime& runtime, ClockHealthSource& health,
            const telemetry::MetricsRegistry* host_metrics = nullptr, const SyncWatch* sync = nullptr);
 
-  HttpResponse handle(const HttpRequest& request, const PeerIdentity& peer);
+  HttpResponse handle(const HttpRequest& request, const PeerIdentity& peer) override;
 
  private:
   HttpResponse route(const HttpRequest& request, const PeerIdentity& peer);

@@ -91,7 +91,7 @@ void read_client_certificate(SSL* ssl, PeerIdentity& peer) {
 struct AgentServer::Impl {
   asio::io_context& io;
   ServerOptions options;
-  AgentApi& api;
+  RequestHandler& api;
   std::optional<ssl::context> tls;
   tcp::acceptor acceptor;
   // Every connection being served, oldest first: counted against max_connections, and the
@@ -104,7 +104,7 @@ struct AgentServer::Impl {
   // destroyed outlive this Impl and deregister from the list then.
   std::shared_ptr<std::list<Connection>> connections = std::make_shared<std::list<Connection>>();
 
-  Impl(asio::io_context& io_context, ServerOptions o, AgentApi& a)
+  Impl(asio::io_context& io_context, ServerOptions o, RequestHandler& a)
       : io(io_context), options(std::move(o)), api(a), acceptor(io_context) {
     const tcp::endpoint ep = endpoint_of(options);
     if (!options.plain_http)
@@ -282,7 +282,7 @@ struct AgentServer::Impl {
   }
 };
 
-AgentServer::AgentServer(asio::io_context& io, ServerOptions options, AgentApi& api)
+AgentServer::AgentServer(asio::io_context& io, ServerOptions options, RequestHandler& api)
     : impl_(std::make_unique<Impl>(io, std::move(options), api)) {}
 
 AgentServer::~AgentServer() = default;

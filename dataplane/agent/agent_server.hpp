@@ -2,7 +2,7 @@
 // The agent's HTTP(S) listener: Boost.Beast over Asio, one coroutine per connection, HTTP/1.1
 // keep-alive, every read and write under a timeout. TLS by default with client certificates
 // checked against a CA; connections without a valid one can still read (PeerIdentity says
-// why they are not verified, and AgentApi refuses their writes with 403). Plain HTTP binds
+// why they are not verified, and the handler refuses their writes with 403). Plain HTTP binds
 // only loopback addresses: it is for development on one machine.
 #include <chrono>
 #include <cstdint>
@@ -11,7 +11,7 @@
 
 #include <boost/asio/io_context.hpp>
 
-#include "dataplane/agent/agent_api.hpp"
+#include "dataplane/agent/request_handler.hpp"
 
 namespace takt::agent {
 
@@ -35,7 +35,7 @@ class AgentServer {
  public:
   // Binds and listens; throws std::runtime_error with what to fix (plain HTTP on a
   // non-loopback address, unreadable certificate files, address in use).
-  AgentServer(boost::asio::io_context& io, ServerOptions options, AgentApi& api);
+  AgentServer(boost::asio::io_context& io, ServerOptions options, RequestHandler& api);
   ~AgentServer();
   AgentServer(const AgentServer&) = delete;
   AgentServer& operator=(const AgentServer&) = delete;

@@ -2,11 +2,13 @@
 // reserved for them and measures what the station receives, with two tc programs (eBPF).
 //
 //   takt-station --plan PLANDIR --node NAME --interface IF [--metrics-port N] [--duration 30s]
+//                [--api-port 8444 --api-cert C --api-key K --api-ca CA | --plain-http]
 //   takt-station --detach IF
 //
 // Reads PLANDIR/stations/NAME.json (takt-station/1, written by `taktctl plan`). SIGHUP reads it
 // again and swaps the maps in place (no detach, counters of remaining streams kept); a file
-// that does not load leaves the running plan as it is. SIGINT/SIGTERM remove the programs.
+// that does not load leaves the running plan as it is; PUT /api/v1/station does the same with a
+// configuration sent by `taktctl apply`. SIGINT/SIGTERM remove the programs.
 // Exit status: 0 done, 1 bad arguments or plan, 3 this host cannot run BPF (the message says
 // what is missing), 4 attaching or loading failed.
 #include <net/if.h>
@@ -18,6 +20,8 @@
 #include <chrono>
 #include <cstring>
 #include <iostream>
+#include <mutex>
+#include <thread>
 #include <optional>
 #include <regex>
 #include <stdexcept>
@@ -31,10 +35,13 @@
 #include "common/duration_text.hpp"
 #include "common/unique_fd.hpp"
 #include "dataplane/bpf/bpf_preflight.hpp"
+#include "dataplane/agent/agent_server.hpp"
 #include "dataplane/bpf/bpf_station.hpp"
+#include "dataplane/bpf/station_api.hpp"
 #include "dataplane/bpf/station_metrics.hpp"
 #include "dataplane/bpf/station_tables.hpp"
 #include "dataplane/bpf/tc_attachment.hpp"
+#include "protocol/bounded_json.hpp"
 #include "ptp/host_tai_clock.hpp"
 #include "telemetry/metrics_http_server.hpp"
 #include "telemetry/metrics_registry.hpp"
@@ -58,6 +65,12 @@ struct Options {
   std::string duration;
   int utc_offset = 37;
   std::string log_level = "info";
+  std::optional<std::uint16_t> api_port;
+  std::string api_address = "0.0.0.0";
+  std::string api_cert;
+  std::string api_key;
+  std::string api_ca;
+  bool plain_http = false;
 };
 
 // A plant name picks a file name: it must stay one plain path component.
@@ -86,14 +99,25 @@ MacAddress interface_address(const std::string& name) {
 }
 
 // One plan in the maps: the index tables stay across plans so streams keep their counters.
+// Loaded from the file at start and on SIGHUP (main thread) and from the API (its io thread).
 class Station {
  public:
-  Station(BpfStation& bpf, StationMetrics& metrics, MacAddress own, Nanos tai_correction)
-      : bpf_(bpf), metrics_(metrics), own_(own), tai_correction_(tai_correction) {}
+  Station(BpfStation& bpf, StationMetrics& metrics, std::string node, MacAddress own, Nanos tai_correction)
+      : bpf_(bpf), metrics_(metrics), node_(std::move(node)), own_(own), tai_correction_(tai_correction) {}
 
-  // Everything is computed before the first map write, so a plan that does not fit changes nothing.
   void load(const std::string& path) {
     const StationConfig config = load_station_config(path);
+    if (config.station != node_) {
+      throw std::invalid_argument(
+          fmt::format("{} is for end station '{}', this is '{}'", path, text_excerpt(config.station, 64), node_));
+    }
+    apply(config);
+  }
+
+  // Everything is computed before the first map write, so a plan that does not fit changes
+  // nothing (ConfigError names the streams).
+  void apply(const StationConfig& config) {
+    std::lock_guard lock(mutex_);
     IndexTable talk = assign_indexes(talk_indexes_, talk_names(config));
     IndexTable listen = assign_indexes(listen_indexes_, listen_names(config));
     const StationTables tables = station_tables(config, own_, talk, listen);
@@ -101,19 +125,69 @@ class Station {
     talk_indexes_ = std::move(talk);
     listen_indexes_ = std::move(listen);
     metrics_.follow(config, talk_indexes_, listen_indexes_);
+    current_ = config;
+    ++plans_;
     spdlog::info(
-        "plan {} for {}: talks {} stream(s), listens to {} ({} IP-identified)", path, config.station,
+        "plan {} for {}: talks {} stream(s), listens to {} ({} IP-identified)", plans_, config.station,
         config.talks.size(), config.listens.size(),
         std::count_if(config.talks.begin(), config.talks.end(), [](const auto& t) { return t.ip.has_value(); }));
   }
 
+  std::pair<StationConfig, std::uint64_t> current() const {
+    std::lock_guard lock(mutex_);
+    return {current_, plans_};
+  }
+
  private:
+  mutable std::mutex mutex_;
   BpfStation& bpf_;
   StationMetrics& metrics_;
+  std::string node_;
   MacAddress own_;
   Nanos tai_correction_;
   IndexTable talk_indexes_;
   IndexTable listen_indexes_;
+  StationConfig current_;
+  std::uint64_t plans_ = 0;
+};
+
+// The API on its own io thread, as the switch agent serves it.
+class ApiService {
+ public:
+  ApiService(const Options& o, Station& station, const telemetry::MetricsRegistry& registry)
+      : api_(o.node,
+             StationApiHooks{[&station] { return station.current(); },
+                             [&station](const StationConfig& c) { station.apply(c); }},
+             registry),
+        server_(io_, server_options(o), api_) {
+    server_.start();
+    thread_ = std::thread([this] { io_.run(); });
+  }
+  ~ApiService() {
+    server_.stop();
+    io_.stop();
+    if (thread_.joinable()) thread_.join();
+  }
+  ApiService(const ApiService&) = delete;
+  ApiService& operator=(const ApiService&) = delete;
+  std::uint16_t port() const { return server_.port(); }
+
+ private:
+  static agent::ServerOptions server_options(const Options& o) {
+    agent::ServerOptions s;
+    s.address = o.api_address;
+    s.port = *o.api_port;
+    s.plain_http = o.plain_http;
+    s.certificate_file = o.api_cert;
+    s.private_key_file = o.api_key;
+    s.ca_file = o.api_ca;
+    return s;
+  }
+
+  boost::asio::io_context io_;
+  StationApi api_;
+  agent::AgentServer server_;
+  std::thread thread_;
 };
 
 int detach_only(const std::string& interface) {
@@ -141,7 +215,7 @@ int run(const Options& o) {
   BpfStation bpf;
   telemetry::MetricsRegistry registry;
   StationMetrics metrics(registry, bpf);
-  Station station(bpf, metrics, own, ts.clock_tai_correction());
+  Station station(bpf, metrics, o.node, own, ts.clock_tai_correction());
   station.load(path);  // before attaching: the programs never run without a plan
 
   std::unique_ptr<telemetry::MetricsHttpServer> server;
@@ -149,6 +223,12 @@ int run(const Options& o) {
     server = std::make_unique<telemetry::MetricsHttpServer>(
         registry, telemetry::MetricsHttpOptions{o.metrics_address, *o.metrics_port, "takt-station"});
     spdlog::info("serving Prometheus metrics on {}", server->url());
+  }
+  std::unique_ptr<ApiService> api;
+  if (o.api_port) {
+    api = std::make_unique<ApiService>(o, station, registry);
+    spdlog::info("serving the station API on {}://{}:{}/api/v1/station", o.plain_http ? "http" : "https", o.api_address,
+                 api->port());
   }
   try {
     attach(ifindex, TcDirection::egress, bpf.egress_program_fd());
@@ -201,6 +281,13 @@ int main(int argc, char** argv) {
                  "TAI - UTC in seconds, used when the kernel has no TAI offset (no ptp4l on this host)")
       ->capture_default_str();
   app.add_option("--log-level", o.log_level, "trace, debug, info, warn, error")->capture_default_str();
+  app.add_option("--api-port", o.api_port,
+                 "Serve /api/v1/station (taktctl apply installs plans through it) on this port");
+  app.add_option("--api-address", o.api_address, "Address the API binds")->capture_default_str();
+  app.add_option("--api-cert", o.api_cert, "PEM server certificate of the API (scripts/pki.sh)");
+  app.add_option("--api-key", o.api_key, "PEM private key of the API");
+  app.add_option("--api-ca", o.api_ca, "PEM CA whose client certificates may write");
+  app.add_flag("--plain-http", o.plain_http, "Serve the API without TLS (loopback addresses only; for development)");
   CLI11_PARSE(app, argc, argv);
   spdlog::set_default_logger(spdlog::stderr_color_mt("takt-station"));
   spdlog::set_level(spdlog::level::from_str(o.log_level));

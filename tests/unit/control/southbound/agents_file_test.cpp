@@ -64,3 +64,30 @@ TEST_CASE("agents.yaml: mistakes are named with file, line and column", "[southb
   CHECK_THAT(error_of("agents:\n  sw1: http://h:99999\n"), Catch::Contains("port \"99999\" is not 1..65535"));
   CHECK_THAT(error_of("agent:\n  sw1: http://h:1\n"), Catch::Contains("expected a map with \"agents\""));
 }
+
+TEST_CASE("agents.yaml: end stations running takt-station, with the same defaults", "[southbound][agents]") {
+  const auto path = write("agents-stations.yaml", R"(defaults:
+  ca: pki/ca.pem
+  cert: pki/client.pem
+  key: pki/client.key
+agents:
+  sw1: https://127.0.0.1:8443
+stations:
+  plc: https://10.0.0.10:8444
+  io1:
+    url: https://10.0.0.11:8444
+    request-timeout-ms: 900
+)");
+  CHECK(load_agents_file(path).size() == 1);
+  const auto stations = load_station_endpoints(path);
+  REQUIRE(stations.size() == 2);
+  CHECK(stations[0].bridge == "io1");
+  CHECK(stations[0].request_timeout == std::chrono::milliseconds(900));
+  CHECK(stations[1].label() == "plc (https://10.0.0.10:8444)");
+  CHECK(stations[1].ca_file == (std::filesystem::path(path).parent_path() / "pki/ca.pem").string());
+  // No "stations": none, and the file is still an agents file.
+  const auto bare = write("agents-bare.yaml", "agents:\n  sw1: http://127.0.0.1:8080\n");
+  CHECK(load_station_endpoints(bare).empty());
+  const auto wrong = write("agents-wrong.yaml", "agents:\n  sw1: http://127.0.0.1:8080\nstations: [plc]\n");
+  CHECK_THROWS_WITH(load_station_endpoints(wrong), Catch::Contains("\"stations\" must map end-station names"));
+}

@@ -1,0 +1,31 @@
+#pragma once
+// What AgentServer serves: a pure function from request (and who sent it) to response. The
+// switch agent's API is one (agent_api.hpp); takt-station's is another (dataplane/bpf), so both
+// get the same TLS, client certificates, limits and timeouts.
+#include <string>
+
+#include <boost/beast/http.hpp>
+
+namespace takt::agent {
+
+namespace http = boost::beast::http;
+using HttpRequest = http::request<http::string_body>;
+using HttpResponse = http::response<http::string_body>;
+
+// Who is on the other end of a connection, as far as TLS tells.
+struct PeerIdentity {
+  std::string address;  // "127.0.0.1:53412"
+  bool tls = false;
+  bool certificate_verified = false;  // presented a client certificate that chains to our CA
+  std::string subject;                // its subject, when presented
+  std::string problem;                // why it is not verified, when it is not
+};
+
+class RequestHandler {
+ public:
+  virtual ~RequestHandler() = default;
+  // Called on the server's io thread, one request at a time per connection; must not throw.
+  virtual HttpResponse handle(const HttpRequest& request, const PeerIdentity& peer) = 0;
+};
+
+}  // namespace takt::agent
