@@ -38,7 +38,8 @@ inline constexpr std::size_t kMaxListenersPerStream = 1024;
 // (control/model/name_rule.hpp): 1-64 ASCII letters, digits, '-', '_' or '.', not starting with
 // '.', so takt-station may use them as map keys, metric labels and file names.
 inline constexpr std::size_t kMaxNameLength = 64;
-// Far above what kMaxStationStreams streams with their listeners take as JSON.
+// Far above a real station's file (some 600 bytes a stream and 20 a listener as taktctl writes
+// it), far below what would exhaust a small end station.
 inline constexpr std::size_t kMaxStationConfigBytes = std::size_t{16} << 20;
 
 enum class StreamKind : std::uint8_t { scheduled, bounded, best_effort };
@@ -73,7 +74,9 @@ struct StationStream {
 
 struct TalkerStream : StationStream {
   // Scheduled streams: the planned transmission offset in the interval and how long after it
-  // the interval's frames may start (the talker-offset file's window-ns).
+  // the interval's frames may be on the wire (the talker-offset file's window-ns: every frame
+  // back to back plus the station's transmission timing error). 0 <= offset < interval and
+  // 0 < window <= interval; absent (and the window 0) for bounded and best-effort streams.
   std::optional<Nanos> offset;
   Nanos window{0};
   // The source's token bucket, as a bridge's flow meter would police the stream: CIR = frames x
@@ -88,7 +91,11 @@ struct ListenerStream : StationStream {
   std::string talker;
   // Scheduled streams: when in the interval the plan has the stream's frames arrive here, from
   // the earliest first bit to the latest last bit of the last frame, widened by the sync error
-  // budget at both ends. Absent for bounded and best-effort streams.
+  // budget at both ends: the window a bridge's stream gate would open at this port (earlier
+  // than the last hop's window where the last bridge may forward a frame as soon as it has it).
+  // 0 <= arrival_offset < interval and 0 < arrival_window <= interval; the window may run past
+  // the interval's end into the next interval. A window of the whole interval (offset 0) means
+  // frames may arrive at any time. Absent (and the window 0) for bounded and best-effort streams.
   std::optional<Nanos> arrival_offset;
   Nanos arrival_window{0};
   friend bool operator==(const ListenerStream&, const ListenerStream&) = default;
@@ -108,9 +115,11 @@ const char* to_string(StreamKind kind);  // "scheduled", "bounded", "best-effort
 nlohmann::ordered_json to_json(const StationConfig& config);
 
 // Checks everything takt-station relies on (format, names, bounds, ranges, intervals > 0,
-// offsets and windows inside the interval, unique stream names) and throws ConfigError (as
-// bridge_config does) with a JSON pointer to the offending member: "/talks/2/vlan: 4095 is not
-// a VLAN id (1..4094)".
+// offsets and windows inside the interval, unique stream names, and per direction unique
+// destination MAC and VLAN pairs and, for talks, unique IP identifications) and throws
+// ConfigError (as bridge_config does) with a JSON pointer to the offending member:
+// "/talks/2/vlan: 4095 is not a VLAN id (1..4094)". Members it does not know are ignored, so
+// files from a newer writer load.
 StationConfig station_config_from_json(const nlohmann::json& document);
 
 // Reads and parses a file with parse_bounded_json and a size limit; errors name the path.
