@@ -5,8 +5,9 @@
 # printing the report an engineer reads first), then runs that plan as a virtual cell in
 # network namespaces (scripts/virtual-cell.sh): one takt-dataplane with its switch agent per
 # bridge, ptp4l per node, takt-controller installing the plan on every bridge at one base time,
-# takt-probe talkers and listeners on every stream for DEMO_SECONDS (30), Prometheus scraping,
-# and a table per stream. Without root only the plan part runs.
+# takt-probe talkers and listeners on every stream for DEMO_SECONDS (30), takt-station (eBPF)
+# beside them on every end station, Prometheus scraping, and a table per stream. Without root
+# only the plan part runs.
 # DEMO_FAULTS=babbler,link-cut injects faults while the cell runs (either or both; unset: none):
 # a rogue device floods broadcasts and then the redundant stream's identity from sw1's free port
 # for a few seconds mid-run, and a link of the redundant stream's second tree (sw1 - sw3) goes

@@ -16,7 +16,12 @@
 #     the schedule (one line per bridge: base time, oper lists);
 #   - takt-probe: a listener per listener station, a talker per talker station sending every
 #     stream of PLAN_DIR/talkers/<station>.json for DEMO_SECONDS (default 30);
-#   - Prometheus on 127.0.0.1 scraping every dataplane, probe and the controller;
+#   - takt-station (eBPF at tc egress and ingress of eth0) beside takt-probe on every end station
+#     with a PLAN_DIR/stations/<station>.json, from before the talkers start: it polices each
+#     stream at its source and counts what each listener receives, so the report sets its counts
+#     beside takt-probe's. Not built (TAKT_WITH_BPF off) or no BPF on this host (exit 3): the cell
+#     runs without it and says so once;
+#   - Prometheus on 127.0.0.1 scraping every dataplane, probe, takt-station and the controller;
 #   - DEMO_FAULTS (comma-separated; unset: none): faults injected while the talkers send, one
 #     line when each starts and ends, their windows in faults.jsonl for the report:
 #     babbler   a rogue flood from a bridge port no stream uses: best-effort broadcasts, then
@@ -26,7 +31,8 @@
 #     summaries, the bridges' stall logs, the install, taktctl status, Prometheus's answers to
 #     the queries it names, the faults) and prints a table per stream with its verdict (what the
 #     stream filters dropped and what 802.1CB recovered included), the rogue frames the wildcard
-#     filters dropped, whether the redundant streams lost nothing, each bridge's state and PromQL
+#     filters dropped, whether the redundant streams lost nothing, what takt-station counted
+#     against takt-probe, each bridge's state and PromQL
 #     examples; this script only runs things and collects their files. Everything it
 #     created (namespaces, processes, certificates, DPDK runtime folders) is removed on exit
 #     (scripts/lib/netns.sh), also on Ctrl-C / SIGTERM; DEMO_KEEP=1 keeps logs and data, never
@@ -52,7 +58,7 @@
 # shared-CPU options (idle sleep, real-time priority), DEMO_DATAPLANE_ARGS adds options.
 # DEMO_LEAD_MS: how far ahead of now the controller puts the base time (default 1000).
 # DEMO_FAULTS: babbler, link-cut or both (above).
-# Needs root, iproute2, jq, curl, openssl, linuxptp and prometheus.
+# Needs root, iproute2, jq, curl, openssl, linuxptp and prometheus (takt-station: a kernel that runs BPF).
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -85,6 +91,7 @@ pmc=$build/ptp/takt-pmc
 controller=$build/control/controller/takt-controller
 taktctl=$build/control/cli/taktctl
 cell_report=$build/tools/cell_report/takt-cell-report
+takt_station=$build/dataplane/bpf/takt-station  # optional: built only with TAKT_WITH_BPF
 for bin in "$dataplane" "$probe" "$pmc" "$controller" "$taktctl" "$cell_report"; do
   [[ -x $bin ]] || die "$bin is not built; run scripts/build.sh (or set TAKT_BUILD_DIR)"
 done
@@ -408,6 +415,96 @@ start_talkers() {
 }
 
 # ---------------------------------------------------------------------------------------------
+# takt-station on every end station the plan wrote a stations/<name>.json for, on eth0 beside
+# takt-probe: at tc egress it tags and polices the station's talker streams (the probe's frames
+# pass through it as an application's would), at tc ingress it counts its listener streams
+# against their planned arrival windows. Its counts are a second, independent view of what
+# takt-probe measures, from the kernel instead of the socket. Optional: a cell without it is the
+# same cell, so a missing binary or a host without BPF only costs that view (said once).
+station_nodes=()
+station_pids=()
+# station_why <log>: takt-station's reasons for exit 3 on one line (its own lines, indented under
+# "takt-station: this host cannot run ...", without libbpf's).
+station_why() {
+  awk '/^  / { sub(/^ +/, ""); printf "%s%s", (n++ ? "; " : ""), $0 }' "$1"
+}
+start_stations() {
+  local st rc=0
+  if [[ ! -x $takt_station ]]; then
+    say "takt-station is not built (TAKT_WITH_BPF off); the cell runs without it"
+    return 0
+  fi
+  for st in "${stations[@]}"; do
+    [[ -r $plan_dir/stations/$st.json ]] && station_nodes+=("$st")
+  done
+  ((${#station_nodes[@]} > 0)) || return 0
+  # --detach runs takt-station's preflight (exit 3: no BPF here, the message says why) and
+  # removes nothing from the fresh interface; one answer holds for every namespace of this host.
+  netns_exec "$(ns_of "${station_nodes[0]}")" "$takt_station" --detach eth0 >"$work/station-preflight.log" 2>&1 || rc=$?
+  if ((rc == 3)); then
+    say "takt-station cannot run on this host ($(station_why "$work/station-preflight.log")); the cell runs without it"
+    station_nodes=()
+    return 0
+  fi
+  ((rc == 0)) || { cat "$work/station-preflight.log" >&2; die "takt-station --detach eth0 failed with exit $rc (above)"; }
+  # Started side by side; wait_stations waits for them.
+  for st in "${station_nodes[@]}"; do
+    start "station-$st" "$(ns_of "$st")" "$takt_station" --plan "$plan_dir" --node "$st" --interface eth0 \
+      --metrics-address "${addr[$st]}" --metrics-port 9300
+    station_pids+=("$NETNS_PID")
+  done
+}
+
+# wait_stations: every takt-station attached to eth0 and serving /metrics, then a Prometheus
+# target each. One that exits 3 (BPF refused after the preflight passed) ends takt-station for
+# the whole cell, as a missing one would; any other exit is a fault of the run.
+wait_stations() {
+  local i st pid rc
+  for i in "${!station_nodes[@]}"; do
+    st=${station_nodes[i]}
+    pid=${station_pids[i]}
+    for _ in $(seq 100); do
+      grep -q "attached to eth0" "$work/station-$st.log" && break
+      kill -0 "$pid" 2>/dev/null || break
+      sleep 0.1
+    done
+    if ! kill -0 "$pid" 2>/dev/null; then
+      rc=0
+      wait "$pid" || rc=$?
+      if ((rc == 3)); then
+        say "takt-station cannot run on $st ($(station_why "$work/station-$st.log")); the cell runs without it"
+        netns_stop "${station_pids[@]}"
+        rm -f "$work"/prometheus/targets/station-*.json
+        station_nodes=()
+        station_pids=()
+        return 0
+      fi
+      tail -20 "$work/station-$st.log" >&2
+      die "takt-station on $st exited with $rc during start (log above)"
+    fi
+    grep -q "attached to eth0" "$work/station-$st.log" || die "takt-station on $st did not attach to eth0 in 10 s"
+    wait_http "http://${addr[$st]}:9300/metrics" "station-$st" "$pid"
+    echo "[{\"targets\": [\"${addr[$st]}:9300\"], \"labels\": {\"station\": \"$st\"}}]" \
+      >"$work/prometheus/targets/station-$st.json"
+  done
+  ((${#station_nodes[@]} == 0)) ||
+    say "takt-station on ${station_nodes[*]} (tc egress and ingress of eth0; /metrics on :9300)"
+}
+
+# stop_stations: SIGINT, as at cleanup, which takes each takt-station's filters off eth0; here,
+# at the end of a run that went well, whatever is left on an interface is said.
+stop_stations() {
+  local st left=()
+  ((${#station_pids[@]} > 0)) || return 0
+  netns_stop "${station_pids[@]}"
+  for st in "${station_nodes[@]}"; do
+    tc -n "$(ns_of "$st")" filter show dev eth0 egress 2>/dev/null | grep -q takt_ && left+=("$st")
+    tc -n "$(ns_of "$st")" filter show dev eth0 ingress 2>/dev/null | grep -q takt_ && left+=("$st")
+  done
+  ((${#left[@]} == 0)) || say "warning: takt-station left its tc filters on ${left[*]} (log: $work/station-*.log)"
+}
+
+# ---------------------------------------------------------------------------------------------
 # Prometheus in the root namespace on a free loopback port, with configs/prometheus.yml's jobs
 # and file_sd targets; its static 127.0.0.1 targets are dropped (nothing listens there).
 prom_port=""
@@ -568,6 +665,10 @@ start_ptp
 start_prometheus
 make_pki
 start_dataplanes
+# takt-station attaches while ptp4l's slaves find the grandmaster: waiting for it here costs
+# the run no time, wait_clocks would be waiting anyway.
+start_stations
+wait_stations
 wait_clocks
 say "clock health (takt-pmc; ptp4l free_running on the management network, software timestamps;" \
   "sync error budget $sync_budget_text):"
@@ -595,6 +696,7 @@ for pid in "${listener_pids[@]}"; do
   kill -INT "$pid" 2>/dev/null || true
   wait "$pid" 2>/dev/null || true
 done
+stop_stations
 
 # The table, the host stalls and the verdicts: takt-cell-report, from the files of the run.
 "$cell_report" --plan "$plan" --run-dir "$work" --seconds "$seconds" --prometheus-url "http://127.0.0.1:$prom_port" \

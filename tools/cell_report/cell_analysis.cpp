@@ -44,7 +44,8 @@ Protection protection_of(const RunInputs& in) {
   return p;
 }
 
-StreamResult stream_result(const RunInputs& in, const ListenedStream& l, const Protection& protection) {
+StreamResult stream_result(const RunInputs& in, const ListenedStream& l, const Protection& protection,
+                           const StationCounts& station) {
   const auto* planned = in.plan.find(l.stream);
   StreamResult r;
   r.stream = l.stream;
@@ -92,6 +93,8 @@ StreamResult stream_result(const RunInputs& in, const ListenedStream& l, const P
     if (auto it = protection.frer.find(l.stream); it != protection.frer.end()) r.frer = it->second;
   }
   if (r.psfp) r.lost_in_host_stalls = std::min(r.lost, r.psfp->in_host_stalls);
+  if (const auto* t = station.talk(r.talker, l.stream)) r.station_talker = *t;
+  if (const auto* h = station.listen(l.listener, l.stream)) r.station_listener = *h;
   r.verdict = stream_verdict(l, r.late_in_host_stalls, r.lost_in_host_stalls);
 
   r.prometheus_p99_s = prom_value_of_stream(in.prometheus.result(CellQueries::kP99), l.stream);
@@ -169,7 +172,8 @@ CellResult analyse(const RunInputs& in, const AcceptanceRules& rules) {
   CellResult out;
   out.window = in.probes.window;
   const auto protection = protection_of(in);
-  for (const auto& l : in.probes.listened) out.streams.push_back(stream_result(in, l, protection));
+  const auto station = station_counts(in.prometheus.result(CellQueries::kStation));
+  for (const auto& l : in.probes.listened) out.streams.push_back(stream_result(in, l, protection, station));
   // The plan's stream order, listeners by name within a stream.
   std::stable_sort(out.streams.begin(), out.streams.end(), [&](const StreamResult& a, const StreamResult& b) {
     const auto oa = in.plan.order_of(a.stream), ob = in.plan.order_of(b.stream);
@@ -183,6 +187,7 @@ CellResult analyse(const RunInputs& in, const AcceptanceRules& rules) {
   }
   if (protection.answered) out.wildcard_discards = wildcard_discards(protection.discards);
   out.faults = in.faults;
+  out.station_nodes = station.stations;
   out.nodes = node_stalls(in);
   out.bridges_at_end = in.bridges_at_end;
   out.install = in.install;

@@ -27,6 +27,10 @@ CellQueries::CellQueries(const CellPlan& plan) {
   queries_.push_back({kFrer,
                       "sum by (__name__, bridge, stream, result) "
                       "({__name__=~\"takt_frer_(generated_frames|recovery_frames)_total\"})"});
+  queries_.push_back({kStation,
+                      "sum by (__name__, station, stream, window) ({__name__=~\"takt_station_(frames_sent|"
+                      "policed_frames|departures|frames_received|arrivals|sequence_gaps|out_of_order|"
+                      "deadline_misses)_total\"})"});
 }
 
 const std::string& CellQueries::expr(const std::string& name) const {

@@ -30,6 +30,8 @@ class CellQueries {
   static constexpr const char* kPsfp = "psfp";
   // 802.1CB sequence generation and recovery per bridge and stream, at the end.
   static constexpr const char* kFrer = "frer";
+  // takt-station's counters at every end station, per station and stream (station_counts.hpp).
+  static constexpr const char* kStation = "station";
 
   const std::vector<PromQuery>& all() const { return queries_; }
   const std::string& expr(const std::string& name) const;

@@ -11,6 +11,7 @@
 #include "tools/cell_report/bridge_status.hpp"
 #include "tools/cell_report/probe_summaries.hpp"
 #include "tools/cell_report/protection_accounting.hpp"
+#include "tools/cell_report/station_counts.hpp"
 
 namespace takt::cell_report {
 
@@ -43,6 +44,22 @@ struct StreamResult {
   std::uint64_t lost_in_host_stalls = 0;
   std::optional<StreamPsfp> psfp;  // none: Prometheus had no answer for the stream filters
   std::optional<FrerCounts> frer;  // the bridges' generation and recovery of a redundant stream
+  // takt-station at the stream's talker and at this listener; none where it did not run.
+  std::optional<StationTalk> station_talker;
+  std::optional<StationListen> station_listener;
+  // The frames takt-probe's listener took from its socket, duplicates included: what
+  // takt-station counts at tc ingress of the same interface.
+  std::uint64_t probe_frames() const { return received + duplicated; }
+  // takt-station counted at the listener what takt-probe received; none without it there.
+  std::optional<bool> station_listener_agrees() const {
+    if (!station_listener) return std::nullopt;
+    return station_listener->received == probe_frames();
+  }
+  // Every frame takt-probe sent went through takt-station at the talker, passed or policed.
+  std::optional<bool> station_talker_agrees() const {
+    if (!station_talker) return std::nullopt;
+    return station_talker->passed + station_talker->policed == sent;
+  }
   std::string verdict;
   std::vector<std::string> failures;  // what the cell's acceptance rules found (see verdict.hpp)
 };
@@ -97,6 +114,8 @@ struct CellResult {
   // filters; none: Prometheus had no answer for the stream filters.
   std::optional<std::vector<WildcardDiscards>> wildcard_discards;
   std::vector<InjectedFault> faults;  // DEMO_FAULTS
+  // The end stations takt-station counted at (empty: it did not run).
+  std::vector<std::string> station_nodes;
   // Every redundant stream received every frame its talker sent (true when there is none).
   bool protected_lost_nothing = true;
   bool pass = false;  // every stream met the cell's acceptance rules

@@ -31,6 +31,38 @@ nlohmann::ordered_json frer_json(const std::optional<FrerCounts>& f) {
           {"out-of-order", f->out_of_order}};
 }
 
+// takt-station at the talker and the listener, each beside takt-probe's count; null where it
+// did not run.
+nlohmann::ordered_json station_json(const StreamResult& s) {
+  if (!s.station_talker && !s.station_listener) return nullptr;
+  nlohmann::ordered_json talker = nullptr;
+  if (const auto& t = s.station_talker)
+    talker = {{"station", t->station},
+              {"passed", t->passed},
+              {"policed", t->policed},
+              {"departures-in-window", or_null(t->departures_in_window)},
+              {"departures-outside-window", or_null(t->departures_outside_window)},
+              {"probe-sent", s.sent},
+              {"agrees", or_null(s.station_talker_agrees())}};
+  nlohmann::ordered_json listener = nullptr;
+  if (const auto& l = s.station_listener) {
+    nlohmann::ordered_json arrivals = nullptr;
+    if (l->arrivals_in_window)
+      arrivals = {{"early", l->arrivals_early.value_or(0)},
+                  {"in", *l->arrivals_in_window},
+                  {"late", l->arrivals_late.value_or(0)}};
+    listener = {{"station", l->station},
+                {"received", l->received},
+                {"arrivals", arrivals},
+                {"sequence-gaps", l->sequence_gaps},
+                {"out-of-order", l->out_of_order},
+                {"deadline-misses", l->deadline_misses},
+                {"probe-received", s.probe_frames()},
+                {"agrees", or_null(s.station_listener_agrees())}};
+  }
+  return {{"talker", talker}, {"listener", listener}};
+}
+
 nlohmann::ordered_json stream_json(const StreamResult& s) {
   return {
       {"stream", s.stream},
@@ -54,6 +86,7 @@ nlohmann::ordered_json stream_json(const StreamResult& s) {
       {"lost-in-host-stalls", s.lost_in_host_stalls},
       {"psfp", psfp_json(s.psfp)},
       {"frer", frer_json(s.frer)},
+      {"station", station_json(s)},
       {"verdict", s.verdict},
       {"failures", s.failures}};
 }
@@ -121,6 +154,7 @@ nlohmann::ordered_json result_json(const CellResult& r) {
            {{"protected-streams-lost-nothing", r.protected_lost_nothing},
             {"wildcard-discards", wildcard},
             {"faults", faults}}},
+          {"takt-station", {{"stations", r.station_nodes}}},
           {"controller",
            {{"converged", or_null(r.controller.converged)},
             {"installs-done", r.controller.installs_done},

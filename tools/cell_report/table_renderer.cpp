@@ -138,6 +138,71 @@ std::string render_protection(const CellResult& result) {
   return out;
 }
 
+namespace {
+
+std::string count_or_dash(const std::optional<std::uint64_t>& n) { return n ? std::to_string(*n) : "-"; }
+
+}  // namespace
+
+std::string render_stations(const CellResult& result) {
+  if (result.station_nodes.empty()) return "";
+  std::string out = fmt::format(
+      "  takt-station at the end stations (eBPF at tc egress and ingress, beside takt-probe; takt_station_* of "
+      "{}):\n",
+      fmt::join(result.station_nodes, ", "));
+  std::vector<std::vector<std::string>> rows{{"stream", "talker", "sent", "passed", "policed", "left outside window",
+                                              "listener", "received", "counted", "arrived early/in/late",
+                                              "sequence gaps"}};
+  std::vector<std::string> findings;
+  std::vector<std::string> policed;  // "stream N at talker"
+  std::vector<std::string> policed_streams;
+  for (const auto& s : result.streams) {
+    const auto& t = s.station_talker;
+    const auto& l = s.station_listener;
+    std::string arrivals = "-";
+    if (l && l->arrivals_in_window)
+      arrivals =
+          fmt::format("{}/{}/{}", l->arrivals_early.value_or(0), *l->arrivals_in_window, l->arrivals_late.value_or(0));
+    rows.push_back({s.stream, s.talker, std::to_string(s.sent), t ? std::to_string(t->passed) : "-",
+                    t ? std::to_string(t->policed) : "-", t ? count_or_dash(t->departures_outside_window) : "-",
+                    s.listener, std::to_string(s.probe_frames()), l ? std::to_string(l->received) : "-", arrivals,
+                    l ? std::to_string(l->sequence_gaps) : "-"});
+    if (s.station_talker_agrees() == false)
+      findings.push_back(fmt::format("{} at {}: takt-probe sent {}, takt-station passed {} and policed {}", s.stream,
+                                     s.talker, s.sent, t->passed, t->policed));
+    if (s.station_listener_agrees() == false)
+      findings.push_back(fmt::format("{} at {}: takt-probe received {}, takt-station counted {}", s.stream, s.listener,
+                                     s.probe_frames(), l->received));
+    // A stream with several listeners has one talker: its policing is said once.
+    if (t && t->policed != 0 &&
+        std::find(policed_streams.begin(), policed_streams.end(), s.stream) == policed_streams.end()) {
+      policed_streams.push_back(s.stream);
+      policed.push_back(fmt::format("{} {} at {}", s.stream, t->policed, s.talker));
+    }
+  }
+  out += aligned_columns(rows, "    ");
+  out +=
+      "    sent, received: takt-probe's (received: with duplicates); passed, policed: the talker's takt-station let\n"
+      "    them through or dropped them beyond the stream's TSpec; left outside window: left the talker outside\n"
+      "    [offset, offset + window); counted: at the listener's tc ingress; arrived: against the arrival window\n";
+  if (findings.empty())
+    out += "    takt-station's counts are takt-probe's: every frame sent passed it, every frame received it counted\n";
+  for (const auto& f : findings) out += fmt::format("    MISMATCH: {}\n", f);
+  out += policed.empty() ? std::string("    frames policed at the source: none")
+                         : fmt::format("    FRAMES POLICED AT THE SOURCE (an application beyond its TSpec): {}",
+                                       fmt::join(policed, ", "));
+  // DEMO_FAULTS' babbler is a device of its own on a bridge port, not an end station's
+  // application: no takt-station sees its frames; the bridge's stream filters are what stop them.
+  std::vector<std::string> babblers;
+  for (const auto& f : result.faults)
+    if (f.fault == "babbler" && std::find(babblers.begin(), babblers.end(), f.what) == babblers.end())
+      babblers.push_back(f.what);
+  if (!babblers.empty())
+    out += fmt::format(" (the babbler on {} is a rogue device, not an end station: the bridges' filters stop it)",
+                       fmt::join(babblers, ", "));
+  return out + "\n";
+}
+
 std::string render_host_stalls(const CellResult& result) {
   std::string out =
       "  Host stalls beyond the timing error while the talkers sent (bridges' --stall-log, talkers' late sends):\n";
@@ -236,6 +301,7 @@ std::string render_report(const CellResult& result, const CellQueries& queries, 
   out += render_stream_table(result);
   out += render_host_stalls(result);
   out += render_protection(result);
+  out += render_stations(result);
   out += render_cell_verdict(result);
   out += "\n== Bridges at the end of the run (taktctl status --agents agents.yaml)\n";
   out += render_bridges(result);

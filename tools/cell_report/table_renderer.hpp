@@ -24,6 +24,9 @@ std::string render_host_stalls(const CellResult& result);
 // discarded, the rogue frames the wildcard filters discarded, and whether the protected
 // streams lost nothing.
 std::string render_protection(const CellResult& result);
+// What takt-station counted at the talkers and listeners beside takt-probe's counts, a line for
+// every count that differs and for frames policed at the source; empty when it did not run.
+std::string render_stations(const CellResult& result);
 // PASS, or FAIL with every rule a stream broke (verdict.hpp's acceptance rules).
 std::string render_cell_verdict(const CellResult& result);
 std::string render_bridges(const CellResult& result);

@@ -13,6 +13,11 @@
 #     base time (a multiple of the plan's hyperperiod) before the talkers started, and still ran
 #     that transaction at the end;
 #   - Prometheus answered the demo's PromQL for every stream and scraped the controller;
+#   - takt-station ran on every end station with a stations/<name>.json, beside takt-probe: at
+#     every listener it counted each stream's frames exactly as takt-probe received them, at every
+#     talker each frame takt-probe sent passed it and it policed none (the cell's talkers keep
+#     their TSpecs); skipped, with the demo's reason, where takt-station is not built or the host
+#     cannot run BPF;
 #   - afterwards no namespace, interface, process, work folder, certificate or DPDK runtime
 #     folder of the run is left.
 # The plan (configs/plants/virtual-cell.yaml) reserves 500 us per hop for software on shared
@@ -164,6 +169,27 @@ for b in "${bridges[@]}"; do
   jq -e --arg b "$b" '.prometheus."packet-loop-stalls" | has($b)' "$RESULT" >/dev/null ||
     fail "Prometheus had no takt_dataplane_packet_loop_stalls_total of $b"
 done
+# takt-station: the demo says once why it ran without it; otherwise every station it has a file
+# for is in the result, and its counts are takt-probe's, stream by stream.
+station_note=$(grep -m1 -E "takt-station (is not built|cannot run)" "$WORK/demo.log" || true)
+if [[ -n $station_note ]]; then
+  ok "takt-station not checked, the demo ran without it: ${station_note#*] }"
+else
+  mapfile -t with_file < <(for f in "$plan_dir"/stations/*.json; do [[ -e $f ]] && jq -r '."end-station"' "$f"; done | sort)
+  mapfile -t counted < <(jq -r '."takt-station".stations[]' "$RESULT" | sort)
+  [[ "${counted[*]}" == "${with_file[*]}" ]] ||
+    fail "takt-station counted at [${counted[*]}], expected every end station with a stations/ file: [${with_file[*]}]"
+  while read -r s listener probe_received counted_at_listener listener_agrees sent passed policed talker_agrees; do
+    [[ $listener_agrees == true ]] ||
+      fail "$s at $listener: takt-station counted $counted_at_listener frames, takt-probe received $probe_received"
+    [[ $talker_agrees == true ]] || fail "$s: takt-probe sent $sent, takt-station at its talker passed $passed and policed $policed"
+    ((policed == 0)) || fail "$s: takt-station policed $policed frames at the source of a talker within its TSpec"
+    ok "$s: takt-station passed $passed of $sent at the talker (policed 0), counted $counted_at_listener at $listener (takt-probe: $probe_received)"
+  done < <(jq -r '.streams[] | [.stream, .listener, (.station.listener."probe-received" // "-"),
+      (.station.listener.received // "-"), (.station.listener.agrees // "none"), .sent, (.station.talker.passed // "-"),
+      (.station.talker.policed // "-"), (.station.talker.agrees // "none")] | map(tostring) | join(" ")' "$RESULT")
+fi
+
 if [[ ${DEMO_REQUIRE_DEADLINES:-1} == 1 ]]; then
   jq -e '.pass' "$RESULT" >/dev/null || fail "takt-cell-report did not pass the cell: $(jq -c '[.streams[] | select(.failures != []) | {stream, failures}]' "$RESULT")"
 fi

@@ -30,5 +30,5 @@ grep -q "s-offpath .* LATE$" "$work/out" || fail "boundaries: no LATE row for s-
 expect 0 "" --plan "$data/recorded-run/plan.json" --run-dir "$data/recorded-run" --json "$work/r.json"
 jq -e '.pass == true and (.streams | length) == 8' "$work/r.json" >/dev/null || fail "recorded run: $(jq -c . "$work/r.json")"
 lines=$("$report" --plan "$data/recorded-run/plan.json" --queries | wc -l)
-((lines == 15)) || fail "--queries printed $lines queries, expected 15"
+((lines == 16)) || fail "--queries printed $lines queries, expected 16"
 echo PASS

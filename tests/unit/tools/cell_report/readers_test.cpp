@@ -96,7 +96,7 @@ TEST_CASE("a Prometheus answer gives its samples with labels and values", "[cell
 
 TEST_CASE("the queries name one on time query per stream with a deadline", "[cell_report]") {
   const CellQueries queries(read_cell_plan(kBoundaries / "plan.json"));
-  CHECK(queries.all().size() == 7 + 6);
+  CHECK(queries.all().size() == 8 + 6);  // 8 of the cell, one on-time query per stream with a deadline
   CHECK(queries.expr("on-time-s-talker") ==
         "sum(takt_probe_latency_seconds_bucket{stream=\"s-talker\",le=\"0.002\"}) / "
         "sum(takt_probe_latency_seconds_count{stream=\"s-talker\"})");
