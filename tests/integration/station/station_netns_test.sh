@@ -206,9 +206,10 @@ echo "over its TSpec: sent $SENT back to back in $((ELAPSED_NS / 1000000)) ms, t
 [[ $((passed2 + policed2)) -eq $SENT ]] || fail "passed $passed2 + policed $policed2 is not the $SENT sent"
 [[ $passed2 -le $BOUND ]] || fail "takt-station passed $passed2 frames, more than the token bucket allows ($BOUND)"
 # sw meters the same TSpec, timing frames when its thread polls them: a source that spends its
-# whole burst at once can see a frame or two metered red there when the poll was late for the
-# burst and on time for the next frame (the meter cannot know the frames left earlier).
-[[ $red -le 2 ]] || fail "sw's flow meter discarded $red frames: the source let through more than the TSpec"
+# whole burst at once can see a few frames metered red there when the poll was late for the burst
+# and on time for the next frames (the meter cannot know they left earlier). Without the source's
+# policing sw would discard thousands.
+[[ $((red * 10)) -lt $policed2 ]] || fail "sw's flow meter discarded $red frames: the flood reached the wire"
 [[ $RECEIVED -eq $((passed2 - red)) ]] || fail "the receiver got $RECEIVED of the $passed2 frames the source passed ($red metered red at sw)"
 ok "cut to its TSpec at the source: $passed2 of $SENT passed (bound $BOUND); sw's meter discarded $red"
 
@@ -260,7 +261,7 @@ ok "takt-station's latency histogram agrees with takt-probe's on the same frames
 ID_BEFORE=$(filters h1 egress | grep -o "takt_egress.*id [0-9]*" | grep -o "id [0-9]*$" || true)
 kill -HUP "$STATION_PID_h1"
 sleep 0.5
-[[ $(grep -c "plan .*stations/h1.json for h1" "$WORK/station-h1.log") -ge 2 ]] || fail "SIGHUP did not reload the plan"
+[[ $(grep -c "plan [0-9]* for h1:" "$WORK/station-h1.log") -ge 2 ]] || fail "SIGHUP did not reload the plan"
 ID_AFTER=$(filters h1 egress | grep -o "takt_egress.*id [0-9]*" | grep -o "id [0-9]*$" || true)
 [[ -n $ID_BEFORE && $ID_BEFORE == "$ID_AFTER" ]] || fail "the reload replaced the program ($ID_BEFORE -> $ID_AFTER)"
 after_reload=$(sample "$(metrics h1 9301)" 'takt_station_frames_sent_total{stream="opcua-pub"}')
