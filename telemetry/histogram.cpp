@@ -9,9 +9,27 @@ namespace takt::telemetry {
 
 namespace {
 
-constexpr std::array<std::int64_t, 13> one_two_five_ns = {
-    1'000, 2'000, 5'000, 10'000, 20'000, 50'000, 100'000, 200'000, 500'000, 1'000'000, 2'000'000, 5'000'000, 10'000'000,
-};
+// 10^(k/12) for k = 0..11 to three digits, in ns at the 1 us decade. Rounding keeps the labels
+// short ("0.00121") and every decade the same digits; the widest step is 1.21 -> 1.47 (x 1.215).
+constexpr std::array<std::int64_t, 12> decade_ns = {1'000, 1'210, 1'470, 1'780, 2'150, 2'610,
+                                                    3'160, 3'830, 4'640, 5'620, 6'810, 8'250};
+constexpr int decades = 5;  // 1 us .. 100 ms
+constexpr std::size_t series_size = decades * decade_ns.size() + 1;
+
+constexpr std::array<std::int64_t, series_size> log_linear_ns = [] {
+  std::array<std::int64_t, series_size> out{};
+  std::size_t n = 0;
+  std::int64_t scale = 1;
+  for (int d = 0; d < decades; ++d, scale *= 10) {
+    for (std::int64_t m : decade_ns) out[n++] = m * scale;
+  }
+  out[n] = decade_ns.front() * scale;  // 100 ms closes the last decade
+  return out;
+}();
+
+// Room for the deadline's bound beside the whole series.
+static_assert(log_linear_ns.size() + 1 <= LatencyBuckets::max_bounds);
+static_assert(log_linear_ns.back() == 100'000'000);
 
 std::string describe_ns(std::int64_t ns) { return std::to_string(ns) + " ns"; }
 
@@ -42,8 +60,8 @@ LatencyBuckets::LatencyBuckets(std::span<const Nanos> upper_bounds) {
 LatencyBuckets LatencyBuckets::standard() {
   LatencyBuckets b;
   b.bounds_.fill(std::numeric_limits<std::int64_t>::max());
-  std::copy(one_two_five_ns.begin(), one_two_five_ns.end(), b.bounds_.begin());
-  b.size_ = one_two_five_ns.size();
+  std::copy(log_linear_ns.begin(), log_linear_ns.end(), b.bounds_.begin());
+  b.size_ = log_linear_ns.size();
   return b;
 }
 
@@ -53,8 +71,8 @@ LatencyBuckets LatencyBuckets::with_deadline(Nanos max_latency) {
                                 " cannot be a histogram bucket bound; it must be positive");
   }
   std::vector<Nanos> bounds;
-  bounds.reserve(one_two_five_ns.size() + 1);
-  for (std::int64_t ns : one_two_five_ns) bounds.emplace_back(ns);
+  bounds.reserve(log_linear_ns.size() + 1);
+  for (std::int64_t ns : log_linear_ns) bounds.emplace_back(ns);
   auto at = std::lower_bound(bounds.begin(), bounds.end(), max_latency);
   if (at == bounds.end() || *at != max_latency) bounds.insert(at, max_latency);
   return LatencyBuckets(bounds);

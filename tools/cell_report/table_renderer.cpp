@@ -8,6 +8,7 @@
 #include <fmt/ranges.h>
 
 #include "common/text_table.hpp"
+#include "telemetry/histogram.hpp"
 #include "tools/cell_report/number_text.hpp"
 
 namespace takt::cell_report {
@@ -247,7 +248,9 @@ namespace {
 std::string p99_text(const std::string& value) {
   const double v = std::strtod(value.c_str(), nullptr);
   if (std::isnan(v)) return "no samples in Prometheus yet";
-  if (v >= 0.01) return "above 10 ms (beyond the top histogram bucket)";
+  // histogram_quantile() answers the top finite bound when the quantile is in the +Inf bucket.
+  const double top_s = static_cast<double>(telemetry::LatencyBuckets::standard().upper_bounds_ns().back()) / 1e9;
+  if (v >= top_s) return fmt::format("above {} ms (beyond the top histogram bucket)", rounded(top_s * 1e3, 100));
   if (v >= 0.001) return rounded(v * 1e3, 100) + " ms";
   return rounded(v * 1e6, 10) + " us";
 }
@@ -260,9 +263,16 @@ std::string render_prometheus(const CellResult& result, const CellQueries& queri
   for (const auto& [job, n] : p.targets_up) up.push_back(fmt::format("{} {}", n, job));
   std::string out =
       fmt::format("== Prometheus ran at {} with the cell; targets that answered: {}\n", url, fmt::join(up, ", "));
-  out += "  p99 latency per stream, as Prometheus computes it from the probes' histograms:\n";
+  out +=
+      "  p99 latency per stream, as Prometheus computes it from the probes' histograms (the listener's exact p99 "
+      "beside it):\n";
   out += "    " + queries.expr(CellQueries::kP99) + "\n";
-  for (const auto& s : p.p99_s) out += fmt::format("    {}: {}\n", s.label, p99_text(s.value));
+  for (const auto& s : p.p99_s) {
+    const auto row = std::find_if(result.streams.begin(), result.streams.end(),
+                                  [&](const StreamResult& r) { return r.stream == s.label && r.received > 0; });
+    out += fmt::format("    {}: {}{}\n", s.label, p99_text(s.value),
+                       row == result.streams.end() ? "" : fmt::format(" (listener: {})", duration_text(row->p99_ns)));
+  }
   out +=
       "  on-time ratio per stream: sum(takt_probe_latency_seconds_bucket{stream=\"S\",le=\"<max-latency s>\"}) / "
       "sum(takt_probe_latency_seconds_count{stream=\"S\"})\n";

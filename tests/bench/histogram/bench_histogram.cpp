@@ -1,12 +1,17 @@
 // How much one latency sample costs the packet path, alone, next to a scraper rendering
 // /metrics in a loop, and next to a second writer core; with a locked shared-counter histogram
-// as the baseline the per-writer design avoids. Prints a table.
+// as the baseline the per-writer design avoids. Then record() and record_many() on the
+// log-linear buckets (63 slots, six lookup steps) against the 1-2-5 histogram they replaced
+// (15 bounds, four steps; legacy_histogram.hpp), alternately in one run. Prints two tables.
 #include <algorithm>
 #include <array>
 #include <atomic>
 #include <chrono>
+#include <cmath>
 #include <cstdint>
+#include <memory>
 #include <random>
+#include <span>
 #include <string>
 #include <thread>
 #include <vector>
@@ -14,11 +19,13 @@
 #include <CLI/CLI.hpp>
 #include <fmt/core.h>
 
+#include "legacy_histogram.hpp"
 #include "telemetry/metrics_registry.hpp"
 
 namespace {
 
 using takt::Nanos;
+using takt::bench::LegacyHistogram;
 using takt::telemetry::LatencyBuckets;
 using takt::telemetry::LatencyHistogram;
 using takt::telemetry::MetricsRegistry;
@@ -47,6 +54,23 @@ Workload make_workload(std::size_t streams, std::uint64_t seed) {
   return w;
 }
 
+// Deadlines from 100 us to 2 ms in 25 us steps: most add a bucket, a few coincide with a bound.
+Nanos deadline_of(std::size_t stream) { return Nanos{100'000 + static_cast<std::int64_t>(stream % 77) * 25'000}; }
+
+// Residence times as a bridge records them: a burst of one stream's frames queued back to back,
+// each one frame time (1.2 us) behind the one before, after a wait that varies per burst.
+std::vector<Nanos> make_bursts(std::size_t run, std::uint64_t seed) {
+  std::mt19937_64 rng(seed);
+  std::lognormal_distribution<double> wait(std::log(20'000.0), 0.5);
+  std::vector<Nanos> out;
+  while (out.size() < pattern_size) {
+    const double first = wait(rng);
+    for (std::size_t k = 0; k < run && out.size() < pattern_size; ++k)
+      out.emplace_back(static_cast<std::int64_t>(first + static_cast<double>(k) * 1'200.0));
+  }
+  return out;
+}
+
 struct Streams {
   MetricsRegistry registry;
   std::vector<LatencyHistogram*> latency;
@@ -57,8 +81,7 @@ struct Streams {
     auto& fr = registry.counter("takt_stream_frames_total", "Frames received.", {"stream"});
     for (std::size_t s = 0; s < count; ++s) {
       const std::string name = "stream-" + std::to_string(s);
-      // Deadlines from 100 us to 2 ms in 25 us steps: most add a bucket, some coincide with 1-2-5.
-      const Nanos deadline{100'000 + static_cast<std::int64_t>(s % 77) * 25'000};
+      const Nanos deadline = deadline_of(s);
       latency.push_back(&lat.with({name}, LatencyBuckets::with_deadline(deadline)));
       frames.push_back(&fr.with({name}));
     }
@@ -96,6 +119,63 @@ struct Row {
   std::string scenario;
   double ns_per_sample;
   std::string note;
+};
+
+// ---- the bucket sets: old 1-2-5 histogram against the log-linear one, same workloads ----
+
+struct NewSet {
+  std::vector<std::unique_ptr<LatencyHistogram>> h;
+  explicit NewSet(std::size_t streams) {
+    for (std::size_t s = 0; s < streams; ++s)
+      h.push_back(std::make_unique<LatencyHistogram>(LatencyBuckets::with_deadline(deadline_of(s)), 1));
+  }
+  std::uint64_t count() const {
+    std::uint64_t n = 0;
+    for (const auto& x : h) n += x->snapshot().count;
+    return n;
+  }
+};
+
+struct OldSet {
+  std::vector<std::unique_ptr<LegacyHistogram>> h;
+  explicit OldSet(std::size_t streams) {
+    for (std::size_t s = 0; s < streams; ++s) h.push_back(std::make_unique<LegacyHistogram>(deadline_of(s), 1));
+  }
+  std::uint64_t count() const {
+    std::uint64_t n = 0;
+    for (const auto& x : h) n += x->count(0);
+    return n;
+  }
+};
+
+// record() per sample, each to the stream the workload names.
+template <class Set>
+double each_loop(Set& set, const std::vector<Nanos>& latency, const std::vector<std::uint32_t>& stream,
+                 std::uint64_t samples) {
+  const auto start = Clock::now();
+  for (std::uint64_t i = 0; i < samples; ++i) {
+    const std::size_t k = i & (pattern_size - 1);
+    set.h[stream[k]]->record(0, latency[k]);
+  }
+  return std::chrono::duration<double, std::nano>(Clock::now() - start).count() / static_cast<double>(samples);
+}
+
+// record_many() on runs of `run` samples, each run to one stream, as the forwarder calls it.
+template <class Set>
+double runs_loop(Set& set, const std::vector<Nanos>& latency, const std::vector<std::uint32_t>& stream,
+                 std::uint64_t samples, std::size_t run) {
+  const auto start = Clock::now();
+  for (std::uint64_t i = 0; i < samples; i += run) {
+    const std::size_t k = i & (pattern_size - 1);
+    set.h[stream[k]]->record_many(0, std::span(latency.data() + k, run));
+  }
+  return std::chrono::duration<double, std::nano>(Clock::now() - start).count() / static_cast<double>(samples);
+}
+
+struct Comparison {
+  std::string scenario;
+  double old_ns;
+  double new_ns;
 };
 
 }  // namespace
@@ -193,6 +273,45 @@ int main(int argc, char** argv) {
     rows.push_back({"baseline: shared cells, locked fetch_add, 2 writers", ns, "what per-writer shards avoid"});
   }
 
+  // Old against new, alternately per repeat so a noisy neighbour hits both; medians.
+  std::vector<Comparison> compared;
+  {
+    const std::size_t run = 32;  // the forwarder's TX burst
+    std::vector<Nanos> spread_one, spread_many;
+    for (std::int64_t ns : one_stream.latency_ns) spread_one.emplace_back(ns);
+    for (std::int64_t ns : many.latency_ns) spread_many.emplace_back(ns);
+    const std::vector<Nanos> bursts = make_bursts(run, 4);
+    // A stream per run of 32: the stream of a run's first sample, as if the burst were one stream's.
+    std::vector<std::uint32_t> run_stream(pattern_size);
+    for (std::size_t k = 0; k < pattern_size; ++k) run_stream[k] = many.stream[k - k % run];
+
+    auto compare = [&](const std::string& name, std::size_t n_streams, auto&& loop) {
+      OldSet old_set(n_streams);
+      NewSet new_set(n_streams);
+      std::vector<double> o, n;
+      for (int r = 0; r < repeats; ++r) {
+        o.push_back(loop(old_set));
+        n.push_back(loop(new_set));
+      }
+      if (old_set.count() != new_set.count()) fmt::print(stderr, "{}: the two sets counted differently\n", name);
+      compared.push_back({name, median(o), median(n)});
+    };
+    compare("record, 1 stream, lognormal 80 us + tail", 1,
+            [&](auto& set) { return each_loop(set, spread_one, one_stream.stream, samples); });
+    compare(fmt::format("record, {} streams, lognormal 80 us + tail", streams), streams,
+            [&](auto& set) { return each_loop(set, spread_many, many.stream, samples); });
+    compare(fmt::format("record, {} streams, bursts of residence times", streams), streams,
+            [&](auto& set) { return each_loop(set, bursts, run_stream, samples); });
+    compare("record_many x32, 1 stream, lognormal 80 us + tail", 1,
+            [&](auto& set) { return runs_loop(set, spread_one, one_stream.stream, samples, run); });
+    compare(fmt::format("record_many x32, {} streams, lognormal + tail", streams), streams,
+            [&](auto& set) { return runs_loop(set, spread_many, run_stream, samples, run); });
+    compare("record_many x32, 1 stream, bursts of residence times", 1,
+            [&](auto& set) { return runs_loop(set, bursts, one_stream.stream, samples, run); });
+    compare(fmt::format("record_many x32, {} streams, bursts of residence", streams), streams,
+            [&](auto& set) { return runs_loop(set, bursts, run_stream, samples, run); });
+  }
+
   // The scrape side alone: one render of every stream's histogram and counter.
   Streams rendered(streams, 1);
   for (std::uint64_t i = 0; i < 1'000'000; ++i) {
@@ -215,5 +334,11 @@ int main(int argc, char** argv) {
   for (const Row& r : rows) fmt::print("| {:<56} | {:>12.2f} | {}\n", r.scenario, r.ns_per_sample, r.note);
   fmt::print("\nrender alone, {} streams: {:.1f} us per scrape, {} lines, {} kB\n", streams, render_us,
              std::count(text.begin(), text.end(), '\n'), text.size() / 1024);
+
+  fmt::print("\nns per observation, 1-2-5 (15 bounds, 4 steps) against log-linear (63 slots, 6 steps), 1 writer\n\n");
+  fmt::print("| {:<56} | {:>9} | {:>9} | {:>7}\n", "scenario", "1-2-5", "log-lin", "new/old");
+  fmt::print("|{:-<58}|{:->11}|{:->11}|{:->8}\n", "", "", "", "");
+  for (const Comparison& c : compared)
+    fmt::print("| {:<56} | {:>9.2f} | {:>9.2f} | {:>7.2f}\n", c.scenario, c.old_ns, c.new_ns, c.new_ns / c.old_ns);
   return 0;
 }

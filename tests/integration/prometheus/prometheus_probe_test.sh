@@ -61,7 +61,7 @@ netns_veth "$NS_T" "$IF_T" "$NS_L" "$IF_L" --mac-a "$MAC_T" --mac-b "$MAC_L"
 
 # Two streams as `taktctl plan` would export them for the talker, plus max-latency so the
 # listener's histograms get a bucket exactly at each deadline (150 us and 750 us are not
-# 1-2-5 bounds, so these buckets exist only because of the deadline).
+# standard bounds, so these buckets exist only because of the deadline).
 cat >"$WORK/offsets.json" <<JSON
 {
   "format": "takt-talker-offsets/1", "plant": "prometheus-it", "end-station": "talker",

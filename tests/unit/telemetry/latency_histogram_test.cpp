@@ -23,15 +23,17 @@ TEST_CASE("a histogram counts each observation once and sums it in ns", "[teleme
   h.record(0, Nanos{1'000});
   h.record(0, Nanos{250'000});
   h.record(0, Nanos{250'001});
-  h.record(0, Nanos{99'999'999});
+  h.record(0, Nanos{100'000'000});
+  h.record(0, Nanos{100'000'001});
   const HistogramSnapshot s = h.snapshot();
-  CHECK(s.count == 4);
-  CHECK(s.sum_ns == 1'000 + 250'000 + 250'001 + 99'999'999);
+  CHECK(s.count == 5);
+  CHECK(s.sum_ns == 1'000 + 250'000 + 250'001 + 100'000'000 + 100'000'001);
   CHECK(s.counts[0] == 1);   // le 1 us
-  CHECK(s.counts[8] == 1);   // le 250 us, the deadline
-  CHECK(s.counts[9] == 1);   // le 500 us
-  CHECK(s.counts[14] == 1);  // +Inf
-  CHECK(h.buckets().bucket_count() == 15);
+  CHECK(s.counts[29] == 1);  // le 250 us, the deadline
+  CHECK(s.counts[30] == 1);  // le 261 us
+  CHECK(s.counts[61] == 1);  // le 100 ms, the top bound
+  CHECK(s.counts[62] == 1);  // +Inf
+  CHECK(h.buckets().bucket_count() == 63);
 }
 
 TEST_CASE("a negative latency counts in the first bucket without lowering the sum", "[telemetry][histogram]") {
@@ -58,7 +60,7 @@ TEST_CASE("per-writer shards merge to exact totals while a scraper reads", "[tel
 
   // Deterministic spread over every bucket including +Inf; each writer its own sequence.
   auto latency_of = [](std::size_t w, std::int64_t i) {
-    return static_cast<std::int64_t>((static_cast<std::uint64_t>(i) * 7'919 + w * 104'729) % 12'000'000);
+    return static_cast<std::int64_t>((static_cast<std::uint64_t>(i) * 7'919 + w * 104'729) % 120'000'000);
   };
 
   std::atomic<bool> done{false};
@@ -116,10 +118,10 @@ TEST_CASE("recording a run at once counts exactly as recording each", "[telemetr
   LatencyHistogram each(LatencyBuckets::with_deadline(Nanos{250'000}), 2);
   LatencyHistogram run(LatencyBuckets::with_deadline(Nanos{250'000}), 2);
   // Stretches in one bucket, bucket changes both ways, bounds themselves, negatives, +Inf.
-  const std::vector<Nanos> latencies{Nanos{-5},      Nanos{1'000},   Nanos{999},        Nanos{1'001},
-                                     Nanos{1'500},   Nanos{1'600},   Nanos{250'000},    Nanos{250'001},
-                                     Nanos{250'000}, Nanos{900},     Nanos{99'999'999}, Nanos{99'999'999},
-                                     Nanos{0},       Nanos{600'000}, Nanos{600'000},    Nanos{7}};
+  const std::vector<Nanos> latencies{Nanos{-5},      Nanos{1'000},   Nanos{999},         Nanos{1'001},
+                                     Nanos{1'500},   Nanos{1'600},   Nanos{250'000},     Nanos{250'001},
+                                     Nanos{250'000}, Nanos{900},     Nanos{199'999'999}, Nanos{199'999'999},
+                                     Nanos{0},       Nanos{600'000}, Nanos{600'000},     Nanos{7}};
   for (const Nanos l : latencies) each.record(1, l);
   run.record_many(1, latencies);
   run.record_many(1, {});  // nothing

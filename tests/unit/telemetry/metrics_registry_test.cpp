@@ -17,35 +17,72 @@ TEST_CASE("the sample registry renders exactly the golden exposition", "[telemet
       R"(# HELP takt_stream_latency_seconds End-to-end latency of a stream's frames, talker to listener.
 # TYPE takt_stream_latency_seconds histogram
 takt_stream_latency_seconds_bucket{stream="axis-1",le="0.000001"} 1
-takt_stream_latency_seconds_bucket{stream="axis-1",le="0.000002"} 1
-takt_stream_latency_seconds_bucket{stream="axis-1",le="0.000005"} 1
+takt_stream_latency_seconds_bucket{stream="axis-1",le="0.00000121"} 1
+takt_stream_latency_seconds_bucket{stream="axis-1",le="0.00000147"} 1
+takt_stream_latency_seconds_bucket{stream="axis-1",le="0.00000178"} 1
+takt_stream_latency_seconds_bucket{stream="axis-1",le="0.00000215"} 1
+takt_stream_latency_seconds_bucket{stream="axis-1",le="0.00000261"} 1
+takt_stream_latency_seconds_bucket{stream="axis-1",le="0.00000316"} 1
+takt_stream_latency_seconds_bucket{stream="axis-1",le="0.00000383"} 1
+takt_stream_latency_seconds_bucket{stream="axis-1",le="0.00000464"} 1
+takt_stream_latency_seconds_bucket{stream="axis-1",le="0.00000562"} 1
+takt_stream_latency_seconds_bucket{stream="axis-1",le="0.00000681"} 1
+takt_stream_latency_seconds_bucket{stream="axis-1",le="0.00000825"} 1
 takt_stream_latency_seconds_bucket{stream="axis-1",le="0.00001"} 1
-takt_stream_latency_seconds_bucket{stream="axis-1",le="0.00002"} 1
-takt_stream_latency_seconds_bucket{stream="axis-1",le="0.00005"} 1
+takt_stream_latency_seconds_bucket{stream="axis-1",le="0.0000121"} 1
+takt_stream_latency_seconds_bucket{stream="axis-1",le="0.0000147"} 1
+takt_stream_latency_seconds_bucket{stream="axis-1",le="0.0000178"} 1
+takt_stream_latency_seconds_bucket{stream="axis-1",le="0.0000215"} 1
+takt_stream_latency_seconds_bucket{stream="axis-1",le="0.0000261"} 1
+takt_stream_latency_seconds_bucket{stream="axis-1",le="0.0000316"} 1
+takt_stream_latency_seconds_bucket{stream="axis-1",le="0.0000383"} 1
+takt_stream_latency_seconds_bucket{stream="axis-1",le="0.0000464"} 1
+takt_stream_latency_seconds_bucket{stream="axis-1",le="0.0000562"} 1
+takt_stream_latency_seconds_bucket{stream="axis-1",le="0.0000681"} 1
+takt_stream_latency_seconds_bucket{stream="axis-1",le="0.0000825"} 1
 takt_stream_latency_seconds_bucket{stream="axis-1",le="0.0001"} 1
-takt_stream_latency_seconds_bucket{stream="axis-1",le="0.0002"} 2
+takt_stream_latency_seconds_bucket{stream="axis-1",le="0.000121"} 1
+takt_stream_latency_seconds_bucket{stream="axis-1",le="0.000147"} 1
+takt_stream_latency_seconds_bucket{stream="axis-1",le="0.000178"} 1
+takt_stream_latency_seconds_bucket{stream="axis-1",le="0.000215"} 2
 takt_stream_latency_seconds_bucket{stream="axis-1",le="0.00025"} 3
-takt_stream_latency_seconds_bucket{stream="axis-1",le="0.0005"} 4
+takt_stream_latency_seconds_bucket{stream="axis-1",le="0.000261"} 4
+takt_stream_latency_seconds_bucket{stream="axis-1",le="0.000316"} 4
+takt_stream_latency_seconds_bucket{stream="axis-1",le="0.000383"} 4
+takt_stream_latency_seconds_bucket{stream="axis-1",le="0.000464"} 4
+takt_stream_latency_seconds_bucket{stream="axis-1",le="0.000562"} 4
+takt_stream_latency_seconds_bucket{stream="axis-1",le="0.000681"} 4
+takt_stream_latency_seconds_bucket{stream="axis-1",le="0.000825"} 4
 takt_stream_latency_seconds_bucket{stream="axis-1",le="0.001"} 4
-takt_stream_latency_seconds_bucket{stream="axis-1",le="0.002"} 4
-takt_stream_latency_seconds_bucket{stream="axis-1",le="0.005"} 4
+takt_stream_latency_seconds_bucket{stream="axis-1",le="0.00121"} 4
+takt_stream_latency_seconds_bucket{stream="axis-1",le="0.00147"} 4
+takt_stream_latency_seconds_bucket{stream="axis-1",le="0.00178"} 4
+takt_stream_latency_seconds_bucket{stream="axis-1",le="0.00215"} 4
+takt_stream_latency_seconds_bucket{stream="axis-1",le="0.00261"} 4
+takt_stream_latency_seconds_bucket{stream="axis-1",le="0.00316"} 4
+takt_stream_latency_seconds_bucket{stream="axis-1",le="0.00383"} 4
+takt_stream_latency_seconds_bucket{stream="axis-1",le="0.00464"} 4
+takt_stream_latency_seconds_bucket{stream="axis-1",le="0.00562"} 4
+takt_stream_latency_seconds_bucket{stream="axis-1",le="0.00681"} 4
+takt_stream_latency_seconds_bucket{stream="axis-1",le="0.00825"} 4
 takt_stream_latency_seconds_bucket{stream="axis-1",le="0.01"} 4
+takt_stream_latency_seconds_bucket{stream="axis-1",le="0.0121"} 4
+takt_stream_latency_seconds_bucket{stream="axis-1",le="0.0147"} 4
+takt_stream_latency_seconds_bucket{stream="axis-1",le="0.0178"} 4
+takt_stream_latency_seconds_bucket{stream="axis-1",le="0.0215"} 4
+takt_stream_latency_seconds_bucket{stream="axis-1",le="0.0261"} 4
+takt_stream_latency_seconds_bucket{stream="axis-1",le="0.0316"} 4
+takt_stream_latency_seconds_bucket{stream="axis-1",le="0.0383"} 4
+takt_stream_latency_seconds_bucket{stream="axis-1",le="0.0464"} 4
+takt_stream_latency_seconds_bucket{stream="axis-1",le="0.0562"} 4
+takt_stream_latency_seconds_bucket{stream="axis-1",le="0.0681"} 4
+takt_stream_latency_seconds_bucket{stream="axis-1",le="0.0825"} 4
+takt_stream_latency_seconds_bucket{stream="axis-1",le="0.1"} 4
 takt_stream_latency_seconds_bucket{stream="axis-1",le="+Inf"} 5
-takt_stream_latency_seconds_sum{stream="axis-1"} 0.020681001
+takt_stream_latency_seconds_sum{stream="axis-1"} 0.200681001
 takt_stream_latency_seconds_count{stream="axis-1"} 5
-takt_stream_latency_seconds_bucket{stream="drive-7",le="0.000001"} 0
-takt_stream_latency_seconds_bucket{stream="drive-7",le="0.000002"} 0
-takt_stream_latency_seconds_bucket{stream="drive-7",le="0.000005"} 0
-takt_stream_latency_seconds_bucket{stream="drive-7",le="0.00001"} 0
-takt_stream_latency_seconds_bucket{stream="drive-7",le="0.00002"} 0
-takt_stream_latency_seconds_bucket{stream="drive-7",le="0.00005"} 0
 takt_stream_latency_seconds_bucket{stream="drive-7",le="0.0001"} 0
-takt_stream_latency_seconds_bucket{stream="drive-7",le="0.0002"} 0
-takt_stream_latency_seconds_bucket{stream="drive-7",le="0.0005"} 0
 takt_stream_latency_seconds_bucket{stream="drive-7",le="0.001"} 0
-takt_stream_latency_seconds_bucket{stream="drive-7",le="0.002"} 0
-takt_stream_latency_seconds_bucket{stream="drive-7",le="0.005"} 0
-takt_stream_latency_seconds_bucket{stream="drive-7",le="0.01"} 0
 takt_stream_latency_seconds_bucket{stream="drive-7",le="+Inf"} 0
 takt_stream_latency_seconds_sum{stream="drive-7"} 0
 takt_stream_latency_seconds_count{stream="drive-7"} 0
@@ -178,7 +215,7 @@ TEST_CASE("rendering while writers record and series are added is safe and consi
 
   const std::string text = reg.render();
   CHECK(text.find("takt_stream_latency_seconds_bucket{stream=\"s1\",le=\"0.0003\"} 200000\n") != std::string::npos);
-  CHECK(text.find("takt_stream_latency_seconds_bucket{stream=\"s1\",le=\"0.0002\"} 0\n") != std::string::npos);
+  CHECK(text.find("takt_stream_latency_seconds_bucket{stream=\"s1\",le=\"0.000261\"} 0\n") != std::string::npos);
   CHECK(text.find("takt_stream_latency_seconds_sum{stream=\"s1\"} 60\n") != std::string::npos);
   CHECK(text.find("takt_stream_latency_seconds_count{stream=\"s1\"} 200000\n") != std::string::npos);
   CHECK(text.find("takt_frames_total{stream=\"s1\"} 200000\n") != std::string::npos);

@@ -8,11 +8,12 @@ void fill_sample_registry(MetricsRegistry& reg) {
   LatencyHistogram& axis = latency.with({"axis-1"}, LatencyBuckets::with_deadline(Nanos{250'000}));
   axis.record(0, Nanos{1'000});  // exactly on the first bound
   axis.record(1, Nanos{180'000});
-  axis.record(0, Nanos{250'000});     // exactly at the deadline: on time
-  axis.record(1, Nanos{250'001});     // 1 ns late
-  axis.record(1, Nanos{20'000'000});  // beyond every finite bound
-  // A deadline equal to a 1-2-5 bound adds no bucket.
-  latency.with({"drive-7"}, LatencyBuckets::with_deadline(Nanos{500'000}));
+  axis.record(0, Nanos{250'000});      // exactly at the deadline: on time
+  axis.record(1, Nanos{250'001});      // 1 ns late
+  axis.record(1, Nanos{200'000'000});  // beyond every finite bound
+  // A series with bounds of its own, never recorded: every bucket renders as 0.
+  const Nanos drive_bounds[] = {Nanos{100'000}, Nanos{1'000'000}};
+  latency.with({"drive-7"}, LatencyBuckets(drive_bounds));
 
   auto& dropped =
       reg.counter("takt_frames_dropped_total", "Frames dropped by the switch, by port and reason.", {"port", "reason"});

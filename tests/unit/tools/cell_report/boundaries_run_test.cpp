@@ -89,3 +89,16 @@ TEST_CASE("boundaries run table and json", "[cell_report]") {
   CHECK(json["streams"][4]["lost"] == 2);
   CHECK(json["nodes"].size() == 3);
 }
+
+TEST_CASE("Prometheus's p99 shows beside the listener's, and a p99 in +Inf as beyond the top bucket", "[cell_report]") {
+  const auto inputs = read_run_inputs(kBoundaries / "plan.json", kBoundaries);
+  auto result = analyse(inputs);
+  REQUIRE(result.prometheus.p99_s.size() == 6);
+  CHECK(result.prometheus.p99_s[0].label == "s-talker");
+  result.prometheus.p99_s[1].value = "0.1";  // histogram_quantile's answer for a rank in +Inf
+  result.prometheus.p99_s[2].value = "0.0825";
+  const auto text = render_prometheus(result, CellQueries(inputs.plan), "http://127.0.0.1:19090");
+  CHECK(text.find("    s-talker: 900 us (listener: 900 us)\n") != std::string::npos);
+  CHECK(text.find("    s-bridge: above 100 ms (beyond the top histogram bucket) (listener: ") != std::string::npos);
+  CHECK(text.find("    s-offpath: 82.5 ms (listener: ") != std::string::npos);
+}
