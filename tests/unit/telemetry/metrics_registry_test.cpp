@@ -147,6 +147,34 @@ TEST_CASE("callbacks are evaluated at every scrape", "[telemetry][registry]") {
   CHECK_THROWS_WITH(reg.gauge("takt_other", "x").with_callback({}, nullptr), Catch::Contains("callback is empty"));
 }
 
+TEST_CASE("a histogram read by a callback renders its buckets cumulatively at every scrape", "[telemetry][registry]") {
+  // As takt-station exposes the per-CPU histograms its eBPF programs keep.
+  MetricsRegistry reg;
+  const std::vector<Nanos> bounds{Nanos{1'000}, Nanos{10'000}};
+  const LatencyBuckets buckets(bounds);
+  HistogramSnapshot snap;
+  snap.counts[0] = 2;  // <= 1 us
+  snap.counts[1] = 3;  // <= 10 us
+  snap.counts[2] = 1;  // +Inf
+  snap.count = 6;
+  snap.sum_ns = 40'000;
+  auto& family = reg.histogram("takt_station_latency_seconds", "Latency.", {"stream"});
+  family.with_callback({"axis"}, buckets, [&] { return snap; });
+  std::string text = reg.render();
+  CHECK(text.find("takt_station_latency_seconds_bucket{stream=\"axis\",le=\"0.000001\"} 2\n") != std::string::npos);
+  CHECK(text.find("takt_station_latency_seconds_bucket{stream=\"axis\",le=\"0.00001\"} 5\n") != std::string::npos);
+  CHECK(text.find("takt_station_latency_seconds_bucket{stream=\"axis\",le=\"+Inf\"} 6\n") != std::string::npos);
+  CHECK(text.find("takt_station_latency_seconds_sum{stream=\"axis\"} 0.00004\n") != std::string::npos);
+  snap.counts[0] = 7;
+  snap.count = 11;
+  text = reg.render();
+  CHECK(text.find("takt_station_latency_seconds_count{stream=\"axis\"} 11\n") != std::string::npos);
+  // A callback series has nothing to record into, and is declared once.
+  CHECK_THROWS_WITH(family.with({"axis"}, buckets), Catch::Contains("read by a callback"));
+  CHECK_THROWS_WITH(family.with_callback({"axis"}, buckets, [&] { return snap; }), Catch::Contains("already declared"));
+  CHECK_THROWS_WITH(family.with_callback({"other"}, buckets, nullptr), Catch::Contains("callback is empty"));
+}
+
 TEST_CASE("declarations that break naming rules are refused with the reason", "[telemetry][registry]") {
   MetricsRegistry reg;
   CHECK_THROWS_WITH(reg.counter("takt_frames", "x"), Catch::Contains("must end in _total"));
