@@ -3,6 +3,7 @@
 // switch agent's API is one (agent_api.hpp); takt-station's is another (dataplane/bpf), so both
 // get the same TLS, client certificates, limits and timeouts.
 #include <string>
+#include <string_view>
 
 #include <boost/beast/http.hpp>
 
@@ -27,5 +28,17 @@ class RequestHandler {
   // Called on the server's io thread, one request at a time per connection; must not throw.
   virtual HttpResponse handle(const HttpRequest& request, const PeerIdentity& peer) = 0;
 };
+
+// A response to `request` (its HTTP version and keep-alive) from `server`, with `body`.
+inline HttpResponse make_reply(const HttpRequest& request, unsigned status, std::string body,
+                               std::string_view content_type, std::string_view server) {
+  HttpResponse r{static_cast<http::status>(status), request.version()};
+  r.set(http::field::server, boost::beast::string_view(server.data(), server.size()));
+  r.set(http::field::content_type, boost::beast::string_view(content_type.data(), content_type.size()));
+  r.keep_alive(request.keep_alive());
+  r.body() = std::move(body);
+  r.prepare_payload();
+  return r;
+}
 
 }  // namespace takt::agent

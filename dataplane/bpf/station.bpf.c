@@ -169,6 +169,17 @@ static __always_inline int parse_l2(struct __sk_buff* skb, struct l2_info* l2) {
   return 0;
 }
 
+/* Null stream identification (802.1CB 6.4): the frame's destination address and VLAN in `map`. */
+static __always_inline const __u32* lookup_null_stream(struct __sk_buff* skb, const struct l2_info* l2, void* map) {
+  void* data = (void*)(long)skb->data;
+  void* end = (void*)(long)skb->data_end;
+  if (data + ETH_ALEN > end) return 0;
+  struct takt_mac_key mk = {};
+  __builtin_memcpy(mk.destination, data, ETH_ALEN);
+  mk.vlan = l2->vlan;
+  return bpf_map_lookup_elem(map, &mk);
+}
+
 /* IP stream identification: the frame's 5-tuple tried against each mask in use. */
 static __always_inline const __u32* lookup_ip_stream(struct __sk_buff* skb, const struct l2_info* l2, __u8* dscp) {
   __u32 zero = 0;
@@ -261,13 +272,7 @@ SEC("tc")
 int takt_egress(struct __sk_buff* skb) {
   struct l2_info l2;
   if (parse_l2(skb, &l2) < 0) return TC_ACT_OK;
-  void* data = (void*)(long)skb->data;
-  void* end = (void*)(long)skb->data_end;
-  if (data + ETH_ALEN > end) return TC_ACT_OK;
-  struct takt_mac_key mk = {};
-  __builtin_memcpy(mk.destination, data, ETH_ALEN);
-  mk.vlan = l2.vlan;
-  const __u32* found = bpf_map_lookup_elem(&talk_by_mac, &mk);
+  const __u32* found = lookup_null_stream(skb, &l2, &talk_by_mac);
   __u8 dscp = TAKT_DSCP_ANY;
   if (!found) found = lookup_ip_stream(skb, &l2, &dscp);
   if (!found) return TC_ACT_OK;
@@ -351,13 +356,7 @@ SEC("tc")
 int takt_ingress(struct __sk_buff* skb) {
   struct l2_info l2;
   if (parse_l2(skb, &l2) < 0) return TC_ACT_OK;
-  void* data = (void*)(long)skb->data;
-  void* end = (void*)(long)skb->data_end;
-  if (data + ETH_ALEN > end) return TC_ACT_OK;
-  struct takt_mac_key mk = {};
-  __builtin_memcpy(mk.destination, data, ETH_ALEN);
-  mk.vlan = l2.vlan;
-  const __u32* found = bpf_map_lookup_elem(&listen_by_mac, &mk);
+  const __u32* found = lookup_null_stream(skb, &l2, &listen_by_mac);
   if (!found) return TC_ACT_OK;
   __u32 index = *found;
   const struct takt_listen_config* cfg = bpf_map_lookup_elem(&listen_config, &index);

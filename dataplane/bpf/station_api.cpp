@@ -20,13 +20,7 @@ using agent::HttpResponse;
 using nlohmann::json;
 
 HttpResponse reply(const HttpRequest& request, unsigned status, std::string body, std::string_view content_type) {
-  HttpResponse r{static_cast<http::status>(status), request.version()};
-  r.set(http::field::server, "takt-station");
-  r.set(http::field::content_type, boost::beast::string_view(content_type.data(), content_type.size()));
-  r.keep_alive(request.keep_alive());
-  r.body() = std::move(body);
-  r.prepare_payload();
-  return r;
+  return agent::make_reply(request, status, std::move(body), content_type, "takt-station");
 }
 
 HttpResponse reply_json(const HttpRequest& request, unsigned status, const json& body) {
