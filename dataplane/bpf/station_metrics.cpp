@@ -57,10 +57,6 @@ telemetry::HistogramSnapshot snapshot_of(const __u64 (&slots)[TAKT_STATION_BUCKE
   return s;
 }
 
-telemetry::LatencyBuckets buckets_with(Nanos edge) {
-  return edge.count() > 0 ? telemetry::LatencyBuckets::with_deadline(edge) : telemetry::LatencyBuckets::standard();
-}
-
 }  // namespace
 
 StationMetrics::StationMetrics(telemetry::MetricsRegistry& registry, const BpfStation& bpf)
@@ -109,7 +105,7 @@ void StationMetrics::follow(const StationConfig& config, const IndexTable& talk_
                     {"stream", "window"});
       departures.with_callback({s, "in"}, [shared, s] { return shared->talk(s).in_window; });
       departures.with_callback({s, "outside"}, [shared, s] { return shared->talk(s).outside_window; });
-      const auto buckets = buckets_with(t.window);
+      const auto buckets = station_buckets(t.window);
       r.histogram("takt_station_departure_phase_seconds",
                   "When a scheduled stream's frames left, after its planned transmission offset (modulo the interval)",
                   {"stream"})
@@ -135,7 +131,7 @@ void StationMetrics::follow(const StationConfig& config, const IndexTable& talk_
     listen_counter("takt_station_deadline_misses_total",
                    "Frames carrying takt-probe's transmit time that arrived later than the stream's max-latency", s,
                    [](const auto& x) { return x.deadline_misses; });
-    const auto latency_buckets = buckets_with(l.max_latency);
+    const auto latency_buckets = station_buckets(l.max_latency);
     r.histogram("takt_station_latency_seconds",
                 "End-to-end latency of frames carrying takt-probe's transmit time (TAI), measured at tc ingress",
                 {"stream"})
@@ -152,7 +148,7 @@ void StationMetrics::follow(const StationConfig& config, const IndexTable& talk_
       arrivals.with_callback({s, "early"}, [shared, s] { return shared->listen(s).early; });
       arrivals.with_callback({s, "in"}, [shared, s] { return shared->listen(s).in_window; });
       arrivals.with_callback({s, "late"}, [shared, s] { return shared->listen(s).late; });
-      const auto buckets = buckets_with(l.arrival_window);
+      const auto buckets = station_buckets(l.arrival_window);
       r.histogram("takt_station_arrival_phase_seconds",
                   "When a scheduled stream's frames arrived, after the start of its planned arrival window (modulo "
                   "the interval)",

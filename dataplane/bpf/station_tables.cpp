@@ -14,17 +14,15 @@
 namespace takt::station {
 namespace {
 
-static_assert(telemetry::LatencyBuckets::max_buckets <= TAKT_STATION_BUCKETS,
-              "the programs' histograms hold at most TAKT_STATION_BUCKETS buckets");
+static_assert(telemetry::LatencyBuckets::max_buckets == TAKT_STATION_BUCKETS,
+              "the programs search the histogram's own padded bounds, slot for slot");
 
-// The shared buckets with a bound at `edge` (a window's end or a deadline), padded as the
-// programs' six-step search needs.
+// The programs' bounds are the shared buckets' padded bounds as they are, so their six-step
+// search lands where LatencyBuckets::index_of does.
 void fill_bounds(__s64 (&out)[TAKT_STATION_BUCKETS], Nanos edge) {
-  const auto buckets =
-      edge.count() > 0 ? telemetry::LatencyBuckets::with_deadline(edge) : telemetry::LatencyBuckets::standard();
-  std::fill(std::begin(out), std::end(out), TAKT_STATION_BOUND_PAD);
-  const auto bounds = buckets.upper_bounds_ns();
-  std::copy(bounds.begin(), bounds.end(), std::begin(out));
+  const telemetry::LatencyBuckets buckets = station_buckets(edge);
+  const auto padded = buckets.padded_bounds_ns();
+  std::copy(padded.begin(), padded.end(), std::begin(out));
 }
 
 takt_mac_key mac_key(const MacAddress& destination, std::uint16_t vlan) {
@@ -90,6 +88,10 @@ void claim(Claimed& claimed, const Key& key, const std::string& stream, const ch
 }
 
 }  // namespace
+
+telemetry::LatencyBuckets station_buckets(Nanos edge) {
+  return edge.count() > 0 ? telemetry::LatencyBuckets::with_deadline(edge) : telemetry::LatencyBuckets::standard();
+}
 
 IndexTable assign_indexes(const IndexTable& previous, const std::vector<std::string>& names) {
   if (names.size() > TAKT_STATION_MAX_STREAMS) {

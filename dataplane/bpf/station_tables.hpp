@@ -14,6 +14,7 @@
 #include "dataplane/bpf/station_maps.h"
 #include "dataplane/core/mac_address.hpp"
 #include "protocol/station_config.hpp"
+#include "telemetry/histogram.hpp"
 
 namespace takt::station {
 
@@ -37,6 +38,10 @@ struct StationTables {
   std::vector<ListenEntry> listens;
   std::uint32_t ip_masks_in_use = 0;  // takt_station_globals::ip_masks_in_use
 };
+
+// The buckets of a histogram with a bound at `edge` (a window's end or a deadline; none when 0):
+// what the programs search and what /metrics renders.
+telemetry::LatencyBuckets station_buckets(Nanos edge);
 
 // Stream name -> map index, one table per direction, kept by the loader across plans.
 using IndexTable = std::map<std::string, std::uint32_t>;
