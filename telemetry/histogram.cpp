@@ -9,10 +9,12 @@ namespace takt::telemetry {
 
 namespace {
 
-// 10^(k/12) for k = 0..11 to three digits, in ns at the 1 us decade. Rounding keeps the labels
-// short ("0.00121") and every decade the same digits; the widest step is 1.21 -> 1.47 (x 1.215).
-constexpr std::array<std::int64_t, 12> decade_ns = {1'000, 1'210, 1'470, 1'780, 2'150, 2'610,
-                                                    3'160, 3'830, 4'640, 5'620, 6'810, 8'250};
+// 10^(k/25) x 1000 for k = 0..24, rounded to the nearest ns: the 1 us decade, which the others
+// repeat x 10. Integers, so every bound is exact and every decade the same digits; the widest
+// step is 1445 -> 1585 (x 1.0969), the narrowest 1000 -> 1096 (x 1.096).
+constexpr std::array<std::int64_t, 25> decade_ns = {1'000, 1'096, 1'202, 1'318, 1'445, 1'585, 1'738, 1'905, 2'089,
+                                                    2'291, 2'512, 2'754, 3'020, 3'311, 3'631, 3'981, 4'365, 4'786,
+                                                    5'248, 5'754, 6'310, 6'918, 7'586, 8'318, 9'120};
 constexpr int decades = 5;  // 1 us .. 100 ms
 constexpr std::size_t series_size = decades * decade_ns.size() + 1;
 

@@ -108,10 +108,12 @@ struct {
   __type(value, struct takt_listen_stats);
 } listen_stats SEC(".maps");
 
-/* The first bucket whose bound is >= v; the bounds are padded with INT64_MAX, so six halving
- * steps cover all 64 slots, as telemetry::LatencyBuckets::index_of does. */
+/* The first bucket whose bound is >= v; the bounds are padded with INT64_MAX, so seven halving
+ * steps cover all 128 slots, as telemetry::LatencyBuckets::index_of does. The deepest slot read
+ * is 126; the mask only shows the verifier the index stays inside the counters. */
 static __always_inline __u32 bucket_of(const __s64* bounds, __s64 v) {
   __u32 i = 0;
+  if (bounds[i + 63] < v) i += 64;
   if (bounds[i + 31] < v) i += 32;
   if (bounds[i + 15] < v) i += 16;
   if (bounds[i + 7] < v) i += 8;

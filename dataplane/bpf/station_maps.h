@@ -11,8 +11,11 @@
 
 #define TAKT_STATION_MAX_STREAMS 1024
 /* Histogram slots including +Inf: the loader writes the shared latency buckets' bounds and pads
- * them with INT64_MAX, so the programs find a bucket in six halving steps, as the C++ code does. */
-#define TAKT_STATION_BUCKETS 64
+ * them with INT64_MAX, so the programs find a bucket in seven halving steps, as the C++ code does.
+ * A power of two, so the programs' index mask is TAKT_STATION_BUCKETS - 1. The largest value
+ * holding them, takt_listen_stats, is 2136 bytes per CPU, far below the 32 KiB a per-CPU map
+ * value may take. */
+#define TAKT_STATION_BUCKETS 128
 #define TAKT_STATION_BOUND_PAD 0x7fffffffffffffffLL
 
 /* Optional fields of an IP stream identification key: a key holds the fields its mask names and

@@ -16,8 +16,12 @@ namespace {
 
 static_assert(telemetry::LatencyBuckets::max_buckets == TAKT_STATION_BUCKETS,
               "the programs search the histogram's own padded bounds, slot for slot");
+// The kernel refuses a per-CPU map whose value exceeds PCPU_MIN_UNIT_SIZE; the counters grow with
+// the buckets.
+static_assert(sizeof(takt_listen_stats) <= 32 * 1024 && sizeof(takt_talk_stats) <= 32 * 1024,
+              "a per-CPU map value may take at most 32 KiB");
 
-// The programs' bounds are the shared buckets' padded bounds as they are, so their six-step
+// The programs' bounds are the shared buckets' padded bounds as they are, so their seven-step
 // search lands where LatencyBuckets::index_of does.
 void fill_bounds(__s64 (&out)[TAKT_STATION_BUCKETS], Nanos edge) {
   const telemetry::LatencyBuckets buckets = station_buckets(edge);

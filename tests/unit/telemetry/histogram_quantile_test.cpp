@@ -112,29 +112,57 @@ TEST_CASE("a bimodal stream's p50 and p99 are each within 10 % of their mode's e
 }
 
 TEST_CASE("a hard edge just above a bound costs at most one bucket's width", "[telemetry][histogram][quantile]") {
-  // Uniform in 1.05 to 1.25 ms: the top fifth of the draws is all Prometheus sees of bucket
-  // (1.21, 1.47] ms and it spreads them over the whole bucket. No smooth-distribution promise
-  // holds at a cliff; the bound does: a bucket is at most 21.5 % wider than its lower bound.
-  std::uniform_real_distribution<double> u(1'050'000, 1'250'000);
+  // Uniform in 1.05 to 1.21 ms: the top twentieth of the draws is all Prometheus sees of bucket
+  // (1.202, 1.318] ms and it spreads them over the whole bucket. No smooth-distribution promise
+  // holds at a cliff; the bound does: a bucket is at most 9.69 % wider than its lower bound.
+  std::uniform_real_distribution<double> u(1'050'000, 1'210'000);
   const auto ns = sample(4, [&](auto& rng) { return u(rng); });
   const Quantiles r = quantile(0.99, ns, LatencyBuckets::standard());
   INFO("exact " << r.exact_s << " s, PromQL " << r.promql_s << " s");
   CHECK(r.promql_s > r.exact_s);
-  CHECK(r.error() <= 0.215);
+  CHECK(r.error() <= 0.097);  // 7.1 % here
+}
+
+TEST_CASE("whatever the distribution, PromQL and the exact quantile share a bucket, so it is off by under 9.7 %",
+          "[telemetry][histogram][quantile]") {
+  // The worst case for interpolation: every observation 1 ns above a bound (a point mass, as a
+  // perfectly scheduled stream would be), so the exact quantile sits at the bucket's bottom and
+  // PromQL reads near its top. Tried in every bucket from 1 us to 100 ms, with a deadline's bound
+  // too, and with a few outliers that move the rank into a neighbouring bucket.
+  for (const LatencyBuckets& buckets : {LatencyBuckets::standard(), LatencyBuckets::with_deadline(Nanos{2'500'000})}) {
+    const auto bounds = buckets.upper_bounds_ns();
+    double worst = 0;
+    for (std::size_t i = 0; i + 1 < bounds.size(); ++i) {
+      for (const std::int64_t at : {bounds[i] + 1, (bounds[i] + bounds[i + 1]) / 2, bounds[i + 1]}) {
+        for (const std::size_t outliers : {std::size_t{0}, std::size_t{3}, std::size_t{20}}) {
+          std::vector<std::int64_t> ns(1'000 - outliers, at);
+          ns.insert(ns.end(), outliers, bounds[i] / 2);
+          for (const double q : {0.5, 0.99, 0.999}) {
+            const Quantiles r = quantile(q, ns, buckets);
+            INFO("observations at " << at << " ns, " << outliers << " below, q " << q << ": exact " << r.exact_s
+                                    << " s, PromQL " << r.promql_s << " s");
+            REQUIRE(r.error() < 0.097);
+            worst = std::max(worst, r.error());
+          }
+        }
+      }
+    }
+    CHECK(worst > 0.09);  // the point masses just above a bound come close to the limit
+  }
 }
 
 TEST_CASE("a scheduled stream's latencies, narrower than a bucket, read at most a bucket's width off",
           "[telemetry][histogram][quantile]") {
   // As robot-io in the virtual cell: nearly every frame arrives in its window (2.18 ms, +-15 us),
-  // a few wait out a host stall. 91 % of the frames share bucket (2.15, 2.61] ms and Prometheus
-  // spreads them over all of it: its p99 reads 2.6 ms for an exact 2.21 ms.
+  // a few wait out a host stall. Most of the frames share bucket (2.089, 2.291] ms and Prometheus
+  // spreads them over all of it; with 12 buckets a decade its p99 read 2.6 ms for an exact 2.21 ms.
   std::bernoulli_distribution stalled(0.003);
   std::normal_distribution<double> window(2'180'000, 15'000);
   std::uniform_real_distribution<double> stall(4'000'000, 10'000'000);
   const auto ns = sample(5, [&](auto& rng) { return stalled(rng) ? stall(rng) : window(rng); });
   const Quantiles r = quantile(0.99, ns, LatencyBuckets::with_deadline(Nanos{4'000'000}));
   INFO("exact " << r.exact_s << " s, PromQL " << r.promql_s << " s");
-  CHECK(r.error() <= 0.215);  // 17.6 % here
+  CHECK(r.error() <= 0.097);  // 3.3 % here, 17.6 % with 12 buckets a decade
   // The deadline's bucket stays exact whatever the shape: the on-time ratio needs no interpolation.
   LatencyHistogram h(LatencyBuckets::with_deadline(Nanos{4'000'000}), 1);
   for (std::int64_t x : ns) h.record(0, Nanos{x});
@@ -177,7 +205,7 @@ TEST_CASE("for any lognormal with sigma from 0.15 up, anywhere in the range, Pro
       }
     }
   }
-  CHECK(worst < 0.09);  // 8.5 % at these medians, 8.9 % at the worst one (sigma 0.15, p99.9)
+  CHECK(worst < 0.025);  // 2.2 % at these medians; 8.5 % with 12 buckets a decade
 }
 
 TEST_CASE("PromQL's rule: a rank in the +Inf bucket answers the top bound, the first bucket starts at 0",

@@ -28,12 +28,12 @@ TEST_CASE("a histogram counts each observation once and sums it in ns", "[teleme
   const HistogramSnapshot s = h.snapshot();
   CHECK(s.count == 5);
   CHECK(s.sum_ns == 1'000 + 250'000 + 250'001 + 100'000'000 + 100'000'001);
-  CHECK(s.counts[0] == 1);   // le 1 us
-  CHECK(s.counts[29] == 1);  // le 250 us, the deadline
-  CHECK(s.counts[30] == 1);  // le 261 us
-  CHECK(s.counts[61] == 1);  // le 100 ms, the top bound
-  CHECK(s.counts[62] == 1);  // +Inf
-  CHECK(h.buckets().bucket_count() == 63);
+  CHECK(s.counts[0] == 1);    // le 1 us
+  CHECK(s.counts[60] == 1);   // le 250 us, the deadline
+  CHECK(s.counts[61] == 1);   // le 251.2 us
+  CHECK(s.counts[126] == 1);  // le 100 ms, the top bound
+  CHECK(s.counts[127] == 1);  // +Inf
+  CHECK(h.buckets().bucket_count() == 128);
 }
 
 TEST_CASE("a negative latency counts in the first bucket without lowering the sum", "[telemetry][histogram]") {

@@ -92,11 +92,12 @@ TEST_CASE("station tables: histogram bounds are the shared buckets with the wind
       INFO("slot " << i);
       CHECK(bounds[i] == (i < b.size() ? b[i] : TAKT_STATION_BOUND_PAD));
     }
-    // The six-step search the program does lands where LatencyBuckets::index_of does.
+    // The seven-step search the program does lands where LatencyBuckets::index_of does.
     for (std::int64_t v : {std::int64_t{-5}, std::int64_t{0}, std::int64_t{1}, edge.count() - 1, edge.count(),
-                           edge.count() + 1, std::int64_t{7'000'000}, std::int64_t{1'000'000'000'000}}) {
+                           edge.count() + 1, std::int64_t{7'000'000}, std::int64_t{100'000'000},
+                           std::int64_t{100'000'001}, std::int64_t{1'000'000'000'000}}) {
       std::uint32_t i = 0;
-      for (std::uint32_t step : {32u, 16u, 8u, 4u, 2u, 1u})
+      for (std::uint32_t step : {64u, 32u, 16u, 8u, 4u, 2u, 1u})
         if (bounds[i + step - 1] < v) i += step;
       INFO("value " << v);
       CHECK(i == buckets.index_of(v));

@@ -52,11 +52,11 @@ TEST_CASE("stalls are counted in the metrics and written to the log when drained
 
   const std::string text = registry.render();
   CHECK(text.find("takt_dataplane_packet_loop_stalls_total 2") != std::string::npos);
-  // 0.6 ms falls in the 0.681 ms bucket, 1.95 ms in the 2.15 ms one (the standard buckets).
-  CHECK(text.find("takt_dataplane_packet_loop_stall_seconds_bucket{le=\"0.000562\"} 0") != std::string::npos);
-  CHECK(text.find("takt_dataplane_packet_loop_stall_seconds_bucket{le=\"0.000681\"} 1") != std::string::npos);
-  CHECK(text.find("takt_dataplane_packet_loop_stall_seconds_bucket{le=\"0.00178\"} 1") != std::string::npos);
-  CHECK(text.find("takt_dataplane_packet_loop_stall_seconds_bucket{le=\"0.00215\"} 2") != std::string::npos);
+  // 0.6 ms falls in the 0.631 ms bucket, 1.95 ms in the 2.089 ms one (the standard buckets).
+  CHECK(text.find("takt_dataplane_packet_loop_stall_seconds_bucket{le=\"0.0005754\"} 0") != std::string::npos);
+  CHECK(text.find("takt_dataplane_packet_loop_stall_seconds_bucket{le=\"0.000631\"} 1") != std::string::npos);
+  CHECK(text.find("takt_dataplane_packet_loop_stall_seconds_bucket{le=\"0.001905\"} 1") != std::string::npos);
+  CHECK(text.find("takt_dataplane_packet_loop_stall_seconds_bucket{le=\"0.002089\"} 2") != std::string::npos);
   CHECK(text.find("takt_dataplane_packet_loop_stall_seconds_count 2") != std::string::npos);
 }
 
