@@ -82,7 +82,7 @@ class Analysis {
       if (f.plan && f.plan->rate_bps > 0) f.link_rate_bps = f.plan->rate_bps;
       const model::Node* node = plant_.find_node(port.node);
       const std::int64_t max_payload = node ? plant_.profile_of(*node).max_frame_size : kMaxStandardPayload;
-      f.lower_frame_bits = tc > 0 ? wire_bytes_for_payload(max_payload, true) * 8 : 0;
+      f.lower_frame_bits = tc > 0 ? model::frame_wire_bytes(plant_.defaults.frame_model, max_payload, true) * 8 : 0;
       pcs_.push_back(std::move(f));
     }
     return it->second;
@@ -98,7 +98,7 @@ class Analysis {
       // A redundant stream's frames carry an 802.1CB R-TAG inside the trees.
       const std::int64_t payload = (sp.frame_payload > 0 ? sp.frame_payload : sp.max_frame_size) +
                                    (sp.trees.size() > 1 ? static_cast<std::int64_t>(kRTagBytes) : std::int64_t{0});
-      s.frame_bits = wire_bytes_for_payload(payload, tagged) * 8;
+      s.frame_bits = model::frame_wire_bytes(plant_.defaults.frame_model, payload, tagged) * 8;
       const std::int64_t bits_per_interval = s.frame_bits * std::max(1, sp.frames_per_interval);
       s.tspec = {bits_per_interval,
                  mul_div_ceil(bits_per_interval, kNsPerSecond, std::max<std::int64_t>(1, sp.interval.count()))};

@@ -1,5 +1,5 @@
 // taktctl plan PLANT.yaml -o DIR [--keep OLD] [--format text|json]
-// taktctl plan --tsnkit TASK.csv TOPO.csv -o DIR
+// taktctl plan --tsnkit TASK.csv TOPO.csv -o DIR [--tsnkit-model tsnkit|ethernet]
 // Loads and validates the plant, routes, synthesises and verifies; writes the plan and every
 // artifact only when the verifier accepts it, then prints the report. The output folder is
 // replaced whole or not at all (control/export/plan_folder.hpp): a plan that fails leaves it
@@ -42,6 +42,7 @@ struct PlanOptions {
   std::string out;
   std::string keep;
   std::vector<std::string> tsnkit;
+  std::string tsnkit_model = "tsnkit";  // TSNKit's problem (wire bytes, no sync error) or takt's Ethernet
   std::string format = "text";
 };
 
@@ -89,8 +90,9 @@ Loaded load(const PlanOptions& o) {
   const bool text = o.format == "text";
   model::LoadResult result;
   if (!o.tsnkit.empty()) {
+    const auto frame_model = o.tsnkit_model == "ethernet" ? model::FrameModel::ethernet : model::FrameModel::wire_bytes;
     auto imported = exporter::from_tsnkit(read_text(o.tsnkit[0]), read_text(o.tsnkit[1]),
-                                          fs::path(o.tsnkit[0]).stem().string(), o.tsnkit[0], o.tsnkit[1]);
+                                          fs::path(o.tsnkit[0]).stem().string(), o.tsnkit[0], o.tsnkit[1], frame_model);
     for (const auto& e : imported.errors) {
       if (text) std::cerr << e << "\n";
       out.errors.push_back({{"message", e}});
@@ -251,6 +253,11 @@ void add_plan_command(CLI::App& app, ExitCode& exit_code) {
                      ->expected(2)
                      ->check(CLI::ExistingFile);
   plant->excludes(tsnkit);
+  cmd->add_option("--tsnkit-model", opts->tsnkit_model,
+                  "With --tsnkit: solve TSNKit's problem (tsnkit: a size is bytes on the wire, no sync error) or "
+                  "takt's exact Ethernet one (ethernet: a size is payload, plus Ethernet overhead and sync budget)")
+      ->check(CLI::IsMember({"tsnkit", "ethernet"}))
+      ->needs(tsnkit);
   cmd->add_option("--format", opts->format, "Output format")->check(CLI::IsMember({"text", "json"}));
   cmd->callback([opts, &exit_code] {
     if (opts->plant.empty() && opts->tsnkit.empty())

@@ -82,6 +82,16 @@ int run(const SimulateOptions& o) {
                              plant_path, plant.name);
     return 1;
   }
+  // The simulator sends real Ethernet frames through takt's gate engine; a plan in another
+  // model would be judged against a problem it did not solve.
+  if (plant.defaults.frame_model != model::FrameModel::ethernet) {
+    std::cerr << fmt::format(
+        "{}: frame-model {} plans are checked by their own model's simulator (for TSNKit's: python3 -m "
+        "tsnkit.simulation.tas on tsnkit/stream.csv and tsnkit/takt); taktctl simulate sends Ethernet frames, so plan "
+        "with --tsnkit-model ethernet or frame-model: ethernet to simulate here\n",
+        plant_path, model::to_string(plant.defaults.frame_model));
+    return 1;
+  }
 
   simulate::Options options;
   options.hyperperiods = o.hyperperiods;

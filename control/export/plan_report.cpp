@@ -24,6 +24,13 @@ const schedule::ListenerTiming* timing_of(const schedule::StreamPlan& s, const s
   return nullptr;
 }
 
+// A reader comparing the plan with another scheduler's must know which problem it solved.
+const char* frame_model_text(model::FrameModel m) {
+  return m == model::FrameModel::wire_bytes
+             ? "wire-bytes (a frame is max-frame-size bytes on the wire, nothing added: TSNKit's model)"
+             : "ethernet (max-frame-size plus header, VLAN tag, FCS, preamble and IFG)";
+}
+
 std::string percent(double x) { return fmt::format("{:.1f} %", 100.0 * x); }
 
 struct Counts {
@@ -65,9 +72,11 @@ std::string plan_report(const schedule::Plan& plan, const model::Plant& plant, c
   const Counts c = count(plan);
   std::string out = fmt::format(
       "takt plan for plant '{}': {} streams ({} scheduled, {} bounded, {} best-effort), {} scheduled ports\n"
-      "hyperperiod {}, sync error budget {}; offsets count from TAI 0 (interval k starts at k x interval)\n",
+      "hyperperiod {}, sync error budget {}, frame model {}; offsets count from TAI 0 (interval k starts at k x "
+      "interval)\n",
       plan.plant, plan.streams.size(), c.scheduled, c.bounded, c.best_effort, plan.ports.size(),
-      readable_duration(plan.hyperperiod), readable_duration(plan.sync_error_budget));
+      readable_duration(plan.hyperperiod), readable_duration(plan.sync_error_budget),
+      frame_model_text(plan.frame_model));
 
   TextTable streams(
       {"stream", "talker -> listener", ">offset", ">interval", ">worst case", ">deadline", ">slack", "path"});

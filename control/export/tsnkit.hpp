@@ -9,9 +9,16 @@
 //   is the processing time at the link's receiving node; times integer ns.
 // A node with a single cable is an end station, every other node a bridge.
 //
+// Two models of the same instance (control/model/frame_model.hpp), chosen on import:
+//   wire-bytes (TSNKit's, the default): a size is the bytes on the wire, sent in
+//               ceil(size x 8 / rate) ns with nothing added, as one frame (up to 16000 B); the
+//               plant says so with defaults frame-model: wire-bytes and sync-error-budget: 0ns,
+//               and its profiles have no launch error and no minimum gate interval.
+//   ethernet (takt's): a size is 802.1Qcc payload; header, tag, FCS, preamble, IFG and takt's
+//               default sync error budget come on top, on takt-dataplane's limits.
 // Mapping (both ways):
-//   size      = max-frame-size x max-frames-per-interval. On import a size above the 1500 B
-//               Ethernet MTU becomes ceil(size / 1500) frames per interval of equal payload.
+//   size      = max-frame-size x max-frames-per-interval. On import a size above the frame
+//               limit (1500 B MTU for ethernet) becomes ceil(size / limit) frames of equal size.
 //   deadline  = max-latency; period = interval.
 //   jitter    = takt jitter; takt's "no requirement" (0) is written as jitter = period, TSNKit's
 //               own way of saying unconstrained; on import jitter >= period (or 0) means none.
@@ -22,6 +29,7 @@
 // streams.csv maps rows back to streams.
 #include <string>
 
+#include "control/model/frame_model.hpp"
 #include "control/model/loader.hpp"
 #include "control/model/plant.hpp"
 
@@ -43,9 +51,10 @@ struct TsnkitImport {
 };
 
 // Node i becomes "sw<i>" or "es<i>", stream i "s<i>"; bridge ports p1.. in file order, end
-// station ports eth0. `plant_name` names the plant.
+// station ports eth0. `plant_name` names the plant; `frame_model` picks the model above.
 TsnkitImport from_tsnkit(const std::string& stream_csv, const std::string& topology_csv, const std::string& plant_name,
                          const std::string& stream_file = "stream.csv",
-                         const std::string& topology_file = "topology.csv");
+                         const std::string& topology_file = "topology.csv",
+                         model::FrameModel frame_model = model::FrameModel::wire_bytes);
 
 }  // namespace takt::exporter

@@ -26,6 +26,9 @@ namespace {
 
 // The end-station profile carries standard Ethernet frames only.
 constexpr std::int64_t kMtu = 1500;
+// In TSNKit's model a size is one frame however large; takt profiles carry jumbo frames up to
+// this, so larger sizes still become several frames.
+constexpr std::int64_t kMaxWireFrame = 16'000;
 // Bounds at the door. TSNKit numbers nodes and streams 0..n-1; its largest published
 // instances have a few hundred of each.
 constexpr std::int64_t kMaxNodes = 10'000;
@@ -274,8 +277,10 @@ std::string ns(std::int64_t v) { return fmt::format("{}ns", v); }
 }  // namespace
 
 TsnkitImport from_tsnkit(const std::string& stream_csv, const std::string& topology_csv, const std::string& plant_name,
-                         const std::string& stream_file, const std::string& topology_file) {
+                         const std::string& stream_file, const std::string& topology_file,
+                         model::FrameModel frame_model) {
   TsnkitImport out;
+  const bool tsnkit_model = frame_model == model::FrameModel::wire_bytes;
   auto& errors = out.errors;
 
   // The plant is named after the instance, and a plant name follows the name rule.
@@ -378,20 +383,48 @@ TsnkitImport from_tsnkit(const std::string& stream_csv, const std::string& topol
   y << YAML::Comment(fmt::format("Imported from the TSNKit instance {} + {} by taktctl plan --tsnkit.",
                                  comment_safe(stream_file), comment_safe(topology_file)));
   y << YAML::BeginMap << YAML::Key << "plant" << YAML::Value << plant_name;
+  // TSNKit's model, said in the plant rather than assumed by the planner: a size is every byte
+  // on the wire (one frame up to kMaxWireFrame), clocks agree exactly, a node starts a frame
+  // the instant its gate opens and a gate may open for as short as one frame takes.
+  std::int64_t largest = kMtu;
+  for (const auto& s : streams) largest = std::max(largest, std::min(s.size, kMaxWireFrame));
+  const std::int64_t frame_cap = tsnkit_model ? largest : kMtu;
+  if (tsnkit_model) {
+    y << YAML::Key << "defaults" << YAML::Value << YAML::BeginMap;
+    y << YAML::Key << "frame-model" << YAML::Value << model::to_string(frame_model);
+    y << YAML::Key << "sync-error-budget" << YAML::Value << ns(0);
+    y << YAML::Key << "end-station-profile" << YAML::Value << "tsnkit-end-station";
+    y << YAML::EndMap;
+  }
+  // The limits TSNKit's model does not have, lifted on top of a profile's base.
+  auto tsnkit_limits = [&] {
+    if (!tsnkit_model) return;
+    y << YAML::Key << "min-gate-interval" << YAML::Value << ns(0) << YAML::Key << "transmission-timing-error"
+      << YAML::Value << ns(0) << YAML::Key << "max-frame-size" << YAML::Value << fmt::format("{}B", largest);
+  };
   std::set<std::pair<std::int64_t, std::int64_t>> kinds;  // (queues, processing ns) of bridges
   for (const auto& [n, d] : degree)
     if (d > 1) kinds.insert({queues[n], proc[n]});
   auto profile = [](std::int64_t q, std::int64_t p) { return fmt::format("tsnkit-q{}-proc{}ns", q, p); };
-  if (!kinds.empty()) {
+  if (!kinds.empty() || tsnkit_model) {
     y << YAML::Key << "profiles" << YAML::Value << YAML::BeginMap;
+    if (tsnkit_model) {
+      y << YAML::Key << "tsnkit-end-station" << YAML::Value << YAML::Flow << YAML::BeginMap;
+      y << YAML::Key << "base" << YAML::Value << "end-station";
+      tsnkit_limits();
+      y << YAML::EndMap;
+    }
     for (const auto& [q, p] : kinds) {
       y << YAML::Key << profile(q, p) << YAML::Value << YAML::Flow << YAML::BeginMap;
       y << YAML::Key << "base" << YAML::Value << "takt-dataplane" << YAML::Key << "queues" << YAML::Value << q;
       y << YAML::Key << "processing-delay" << YAML::Value << YAML::BeginMap << YAML::Key << "min" << YAML::Value
         << ns(p) << YAML::Key << "max" << YAML::Value << ns(p) << YAML::EndMap;
+      tsnkit_limits();
       y << YAML::EndMap;
     }
     y << YAML::EndMap;
+  }
+  if (!kinds.empty()) {
     y << YAML::Key << "bridges" << YAML::Value << YAML::BeginMap;
     for (const auto& [n, d] : degree)
       if (d > 1)
@@ -414,7 +447,7 @@ TsnkitImport from_tsnkit(const std::string& stream_csv, const std::string& topol
   y << YAML::Key << "streams" << YAML::Value << YAML::BeginMap;
   for (const auto& s : streams) {
     // Sizes are bounded to kMaxFrames frames of the MTU: no overflow, a frame count takt takes.
-    const std::int64_t frames = (s.size + kMtu - 1) / kMtu;
+    const std::int64_t frames = (s.size + frame_cap - 1) / frame_cap;
     y << YAML::Key << fmt::format("s{}", s.id) << YAML::Value << YAML::BeginMap;
     y << YAML::Key << "talker" << YAML::Value << name(s.src);
     y << YAML::Key << "listeners" << YAML::Value << YAML::Flow << YAML::BeginSeq;

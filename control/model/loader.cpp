@@ -105,9 +105,10 @@ class PlantLoader {
 
   void read_defaults(const YAML::Node& n) {
     auto& d = plant_.defaults;
-    for (auto& [k, v] : r_.entries(n, "defaults",
-                                   {"link-speed", "propagation-delay-per-meter", "bridge-profile",
-                                    "end-station-profile", "sync-error-budget", "vlan", "pcp", "protection"})) {
+    for (auto& [k, v] :
+         r_.entries(n, "defaults",
+                    {"link-speed", "propagation-delay-per-meter", "bridge-profile", "end-station-profile",
+                     "sync-error-budget", "frame-model", "vlan", "pcp", "protection"})) {
       const std::string key = k.Scalar();
       if (key == "link-speed") {
         if (auto x = r_.rate_bps(v, "link-speed")) d.link_rate_bps = *x;
@@ -125,6 +126,15 @@ class PlantLoader {
         }
       } else if (key == "sync-error-budget") {
         if (auto x = r_.duration(v, "sync-error-budget", true)) d.sync_error_budget = *x;
+      } else if (key == "frame-model") {
+        if (const auto x = r_.text(v, "frame-model")) {
+          if (const auto m = parse_frame_model(*x))
+            d.frame_model = *m;
+          else
+            r_.error(v, fmt::format("frame-model is ethernet or wire-bytes, not '{}'", *x),
+                     "ethernet: max-frame-size is MAC client data and header, tag, FCS, preamble and IFG come on top; "
+                     "wire-bytes: max-frame-size is every byte on the wire (TSNKit's model)");
+        }
       } else if (key == "vlan") {
         if (auto x = r_.integer(v, "vlan", 1, 4094)) d.vlan = static_cast<int>(*x);
       } else if (key == "pcp") {

@@ -4,7 +4,7 @@
 #include <queue>
 #include <unordered_map>
 
-#include "dataplane/core/wire.hpp"
+#include "control/model/frame_model.hpp"
 
 namespace takt::model {
 
@@ -23,7 +23,7 @@ std::optional<MinLatencyPath> min_latency_path(const Plant& plant, const std::st
   for (const auto& l : plant.links) {
     auto a = index.find(l.a.node), b = index.find(l.b.node);
     if (a == index.end() || b == index.end()) continue;
-    const Nanos hop = wire_time_for_payload(payload, true, l.rate_bps) + l.propagation;
+    const Nanos hop = frame_wire_time(plant.defaults.frame_model, payload, true, l.rate_bps) + l.propagation;
     adj[a->second].push_back({b->second, hop});
     adj[b->second].push_back({a->second, hop});
   }

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "control/model/frame_model.hpp"
 #include "control/model/source_location.hpp"
 #include "dataplane/core/five_tuple.hpp"
 #include "dataplane/core/time.hpp"
@@ -115,6 +116,9 @@ struct Defaults {
   std::string bridge_profile = "takt-dataplane";
   std::string end_station_profile = "end-station";
   Nanos sync_error_budget{1000};  // worst-case time error between any two clocks
+  // What max-frame-size costs on the wire (frame_model.hpp): Ethernet unless the plant comes
+  // from, or is compared with, a scheduler that counts bytes on the wire only.
+  FrameModel frame_model = FrameModel::ethernet;
   int vlan = 100;
   int pcp_scheduled = 6;
   int pcp_bounded = 4;

@@ -123,7 +123,7 @@ std::string node_list(const Topology& topo, const std::vector<int>& nodes) {
 
 std::int64_t Router::hop_cost(int a, std::int64_t payload) const {
   const Arc& arc = topo_.arc(a);
-  std::int64_t c = wire_time_for_payload(payload, true, arc.rate_bps).count() + arc.propagation.count();
+  std::int64_t c = model::frame_wire_time(frame_model_, payload, true, arc.rate_bps).count() + arc.propagation.count();
   if (topo_.is_bridge(arc.to)) c += topo_.profile(arc.to).processing_delay_max.count() + sync_.count();
   return c;
 }
@@ -331,7 +331,7 @@ RouteResult Router::seamless_trees(const model::Stream& s, int talker, const std
 
 RoutingResult route_streams(const model::Plant& plant, const Topology& topo) {
   RoutingResult r;
-  Router router(topo, plant.defaults.sync_error_budget);
+  Router router(topo, plant.defaults.sync_error_budget, plant.defaults.frame_model);
   r.routes.reserve(plant.streams.size());
   for (const auto& s : plant.streams) {
     auto one = router.route(s);

@@ -20,7 +20,8 @@ struct RouteResult {
 
 class Router {
  public:
-  Router(const Topology& topo, Nanos sync_error_budget) : topo_(topo), sync_(sync_error_budget) {}
+  Router(const Topology& topo, Nanos sync_error_budget, model::FrameModel frame_model = model::FrameModel::ethernet)
+      : topo_(topo), sync_(sync_error_budget), frame_model_(frame_model) {}
   RouteResult route(const model::Stream& stream) const;
 
   // Latency a frame of `payload` bytes accumulates crossing arc a, up to being queued at the far
@@ -33,6 +34,7 @@ class Router {
 
   const Topology& topo_;
   Nanos sync_;
+  model::FrameModel frame_model_;
 };
 
 struct RoutingResult {

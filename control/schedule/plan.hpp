@@ -128,11 +128,12 @@ struct PortPlan {
 
 struct Plan {
   std::string format = kPlanFormat;
-  std::string plant;                // Plant::name
-  Nanos hyperperiod{0};             // lcm of all scheduled intervals; base times are multiples
-  Nanos sync_error_budget{0};       // the budget the plan was built with
-  std::vector<StreamPlan> streams;  // every stream of the plant, in plant order
-  std::vector<PortPlan> ports;      // every egress port with scheduled windows, sorted by port
+  std::string plant;           // Plant::name
+  Nanos hyperperiod{0};        // lcm of all scheduled intervals; base times are multiples
+  Nanos sync_error_budget{0};  // the budget the plan was built with
+  model::FrameModel frame_model = model::FrameModel::ethernet;  // the wire-time model it was built in
+  std::vector<StreamPlan> streams;                              // every stream of the plant, in plant order
+  std::vector<PortPlan> ports;  // every egress port with scheduled windows, sorted by port
 
   const StreamPlan* find_stream(const std::string& name) const {
     for (const auto& s : streams)

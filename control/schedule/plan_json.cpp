@@ -181,6 +181,7 @@ json to_json(const Plan& plan) {
               {"plant", plan.plant},
               {"hyperperiod-ns", plan.hyperperiod.count()},
               {"sync-error-budget-ns", plan.sync_error_budget.count()},
+              {"frame-model", model::to_string(plan.frame_model)},
               {"streams", streams},
               {"ports", ports}};
 }
@@ -197,6 +198,12 @@ Plan plan_from_json(const json& j) {
     p.plant = j.at("plant").get<std::string>();
     p.hyperperiod = ns(j, "hyperperiod-ns");
     p.sync_error_budget = ns(j, "sync-error-budget-ns");
+    // Plans from before the key were all planned in the Ethernet model.
+    if (j.contains("frame-model")) {
+      const auto m = model::parse_frame_model(j.at("frame-model").get<std::string>());
+      if (!m) throw PlanFormatError("malformed plan: frame-model is neither ethernet nor wire-bytes");
+      p.frame_model = *m;
+    }
     for (const auto& s : j.at("streams")) p.streams.push_back(stream_from(s));
     for (const auto& port : j.at("ports")) p.ports.push_back(port_from(port));
     return p;

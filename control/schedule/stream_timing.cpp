@@ -1,6 +1,7 @@
 #include "control/schedule/stream_timing.hpp"
 
 #include <algorithm>
+#include <cstdint>
 
 #include "control/schedule/traffic_class_map.hpp"
 #include "dataplane/core/wire.hpp"
@@ -24,16 +25,19 @@ std::int64_t StreamTiming::earliest_enqueue(int u, int h) const {
 }
 
 StreamTiming derive_timing(const routing::Topology& topo, const routing::StreamRoute& route, const model::Stream& s,
-                           Nanos sync_error_budget) {
+                           Nanos sync_error_budget, model::FrameModel frame_model) {
   StreamTiming t;
   t.sync = sync_error_budget.count();
-  t.mtu = kMaxStandardPayload;
+  // The largest frame every node on the route carries: jumbo only where all of them take it,
+  // as the loader's max-frame-size check has it.
+  t.mtu = INT64_MAX;
   for (const auto& h : route.hops) {
     for (const auto* name : {&h.egress.node, &h.ingress.node}) {
       const int n = topo.node_index(*name);
       if (n >= 0) t.mtu = std::min(t.mtu, topo.profile(n).max_frame_size);
     }
   }
+  if (t.mtu == INT64_MAX) t.mtu = kMaxStandardPayload;
   t.mtu = std::max<std::int64_t>(t.mtu, 1);
   const std::int64_t size = std::max<std::int64_t>(s.max_frame_size, 1);
   const std::int64_t fragments = (size + t.mtu - 1) / t.mtu;
@@ -49,7 +53,7 @@ StreamTiming derive_timing(const routing::Topology& topo, const routing::StreamR
     // it; every hop is sized for the tagged frame, so no window depends on where that is.
     const std::int64_t wire_payload =
         t.payload + (route.trees.size() > 1 ? static_cast<std::int64_t>(kRTagBytes) : std::int64_t{0});
-    ht.frame_wire = wire_time_for_payload(wire_payload, true, arc.rate_bps).count();
+    ht.frame_wire = model::frame_wire_time(frame_model, wire_payload, true, arc.rate_bps).count();
     ht.launch_error = prof.transmission_timing_error.count();
     ht.length = ht.frame_wire * t.frames + ht.launch_error;
     ht.propagation = arc.propagation.count();

@@ -43,6 +43,6 @@ struct StreamTiming {
 
 // `pcp_to_class(arc, pcp)` gives the queue a frame takes at an egress port.
 StreamTiming derive_timing(const routing::Topology& topo, const routing::StreamRoute& route, const model::Stream& s,
-                           Nanos sync_error_budget);
+                           Nanos sync_error_budget, model::FrameModel frame_model = model::FrameModel::ethernet);
 
 }  // namespace takt::schedule

@@ -173,7 +173,7 @@ bool Synthesiser::admit(Candidate& c, const routing::StreamRoute& route) {
     return issue("", fmt::format("stream {}: jitter {} is below the plant's sync error budget {}; arrivals cannot be "
                                  "pinned closer than the clocks agree",
                                  s.name, readable_duration(s.jitter), readable_duration(sync)));
-  c.timing = derive_timing(topo_, route, s, sync);
+  c.timing = derive_timing(topo_, route, s, sync, plant_.defaults.frame_model);
   for (std::size_t h = 0; h < c.timing.hops.size(); ++h) {
     const auto& ht = c.timing.hops[h];
     const std::string reserve =
@@ -682,6 +682,7 @@ void Synthesiser::place_all(const Plan* previous) {
 SynthesisResult Synthesiser::run(const Plan* previous) {
   result_.plan.plant = plant_.name;
   result_.plan.sync_error_budget = plant_.defaults.sync_error_budget;
+  result_.plan.frame_model = plant_.defaults.frame_model;
   auto routing = routing::route_streams(plant_, topo_);
   result_.issues = routing.issues;
   build_stream_skeletons(routing);

@@ -300,7 +300,8 @@ void Verifier::check_stream(const StreamPlan& sp) {
     // Redundant streams carry an 802.1CB R-TAG inside the trees: windows must fit the tagged frame.
     const std::int64_t wire_payload =
         sp.frame_payload + (sp.trees.size() > 1 ? static_cast<std::int64_t>(kRTagBytes) : std::int64_t{0});
-    wire[h] = wire_time_for_payload(wire_payload, true, link->second.link->rate_bps).count();
+    wire[h] =
+        model::frame_wire_time(plant_.defaults.frame_model, wire_payload, true, link->second.link->rate_bps).count();
     if (hop.upstream.empty() && hop.egress.node != sp.talker) {
       add(sp.name, hop.egress.str(),
           fmt::format("stream {}: first hop leaves {} instead of talker {}", sp.name, hop.egress.node, sp.talker));
@@ -512,6 +513,10 @@ Issues Verifier::run() {
     add("", "",
         fmt::format("plan was built for a sync error budget of {}, the plant has {}",
                     readable_duration(plan_.sync_error_budget), readable_duration(Nanos{sync_})));
+  if (plan_.frame_model != plant_.defaults.frame_model)
+    add("", "",
+        fmt::format("plan was built in the {} frame model, the plant has frame-model: {}",
+                    model::to_string(plan_.frame_model), model::to_string(plant_.defaults.frame_model)));
   check_port_lists();
   std::set<std::string> in_plan;
   for (const auto& sp : plan_.streams) {

@@ -83,6 +83,13 @@ has "$work/broken.err" "nothing was planned"
 run tsnkit 0 plan --tsnkit "$data/sample_task.csv" "$data/sample_topo.csv" -o "$work/tsnkit"
 exists "$work/tsnkit/plant.yaml" "$work/tsnkit/plan.json" "$work/tsnkit/yang/sw0.json" "$work/tsnkit/talkers/es3.txt"
 grep -qE "^  s1 +es3 -> es4 " "$work/tsnkit.out" || fail "tsnkit report lacks stream s1 es3 -> es4"
+# By default TSNKit's own problem, said in the plant and the report; one flag for takt's model.
+has "$work/tsnkit/plant.yaml" "frame-model: wire-bytes"
+has "$work/tsnkit.out" "sync error budget 0 ns, frame model wire-bytes"
+run tsnkit-ethernet 0 plan --tsnkit "$data/sample_task.csv" "$data/sample_topo.csv" -o "$work/tsnkit-ethernet" \
+  --tsnkit-model ethernet
+has "$work/tsnkit-ethernet.out" "sync error budget 1 us, frame model ethernet"
+run tsnkit-model-alone 2 plan "$root/configs/plants/small-cell.yaml" -o "$work/x" --tsnkit-model ethernet
 
 # JSON output.
 run json 0 plan "$root/configs/plants/small-cell.yaml" -o "$work/json" --format json

@@ -46,8 +46,9 @@ TEST_CASE("a plant exported as a TSNKit instance", "[export][tsnkit]") {
   CHECK(t.streams_csv == "id,stream,listener\n0,motion,listener\n");
 }
 
-TEST_CASE("a TSNKit instance imported as a plant", "[export][tsnkit]") {
-  const auto in = exporter::from_tsnkit(read(kData + "/sample_task.csv"), read(kData + "/sample_topo.csv"), "sample");
+TEST_CASE("a TSNKit instance imported as a plant in takt's Ethernet model", "[export][tsnkit]") {
+  const auto in = exporter::from_tsnkit(read(kData + "/sample_task.csv"), read(kData + "/sample_topo.csv"), "sample",
+                                        "stream.csv", "topology.csv", model::FrameModel::ethernet);
   INFO(in.plant_yaml);
   REQUIRE(in.errors.empty());
   for (const auto& d : in.result.diagnostics) INFO(d.str());
@@ -83,6 +84,35 @@ TEST_CASE("a TSNKit instance imported as a plant", "[export][tsnkit]") {
   REQUIRE(s2);
   CHECK(s2->listeners == std::vector<std::string>{"es2", "es3"});
   CHECK(s2->jitter == Nanos{5'000});
+  CHECK(p.defaults.frame_model == model::FrameModel::ethernet);
+  CHECK(p.defaults.sync_error_budget == Nanos{1'000});
+}
+
+TEST_CASE("a TSNKit instance imported as a plant in TSNKit's model by default", "[export][tsnkit]") {
+  const auto in = exporter::from_tsnkit(read(kData + "/sample_task.csv"), read(kData + "/sample_topo.csv"), "sample");
+  INFO(in.plant_yaml);
+  REQUIRE(in.errors.empty());
+  for (const auto& d : in.result.diagnostics) INFO(d.str());
+  REQUIRE(in.result.plant);
+  const auto& p = *in.result.plant;
+  // The model is the plant's, written where a reader sees it, not a planner switch.
+  CHECK(in.plant_yaml.find("frame-model: wire-bytes\n") != std::string::npos);
+  CHECK(p.defaults.frame_model == model::FrameModel::wire_bytes);
+  CHECK(p.defaults.sync_error_budget == Nanos{0});
+  // A size is one frame of that many bytes on the wire, even above the Ethernet MTU.
+  const auto* s1 = p.find_stream("s1");
+  REQUIRE(s1);
+  CHECK(s1->max_frames_per_interval == 1);
+  CHECK(s1->max_frame_size == 3000);
+  for (const char* name : {"sw0", "es2"}) {
+    INFO(name);
+    const auto& prof = p.profile_of(*p.find_node(name));
+    CHECK(prof.transmission_timing_error == Nanos{0});
+    CHECK(prof.min_gate_interval == Nanos{0});
+    CHECK(prof.max_frame_size == 3000);
+  }
+  CHECK(p.profile_of(*p.find_node("sw0")).processing_delay_max == Nanos{2'000});
+  CHECK(p.profile_of(*p.find_node("sw0")).processing_delay_min == Nanos{2'000});
 }
 
 TEST_CASE("TSNKit import errors name file, line and column", "[export][tsnkit]") {
@@ -135,12 +165,18 @@ TEST_CASE("TSNKit import refuses numbers out of range instead of wrapping them",
   CHECK(huge.errors[0] == "task.csv:2:5: dst item '99999999999999999999' is out of range; allowed 0..9999 (a node id)");
   CHECK(huge.errors[1] == "task.csv:2:37: period '-5' is out of range; allowed 1..60000000000 ns");
 
-  // The largest size takt takes still plans as 65535 frames of 1500 B.
-  auto largest = exporter::from_tsnkit(
-      "id,src,dst,size,period,deadline,jitter\n0,2,[4],98302500,60000000000,60000000000,0\n", topo, "x");
+  // The largest size takt takes still plans as 65535 frames of 1500 B, or in TSNKit's model as
+  // frames of the largest jumbo frame a profile takes.
+  const std::string largest_task =
+      "id,src,dst,size,period,deadline,jitter\n0,2,[4],98302500,60000000000,60000000000,0\n";
+  auto largest = exporter::from_tsnkit(largest_task, topo, "x", "t.csv", "n.csv", model::FrameModel::ethernet);
   REQUIRE(largest.errors.empty());
   CHECK(largest.plant_yaml.find("max-frames-per-interval: 65535\n") != std::string::npos);
   CHECK(largest.plant_yaml.find("max-frame-size: 1500B\n") != std::string::npos);
+  largest = exporter::from_tsnkit(largest_task, topo, "x");
+  REQUIRE(largest.errors.empty());
+  CHECK(largest.plant_yaml.find("max-frames-per-interval: 6144\n") != std::string::npos);
+  CHECK(largest.plant_yaml.find("max-frame-size: 16000B\n") != std::string::npos);
 }
 
 TEST_CASE("TSNKit import bounds the rows of each file", "[export][tsnkit][hostile]") {
