@@ -15,6 +15,7 @@
 #include "control/export/talker_offsets.hpp"
 #include "control/export/taprio.hpp"
 #include "control/export/tsnkit.hpp"
+#include "control/export/tsnkit_schedule.hpp"
 #include "control/export/yang_sched_bridge.hpp"
 #include "control/schedule/plan_json.hpp"
 #include "protocol/bridge_config_json.hpp"
@@ -99,6 +100,14 @@ std::vector<ArtifactFile> write_plan_artifacts(const std::string& dir, const sch
   w.text("tsnkit/topology.csv", t.topology_csv);
   w.text("tsnkit/nodes.csv", t.nodes_csv);
   w.text("tsnkit/streams.csv", t.streams_csv);
+  // The schedule as TSNKit's schedulers write theirs, for its simulator to check.
+  const TsnkitSchedule ts = to_tsnkit_schedule(plan, plant, tsnkit_numbering(plant));
+  const std::string prefix = fmt::format("tsnkit/{}", kTsnkitSchedulePrefix);
+  w.text(prefix + "-GCL.csv", ts.gcl_csv);
+  w.text(prefix + "-OFFSET.csv", ts.offset_csv);
+  w.text(prefix + "-ROUTE.csv", ts.route_csv);
+  w.text(prefix + "-QUEUE.csv", ts.queue_csv);
+  w.text(prefix + "-DELAY.csv", ts.delay_csv);
   return w.finish(plan);
 }
 

@@ -8,6 +8,7 @@
 //   talkers/<station>.json    talker offsets per end station that talks (and .txt)
 //   stations/<station>.json   takt-station/1 per end station that talks or listens
 //   tsnkit/stream.csv, tsnkit/topology.csv, tsnkit/nodes.csv, tsnkit/streams.csv
+//   tsnkit/takt-{GCL,OFFSET,ROUTE,QUEUE,DELAY}.csv   the schedule as TSNKit's schedulers write it
 //   plant.yaml                the plant, when it was converted here (taktctl plan --tsnkit)
 // plan.json is written last and records every other file with its size and SHA-256
 // (plan_manifest.hpp). DIR is a fresh folder: PlanFolder (plan_folder.hpp) stages it and puts it

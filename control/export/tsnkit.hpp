@@ -24,9 +24,11 @@
 //               own way of saying unconstrained; on import jitter >= period (or 0) means none.
 //   q_num     = queues of the transmitting port's profile; t_proc = receiving bridge's max
 //               processing delay (0 into an end station).
-// Only scheduled streams are exported (TSNKit has no other class), one row per listener since
-// TSNKit's reader takes unicast streams only; nodes.csv maps ids back to takt names and
-// streams.csv maps rows back to streams.
+// Only scheduled streams are exported (TSNKit has no other class), numbered as
+// tsnkit_numbering.hpp says: a plant imported from TSNKit keeps the instance's ids (a multicast
+// row stays one row), any other plant gets ids in plant order and one row per listener since
+// TSNKit's schedulers take unicast streams only; nodes.csv maps ids back to takt names and
+// streams.csv maps rows back to streams (a line per listener).
 #include <string>
 
 #include "control/model/frame_model.hpp"

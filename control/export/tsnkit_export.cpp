@@ -5,6 +5,7 @@
 
 #include "control/export/csv.hpp"
 #include "control/export/tsnkit.hpp"
+#include "control/export/tsnkit_numbering.hpp"
 
 namespace takt::exporter {
 namespace {
@@ -21,13 +22,13 @@ std::string rate_bit_per_ns(std::int64_t bps) {
 
 TsnkitInstance to_tsnkit(const model::Plant& plant) {
   TsnkitInstance out;
-  std::map<std::string, std::size_t> id;
+  const TsnkitNumbering numbering = tsnkit_numbering(plant);
+  const auto& id = numbering.node;
+  std::map<std::int64_t, const model::Node*> by_id;
+  for (const auto& n : plant.nodes) by_id[id.at(n.name)] = &n;
   out.nodes_csv = "id,node,kind\n";
-  for (std::size_t i = 0; i < plant.nodes.size(); ++i) {
-    id[plant.nodes[i].name] = i;
-    out.nodes_csv +=
-        fmt::format("{},{},{}\n", i, csv_field(plant.nodes[i].name), model::to_string(plant.nodes[i].kind));
-  }
+  for (const auto& [i, n] : by_id)
+    out.nodes_csv += fmt::format("{},{},{}\n", i, csv_field(n->name), model::to_string(n->kind));
 
   out.topology_csv = "link,q_num,rate,t_proc,t_prop\n";
   for (const auto& l : plant.links) {
@@ -36,24 +37,24 @@ TsnkitInstance to_tsnkit(const model::Plant& plant) {
       const model::Node* rx = plant.find_node(to.node);
       const Nanos proc = rx->kind == model::NodeKind::bridge ? plant.profile_of(*rx).processing_delay_max : Nanos{0};
       out.topology_csv +=
-          fmt::format("\"({}, {})\",{},{},{},{}\n", id[from.node], id[to.node], plant.profile_of(*tx).queues,
+          fmt::format("\"({}, {})\",{},{},{},{}\n", id.at(from.node), id.at(to.node), plant.profile_of(*tx).queues,
                       rate_bit_per_ns(l.rate_bps), proc.count(), l.propagation.count());
     }
   }
 
   out.stream_csv = "stream,src,dst,size,period,deadline,jitter\n";
   out.streams_csv = "id,stream,listener\n";
-  std::size_t row = 0;
-  for (const auto& s : plant.streams) {
-    if (s.traffic_class != model::TrafficClassKind::scheduled) continue;
+  for (std::size_t row = 0; row < numbering.rows.size(); ++row) {
+    const auto& r = numbering.rows[row];
+    const model::Stream& s = *plant.find_stream(r.stream);
     const std::int64_t jitter = s.jitter.count() > 0 ? s.jitter.count() : s.interval.count();
-    for (const auto& listener : s.listeners) {
-      out.stream_csv +=
-          fmt::format("{},{},[{}],{},{},{},{}\n", row, id[s.talker], id[listener],
-                      s.max_frame_size * s.max_frames_per_interval, s.interval.count(), s.max_latency.count(), jitter);
-      out.streams_csv += fmt::format("{},{},{}\n", row, csv_field(s.name), csv_field(listener));
-      ++row;
-    }
+    std::string dst;
+    for (const auto& l : r.listeners) dst += fmt::format("{}{}", dst.empty() ? "" : ", ", id.at(l));
+    out.stream_csv +=
+        fmt::format("{},{},{},{},{},{},{}\n", row, id.at(s.talker), csv_field("[" + dst + "]"),
+                    s.max_frame_size * s.max_frames_per_interval, s.interval.count(), s.max_latency.count(), jitter);
+    for (const auto& l : r.listeners)
+      out.streams_csv += fmt::format("{},{},{}\n", row, csv_field(s.name), csv_field(l));
   }
   return out;
 }

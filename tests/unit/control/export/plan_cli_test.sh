@@ -86,6 +86,10 @@ grep -qE "^  s1 +es3 -> es4 " "$work/tsnkit.out" || fail "tsnkit report lacks st
 # By default TSNKit's own problem, said in the plant and the report; one flag for takt's model.
 has "$work/tsnkit/plant.yaml" "frame-model: wire-bytes"
 has "$work/tsnkit.out" "sync error budget 0 ns, frame model wire-bytes"
+# The schedule in TSNKit's output form next to the instance, for its simulator.
+for f in GCL OFFSET ROUTE QUEUE DELAY; do exists "$work/tsnkit/tsnkit/takt-$f.csv"; done
+has "$work/tsnkit/tsnkit/takt-GCL.csv" "link,queue,start,end,cycle"
+has "$work/tsnkit/tsnkit/takt-ROUTE.csv" '0,"(2, 0)"'
 run tsnkit-ethernet 0 plan --tsnkit "$data/sample_task.csv" "$data/sample_topo.csv" -o "$work/tsnkit-ethernet" \
   --tsnkit-model ethernet
 has "$work/tsnkit-ethernet.out" "sync error budget 1 us, frame model ethernet"
