@@ -10,6 +10,7 @@ packages=(
   dpdk dpdk-dev libdpdk-dev libpcap-dev libbpf-dev bpftool
   linuxptp iproute2 procps ethtool tcpdump python3 jq curl openssl
   libyang2-tools prometheus
+  libnetconf2-dev libssh-dev netconfd openssh-server openssh-client
 )
 
 missing=()
@@ -26,6 +27,16 @@ sudo=""
 echo "setup: installing ${missing[*]}"
 export DEBIAN_FRONTEND=noninteractive
 $sudo apt-get update -qq
+# openssh-server is here for the NETCONF tests' private sshd only: its package must not start
+# the machine's own sshd. policy-rc.d (Debian's way to keep packages from starting services)
+# says no while it installs, unless the machine already has a policy of its own.
+policy=""
+if [ ! -e /usr/sbin/policy-rc.d ]; then
+  policy=/usr/sbin/policy-rc.d
+  trap '$sudo rm -f "$policy"' EXIT
+  printf '#!/bin/sh\nexit 101\n' | $sudo tee "$policy" >/dev/null
+  $sudo chmod +x "$policy"
+fi
 $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 # Debian starts the prometheus service on install; takt's tests run their own instance.
 if command -v systemctl >/dev/null 2>&1 && systemctl is-active --quiet prometheus 2>/dev/null; then

@@ -1,6 +1,7 @@
 #include "control/southbound/agent_endpoint.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <charconv>
 #include <filesystem>
 
@@ -16,17 +17,36 @@ namespace fs = std::filesystem;
 void parse_agent_url(AgentEndpoint& e, const std::string& url) {
   e.url = url;
   std::string_view rest = url;
+  e.protocol = BridgeProtocol::takt_agent;
   if (rest.starts_with("https://")) {
     e.tls = true;
     rest.remove_prefix(8);
   } else if (rest.starts_with("http://")) {
     e.tls = false;
     rest.remove_prefix(7);
+  } else if (rest.starts_with("netconf://")) {
+    e.protocol = BridgeProtocol::netconf;
+    e.tls = false;
+    rest.remove_prefix(10);
   } else {
-    throw AgentsFileError(
-        fmt::format("agent URL \"{}\" must start with https:// (or http:// for --plain-http agents)", url));
+    throw AgentsFileError(fmt::format(
+        "agent URL \"{}\" must start with https:// (or http:// for --plain-http agents, netconf:// for NETCONF "
+        "bridges)",
+        url));
   }
   if (const auto slash = rest.find('/'); slash != std::string_view::npos) rest = rest.substr(0, slash);
+  if (e.protocol == BridgeProtocol::netconf) {
+    const auto at = rest.rfind('@');
+    if (at == std::string_view::npos || at == 0)
+      throw AgentsFileError(fmt::format("NETCONF URL \"{}\" needs the SSH user: netconf://USER@HOST[:PORT]", url));
+    e.ssh_user = std::string(rest.substr(0, at));
+    // The user goes to the SSH server as is: keep it to what a login name can be.
+    for (const char c : e.ssh_user)
+      if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-' || c == '.'))
+        throw AgentsFileError(
+            fmt::format("NETCONF URL \"{}\": the user may hold only letters, digits, '_', '-' and '.'", url));
+    rest.remove_prefix(at + 1);
+  }
   std::string_view host = rest;
   std::string_view port;
   if (rest.starts_with('[')) {
@@ -41,7 +61,7 @@ void parse_agent_url(AgentEndpoint& e, const std::string& url) {
   if (host.empty()) throw AgentsFileError(fmt::format("agent URL \"{}\" has no host", url));
   e.host = std::string(host);
   if (port.empty()) {
-    e.port = e.tls ? 443 : 80;
+    e.port = e.protocol == BridgeProtocol::netconf ? 830 : e.tls ? 443 : 80;
   } else {
     unsigned value = 0;
     const auto [end, ec] = std::from_chars(port.data(), port.data() + port.size(), value);
@@ -70,15 +90,36 @@ void apply_settings(AgentEndpoint& e, const YAML::Node& node, const std::string&
       e.certificate_file = file();
     else if (key == "key")
       e.private_key_file = file();
-    else if (key == "connect-timeout-ms")
+    else if (key == "ssh-key")
+      e.ssh_key_file = file();
+    else if (key == "known-hosts")
+      e.known_hosts_file = file();
+    else if (key == "yang-dir") {
+      e.yang_dirs.clear();
+      const std::string list = v.as<std::string>();
+      std::size_t from = 0;
+      while (from <= list.size()) {
+        const std::size_t colon = std::min(list.find(':', from), list.size());
+        if (colon > from) e.yang_dirs.push_back((base / list.substr(from, colon - from)).lexically_normal().string());
+        from = colon + 1;
+      }
+    } else if (key == "netconf-content") {
+      const std::string content = v.as<std::string>();
+      if (content == "all")
+        e.netconf_content = NetconfContent::all;
+      else if (content == "schedule")
+        e.netconf_content = NetconfContent::schedule;
+      else
+        throw AgentsFileError(fmt::format("{}: netconf-content must be \"all\" or \"schedule\"", where(path, v)));
+    } else if (key == "connect-timeout-ms")
       e.connect_timeout = std::chrono::milliseconds(v.as<int>());
     else if (key == "request-timeout-ms")
       e.request_timeout = std::chrono::milliseconds(v.as<int>());
     else
-      throw AgentsFileError(
-          fmt::format("{}: unknown key \"{}\" (known: url, ca, cert, key, connect-timeout-ms, "
-                      "request-timeout-ms)",
-                      where(path, kv.first), key));
+      throw AgentsFileError(fmt::format(
+          "{}: unknown key \"{}\" (known: url, ca, cert, key, ssh-key, known-hosts, netconf-content, yang-dir, "
+          "connect-timeout-ms, request-timeout-ms)",
+          where(path, kv.first), key));
   }
 }
 
@@ -124,6 +165,13 @@ static std::vector<AgentEndpoint> load_section(const std::string& path, const st
       else if (kv.second.IsMap())
         apply_settings(e, kv.second, path, base);
       if (e.url.empty()) throw AgentsFileError(fmt::format("{}: agent {} has no url", where(path, kv.first), e.bridge));
+      if (e.protocol == BridgeProtocol::netconf && (e.ssh_key_file.empty() || e.known_hosts_file.empty()))
+        throw AgentsFileError(fmt::format(
+            "{}: NETCONF bridge {} needs \"ssh-key\" (our private key) and \"known-hosts\" (the switch's host key)",
+            where(path, kv.first), e.bridge));
+      if (e.protocol == BridgeProtocol::netconf && section != "agents")
+        throw AgentsFileError(
+            fmt::format("{}: {}: end stations are reached over https, not NETCONF", where(path, kv.first), e.bridge));
       if (e.tls && e.ca_file.empty())
         throw AgentsFileError(fmt::format("{}: agent {} uses https but no \"ca\" is given to check its certificate",
                                           where(path, kv.first), e.bridge));

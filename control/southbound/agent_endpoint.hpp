@@ -12,11 +12,22 @@
 //     sw2:
 //       url: https://10.0.0.2:8443
 //       ca: other-ca.pem
+//     sw3:                         # a hardware bridge managed over NETCONF (RFC 6241) via SSH
+//       url: netconf://takt@10.0.0.3:830
+//       ssh-key: keys/takt_ed25519  # private key; its public half is ssh-key + ".pub"
+//       known-hosts: keys/known_hosts  # OpenSSH known_hosts holding the switch's host key
+//       netconf-content: all       # all (default): schedule and stream protection;
+//                                  # schedule: only the 802.1Qbv gate tables
+//       yang-dir: /opt/yang:yang   # optional: the YANG modules (':'-separated folders) to
+//                                  # read the switch's data with, instead of fetching them from
+//                                  # it with <get-schema> on every session
 //   stations:                      # optional: end stations running takt-station --api-port
 //     plc: https://10.0.0.10:8444  # end-station name -> URL of its /api/v1/station
 //
 // Relative paths are relative to the agents.yaml folder. http:// URLs are accepted for agents
-// run with --plain-http on loopback.
+// run with --plain-http on loopback. ssh-key and known-hosts may also sit under defaults. A
+// NETCONF bridge's host key must be in known-hosts: an unknown or changed key is refused, never
+// accepted on first use.
 #include <chrono>
 #include <cstdint>
 #include <stdexcept>
@@ -25,15 +36,31 @@
 
 namespace takt::southbound {
 
+// How takt talks to a bridge: its own agent API over HTTPS, or NETCONF over SSH with the IEEE
+// 802.1 YANG models (hardware switches).
+enum class BridgeProtocol { takt_agent, netconf };
+
+// What a NETCONF install writes: everything the plan has for the bridge, or only its gate
+// tables (for switches whose stream protection is managed elsewhere or whose server lacks the
+// protection models).
+enum class NetconfContent { all, schedule };
+
 struct AgentEndpoint {
   std::string bridge;
   std::string url;  // as written
+  BridgeProtocol protocol = BridgeProtocol::takt_agent;
   bool tls = true;
   std::string host;
   std::uint16_t port = 0;
   std::string ca_file;
   std::string certificate_file;
   std::string private_key_file;
+  // NETCONF only: the SSH user (from the URL), the private key and the known_hosts file.
+  std::string ssh_user;
+  std::string ssh_key_file;
+  std::string known_hosts_file;
+  NetconfContent netconf_content = NetconfContent::all;
+  std::vector<std::string> yang_dirs;  // empty: the server's modules through <get-schema>
   std::chrono::milliseconds connect_timeout{2000};
   std::chrono::milliseconds request_timeout{5000};
 
@@ -46,7 +73,8 @@ class AgentsFileError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
-// Parses "https://host:port" / "http://host:port" ([v6] in brackets). Throws AgentsFileError.
+// Parses "https://host:port" / "http://host:port" / "netconf://user@host:port" ([v6] in
+// brackets; NETCONF's port defaults to 830). Throws AgentsFileError.
 void parse_agent_url(AgentEndpoint& endpoint, const std::string& url);
 
 // Throws AgentsFileError naming the file, line and what is wrong. Sorted by bridge name.

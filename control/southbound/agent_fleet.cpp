@@ -11,6 +11,7 @@ AgentFleet::AgentFleet(const DesiredPlant& desired, const std::vector<AgentEndpo
       unconnected_.push_back({name, ""});
       continue;
     }
+    if (it->protocol == BridgeProtocol::netconf) continue;  // NetconfFleet's (netconf_fleet.hpp)
     try {
       owned_.push_back(std::make_unique<AgentClient>(io_, *it));
     } catch (const std::exception& e) {

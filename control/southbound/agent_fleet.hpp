@@ -30,8 +30,9 @@ struct UnconnectedBridge {
 
 class AgentFleet {
  public:
-  // A client for every bridge of `desired` with an endpoint in `agents`, in the plant's bridge
-  // order; agents of other bridges are ignored. Never throws for one bridge: see unconnected().
+  // A client for every bridge of `desired` with a takt agent endpoint in `agents`, in the
+  // plant's bridge order; agents of other bridges and NETCONF bridges are ignored. Never throws for one bridge: see
+  // unconnected().
   AgentFleet(const DesiredPlant& desired, const std::vector<AgentEndpoint>& agents);
   AgentFleet(const AgentFleet&) = delete;
   AgentFleet& operator=(const AgentFleet&) = delete;

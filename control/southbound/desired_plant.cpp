@@ -7,6 +7,8 @@
 #include "control/export/bridge_config.hpp"
 #include "control/export/plan_manifest.hpp"
 #include "control/export/station_config.hpp"
+#include "control/export/yang_sched_bridge.hpp"
+#include "common/file_text.hpp"
 #include "control/model/loader.hpp"
 #include "control/schedule/plan_json.hpp"
 #include "control/schedule/planner.hpp"
@@ -38,6 +40,7 @@ DesiredPlant from_plan(const schedule::Plan& plan, const model::Plant& plant, co
     if (node.kind != model::NodeKind::bridge) continue;
     try {
       d.bridges.emplace(node.name, exporter::bridge_config(plan, plant, node.name));
+      d.yang.emplace(node.name, exporter::sched_bridge_config(plan, plant, node.name));
     } catch (const std::exception& e) {
       throw DesiredPlantError(fmt::format("{}: bridge {}: {}", source, node.name, e.what()));
     }
@@ -86,6 +89,10 @@ DesiredPlant load_desired_plant(const std::string& path, const std::string& plan
           if (folder == "bridge") {
             bridge::BridgeConfig config = bridge::load_bridge_config(file);
             d.bridges.emplace(config.bridge, std::move(config));
+          } else if (folder == "yang") {
+            const auto text = read_file_text(file.string());
+            if (!text) throw DesiredPlantError(text.error().message);
+            d.yang.emplace(file.stem().string(), nlohmann::ordered_json::parse(*text));
           } else if (folder == "stations") {
             station::StationConfig config = station::load_station_config(file.string());
             d.stations.emplace(config.station, std::move(config));

@@ -7,6 +7,8 @@
 #include <stdexcept>
 #include <string>
 
+#include <nlohmann/json.hpp>
+
 #include "protocol/bridge_config.hpp"
 #include "protocol/station_config.hpp"
 #include "dataplane/core/time.hpp"
@@ -21,6 +23,9 @@ struct DesiredPlant {
   std::map<std::string, bridge::BridgeConfig> bridges;  // by bridge name
   // What takt-station runs on each end station that talks or listens, by end-station name.
   std::map<std::string, station::StationConfig> stations;
+  // Each bridge's configuration as the IEEE YANG models say it (yang/<bridge>.json of `taktctl
+  // plan`, RFC 7951): what a NETCONF bridge is given. By bridge name.
+  std::map<std::string, nlohmann::ordered_json> yang;
 };
 
 // The plant or plan cannot be turned into configurations; the message lists every reason

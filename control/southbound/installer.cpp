@@ -1,6 +1,9 @@
 #include "control/southbound/installer.hpp"
 
+#include <time.h>
+
 #include <algorithm>
+#include <future>
 #include <memory>
 #include <random>
 #include <thread>
@@ -10,6 +13,7 @@
 #include "common/duration_text.hpp"
 #include "control/southbound/agent_calls.hpp"
 #include "control/southbound/agent_fleet.hpp"
+#include "control/southbound/netconf_fleet.hpp"
 #include "control/southbound/parallel.hpp"
 
 namespace takt::southbound {
@@ -23,6 +27,12 @@ Nanos since(Steady::time_point t) { return std::chrono::duration_cast<Nanos>(Ste
 // The agents' common TAI now, estimated from their last answers: the latest of them, moved on
 // by the time passed since. The base time is placed after every agent's clock.
 TaiTime agents_now(const std::vector<Outcome<AgentObservation>>& before) {
+  if (before.empty()) {
+    // Only NETCONF bridges: they keep their own PTP time; this host's TAI clock stands in.
+    timespec ts{};
+    clock_gettime(CLOCK_TAI, &ts);
+    return tai_ns(static_cast<std::int64_t>(ts.tv_sec) * 1'000'000'000 + ts.tv_nsec);
+  }
   TaiTime latest{};
   for (const auto& b : before) latest = std::max(latest, b.value->health.agent_time + since(b.value->health.received));
   return latest;
@@ -30,10 +40,15 @@ TaiTime agents_now(const std::vector<Outcome<AgentObservation>>& before) {
 
 // Problems of bridges that committed and could not be reverted come first and are counted in
 // `unreverted`: those are the ones that may switch alone.
-std::vector<std::string> abort_everywhere(AgentFleet& fleet, const std::string& transaction,
+std::vector<std::string> abort_everywhere(AgentFleet& fleet, NetconfFleet& netconf, const std::string& transaction,
                                           const std::vector<bool>& committed, std::size_t* unreverted = nullptr) {
   std::vector<std::string> problems;
   std::size_t count = 0;
+  // NETCONF bridges: cancel-commit (or discard the candidate). One whose cancel is lost still
+  // reverts by itself when its confirmed commit times out.
+  const auto netconf_errors = netconf.each([&](std::size_t, NetconfBridge& b) { b.abort(transaction); });
+  for (const auto& e : netconf_errors)
+    if (!e.empty()) problems.push_back(fmt::format("{} (a confirmed commit reverts by itself at its timeout)", e));
   const auto out =
       on_all<std::string>(fleet.io(), fleet.clients(), [transaction](AgentClient& c) { return abort(c, transaction); });
   for (std::size_t i = 0; i < out.size(); ++i) {
@@ -68,6 +83,20 @@ TaiTime pick_base_time(TaiTime now, Nanos lead, Nanos hyperperiod) {
 
 namespace {
 
+// Runs `step` on the NETCONF bridges on their own threads while `agents` runs the agents' part
+// on this one; returns the NETCONF errors (non-empty ones only).
+template <class AgentsPart>
+std::vector<std::string> beside_agents(NetconfFleet& netconf,
+                                       const std::function<void(std::size_t, NetconfBridge&)>& step,
+                                       AgentsPart&& agents) {
+  auto pending = std::async(std::launch::async, [&] { return netconf.each(step); });
+  agents();
+  std::vector<std::string> errors;
+  for (auto& e : pending.get())
+    if (!e.empty()) errors.push_back(std::move(e));
+  return errors;
+}
+
 // Throws InstallError, installing nothing, when a bridge of the plant has no agent configured
 // or its client cannot be set up.
 void require_every_agent(const AgentFleet& fleet) {
@@ -89,13 +118,29 @@ void require_every_agent(const AgentFleet& fleet) {
 // 1. Clock health and what runs now, everywhere. Refuses (throws InstallError, nothing
 // changed) when an agent does not answer or its clock is not fit for the plan; records each
 // bridge's health line and the ports that will change.
-std::vector<Outcome<AgentObservation>> check_health(AgentFleet& fleet, const DesiredPlant& desired,
-                                                    const InstallOptions& options, InstallReport& report) {
+std::vector<Outcome<AgentObservation>> check_health(AgentFleet& fleet, NetconfFleet& netconf,
+                                                    const DesiredPlant& desired, const InstallOptions& options,
+                                                    InstallReport& report) {
   const auto phase = Steady::now();
   const Nanos budget = desired.sync_budget;
-  auto before = fleet.observe(budget);
+  std::vector<Outcome<AgentObservation>> before;
+  std::vector<std::string> netconf_health(netconf.size());
+  std::vector<std::string> refusals = beside_agents(
+      netconf, [&](std::size_t i, NetconfBridge& b) { netconf_health[i] = b.check(); },
+      [&] { before = fleet.observe(budget); });
   report.health_time = since(phase);
-  std::vector<std::string> refusals;
+  for (std::size_t i = 0; i < netconf.size(); ++i) {
+    if (netconf_health[i].empty()) continue;  // refused above
+    const std::string& bridge = netconf.bridges()[i]->endpoint().bridge;
+    report.health.push_back(fmt::format("{}: {}", bridge, netconf_health[i]));
+    // Without the bridge's clock state the install cannot be judged safe, as for an agent
+    // without clock health.
+    if (!options.allow_unsynchronised)
+      refusals.push_back(
+          fmt::format("{}: its clock state is not read over NETCONF (use --allow-unsynchronised only "
+                      "for development, or where the switches' own gPTP is trusted)",
+                      bridge));
+  }
   for (std::size_t i = 0; i < before.size(); ++i) {
     const std::string& bridge = fleet.clients()[i]->endpoint().bridge;
     if (!before[i].ok()) {
@@ -129,18 +174,22 @@ std::vector<Outcome<AgentObservation>> check_health(AgentFleet& fleet, const Des
 }
 
 // 2. Stage everywhere. On any failure aborts everywhere and throws InstallError.
-void stage_everywhere(AgentFleet& fleet, const std::string& tx, InstallReport& report) {
+void stage_everywhere(AgentFleet& fleet, NetconfFleet& netconf, const std::string& tx, InstallReport& report) {
   const auto phase = Steady::now();
   std::map<AgentClient*, const bridge::BridgeConfig*> config_of;
   for (std::size_t i = 0; i < fleet.clients().size(); ++i) config_of[fleet.clients()[i]] = fleet.configs()[i];
-  const auto staged = on_all<bool>(fleet.io(), fleet.clients(),
-                                   [tx, &config_of](AgentClient& c) { return stage(c, tx, *config_of.at(&c)); });
+  std::vector<Outcome<bool>> staged;
+  std::vector<std::string> failures = beside_agents(
+      netconf, [](std::size_t, NetconfBridge& b) { b.stage(); },
+      [&] {
+        staged = on_all<bool>(fleet.io(), fleet.clients(),
+                              [tx, &config_of](AgentClient& c) { return stage(c, tx, *config_of.at(&c)); });
+      });
   report.stage_time = since(phase);
-  std::vector<std::string> failures;
   for (const auto& o : staged)
     if (!o.ok()) failures.push_back(o.error);
   if (!failures.empty()) {
-    const auto problems = abort_everywhere(fleet, tx, std::vector<bool>(fleet.clients().size(), false));
+    const auto problems = abort_everywhere(fleet, netconf, tx, std::vector<bool>(fleet.clients().size(), false));
     std::string text =
         fmt::format("staging failed, transaction {} aborted on every bridge; all keep their old schedule:", tx);
     for (const auto& f : failures) text += "\n  " + f;
@@ -152,20 +201,26 @@ void stage_everywhere(AgentFleet& fleet, const std::string& tx, InstallReport& r
 
 // 4. Commit everywhere at `base`. Returns which agents committed; on any failure reverts
 // everywhere and throws InstallError.
-std::vector<bool> commit_everywhere(AgentFleet& fleet, const std::string& tx, TaiTime base, InstallReport& report) {
+std::vector<bool> commit_everywhere(AgentFleet& fleet, NetconfFleet& netconf, const std::string& tx, TaiTime base,
+                                    const InstallOptions& options, InstallReport& report) {
   const auto phase = Steady::now();
-  const auto committed =
-      on_all<bool>(fleet.io(), fleet.clients(), [tx, base](AgentClient& c) { return commit(c, tx, base); });
+  std::vector<Outcome<bool>> committed;
+  const auto timeout = static_cast<unsigned>(options.netconf_confirm_timeout.count());
+  std::vector<std::string> failures = beside_agents(
+      netconf, [&](std::size_t, NetconfBridge& b) { b.commit(base, tx, timeout); },
+      [&] {
+        committed =
+            on_all<bool>(fleet.io(), fleet.clients(), [tx, base](AgentClient& c) { return commit(c, tx, base); });
+      });
   report.commit_time = since(phase);
   std::vector<bool> did_commit;
-  std::vector<std::string> failures;
   for (const auto& o : committed) {
     did_commit.push_back(o.ok());
     if (!o.ok()) failures.push_back(o.error);
   }
   if (!failures.empty()) {
     std::size_t unreverted = 0;
-    const auto problems = abort_everywhere(fleet, tx, did_commit, &unreverted);
+    const auto problems = abort_everywhere(fleet, netconf, tx, did_commit, &unreverted);
     std::string text = fmt::format(
         "commit failed, transaction {} reverted on every bridge before its base time; all "
         "keep their old schedule:",
@@ -203,14 +258,27 @@ std::vector<std::string> not_running(AgentFleet& fleet, bool after_base) {
 
 // 5. Confirm: the new schedule is pending (or already oper) everywhere, else revert everywhere;
 // then, if asked, after the base time oper everywhere. Throws InstallError.
-void confirm(AgentFleet& fleet, const std::string& tx, const std::vector<bool>& did_commit,
+void confirm(AgentFleet& fleet, NetconfFleet& netconf, const std::string& tx, const std::vector<bool>& did_commit,
              const std::vector<Outcome<AgentObservation>>& before, const InstallOptions& options,
              InstallReport& report) {
   const auto phase = Steady::now();
   const TaiTime base = report.base_time;
-  auto wrong = not_running(fleet, false);
+  std::vector<std::vector<std::string>> netconf_drift(netconf.size());
+  std::vector<std::string> wrong;
+  auto read_back_errors = beside_agents(
+      netconf, [&](std::size_t i, NetconfBridge& b) { netconf_drift[i] = b.verify(); },
+      [&] { wrong = not_running(fleet, false); });
+  wrong.insert(wrong.end(), read_back_errors.begin(), read_back_errors.end());
+  for (const auto& d : netconf_drift) wrong.insert(wrong.end(), d.begin(), d.end());
+  if (wrong.empty()) {
+    // Every bridge holds the new configuration: the NETCONF bridges' confirming commits. One
+    // that fails reverts by itself at its timeout, so the others are reverted too.
+    const auto confirm_errors = netconf.each([&](std::size_t, NetconfBridge& b) { b.confirm(tx); });
+    for (const auto& e : confirm_errors)
+      if (!e.empty()) wrong.push_back(e);
+  }
   if (!wrong.empty()) {
-    const auto problems = abort_everywhere(fleet, tx, did_commit);
+    const auto problems = abort_everywhere(fleet, netconf, tx, did_commit);
     std::string text = fmt::format(
         "the bridges do not all report the committed schedule; transaction {} reverted on "
         "every bridge before its base time:",
@@ -246,24 +314,30 @@ InstallReport install(const DesiredPlant& desired, const std::vector<AgentEndpoi
 
   AgentFleet fleet(desired, agents);
   require_every_agent(fleet);
+  std::unique_ptr<NetconfFleet> netconf_fleet;
+  try {
+    netconf_fleet = std::make_unique<NetconfFleet>(desired, agents);
+  } catch (const NetconfError& e) {
+    throw InstallError(fmt::format("{}; nothing was installed", e.what()), {e.what()});
+  }
+  NetconfFleet& netconf = *netconf_fleet;
+  const std::size_t bridges = fleet.clients().size() + netconf.size();
 
-  const auto before = check_health(fleet, desired, options, report);
-  say(fmt::format("clock health checked on {} bridges in {}", fleet.clients().size(),
-                  readable_duration(report.health_time)));
+  const auto before = check_health(fleet, netconf, desired, options, report);
+  say(fmt::format("clock health checked on {} bridges in {}", bridges, readable_duration(report.health_time)));
 
-  stage_everywhere(fleet, tx, report);
-  say(fmt::format("staged transaction {} on {} bridges in {}", tx, fleet.clients().size(),
-                  readable_duration(report.stage_time)));
+  stage_everywhere(fleet, netconf, tx, report);
+  say(fmt::format("staged transaction {} on {} bridges in {}", tx, bridges, readable_duration(report.stage_time)));
 
   // 3. One base time, after every agent's clock.
   report.base_time = pick_base_time(agents_now(before), options.lead, desired.hyperperiod);
-  const auto did_commit = commit_everywhere(fleet, tx, report.base_time, report);
-  say(fmt::format("committed on {} bridges in {}; base time {} ns (TAI)", fleet.clients().size(),
+  const auto did_commit = commit_everywhere(fleet, netconf, tx, report.base_time, options, report);
+  say(fmt::format("committed on {} bridges in {}; base time {} ns (TAI)", bridges,
                   readable_duration(report.commit_time), ns_of(report.base_time)));
 
-  confirm(fleet, tx, did_commit, before, options, report);
+  confirm(fleet, netconf, tx, did_commit, before, options, report);
   report.total_time = since(t0);
-  say(fmt::format("confirmed on {} bridges in {}", fleet.clients().size(), readable_duration(report.confirm_time)));
+  say(fmt::format("confirmed on {} bridges in {}", bridges, readable_duration(report.confirm_time)));
   return report;
 }
 

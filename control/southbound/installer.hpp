@@ -12,6 +12,11 @@
 // Any failure in 2 or 4 aborts the transaction everywhere: staged configs are dropped and
 // commits whose base time has not come yet are reverted, so every bridge stays on its old
 // schedule. The base time's lead is what makes 4 revertible.
+//
+// NETCONF bridges (agents.yaml netconf:// entries, netconf_bridge.hpp) take the same steps
+// beside the agents: check (capabilities and models), stage into the candidate, a confirmed
+// commit with the base time, a leaf-by-leaf read back, and the confirming commit last; an abort
+// cancels their commit or discards their candidate.
 #include <chrono>
 #include <functional>
 #include <map>
@@ -31,6 +36,9 @@ struct InstallOptions {
   Nanos lead = std::chrono::milliseconds(500);
   bool allow_unsynchronised = false;  // development: install without clock health
   bool wait_for_oper = true;          // after commit, wait for the base time and check oper state
+  // A NETCONF bridge reverts its confirmed commit by itself unless it is confirmed within this
+  // time: the bound on how long a controller that died mid-install leaves it on the new plan.
+  std::chrono::seconds netconf_confirm_timeout{120};
   // Receives progress lines ("staged on 3 bridges in 4.2 ms"); may be empty.
   std::function<void(const std::string&)> progress;
 };

@@ -1,0 +1,183 @@
+#include "control/southbound/netconf_document.hpp"
+
+#include <libyang/libyang.h>
+
+#include <cstdlib>
+#include <cstring>
+#include <memory>
+
+#include <fmt/format.h>
+
+namespace takt::southbound {
+
+namespace {
+
+constexpr const char* kInterfaces = "ietf-interfaces:interfaces";
+constexpr const char* kBridgePort = "ieee802-dot1q-bridge:bridge-port";
+constexpr const char* kGateTable = "ieee802-dot1q-sched-bridge:gate-parameter-table";
+
+struct FreeDeleter {
+  void operator()(char* p) const { std::free(p); }
+};
+using CString = std::unique_ptr<char, FreeDeleter>;
+
+bool is_gate_table(const lyd_node* n) {
+  return n->schema && std::strcmp(n->schema->name, "gate-parameter-table") == 0 &&
+         std::strcmp(n->schema->module->name, "ieee802-dot1q-sched-bridge") == 0;
+}
+
+// The interfaces of `doc` that carry a gate table, each as {name, type, gate table}.
+template <class Each>
+void for_each_gate_table(const nlohmann::ordered_json& doc, Each&& each) {
+  if (!doc.contains(kInterfaces) || !doc[kInterfaces].contains("interface")) return;
+  for (const auto& i : doc[kInterfaces]["interface"]) {
+    if (!i.contains(kBridgePort) || !i[kBridgePort].contains(kGateTable)) continue;
+    each(i, i[kBridgePort][kGateTable]);
+  }
+}
+
+nlohmann::ordered_json interface_with(const nlohmann::ordered_json& i, nlohmann::ordered_json table) {
+  nlohmann::ordered_json out;
+  out["name"] = i.at("name");
+  if (i.contains("type")) out["type"] = i["type"];
+  out[kBridgePort][kGateTable] = std::move(table);
+  return out;
+}
+
+}  // namespace
+
+std::vector<std::string> netconf_modules_needed(const nlohmann::ordered_json& doc, NetconfContent content) {
+  std::vector<std::string> modules{"ieee802-dot1q-sched-bridge"};
+  if (content == NetconfContent::schedule) return modules;
+  if (doc.contains("ieee802-dot1q-bridge:bridges")) {
+    const std::string text = doc["ieee802-dot1q-bridge:bridges"].dump();
+    if (text.find("ieee802-dot1q-psfp-bridge:") != std::string::npos) modules.push_back("ieee802-dot1q-psfp-bridge");
+  }
+  if (doc.contains("ieee802-dot1cb-stream-identification:stream-identity"))
+    modules.push_back("ieee802-dot1cb-stream-identification");
+  if (doc.contains("ieee802-dot1cb-frer:frer")) modules.push_back("ieee802-dot1cb-frer");
+  return modules;
+}
+
+nlohmann::ordered_json netconf_content(const nlohmann::ordered_json& doc, NetconfContent content) {
+  if (content == NetconfContent::all) return doc;
+  nlohmann::ordered_json interfaces = nlohmann::ordered_json::array();
+  for_each_gate_table(doc, [&](const nlohmann::ordered_json& i, const nlohmann::ordered_json& table) {
+    interfaces.push_back(interface_with(i, table));
+  });
+  nlohmann::ordered_json out;
+  out[kInterfaces]["interface"] = std::move(interfaces);
+  return out;
+}
+
+namespace {
+
+nlohmann::ordered_json ptp_time(TaiTime t) {
+  const std::int64_t ns = ns_of(t);
+  nlohmann::ordered_json time;
+  time["seconds"] = std::to_string(ns / 1'000'000'000);  // uint64: a string in RFC 7951
+  time["nanoseconds"] = ns % 1'000'000'000;
+  return time;
+}
+
+}  // namespace
+
+nlohmann::ordered_json netconf_with_base_time(nlohmann::ordered_json doc, TaiTime base) {
+  if (!doc.contains(kInterfaces) || !doc[kInterfaces].contains("interface")) return doc;
+  for (auto& i : doc[kInterfaces]["interface"]) {
+    if (!i.contains(kBridgePort) || !i[kBridgePort].contains(kGateTable)) continue;
+    auto& table = i[kBridgePort][kGateTable];
+    table["admin-base-time"] = ptp_time(base);
+    table["config-change"] = true;
+  }
+  return doc;
+}
+
+nlohmann::ordered_json netconf_base_time(const nlohmann::ordered_json& doc, TaiTime base) {
+  const nlohmann::ordered_json time = ptp_time(base);
+  nlohmann::ordered_json interfaces = nlohmann::ordered_json::array();
+  for_each_gate_table(doc, [&](const nlohmann::ordered_json& i, const nlohmann::ordered_json&) {
+    nlohmann::ordered_json table;
+    table["admin-base-time"] = time;
+    table["config-change"] = true;
+    interfaces.push_back(interface_with(i, std::move(table)));
+  });
+  nlohmann::ordered_json out;
+  out[kInterfaces]["interface"] = std::move(interfaces);
+  return out;
+}
+
+DataTree netconf_config_tree(ly_ctx* context, const nlohmann::ordered_json& doc, const std::string& peer) {
+  const std::string text = doc.dump();
+  lyd_node* tree = nullptr;
+  // Strict: a node the server's models lack is an error here, before anything is sent. Parse
+  // only: the server validates the whole candidate.
+  if (lyd_parse_data_mem(context, text.c_str(), LYD_JSON, LYD_PARSE_ONLY | LYD_PARSE_STRICT, 0, &tree) != LY_SUCCESS) {
+    lyd_free_all(tree);
+    const char* why = ly_errmsg(context);
+    const char* path = ly_errpath(context);
+    throw NetconfError(fmt::format("{}: the plan does not fit the bridge's YANG models: {}{}", peer,
+                                   why ? why : "parse error", path ? fmt::format(" (at {})", path) : ""));
+  }
+  DataTree owned(tree);
+  // State leaves (supported-list-max and the like in some revisions) are the bridge's to report.
+  std::vector<lyd_node*> state;
+  for (lyd_node* top = tree; top; top = top->next) {
+    lyd_node* elem;
+    LYD_TREE_DFS_BEGIN(top, elem) {
+      if (elem->schema && (elem->schema->flags & LYS_CONFIG_R)) {
+        state.push_back(elem);
+        LYD_TREE_DFS_continue = 1;
+      }
+      LYD_TREE_DFS_END(top, elem);
+    }
+  }
+  for (lyd_node* n : state) {
+    if (n == owned.get()) owned.release(), owned.reset(n->next);
+    lyd_free_tree(n);
+  }
+  return owned;
+}
+
+std::string netconf_edit_xml(ly_ctx* context, const DataTree& tree, bool replace_gate_tables) {
+  if (replace_gate_tables) {
+    for (lyd_node* top = tree.get(); top; top = top->next) {
+      lyd_node* elem;
+      LYD_TREE_DFS_BEGIN(top, elem) {
+        if (is_gate_table(elem)) {
+          if (lyd_new_meta(context, elem, nullptr, "ietf-netconf:operation", "replace", 0, nullptr) != LY_SUCCESS)
+            throw NetconfError("cannot mark a gate table replace: the server's context lacks ietf-netconf");
+          LYD_TREE_DFS_continue = 1;
+        }
+        LYD_TREE_DFS_END(top, elem);
+      }
+    }
+  }
+  char* xml = nullptr;
+  if (lyd_print_mem(&xml, tree.get(), LYD_XML, LYD_PRINT_WITHSIBLINGS | LYD_PRINT_SHRINK) != LY_SUCCESS)
+    throw NetconfError("cannot print the configuration as XML");
+  CString owned(xml);
+  return xml ? std::string(xml) : std::string();
+}
+
+std::vector<std::string> netconf_differences(const DataTree& desired, const DataTree& running) {
+  std::vector<std::string> out;
+  for (const lyd_node* top = desired.get(); top; top = top->next) {
+    const lyd_node* elem;
+    LYD_TREE_DFS_BEGIN(top, elem) {
+      if (elem->schema && (elem->schema->nodetype & (LYS_LEAF | LYS_LEAFLIST))) {
+        CString path(lyd_path(elem, LYD_PATH_STD, nullptr, 0));
+        const char* want = lyd_get_value(elem);
+        lyd_node* match = nullptr;
+        if (!running || lyd_find_path(running.get(), path.get(), 0, &match) != LY_SUCCESS || !match)
+          out.push_back(fmt::format("{}: missing, want {}", path.get(), want ? want : ""));
+        else if (const char* is = lyd_get_value(match); std::strcmp(is ? is : "", want ? want : "") != 0)
+          out.push_back(fmt::format("{}: is {}, want {}", path.get(), is ? is : "", want ? want : ""));
+      }
+      LYD_TREE_DFS_END(top, elem);
+    }
+  }
+  return out;
+}
+
+}  // namespace takt::southbound
