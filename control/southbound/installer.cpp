@@ -1,7 +1,5 @@
 #include "control/southbound/installer.hpp"
 
-#include <time.h>
-
 #include <algorithm>
 #include <future>
 #include <memory>
@@ -15,6 +13,7 @@
 #include "control/southbound/agent_fleet.hpp"
 #include "control/southbound/netconf_fleet.hpp"
 #include "control/southbound/parallel.hpp"
+#include "ptp/host_tai_clock.hpp"
 
 namespace takt::southbound {
 
@@ -28,10 +27,9 @@ Nanos since(Steady::time_point t) { return std::chrono::duration_cast<Nanos>(Ste
 // by the time passed since. The base time is placed after every agent's clock.
 TaiTime agents_now(const std::vector<Outcome<AgentObservation>>& before) {
   if (before.empty()) {
-    // Only NETCONF bridges: they keep their own PTP time; this host's TAI clock stands in.
-    timespec ts{};
-    clock_gettime(CLOCK_TAI, &ts);
-    return tai_ns(static_cast<std::int64_t>(ts.tv_sec) * 1'000'000'000 + ts.tv_nsec);
+    // Only NETCONF bridges: they keep their own PTP time; this host's TAI stands in (37 s UTC
+    // offset where the kernel has none, as ptp4l announces it).
+    return ptp::host_timescale(std::chrono::seconds(37)).from_clock_tai(ptp::read_clock_tai());
   }
   TaiTime latest{};
   for (const auto& b : before) latest = std::max(latest, b.value->health.agent_time + since(b.value->health.received));
