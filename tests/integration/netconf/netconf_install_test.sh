@@ -221,6 +221,17 @@ committed=$(curl -sf "$SW2/api/v1/bridge" | jq -r .committed.transaction)
 [[ $committed == "$TX_A" ]] || fail "sw2 committed $committed, not $TX_A"
 ok "plan A installed on sw1, sw3 (NETCONF) and sw2 (takt agent) at base time $BASE_A; read back: every gate control entry and the base time"
 
+# keeps_plan_a: after a failed apply, sw1 still runs plan A's base time and sw2 plan A's
+# transaction, with nothing staged.
+keeps_plan_a() {
+  local running committed
+  running=$(get_running sw1)
+  grep -q "<seconds>$((BASE_A / 1000000000))</seconds>" <<<"$running" || fail "sw1 lost plan A's base time"
+  committed=$(curl -sf "$SW2/api/v1/bridge" | jq -r .committed.transaction)
+  [[ $committed == "$TX_A" ]] || fail "sw2 committed $committed after the failed apply, not $TX_A"
+  [[ $(curl -sf "$SW2/api/v1/bridge" | jq -r '.staged') == null ]] || fail "sw2 still has a staged configuration"
+}
+
 # 2. Another session holds sw3's candidate: staging fails there and everything is aborted.
 python3 - "${PORT[sw3]}" "$WORK/client_key" "$WORK/known_hosts" "$WORK/locked" <<'PY' &
 import os, subprocess, sys, time
@@ -261,11 +272,7 @@ kill "$LOCKER" 2>/dev/null || true
 pkill -P "$LOCKER" 2>/dev/null || true
 grep -q "sw3.*lock" "$WORK/apply-locked.log" || { cat "$WORK/apply-locked.log"; fail "the failure does not name sw3's lock"; }
 grep -q "aborted on every bridge" "$WORK/apply-locked.log" || { cat "$WORK/apply-locked.log"; fail "not aborted everywhere"; }
-running=$(get_running sw1)
-grep -q "<seconds>$((BASE_A / 1000000000))</seconds>" <<<"$running" || fail "sw1 lost plan A's base time"
-committed=$(curl -sf "$SW2/api/v1/bridge" | jq -r .committed.transaction)
-[[ $committed == "$TX_A" ]] || fail "sw2 committed $committed after the failed apply, not $TX_A"
-[[ $(curl -sf "$SW2/api/v1/bridge" | jq -r '.staged') == null ]] || fail "sw2 still has a staged configuration"
+keeps_plan_a
 ok "sw3's candidate locked elsewhere: $(grep -o 'sw3 ([^)]*): lock[^;]*' "$WORK/apply-locked.log" | head -n 1 | cut -c1-110); aborted everywhere, sw1 and sw2 keep plan A"
 
 # 3. A server whose model the plan does not fit: refused (at check or at its edit), nothing changed.
@@ -278,11 +285,7 @@ grep -q "sw3" "$WORK/apply-seven.log" || fail "the failure does not name sw3: $(
 grep -qi "nothing was changed\|aborted on every bridge" "$WORK/apply-seven.log" ||
   { cat "$WORK/apply-seven.log"; fail "the failure does not say nothing was changed"; }
 grep -q "gate-states-value" "$WORK/apply-seven.log" || { cat "$WORK/apply-seven.log"; fail "the failure does not name the node"; }
-running=$(get_running sw1)
-grep -q "<seconds>$((BASE_A / 1000000000))</seconds>" <<<"$running" || fail "sw1 lost plan A's base time"
-committed=$(curl -sf "$SW2/api/v1/bridge" | jq -r .committed.transaction)
-[[ $committed == "$TX_A" ]] || fail "sw2 committed $committed after the failed apply, not $TX_A"
-[[ $(curl -sf "$SW2/api/v1/bridge" | jq -r '.staged') == null ]] || fail "sw2 still has a staged configuration"
+keeps_plan_a
 running=$(get_running sw3seven)
 ! grep -q '<gate-control-entry>' <<<"$running" || fail "sw3seven kept gate control entries"
 ok "a server whose model the plan does not fit: $(grep -o 'sw3 ([^)]*): [^(]*' "$WORK/apply-seven.log" | head -n 1 | cut -c1-150); nothing changed, sw1 and sw2 keep plan A"

@@ -3,27 +3,19 @@
 // refuse the files or route frames nowhere.
 #include <catch2/catch.hpp>
 
-#include <fstream>
 #include <set>
-#include <sstream>
 
 #include "control/export/csv.hpp"
 #include "control/export/tsnkit.hpp"
 #include "control/export/tsnkit_numbering.hpp"
 #include "control/export/tsnkit_schedule.hpp"
 #include "control/schedule/planner.hpp"
+#include "read_test_file.hpp"
 #include "sample_plan.hpp"
 
 using namespace takt;
 
 namespace {
-
-std::string read(const std::string& path) {
-  std::ifstream f(path);
-  std::ostringstream s;
-  s << f.rdbuf();
-  return s.str();
-}
 
 std::vector<std::vector<std::string>> rows(const std::string& csv) {
   std::vector<std::vector<std::string>> out;
@@ -71,7 +63,8 @@ TEST_CASE("a plan in TSNKit's output form: the five files, columns, links and ro
 }
 
 TEST_CASE("a TSNKit instance planned in TSNKit's model comes back in its own numbers", "[export][tsnkit]") {
-  const auto in = exporter::from_tsnkit(read(kData + "/sample_task.csv"), read(kData + "/sample_topo.csv"), "sample");
+  const auto in = exporter::from_tsnkit(test::read_test_file(kData + "/sample_task.csv"),
+                                        test::read_test_file(kData + "/sample_topo.csv"), "sample");
   REQUIRE(in.result.plant);
   const auto& plant = *in.result.plant;
   const auto outcome = schedule::plan_plant(plant);
@@ -93,7 +86,7 @@ TEST_CASE("a TSNKit instance planned in TSNKit's model comes back in its own num
 
   // Every link the schedule names is a link of the instance, written as the instance writes it.
   std::set<std::string> topology_links;
-  for (const auto& r : rows(read(kData + "/sample_topo.csv"))) topology_links.insert(r[0]);
+  for (const auto& r : rows(test::read_test_file(kData + "/sample_topo.csv"))) topology_links.insert(r[0]);
   const auto gcl = rows(t.gcl_csv);
   REQUIRE(gcl.size() > 1);
   CHECK(gcl[0] == std::vector<std::string>{"link", "queue", "start", "end", "cycle"});

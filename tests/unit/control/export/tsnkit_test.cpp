@@ -1,24 +1,16 @@
 #include <catch2/catch.hpp>
 
-#include <fstream>
 #include <map>
-#include <sstream>
 
 #include "control/export/csv.hpp"
 #include "control/export/tsnkit.hpp"
 #include "control/model/loader.hpp"
+#include "read_test_file.hpp"
 #include "sample_plan.hpp"
 
 using namespace takt;
 
 namespace {
-
-std::string read(const std::string& path) {
-  std::ifstream f(path);
-  std::ostringstream s;
-  s << f.rdbuf();
-  return s.str();
-}
 
 const std::string kData = TAKT_EXPORT_TEST_DATA;
 
@@ -47,8 +39,9 @@ TEST_CASE("a plant exported as a TSNKit instance", "[export][tsnkit]") {
 }
 
 TEST_CASE("a TSNKit instance imported as a plant in takt's Ethernet model", "[export][tsnkit]") {
-  const auto in = exporter::from_tsnkit(read(kData + "/sample_task.csv"), read(kData + "/sample_topo.csv"), "sample",
-                                        "stream.csv", "topology.csv", model::FrameModel::ethernet);
+  const auto in = exporter::from_tsnkit(test::read_test_file(kData + "/sample_task.csv"),
+                                        test::read_test_file(kData + "/sample_topo.csv"), "sample", "stream.csv",
+                                        "topology.csv", model::FrameModel::ethernet);
   INFO(in.plant_yaml);
   REQUIRE(in.errors.empty());
   for (const auto& d : in.result.diagnostics) INFO(d.str());
@@ -89,7 +82,8 @@ TEST_CASE("a TSNKit instance imported as a plant in takt's Ethernet model", "[ex
 }
 
 TEST_CASE("a TSNKit instance imported as a plant in TSNKit's model by default", "[export][tsnkit]") {
-  const auto in = exporter::from_tsnkit(read(kData + "/sample_task.csv"), read(kData + "/sample_topo.csv"), "sample");
+  const auto in = exporter::from_tsnkit(test::read_test_file(kData + "/sample_task.csv"),
+                                        test::read_test_file(kData + "/sample_topo.csv"), "sample");
   INFO(in.plant_yaml);
   REQUIRE(in.errors.empty());
   for (const auto& d : in.result.diagnostics) INFO(d.str());
@@ -116,7 +110,7 @@ TEST_CASE("a TSNKit instance imported as a plant in TSNKit's model by default", 
 }
 
 TEST_CASE("TSNKit import errors name file, line and column", "[export][tsnkit]") {
-  const std::string topo = read(kData + "/sample_topo.csv");
+  const std::string topo = test::read_test_file(kData + "/sample_topo.csv");
   auto in = exporter::from_tsnkit(
       "stream,src,dst,size,period,deadline,jitter\n0,0,[4],400,1000,1000,1000\n1,2,[9],x,1000,1000,1000\n", topo, "bad",
       "t.csv", "n.csv");
@@ -131,8 +125,8 @@ TEST_CASE("TSNKit import errors name file, line and column", "[export][tsnkit]")
   REQUIRE_FALSE(in.errors.empty());
   CHECK(in.errors[0].rfind("t.csv:1:1: no column 'dst'", 0) == 0);
 
-  in = exporter::from_tsnkit(read(kData + "/sample_task.csv"), "link,q_num,rate,t_proc,t_prop\n\"(0, 1)\",8,fast,0,0\n",
-                             "bad", "t.csv", "n.csv");
+  in = exporter::from_tsnkit(test::read_test_file(kData + "/sample_task.csv"),
+                             "link,q_num,rate,t_proc,t_prop\n\"(0, 1)\",8,fast,0,0\n", "bad", "t.csv", "n.csv");
   REQUIRE_FALSE(in.errors.empty());
   CHECK(in.errors[0] ==
         "n.csv:2:12: rate 'fast' is not a decimal number of bit/ns; allowed 0.000000001..1000 bit/ns (1 = 1 Gb/s)");
@@ -141,8 +135,8 @@ TEST_CASE("TSNKit import errors name file, line and column", "[export][tsnkit]")
 TEST_CASE("TSNKit import refuses numbers out of range instead of wrapping them", "[export][tsnkit][hostile]") {
   // Issue 11 case 8: rate 99999999999 became 7766279630452241920 b/s; a size of INT64_MAX gave
   // a negative frame count.
-  const std::string task = read(kData + "/sample_task.csv");
-  const std::string topo = read(kData + "/sample_topo.csv");
+  const std::string task = test::read_test_file(kData + "/sample_task.csv");
+  const std::string topo = test::read_test_file(kData + "/sample_topo.csv");
   auto rate = exporter::from_tsnkit(task, "link,q_num,rate,t_proc,t_prop\n\"(0, 1)\",8,99999999999,2000,50\n", "x",
                                     "task.csv", "topo.csv");
   REQUIRE_FALSE(rate.errors.empty());
@@ -182,15 +176,16 @@ TEST_CASE("TSNKit import refuses numbers out of range instead of wrapping them",
 TEST_CASE("TSNKit import bounds the rows of each file", "[export][tsnkit][hostile]") {
   std::string task("id,src,dst,size,period,deadline,jitter\n");
   for (int i = 0; i <= 10'000; ++i) task.append(std::to_string(i % 10'000)).append(",2,[4],100,1000000,1000000,0\n");
-  const auto in = exporter::from_tsnkit(task, read(kData + "/sample_topo.csv"), "x", "task.csv", "topo.csv");
+  const auto in =
+      exporter::from_tsnkit(task, test::read_test_file(kData + "/sample_topo.csv"), "x", "task.csv", "topo.csv");
   REQUIRE_FALSE(in.errors.empty());
   CHECK(in.errors[0] == "task.csv:10002:1: more than 10000 rows; takt imports at most 10000 streams from one instance");
   CHECK(in.errors.size() <= 102);  // the rows read before are reported, a hundred errors at most
 }
 
 TEST_CASE("TSNKit import writes YAML no file name can inject into", "[export][tsnkit][hostile]") {
-  const std::string task = read(kData + "/sample_task.csv");
-  const std::string topo = read(kData + "/sample_topo.csv");
+  const std::string task = test::read_test_file(kData + "/sample_task.csv");
+  const std::string topo = test::read_test_file(kData + "/sample_topo.csv");
   // A file stem that is not a takt name is refused with a name that would do.
   auto stem = exporter::from_tsnkit(task, topo, "a: b", "a: b.csv", "topo.csv");
   REQUIRE(stem.errors.size() == 1);
