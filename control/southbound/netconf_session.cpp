@@ -9,6 +9,8 @@
 
 #include <fmt/format.h>
 
+#include "protocol/bounded_json.hpp"
+
 namespace takt::southbound {
 
 namespace {
@@ -19,7 +21,7 @@ thread_local std::string last_library_error;
 thread_local std::string host_key_problem;
 
 void remember_library_message(const nc_session*, NC_VERB_LEVEL level, const char* message) {
-  if (level == NC_VERB_ERROR && message) last_library_error = message;
+  if (level == NC_VERB_ERROR && message) last_library_error = text_excerpt(message, 400);
 }
 
 void init_client_library() {
@@ -78,12 +80,14 @@ void collect_errors(const lyd_node* reply, std::vector<std::string>& out) {
       for (const lyd_node* c = lyd_child(n); c; c = c->next) {
         const std::string name = opaque_name(c);
         const char* v = opaque_value(c);
-        if (name == "error-tag" && v) tag = v;
-        if (name == "error-path" && v) path = v;
-        if (name == "error-message" && v) message = v;
+        // The server's words go into our messages: each is bounded.
+        if (name == "error-tag" && v) tag = text_excerpt(v, 60);
+        if (name == "error-path" && v) path = text_excerpt(v, 400);
+        if (name == "error-message" && v) message = text_excerpt(v, 400);
         if (name == "error-info")
           for (const lyd_node* i = lyd_child(c); i; i = i->next)
-            if (std::strcmp(opaque_name(i), "bad-element") == 0 && opaque_value(i)) element = opaque_value(i);
+            if (std::strcmp(opaque_name(i), "bad-element") == 0 && opaque_value(i))
+              element = text_excerpt(opaque_value(i), 100);
       }
       std::string text = tag.empty() ? "error" : tag;
       if (!path.empty()) text += " at " + path;
