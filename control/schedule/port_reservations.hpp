@@ -9,6 +9,8 @@
 #include <cstdint>
 #include <vector>
 
+#include "control/schedule/projected_spans.hpp"
+
 namespace takt::schedule {
 
 struct Booking {
@@ -35,6 +37,8 @@ class PortReservations {
 
   // `queue_end`: when the queue is free again, at least the window end (later when the port's
   // gate entry outlasts the window: granularity, minimum gate interval).
+  // The same answer as testing every booking in the order they were booked (the blocker is the
+  // first one in the way), from sorted projections of the bookings.
   Probe probe(int port, std::int64_t period, int traffic_class, std::int64_t window_start, std::int64_t window_length,
               std::int64_t queue_start, std::int64_t queue_end) const;
   void book(int port, std::int64_t period, const Booking& b);
@@ -46,10 +50,34 @@ class PortReservations {
   double queue_share(int port, int traffic_class) const;
 
  private:
+  // One traffic class's bookings of a bucket seen modulo some g: windows (what other classes'
+  // windows must clear on the wire) and queue occupancies (what the class's own must clear).
+  struct ClassSpans {
+    int traffic_class = 0;
+    ProjectedSpans windows;
+    ProjectedSpans queues;
+  };
+  struct View {
+    std::int64_t g = 0;
+    std::vector<ClassSpans> classes;
+  };
+  // The longest window and occupancy a class holds in a bucket: whether a candidate can fit
+  // beside them at all is then one comparison per class.
+  struct ClassLongest {
+    int traffic_class = 0;
+    std::int64_t window = 0;
+    std::int64_t queue = 0;
+  };
   struct Bucket {
     std::int64_t period = 0;
-    std::vector<Booking> bookings;
+    std::vector<Booking> bookings;  // in booking order
+    std::vector<ClassLongest> longest;
+    // Projections onto each gcd some candidate's period has had with this one, built on first
+    // use and kept up to date as bookings come: a cache of `bookings`, hence mutable.
+    mutable std::vector<View> views;
   };
+  static void add_to_view(View& v, const Booking& b, std::uint32_t seq);
+  static const View& view(const Bucket& bucket, std::int64_t g);
   std::vector<std::vector<Bucket>> ports_;
   std::vector<std::array<double, 8>> queue_share_;
 };

@@ -189,15 +189,38 @@ class Verifier {
     issues_.push_back({stream, port, std::move(msg)});
   }
 
+  const PortPlan* find_port(const model::PortRef& p) const {
+    const auto it = port_index_.find(p);
+    return it == port_index_.end() ? nullptr : it->second;
+  }
+  void index_plan();
+
   const Plan& plan_;
   const model::Plant& plant_;
   PlantIndex index_;
+  // The plan looked up by name as Plan::find_port and find_stream would (the first of a name),
+  // without their linear scans: a plan of ten thousand streams is checked in seconds, not hours.
+  std::map<model::PortRef, const PortPlan*> port_index_;
+  std::unordered_map<std::string, const StreamPlan*> stream_index_;
+  struct ListedWindow {
+    const PortPlan* port;
+    const Window* window;
+  };
+  std::unordered_map<std::string, std::vector<ListedWindow>> listed_windows_;  // by stream name
   std::map<model::PortRef, Gates> gates_;
   std::map<model::PortRef, std::vector<Span>> transmissions_;
   std::map<std::pair<model::PortRef, int>, std::vector<Span>> occupancies_;
   std::int64_t sync_ = 0;
   Issues issues_;
 };
+
+void Verifier::index_plan() {
+  for (const auto& p : plan_.ports) {
+    port_index_.emplace(p.port, &p);
+    for (const auto& w : p.windows) listed_windows_[w.stream].push_back({&p, &w});
+  }
+  for (const auto& sp : plan_.streams) stream_index_.emplace(sp.name, &sp);
+}
 
 void Verifier::check_port_lists() {
   for (const auto& p : plan_.ports) {
@@ -377,12 +400,14 @@ void Verifier::check_stream(const StreamPlan& sp) {
                         readable_duration(prof.processing_delay_max), readable_duration(Nanos{sync_})));
     }
     // The port must list this window.
-    const auto* port = plan_.find_port(hop.egress);
-    const bool listed = port && std::any_of(port->windows.begin(), port->windows.end(), [&](const Window& w) {
-                          return w.stream == sp.name && w.hop == static_cast<int>(h) && w.start.count() == mod(t, P) &&
-                                 w.length == hop.length && w.interval == sp.interval &&
-                                 w.traffic_class == hop.traffic_class;
-                        });
+    const auto* port = find_port(hop.egress);
+    bool listed = false;
+    if (const auto lw = listed_windows_.find(sp.name); port && lw != listed_windows_.end())
+      listed = std::any_of(lw->second.begin(), lw->second.end(), [&](const ListedWindow& x) {
+        const Window& w = *x.window;
+        return x.port == port && w.hop == static_cast<int>(h) && w.start.count() == mod(t, P) &&
+               w.length == hop.length && w.interval == sp.interval && w.traffic_class == hop.traffic_class;
+      });
     if (!listed)
       add(sp.name, hop.egress.str(),
           fmt::format("stream {}: port {} does not list its window at {}", sp.name, hop.egress.str(),
@@ -418,15 +443,29 @@ void Verifier::check_stream(const StreamPlan& sp) {
 void Verifier::replay_stream(const StreamPlan& sp, const model::Stream& s, const std::vector<std::int64_t>& wire) {
   const auto P = sp.interval.count();
   std::int64_t span = P;
+  // Per hop, what every frame instance needs: looked up once, not once per instance.
+  struct HopFacts {
+    const Gates* gates;
+    std::int64_t propagation;
+    std::int64_t processing_min;
+    std::int64_t timing_error;
+    bool into_listener;
+  };
+  std::vector<HopFacts> facts;
+  facts.reserve(sp.hops.size());
+  auto is_listener = [&](const std::string& node) {
+    return std::find(s.listeners.begin(), s.listeners.end(), node) != s.listeners.end();
+  };
   for (const auto& hop : sp.hops) {
     const auto g = gates_.find(hop.egress);
     if (g == gates_.end()) return;  // already reported: no usable list
     span = std::lcm(span, g->second.cycle);
+    const auto& prof = index_.profile_of(hop.egress.node);
+    facts.push_back({&g->second, index_.links.at(hop.egress).link->propagation.count(),
+                     prof.processing_delay_min.count(), prof.transmission_timing_error.count(),
+                     hop.ingress.node != sp.talker && is_listener(hop.ingress.node)});
   }
   const auto instances = span / P;
-  auto is_listener = [&](const std::string& node) {
-    return std::find(s.listeners.begin(), s.listeners.end(), node) != s.listeners.end();
-  };
   // Most a frame may leave a hop into a listener before its window (a merged gate), plus how
   // much later than the window start it may leave (the transmitting node's timing error).
   std::int64_t early_arrival = 0;
@@ -437,16 +476,15 @@ void Verifier::replay_stream(const StreamPlan& sp, const model::Stream& s, const
   for (std::int64_t k = 0; k < instances; ++k) {
     for (std::size_t h = 0; h < sp.hops.size(); ++h) {
       const auto& hop = sp.hops[h];
-      const auto& gates = gates_.at(hop.egress);
+      const auto& gates = *facts[h].gates;
       const auto start = k * P + hop.offset.count();
       const auto len = hop.length.count();
       const std::uint32_t bit = 1u << hop.traffic_class;
-      const auto prof_min = index_.profile_of(hop.egress.node).processing_delay_min.count();
+      const auto prof_min = facts[h].processing_min;
       std::int64_t e = start;
       for (int u : hop.upstream) {
         const auto uu = static_cast<std::size_t>(u);
-        e = std::min(
-            e, dep[uu] + wire[uu] + index_.links.at(sp.hops[uu].egress).link->propagation.count() + prof_min - sync_);
+        e = std::min(e, dep[uu] + wire[uu] + facts[uu].propagation + prof_min - sync_);
       }
       if (hop.upstream.empty()) e = start;  // the talker hands its frames over at its offset
       const auto [states, open] = gates.states_over(start, len, bit);
@@ -474,10 +512,9 @@ void Verifier::replay_stream(const StreamPlan& sp, const model::Stream& s, const
         it->second.second = std::max(it->second.second, start - d);
       }
       // A frame that may leave before its window reaches a listener early: arrival varies.
-      if (hop.ingress.node != sp.talker && is_listener(hop.ingress.node)) {
+      if (facts[h].into_listener) {
         early_arrival = std::max(early_arrival, start - d);
-        arrival_spread =
-            std::max(arrival_spread, start - d + index_.profile_of(hop.egress.node).transmission_timing_error.count());
+        arrival_spread = std::max(arrival_spread, start - d + facts[h].timing_error);
       }
     }
   }
@@ -494,7 +531,7 @@ void Verifier::replay_stream(const StreamPlan& sp, const model::Stream& s, const
                     readable_duration(sp.jitter), readable_duration(Nanos{jitter})));
   for (std::size_t h = 0; h < sp.hops.size(); ++h) {
     const auto& hop = sp.hops[h];
-    const auto& gates = gates_.at(hop.egress);
+    const auto& gates = *facts[h].gates;
     const std::uint32_t bit = 1u << hop.traffic_class;
     for (const auto& [pos, lead] : seen[h]) {
       const auto len = hop.length.count();
@@ -517,6 +554,7 @@ Issues Verifier::run() {
     add("", "",
         fmt::format("plan was built in the {} frame model, the plant has frame-model: {}",
                     model::to_string(plan_.frame_model), model::to_string(plant_.defaults.frame_model)));
+  index_plan();
   check_port_lists();
   std::set<std::string> in_plan;
   for (const auto& sp : plan_.streams) {
@@ -528,7 +566,8 @@ Issues Verifier::run() {
   // Every window a port lists must belong to a timed stream's hop (checked above from the stream side).
   for (const auto& p : plan_.ports) {
     for (const auto& w : p.windows) {
-      const auto* sp = plan_.find_stream(w.stream);
+      const auto found = stream_index_.find(w.stream);
+      const StreamPlan* sp = found == stream_index_.end() ? nullptr : found->second;
       if (!sp || !sp->timed || w.hop < 0 || static_cast<std::size_t>(w.hop) >= sp->hops.size() ||
           sp->hops[static_cast<std::size_t>(w.hop)].egress != p.port)
         add(w.stream, p.port.str(),
