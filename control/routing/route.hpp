@@ -16,6 +16,9 @@ struct RouteHop {
   // only where two seamless trees meet again in front of a single-homed listener (the bridge
   // there eliminates duplicates and forwards the frame once).
   std::vector<int> upstream;
+  // The Topology arc of egress when the router built the hop, else -1: saves looking the port
+  // up by name for every hop of every stream.
+  int arc = -1;
 };
 
 struct StreamRoute {

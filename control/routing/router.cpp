@@ -99,6 +99,7 @@ StreamRoute assemble(const Topology& topo, const std::string& stream, const std:
     RouteHop h;
     h.egress = topo.arc(arc).egress;
     h.ingress = topo.arc(arc).ingress;
+    h.arc = arc;
     for (int u : upstream_arcs.at(arc)) h.upstream.push_back(hop_of_arc.at(u));
     r.hops.push_back(std::move(h));
     for (int d : downstream[arc])
@@ -151,9 +152,11 @@ RouteResult Router::route(const model::Stream& s) const {
   return s.num_seamless_trees >= 2 ? seamless_trees(s, talker, listeners) : single_tree(s, talker, listeners);
 }
 
-RouteResult Router::single_tree(const model::Stream& s, int talker, const std::vector<int>& listeners) const {
-  RouteResult out;
-  const auto payload = std::min<std::int64_t>(s.max_frame_size, kMaxStandardPayload);
+const Router::Tree& Router::tree_from(int talker, std::int64_t payload) const {
+  const std::pair<int, std::int64_t> key{talker, payload};
+  if (const auto it = trees_.find(key); it != trees_.end()) return it->second;
+  // Bounded: a plant with many distinct frame sizes must not keep a tree for each.
+  if (trees_.size() * topo_.node_count() > (std::size_t{1} << 22)) trees_.clear();
   std::vector<std::int64_t> cost(topo_.arcs().size(), -1);
   for (std::size_t a = 0; a < cost.size(); ++a) {
     const Arc& arc = topo_.arcs()[a];
@@ -162,8 +165,38 @@ RouteResult Router::single_tree(const model::Stream& s, int talker, const std::v
     if (arc.to == talker) continue;
     cost[a] = hop_cost(static_cast<int>(a), payload);
   }
-  std::vector<std::int64_t> dist;
-  const auto pred = shortest_path_tree(topo_, talker, cost, dist);
+  Tree t;
+  t.pred = shortest_path_tree(topo_, talker, cost, t.dist);
+  return trees_.emplace(key, std::move(t)).first->second;
+}
+
+RouteResult Router::single_tree(const model::Stream& s, int talker, const std::vector<int>& listeners) const {
+  RouteResult out;
+  const auto payload = std::min<std::int64_t>(s.max_frame_size, kMaxStandardPayload);
+  const auto& tree_of_talker = tree_from(talker, payload);
+  const auto& dist = tree_of_talker.dist;
+  const auto& pred = tree_of_talker.pred;
+  // One listener reached: the route is the path itself, in the order assemble() would give it.
+  if (listeners.size() == 1 && dist[static_cast<std::size_t>(listeners[0])] != kUnreached) {
+    std::vector<int> path;
+    for (int v = listeners[0]; v != talker; v = topo_.arc(path.back()).from)
+      path.push_back(pred[static_cast<std::size_t>(v)]);
+    StreamRoute r;
+    r.stream = s.name;
+    r.hops.reserve(path.size());
+    r.trees.emplace_back();
+    for (auto it = path.rbegin(); it != path.rend(); ++it) {
+      RouteHop h;
+      h.egress = topo_.arc(*it).egress;
+      h.ingress = topo_.arc(*it).ingress;
+      h.arc = *it;
+      if (!r.hops.empty()) h.upstream.push_back(static_cast<int>(r.hops.size()) - 1);
+      r.trees.back().push_back(static_cast<int>(r.hops.size()));
+      r.hops.push_back(std::move(h));
+    }
+    out.route = std::move(r);
+    return out;
+  }
   std::vector<int> unreachable;
   std::set<int> tree;
   std::map<int, std::set<int>> upstream;

@@ -3,7 +3,9 @@
 // propagation, the receiving bridge's max processing delay and the sync error budget), one
 // shortest-path tree for several listeners (a hop shared by listeners is one transmission), and
 // two node-disjoint trees for num-seamless-trees 2. End stations never forward.
+#include <map>
 #include <optional>
+#include <utility>
 #include <vector>
 
 #include "control/model/plant.hpp"
@@ -29,12 +31,20 @@ class Router {
   std::int64_t hop_cost(int arc, std::int64_t payload) const;
 
  private:
+  // Shortest-path tree from a talker for frames of one payload (the metric depends on nothing
+  // else), computed once for every stream that shares both.
+  struct Tree {
+    std::vector<int> pred;  // arc into each node, -1 at the talker and unreached nodes
+    std::vector<std::int64_t> dist;
+  };
+  const Tree& tree_from(int talker, std::int64_t payload) const;
   RouteResult single_tree(const model::Stream& s, int talker, const std::vector<int>& listeners) const;
   RouteResult seamless_trees(const model::Stream& s, int talker, const std::vector<int>& listeners) const;
 
   const Topology& topo_;
   Nanos sync_;
   model::FrameModel frame_model_;
+  mutable std::map<std::pair<int, std::int64_t>, Tree> trees_;  // a cache: route() stays a pure function
 };
 
 struct RoutingResult {

@@ -32,6 +32,11 @@ StreamTiming derive_timing(const routing::Topology& topo, const routing::StreamR
   // as the loader's max-frame-size check has it.
   t.mtu = INT64_MAX;
   for (const auto& h : route.hops) {
+    if (h.arc >= 0) {
+      t.mtu = std::min(
+          {t.mtu, topo.profile(topo.arc(h.arc).from).max_frame_size, topo.profile(topo.arc(h.arc).to).max_frame_size});
+      continue;
+    }
     for (const auto* name : {&h.egress.node, &h.ingress.node}) {
       const int n = topo.node_index(*name);
       if (n >= 0) t.mtu = std::min(t.mtu, topo.profile(n).max_frame_size);
@@ -43,9 +48,10 @@ StreamTiming derive_timing(const routing::Topology& topo, const routing::StreamR
   const std::int64_t fragments = (size + t.mtu - 1) / t.mtu;
   t.payload = (size + fragments - 1) / fragments;
   t.frames = static_cast<int>(fragments) * std::max(1, s.max_frames_per_interval);
+  t.hops.reserve(route.hops.size());
   for (const auto& h : route.hops) {
     HopTiming ht;
-    ht.arc = topo.arc_at(h.egress);
+    ht.arc = h.arc >= 0 ? h.arc : topo.arc_at(h.egress);
     const auto& arc = topo.arc(ht.arc);
     const auto& prof = topo.profile(arc.from);
     ht.traffic_class = priority_to_traffic_class(prof.queues)[static_cast<std::size_t>(std::clamp(s.pcp, 0, 7))];
@@ -65,14 +71,15 @@ StreamTiming derive_timing(const routing::Topology& topo, const routing::StreamR
     t.hops.push_back(ht);
   }
   t.tail.assign(t.hops.size(), 0);
-  for (int h = static_cast<int>(t.hops.size()) - 1; h >= 0; --h) {
-    const auto& ht = t.hops[static_cast<std::size_t>(h)];
-    auto& tail = t.tail[static_cast<std::size_t>(h)];
-    if (ht.into_listener) tail = ht.length + ht.propagation + t.sync;
-    for (std::size_t c = static_cast<std::size_t>(h) + 1; c < route.hops.size(); ++c)
-      for (int u : route.hops[c].upstream)
-        if (u == h) tail = std::max(tail, t.gap(h, static_cast<int>(c)) + t.tail[c]);
-  }
+  for (std::size_t h = 0; h < t.hops.size(); ++h)
+    if (t.hops[h].into_listener) t.tail[h] = t.hops[h].length + t.hops[h].propagation + t.sync;
+  // Upstream hops come first, so walking backwards each hop's tail is final before it is
+  // handed to the hops that feed it.
+  for (int c = static_cast<int>(t.hops.size()) - 1; c >= 0; --c)
+    for (int u : route.hops[static_cast<std::size_t>(c)].upstream) {
+      auto& tail = t.tail[static_cast<std::size_t>(u)];
+      tail = std::max(tail, t.gap(u, c) + t.tail[static_cast<std::size_t>(c)]);
+    }
   return t;
 }
 

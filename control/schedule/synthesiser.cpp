@@ -137,7 +137,7 @@ void Synthesiser::build_stream_skeletons(const routing::RoutingResult& routing) 
         hop.egress = h.egress;
         hop.ingress = h.ingress;
         hop.upstream = h.upstream;
-        const int arc = topo_.arc_at(h.egress);
+        const int arc = h.arc >= 0 ? h.arc : topo_.arc_at(h.egress);
         const auto& prof = topo_.profile(topo_.arc(arc).from);
         hop.traffic_class = priority_to_traffic_class(prof.queues)[static_cast<std::size_t>(std::clamp(s.pcp, 0, 7))];
         hop.rate_bps = topo_.arc(arc).rate_bps;

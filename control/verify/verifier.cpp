@@ -61,6 +61,7 @@ struct PlantIndex {
 // A port's gate control list as a function of time.
 struct Gates {
   const PortPlan* port = nullptr;
+  std::size_t ordinal = 0;          // position in port order, where the spans on it are collected
   std::vector<std::int64_t> begin;  // entry start offsets within the cycle
   std::int64_t cycle = 0;
 
@@ -208,8 +209,9 @@ class Verifier {
   };
   std::unordered_map<std::string, std::vector<ListedWindow>> listed_windows_;  // by stream name
   std::map<model::PortRef, Gates> gates_;
-  std::map<model::PortRef, std::vector<Span>> transmissions_;
-  std::map<std::pair<model::PortRef, int>, std::vector<Span>> occupancies_;
+  // By Gates::ordinal (and traffic class): one vector index per window, not a lookup by name.
+  std::vector<std::vector<Span>> transmissions_;
+  std::map<std::pair<std::size_t, int>, std::vector<Span>> occupancies_;
   std::int64_t sync_ = 0;
   Issues issues_;
 };
@@ -304,10 +306,14 @@ void Verifier::check_stream(const StreamPlan& sp) {
                     std::max(1, s.max_frames_per_interval), s.max_frame_size));
   // Route: hops follow links, upstream hops end where this one starts, listeners reached.
   std::vector<std::int64_t> wire(sp.hops.size(), 0);
+  // Per hop: its link and the transmitting node's profile, looked up once.
+  std::vector<const PlantIndex::Side*> link_of(sp.hops.size(), nullptr);
+  std::vector<const model::Profile*> profile_of(sp.hops.size(), nullptr);
   bool route_ok = true;
   for (std::size_t h = 0; h < sp.hops.size(); ++h) {
     const auto& hop = sp.hops[h];
     const auto link = index_.links.find(hop.egress);
+    profile_of[h] = &index_.profile_of(hop.egress.node);
     if (link == index_.links.end() || link->second.peer != hop.ingress) {
       add(sp.name, hop.egress.str(),
           fmt::format("stream {}: hop {} -> {} is not a link of the plant", sp.name, hop.egress.str(),
@@ -315,7 +321,8 @@ void Verifier::check_stream(const StreamPlan& sp) {
       route_ok = false;
       continue;
     }
-    const auto& prof = index_.profile_of(hop.egress.node);
+    link_of[h] = &link->second;
+    const auto& prof = *profile_of[h];
     if (sp.frame_payload > prof.max_frame_size || sp.frame_payload > index_.profile_of(hop.ingress.node).max_frame_size)
       add(sp.name, hop.egress.str(),
           fmt::format("stream {}: frames of {} B exceed the frame size limit at {}", sp.name, sp.frame_payload,
@@ -370,7 +377,7 @@ void Verifier::check_stream(const StreamPlan& sp) {
   for (std::size_t h = 0; h < sp.hops.size(); ++h) {
     const auto& hop = sp.hops[h];
     const auto t = hop.offset.count();
-    const auto& prof = index_.profile_of(hop.egress.node);
+    const auto& prof = *profile_of[h];
     // A ready frame may start up to the profile's timing error late and must still end inside.
     const auto late = prof.transmission_timing_error.count();
     if (hop.length.count() < n * wire[h] + late)
@@ -387,10 +394,10 @@ void Verifier::check_stream(const StreamPlan& sp) {
     for (int u : hop.upstream) {
       const auto& up = sp.hops[static_cast<std::size_t>(u)];
       const auto wu = wire[static_cast<std::size_t>(u)];
-      const auto up_late = index_.profile_of(up.egress.node).transmission_timing_error.count();
+      const auto up_late = profile_of[static_cast<std::size_t>(u)]->transmission_timing_error.count();
       const auto ready = up.offset.count() + up_late + wu + std::max<std::int64_t>(0, (n - 1) * (wu - wire[h])) +
-                         index_.links.at(up.egress).link->propagation.count() + prof.processing_delay_max.count() +
-                         sync_;
+                         link_of[static_cast<std::size_t>(u)]->link->propagation.count() +
+                         prof.processing_delay_max.count() + sync_;
       if (t < ready)
         add(sp.name, hop.egress.str(),
             fmt::format("stream {}: window at {} opens at {} but the frame from {} is only there at {} (timing error "
@@ -425,8 +432,8 @@ void Verifier::check_stream(const StreamPlan& sp) {
     for (std::size_t h = 0; h < sp.hops.size(); ++h) {
       const auto& hop = sp.hops[h];
       if (hop.ingress.node != l) continue;
-      const auto latency = hop.offset.count() + index_.profile_of(hop.egress.node).transmission_timing_error.count() +
-                           n * wire[h] + index_.links.at(hop.egress).link->propagation.count() + sync_ - o;
+      const auto latency = hop.offset.count() + profile_of[h]->transmission_timing_error.count() + n * wire[h] +
+                           link_of[h]->link->propagation.count() + sync_ - o;
       if (latency > deadline)
         add(sp.name, hop.egress.str(),
             fmt::format("stream {}: listener {} gets the last bit {} after transmission "
@@ -537,8 +544,8 @@ void Verifier::replay_stream(const StreamPlan& sp, const model::Stream& s, const
       const auto len = hop.length.count();
       // On the wire anywhere its gate is open between its earliest departure and its window end.
       for (const auto& [at, part] : gates.open_parts(pos - lead.second, pos + len, bit))
-        transmissions_[hop.egress].push_back({at, part, &sp.name});
-      occupancies_[{hop.egress, hop.traffic_class}].push_back({pos - lead.first, lead.first + len, &sp.name});
+        transmissions_[gates.ordinal].push_back({at, part, &sp.name});
+      occupancies_[{gates.ordinal, hop.traffic_class}].push_back({pos - lead.first, lead.first + len, &sp.name});
     }
   }
 }
@@ -556,6 +563,7 @@ Issues Verifier::run() {
                     model::to_string(plan_.frame_model), model::to_string(plant_.defaults.frame_model)));
   index_plan();
   check_port_lists();
+  for (auto& [port, gates] : gates_) gates.ordinal = transmissions_.size(), transmissions_.emplace_back();
   std::set<std::string> in_plan;
   for (const auto& sp : plan_.streams) {
     in_plan.insert(sp.name);
@@ -574,10 +582,12 @@ Issues Verifier::run() {
             fmt::format("port {} lists a window of stream {} that the stream does not have", p.port.str(), w.stream));
     }
   }
-  for (auto& [port, spans] : transmissions_)
-    check_disjoint(spans, gates_.at(port).cycle, port.str(), "transmission", issues_);
+  std::vector<const Gates*> by_ordinal;
+  for (const auto& [port, gates] : gates_) by_ordinal.push_back(&gates);
+  for (std::size_t i = 0; i < transmissions_.size(); ++i)
+    check_disjoint(transmissions_[i], by_ordinal[i]->cycle, by_ordinal[i]->port->port.str(), "transmission", issues_);
   for (auto& [key, spans] : occupancies_)
-    check_disjoint(spans, gates_.at(key.first).cycle, key.first.str(),
+    check_disjoint(spans, by_ordinal[key.first]->cycle, by_ordinal[key.first]->port->port.str(),
                    fmt::format("traffic class {} queue occupancy", key.second).c_str(), issues_);
   return std::move(issues_);
 }
