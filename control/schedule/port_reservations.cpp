@@ -76,6 +76,20 @@ Probe PortReservations::probe(int port, std::int64_t period, int traffic_class, 
     }
     if (p.blocker < 0 && first_stream >= 0) p.blocker = first_stream;
   }
+  // Clearing the occupancies in the way often runs into the next ones, packed behind them: the
+  // least shift that clears them all is found here, so the planner does not try every position
+  // in between again. Every shift skipped still overlaps some occupancy, and a full period of
+  // shifts is as far as any search needs to go.
+  while (p.queue_shift > 0 && p.queue_shift < period) {
+    std::int64_t more = 0;
+    for (const auto& bucket : buckets)
+      for (const auto& c : view(bucket, std::gcd(period, bucket.period)).classes)
+        if (c.traffic_class == traffic_class)
+          c.queues.overlapping(queue_start + p.queue_shift, queue_length,
+                               [&](const ProjectedSpans::Span&, std::int64_t shift) { more = std::max(more, shift); });
+    if (more == 0) break;
+    p.queue_shift += more;
+  }
   return p;
 }
 

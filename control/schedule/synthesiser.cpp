@@ -221,11 +221,12 @@ bool Synthesiser::admit(Candidate& c, const routing::StreamRoute& route) {
 Attempt Synthesiser::attempt(Candidate& c, std::int64_t offset) const {
   const auto& route = *routes_[static_cast<std::size_t>(c.index)];
   const auto n = c.timing.hops.size();
-  c.starts.assign(n, 0);
-  c.queue_starts.assign(n, 0);
-  c.queue_ends.assign(n, 0);
-  c.releases.assign(n, 0);
-  c.leave_early.assign(n, 0);
+  // Every hop writes its own entries before a later hop reads them: sized, not cleared, per try.
+  c.starts.resize(n);
+  c.queue_starts.resize(n);
+  c.queue_ends.resize(n);
+  c.releases.resize(n);
+  c.leave_early.resize(n);
   std::int64_t first_wait = 0;
   for (std::size_t h = 0; h < n; ++h) {
     const auto& ht = c.timing.hops[h];
@@ -277,6 +278,7 @@ Attempt Synthesiser::attempt(Candidate& c, std::int64_t offset) const {
     c.queue_ends[h] = t + ht.length + slop;
     if (ups.empty()) {
       c.releases[h] = t;  // a talker hands its frames over at its offset, open gate or not
+      c.leave_early[h] = 0;
     } else if (ht.into_listener) {
       // Nothing is downstream of a listener: an early frame only arrives early, which is fine
       // unless the stream bounds its arrival variation (jitter).
@@ -384,6 +386,7 @@ void Synthesiser::place(Candidate& c) {
     a = attempt(c, offset);
     if (a.ok) {
       book(c);
+      if (getenv("H2DBG")) fprintf(stderr, "ok tries %d\n", tries);
       return;
     }
     if (a.arc >= 0) {
@@ -394,6 +397,7 @@ void Synthesiser::place(Candidate& c) {
     offset += std::max<std::int64_t>(1, a.shift);
   }
   fail_placement(c, blocked_at, blockers, tries, a);
+  if (getenv("H2DBG")) fprintf(stderr, "fail tries %d impossible %d\n", tries, (int)a.impossible);
 }
 
 void Synthesiser::fail_placement(const Candidate& c, const std::map<int, int>& blocked_at,
@@ -727,8 +731,9 @@ SynthesisResult Synthesiser::run(const Plan* previous) {
   using Score = std::tuple<std::size_t, long, long>;
   Score best_score{};
   for (int round = 0; round <= options_.compaction_rounds; ++round) {
-    result_ = before_placement;
+    if (round > 0) result_ = before_placement;  // round 0 starts from it already
     place_all(previous);
+    if (getenv("H2DBG")) fprintf(stderr, "round %d placed %zu\n", round, result_.scheduled_placed);
     const auto ports = build_ports();
     check_unscheduled_classes();
     const Score score{usable_streams(), -static_cast<long>(ports.crowded.size()),
