@@ -498,6 +498,9 @@ void Synthesiser::record_timing(const Candidate& c) {
 Synthesiser::PortOutcome Synthesiser::build_ports() {
   PortOutcome outcome;
   std::map<int, PortPlan> ports;
+  // Per port, aligned with its windows: whether the window's frame may leave before it (a
+  // talker's, or a hop planned to leave early), which the gate list builder asks per occurrence.
+  std::map<int, std::vector<char>> early;
   std::int64_t hyper = 1;
   for (const auto& c : candidates_) {
     if (!c.placed) continue;
@@ -508,12 +511,10 @@ Synthesiser::PortOutcome Synthesiser::build_ports() {
       auto& pp = ports[arc];
       pp.windows.push_back({Nanos{mod_floor(c.starts[h], c.interval)}, sp.hops[h].length, sp.interval,
                             sp.hops[h].traffic_class, sp.name, static_cast<int>(h)});
+      early[arc].push_back(sp.hops[h].upstream.empty() || sp.hops[h].may_leave_early);
     }
   }
   result_.plan.hyperperiod = Nanos{hyper};
-  std::unordered_map<std::string, int> index_of;
-  for (std::size_t i = 0; i < result_.plan.streams.size(); ++i)
-    index_of.emplace(result_.plan.streams[i].name, static_cast<int>(i));
   for (auto& [arc, pp] : ports) {
     const auto& a = topo_.arc(arc);
     const auto& prof = topo_.profile(a.from);
@@ -522,9 +523,24 @@ Synthesiser::PortOutcome Synthesiser::build_ports() {
     pp.rate_bps = a.rate_bps;
     pp.queues = prof.queues;
     pp.priority_to_tc = priority_to_traffic_class(prof.queues);
-    std::sort(pp.windows.begin(), pp.windows.end(), [](const Window& x, const Window& y) {
-      return std::tie(x.start, x.stream) < std::tie(y.start, y.stream);
-    });
+    {
+      std::vector<std::size_t> order(pp.windows.size());
+      std::iota(order.begin(), order.end(), std::size_t{0});
+      std::sort(order.begin(), order.end(), [&](std::size_t x, std::size_t y) {
+        return std::tie(pp.windows[x].start, pp.windows[x].stream) <
+               std::tie(pp.windows[y].start, pp.windows[y].stream);
+      });
+      std::vector<Window> sorted;
+      std::vector<char> sorted_early;
+      sorted.reserve(order.size());
+      sorted_early.reserve(order.size());
+      for (auto i : order) {
+        sorted.push_back(std::move(pp.windows[i]));
+        sorted_early.push_back(early[arc][i]);
+      }
+      pp.windows = std::move(sorted);
+      early[arc] = std::move(sorted_early);
+    }
     std::int64_t cycle = 1;
     std::set<std::int64_t> intervals;
     double busy = 0;
@@ -552,9 +568,13 @@ Synthesiser::PortOutcome Synthesiser::build_ports() {
       continue;
     }
     pp.cycle_time = Nanos{cycle};
+    const auto& early_here = early[arc];
     auto gcl = build_gate_control_list(pp, prof, [&](const Window& w) {
-      const auto& hop =
-          result_.plan.streams[static_cast<std::size_t>(index_of.at(w.stream))].hops[static_cast<std::size_t>(w.hop)];
+      // The builder hands back the port's own windows.
+      const auto i = static_cast<std::size_t>(&w - pp.windows.data());
+      if (i < early_here.size()) return early_here[i] != 0;
+      const auto* sp = result_.plan.find_stream(w.stream);
+      const auto& hop = sp->hops[static_cast<std::size_t>(w.hop)];
       return hop.upstream.empty() || hop.may_leave_early;
     });
     if (gcl.error) {

@@ -23,6 +23,13 @@ std::int64_t mod(std::int64_t a, std::int64_t m) {
   return r < 0 ? r + m : r;
 }
 
+// Ports are looked up once or more per hop of every stream: hashed, not compared by name.
+struct PortRefHash {
+  std::size_t operator()(const model::PortRef& p) const {
+    return std::hash<std::string>{}(p.node) * 31 + std::hash<std::string>{}(p.port);
+  }
+};
+
 // The plant, indexed the way the checks need it; built here so the verifier shares no code
 // path with the synthesiser beyond the plant types and wire.hpp.
 struct PlantIndex {
@@ -33,7 +40,7 @@ struct PlantIndex {
     const model::Link* link;
     model::PortRef peer;
   };
-  std::map<model::PortRef, Side> links;
+  std::unordered_map<model::PortRef, Side, PortRefHash> links;
   model::Profile fallback;
 
   explicit PlantIndex(const model::Plant& p) {
@@ -121,10 +128,11 @@ struct Gates {
     }
     return start;
   }
-  // The parts of [from, to) during which the gate of `bit` is open, as (start, length).
-  std::vector<std::pair<std::int64_t, std::int64_t>> open_parts(std::int64_t from, std::int64_t to,
-                                                                std::uint32_t bit) const {
-    std::vector<std::pair<std::int64_t, std::int64_t>> out;
+  // Calls f(start, length) for each part of [from, to) during which the gate of `bit` is open
+  // (adjacent open entries are one part).
+  template <class F>
+  void open_parts(std::int64_t from, std::int64_t to, std::uint32_t bit, F&& f) const {
+    std::int64_t part_start = 0, part_length = 0;  // the part being extended; none while length is 0
     std::int64_t pos = mod(from, cycle);
     std::size_t i = entry_at(pos);
     std::int64_t entry_start = from - pos + begin[i];
@@ -132,15 +140,17 @@ struct Gates {
       const std::int64_t entry_end = entry_start + port->gcl[i].interval.count();
       if (port->gcl[i].gate_states & bit) {
         const auto a = std::max(entry_start, from), b = std::min(entry_end, to);
-        if (!out.empty() && out.back().first + out.back().second == a)
-          out.back().second += b - a;
-        else if (b > a)
-          out.push_back({a, b - a});
+        if (part_length > 0 && part_start + part_length == a) {
+          part_length += b - a;
+        } else if (b > a) {
+          if (part_length > 0) f(part_start, part_length);
+          part_start = a, part_length = b - a;
+        }
       }
       entry_start = entry_end;
       i = (i + 1) % port->gcl.size();
     }
-    return out;
+    if (part_length > 0) f(part_start, part_length);
   }
 };
 
@@ -201,17 +211,20 @@ class Verifier {
   PlantIndex index_;
   // The plan looked up by name as Plan::find_port and find_stream would (the first of a name),
   // without their linear scans: a plan of ten thousand streams is checked in seconds, not hours.
-  std::map<model::PortRef, const PortPlan*> port_index_;
+  std::unordered_map<model::PortRef, const PortPlan*, PortRefHash> port_index_;
   std::unordered_map<std::string, const StreamPlan*> stream_index_;
   struct ListedWindow {
     const PortPlan* port;
     const Window* window;
   };
-  std::unordered_map<std::string, std::vector<ListedWindow>> listed_windows_;  // by stream name
+  static int hop_of(const ListedWindow& x) { return x.window->hop; }
+  static int hop_of(int hop) { return hop; }
+  std::unordered_map<std::string, std::vector<ListedWindow>> listed_windows_;  // by stream name, sorted by hop
   std::map<model::PortRef, Gates> gates_;
+  std::unordered_map<model::PortRef, const Gates*, PortRefHash> gates_by_port_;
   // By Gates::ordinal (and traffic class): one vector index per window, not a lookup by name.
   std::vector<std::vector<Span>> transmissions_;
-  std::map<std::pair<std::size_t, int>, std::vector<Span>> occupancies_;
+  std::vector<std::map<int, std::vector<Span>>> occupancies_;  // by ordinal, then traffic class
   std::int64_t sync_ = 0;
   Issues issues_;
 };
@@ -221,6 +234,9 @@ void Verifier::index_plan() {
     port_index_.emplace(p.port, &p);
     for (const auto& w : p.windows) listed_windows_[w.stream].push_back({&p, &w});
   }
+  for (auto& [stream, windows] : listed_windows_)
+    std::stable_sort(windows.begin(), windows.end(),
+                     [](const ListedWindow& a, const ListedWindow& b) { return a.window->hop < b.window->hop; });
   for (const auto& sp : plan_.streams) stream_index_.emplace(sp.name, &sp);
 }
 
@@ -409,12 +425,15 @@ void Verifier::check_stream(const StreamPlan& sp) {
     // The port must list this window.
     const auto* port = find_port(hop.egress);
     bool listed = false;
-    if (const auto lw = listed_windows_.find(sp.name); port && lw != listed_windows_.end())
-      listed = std::any_of(lw->second.begin(), lw->second.end(), [&](const ListedWindow& x) {
+    if (const auto lw = listed_windows_.find(sp.name); port && lw != listed_windows_.end()) {
+      const auto [from, to] = std::equal_range(lw->second.begin(), lw->second.end(), static_cast<int>(h),
+                                               [](const auto& a, const auto& b) { return hop_of(a) < hop_of(b); });
+      listed = std::any_of(from, to, [&](const ListedWindow& x) {
         const Window& w = *x.window;
         return x.port == port && w.hop == static_cast<int>(h) && w.start.count() == mod(t, P) &&
                w.length == hop.length && w.interval == sp.interval && w.traffic_class == hop.traffic_class;
       });
+    }
     if (!listed)
       add(sp.name, hop.egress.str(),
           fmt::format("stream {}: port {} does not list its window at {}", sp.name, hop.egress.str(),
@@ -464,11 +483,11 @@ void Verifier::replay_stream(const StreamPlan& sp, const model::Stream& s, const
     return std::find(s.listeners.begin(), s.listeners.end(), node) != s.listeners.end();
   };
   for (const auto& hop : sp.hops) {
-    const auto g = gates_.find(hop.egress);
-    if (g == gates_.end()) return;  // already reported: no usable list
-    span = std::lcm(span, g->second.cycle);
+    const auto g = gates_by_port_.find(hop.egress);
+    if (g == gates_by_port_.end()) return;  // already reported: no usable list
+    span = std::lcm(span, g->second->cycle);
     const auto& prof = index_.profile_of(hop.egress.node);
-    facts.push_back({&g->second, index_.links.at(hop.egress).link->propagation.count(),
+    facts.push_back({g->second, index_.links.at(hop.egress).link->propagation.count(),
                      prof.processing_delay_min.count(), prof.transmission_timing_error.count(),
                      hop.ingress.node != sp.talker && is_listener(hop.ingress.node)});
   }
@@ -477,8 +496,16 @@ void Verifier::replay_stream(const StreamPlan& sp, const model::Stream& s, const
   // much later than the window start it may leave (the transmitting node's timing error).
   std::int64_t early_arrival = 0;
   std::int64_t arrival_spread = 0;
-  // Per hop and position within that port's cycle: earliest enqueue and earliest departure.
-  std::vector<std::map<std::int64_t, std::pair<std::int64_t, std::int64_t>>> seen(sp.hops.size());
+  // Per hop and position within that port's cycle: how long before its window a frame may be
+  // queued and may leave, the largest over the instances; collected flat, merged below.
+  struct Seen {
+    std::size_t hop;
+    std::int64_t pos;
+    std::int64_t enqueue_lead;
+    std::int64_t departure_lead;
+  };
+  std::vector<Seen> seen;
+  seen.reserve(sp.hops.size() * static_cast<std::size_t>(std::min<std::int64_t>(instances, 64)));
   std::vector<std::int64_t> enq(sp.hops.size()), dep(sp.hops.size());
   for (std::int64_t k = 0; k < instances; ++k) {
     for (std::size_t h = 0; h < sp.hops.size(); ++h) {
@@ -512,12 +539,7 @@ void Verifier::replay_stream(const StreamPlan& sp, const model::Stream& s, const
       const auto d = gates.earliest_departure(e, start, bit, wire[h]);
       enq[h] = e;
       dep[h] = d;
-      const auto pos = mod(start, gates.cycle);
-      auto [it, fresh] = seen[h].try_emplace(pos, start - e, start - d);
-      if (!fresh) {
-        it->second.first = std::max(it->second.first, start - e);
-        it->second.second = std::max(it->second.second, start - d);
-      }
+      seen.push_back({h, mod(start, gates.cycle), start - e, start - d});
       // A frame that may leave before its window reaches a listener early: arrival varies.
       if (facts[h].into_listener) {
         early_arrival = std::max(early_arrival, start - d);
@@ -536,17 +558,23 @@ void Verifier::replay_stream(const StreamPlan& sp, const model::Stream& s, const
     add(sp.name, "",
         fmt::format("stream {}: the plan states a jitter of {} but arrivals vary by up to {}", sp.name,
                     readable_duration(sp.jitter), readable_duration(Nanos{jitter})));
-  for (std::size_t h = 0; h < sp.hops.size(); ++h) {
-    const auto& hop = sp.hops[h];
-    const auto& gates = *facts[h].gates;
-    const std::uint32_t bit = 1u << hop.traffic_class;
-    for (const auto& [pos, lead] : seen[h]) {
-      const auto len = hop.length.count();
-      // On the wire anywhere its gate is open between its earliest departure and its window end.
-      for (const auto& [at, part] : gates.open_parts(pos - lead.second, pos + len, bit))
-        transmissions_[gates.ordinal].push_back({at, part, &sp.name});
-      occupancies_[{gates.ordinal, hop.traffic_class}].push_back({pos - lead.first, lead.first + len, &sp.name});
+  std::sort(seen.begin(), seen.end(),
+            [](const Seen& a, const Seen& b) { return std::tie(a.hop, a.pos) < std::tie(b.hop, b.pos); });
+  for (std::size_t i = 0; i < seen.size();) {
+    Seen x = seen[i];
+    for (++i; i < seen.size() && seen[i].hop == x.hop && seen[i].pos == x.pos; ++i) {
+      x.enqueue_lead = std::max(x.enqueue_lead, seen[i].enqueue_lead);
+      x.departure_lead = std::max(x.departure_lead, seen[i].departure_lead);
     }
+    const auto& hop = sp.hops[x.hop];
+    const auto& gates = *facts[x.hop].gates;
+    const std::uint32_t bit = 1u << hop.traffic_class;
+    const auto len = hop.length.count();
+    // On the wire anywhere its gate is open between its earliest departure and its window end.
+    gates.open_parts(x.pos - x.departure_lead, x.pos + len, bit, [&](std::int64_t at, std::int64_t part) {
+      transmissions_[gates.ordinal].push_back({at, part, &sp.name});
+    });
+    occupancies_[gates.ordinal][hop.traffic_class].push_back({x.pos - x.enqueue_lead, x.enqueue_lead + len, &sp.name});
   }
 }
 
@@ -563,7 +591,12 @@ Issues Verifier::run() {
                     model::to_string(plan_.frame_model), model::to_string(plant_.defaults.frame_model)));
   index_plan();
   check_port_lists();
-  for (auto& [port, gates] : gates_) gates.ordinal = transmissions_.size(), transmissions_.emplace_back();
+  for (auto& [port, gates] : gates_) {
+    gates.ordinal = transmissions_.size();
+    transmissions_.emplace_back();
+    occupancies_.emplace_back();
+    gates_by_port_.emplace(port, &gates);
+  }
   std::set<std::string> in_plan;
   for (const auto& sp : plan_.streams) {
     in_plan.insert(sp.name);
@@ -586,9 +619,10 @@ Issues Verifier::run() {
   for (const auto& [port, gates] : gates_) by_ordinal.push_back(&gates);
   for (std::size_t i = 0; i < transmissions_.size(); ++i)
     check_disjoint(transmissions_[i], by_ordinal[i]->cycle, by_ordinal[i]->port->port.str(), "transmission", issues_);
-  for (auto& [key, spans] : occupancies_)
-    check_disjoint(spans, by_ordinal[key.first]->cycle, by_ordinal[key.first]->port->port.str(),
-                   fmt::format("traffic class {} queue occupancy", key.second).c_str(), issues_);
+  for (std::size_t i = 0; i < occupancies_.size(); ++i)
+    for (auto& [traffic_class, spans] : occupancies_[i])
+      check_disjoint(spans, by_ordinal[i]->cycle, by_ordinal[i]->port->port.str(),
+                     fmt::format("traffic class {} queue occupancy", traffic_class).c_str(), issues_);
   return std::move(issues_);
 }
 
