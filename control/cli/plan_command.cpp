@@ -1,11 +1,12 @@
-// taktctl plan PLANT.yaml -o DIR [--keep OLD] [--format text|json]
+// taktctl plan PLANT.yaml -o DIR [--keep OLD [--no-move]] [--format text|json]
 // taktctl plan --tsnkit TASK.csv TOPO.csv -o DIR [--tsnkit-model tsnkit|ethernet]
 // Loads and validates the plant, routes, synthesises and verifies; writes the plan and every
 // artifact only when the verifier accepts it, then prints the report. The output folder is
 // replaced whole or not at all (control/export/plan_folder.hpp): a plan that fails leaves it
 // byte for byte as it was. Exit 0 planned, 1 the plant is invalid or cannot be scheduled (every
 // reason printed, naming stream, port and the binding numbers) or the folder cannot be
-// written, 2 usage.
+// written, 2 usage. --keep keeps the earlier plan's streams on their routes and windows where
+// they still hold; --no-move refuses (exit 1) a plan that would move any of them, naming each.
 #include <stdlib.h>
 #include <unistd.h>
 
@@ -41,6 +42,7 @@ struct PlanOptions {
   std::string plant;
   std::string out;
   std::string keep;
+  bool no_move = false;  // with keep: refuse a plan that moves a kept stream
   std::vector<std::string> tsnkit;
   std::string tsnkit_model = "tsnkit";  // TSNKit's problem (wire bytes, no sync error) or takt's Ethernet
   std::string format = "text";
@@ -170,8 +172,23 @@ int run(const PlanOptions& o) {
     }
   }
 
-  const auto outcome = schedule::plan_plant(plant, kept ? &*kept : nullptr);
+  schedule::SynthesisOptions synthesis;
+  synthesis.no_move = o.no_move;
+  const auto outcome = schedule::plan_plant(plant, kept ? &*kept : nullptr, synthesis);
   const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+  if (kept && o.no_move && !outcome.moved.empty()) {
+    std::string message =
+        fmt::format("{}: --no-move: the plan would move {} stream{} of the kept plan; nothing was written:", source,
+                    outcome.moved.size(), outcome.moved.size() == 1 ? "" : "s");
+    for (const auto& i : outcome.issues) message.append("\n  ").append(issue_line(i));
+    Json issues = Json::array();
+    for (const auto& i : outcome.issues)
+      issues.push_back({{"stream", i.stream}, {"port", i.port}, {"message", i.message}});
+    return refuse(
+        o, loaded,
+        Json{{"planned", false}, {"plant", plant.name}, {"moved", outcome.moved}, {"issues", std::move(issues)}},
+        message);
+  }
   if (!outcome.plan) {
     const auto& syn = outcome.synthesis;
     std::string message = fmt::format(
@@ -247,8 +264,13 @@ void add_plan_command(CLI::App& app, ExitCode& exit_code) {
       "plan", "Route, schedule and verify a plant; write the plan, switch configurations and a report");
   auto* plant = cmd->add_option("plant", opts->plant, "Plant YAML file")->check(CLI::ExistingFile);
   cmd->add_option("-o,--output", opts->out, "Folder for plan.json and every artifact (created if missing)")->required();
-  cmd->add_option("--keep", opts->keep, "Earlier plan (its folder or plan.json): keep its streams where they are")
-      ->check(CLI::ExistingPath);
+  auto* keep =
+      cmd->add_option("--keep", opts->keep, "Earlier plan (its folder or plan.json): keep its streams where they are")
+          ->check(CLI::ExistingPath);
+  cmd->add_flag("--no-move", opts->no_move,
+                "With --keep: write nothing when a kept stream would move (another route or other windows), naming "
+                "each")
+      ->needs(keep);
   auto* tsnkit = cmd->add_option("--tsnkit", opts->tsnkit, "Plan a TSNKit instance instead: TASK.csv TOPO.csv")
                      ->expected(2)
                      ->check(CLI::ExistingFile);

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include <fmt/format.h>
+
 namespace takt::schedule {
 
 void apply_bounds(Plan& plan, const analysis::AnalysisResult& bounds) {
@@ -30,6 +32,14 @@ PlanOutcome plan_plant(const model::Plant& plant, const Plan* keep, const Synthe
   PlanOutcome out;
   out.synthesis = keep ? synthesise_incremental(plant, *keep, options) : synthesise(plant, options);
   out.moved = out.synthesis.moved;
+  if (keep && options.no_move && !out.moved.empty()) {
+    for (std::size_t i = 0; i < out.moved.size(); ++i)
+      out.issues.push_back({out.moved[i], "",
+                            fmt::format("stream {} of the kept plan would move: {}", out.moved[i],
+                                        i < out.synthesis.moved_why.size() ? out.synthesis.moved_why[i]
+                                                                           : std::string("its windows changed"))});
+    return out;
+  }
   if (!out.synthesis.ok()) {
     out.issues = out.synthesis.issues;
     return out;

@@ -25,7 +25,9 @@ struct PlanOutcome {
 // listener (the largest over its seamless trees) and for the stream.
 void apply_bounds(Plan& plan, const analysis::AnalysisResult& bounds);
 
-// `keep`: a previous plan whose streams should stay where they are (taktctl plan --keep).
+// `keep`: a previous plan whose streams should stay where they are, on their routes and windows
+// (taktctl plan --keep); with options.no_move, any kept stream that would move refuses the plan
+// (--no-move).
 PlanOutcome plan_plant(const model::Plant& plant, const Plan* keep = nullptr, const SynthesisOptions& options = {});
 
 }  // namespace takt::schedule

@@ -13,6 +13,7 @@
 #include "control/routing/topology.hpp"
 #include "common/duration_text.hpp"
 #include "control/schedule/gcl_builder.hpp"
+#include "control/schedule/kept_route.hpp"
 #include "control/schedule/periodic.hpp"
 #include "control/schedule/port_reservations.hpp"
 #include "control/schedule/stream_timing.hpp"
@@ -76,7 +77,9 @@ class Synthesiser {
   void build_stream_skeletons(const routing::RoutingResult& routing);
   bool admit(Candidate& c, const routing::StreamRoute& route);
   Attempt attempt(Candidate& c, std::int64_t offset) const;
-  bool keep_previous(Candidate& c, const StreamPlan& old);
+  // Books the stream on its old windows and returns "", or says why they cannot stay.
+  std::string keep_previous(Candidate& c, const StreamPlan& old);
+  void keep_routes(routing::RoutingResult& routing, const Plan& previous);
   void place(Candidate& c);
   void book(Candidate& c);
   void fail_placement(const Candidate& c, const std::map<int, int>& blocked_at,
@@ -101,6 +104,9 @@ class Synthesiser {
   routing::Topology topo_;
   PortReservations reservations_;
   std::vector<std::optional<routing::StreamRoute>> routes_;
+  // Incremental only, per plant stream of the earlier plan: why its earlier route could not be
+  // kept ("" when it was, or the stream is new).
+  std::vector<std::string> route_change_;
   std::vector<Candidate> candidates_;
   std::map<int, double> demand_;  // arc -> scheduled wire share requested
   std::map<int, std::vector<int>> demand_streams_;
@@ -310,20 +316,25 @@ void Synthesiser::book(Candidate& c) {
   ++result_.scheduled_placed;
 }
 
-bool Synthesiser::keep_previous(Candidate& c, const StreamPlan& old) {
+std::string Synthesiser::keep_previous(Candidate& c, const StreamPlan& old) {
   prepare_hops(c);
   const auto& sp = result_.plan.streams[static_cast<std::size_t>(c.index)];
-  if (!old.timed || old.interval != sp.interval || old.frames_per_interval != c.timing.frames ||
-      old.frame_payload != c.timing.payload || old.hops.size() != sp.hops.size())
-    return false;
+  if (!old.timed) return "it had no windows";
+  if (old.interval != sp.interval || old.frames_per_interval != c.timing.frames ||
+      old.frame_payload != c.timing.payload)
+    return "its interval or frame size changed";
+  if (!route_change_[static_cast<std::size_t>(c.index)].empty())
+    return "its route changed: " + route_change_[static_cast<std::size_t>(c.index)];
+  if (!same_route(*routes_[static_cast<std::size_t>(c.index)], old)) return "its route changed";
   for (std::size_t h = 0; h < sp.hops.size(); ++h) {
-    const auto &a = old.hops[h], &b = sp.hops[h];
-    if (a.egress != b.egress || a.ingress != b.ingress || a.upstream != b.upstream ||
-        a.traffic_class != b.traffic_class || a.length.count() != c.timing.hops[h].length)
-      return false;
+    if (old.hops[h].traffic_class != sp.hops[h].traffic_class || old.hops[h].length.count() != c.timing.hops[h].length)
+      return fmt::format("its traffic class or window length at port {} changed", sp.hops[h].egress.str());
   }
   const auto offset = old.talker_offset.count();
-  if (offset < c.earliest || offset > c.latest) return false;
+  if (offset < c.earliest || offset > c.latest)
+    return fmt::format("its talker offset {} is outside its transmit offsets [{}, {}] now",
+                       readable_duration(Nanos{offset}), readable_duration(Nanos{c.earliest}),
+                       readable_duration(Nanos{c.latest}));
   const auto n = sp.hops.size();
   c.starts.assign(n, 0);
   c.queue_starts.assign(n, 0);
@@ -333,21 +344,27 @@ bool Synthesiser::keep_previous(Candidate& c, const StreamPlan& old) {
   for (std::size_t h = 0; h < n; ++h) {
     const auto t = old.hops[h].offset.count();
     const auto& ht = c.timing.hops[h];
+    const auto port = sp.hops[h].egress.str();
+    const std::string no_longer = fmt::format("its window at port {} no longer holds", port);
     std::int64_t queue_start = t;
     for (int u : sp.hops[h].upstream) {
-      if (t < c.starts[static_cast<std::size_t>(u)] + c.timing.gap(u, static_cast<int>(h))) return false;
+      if (t < c.starts[static_cast<std::size_t>(u)] + c.timing.gap(u, static_cast<int>(h)))
+        return no_longer + " (the frame is not there in time)";
       queue_start = std::min(
           queue_start, c.releases[static_cast<std::size_t>(u)] + c.timing.earliest_enqueue(u, static_cast<int>(h)));
     }
-    if (ht.into_listener && t + ht.length + ht.propagation + c.timing.sync - offset > c.deadline) return false;
+    if (ht.into_listener && t + ht.length + ht.propagation + c.timing.sync - offset > c.deadline)
+      return no_longer + " (max-latency)";
     const auto queue_end = t + ht.length + c.closes_after[h];
-    if (queue_end - queue_start > c.interval) return false;
-    if (!reservations_.probe(ht.arc, c.interval, ht.traffic_class, t, ht.length, queue_start, queue_end).free())
-      return false;
+    if (queue_end - queue_start > c.interval) return no_longer + " (its queue time exceeds the interval)";
+    const auto p = reservations_.probe(ht.arc, c.interval, ht.traffic_class, t, ht.length, queue_start, queue_end);
+    if (!p.free())
+      return p.blocker >= 0 ? fmt::format("its window at port {} collides with stream {}", port, stream_name(p.blocker))
+                            : no_longer;
     // The stream keeps its windows and how each may leave, so its queues stay as they were.
     const bool early = !sp.hops[h].upstream.empty() && old.hops[h].may_leave_early;
     if (early && ht.into_listener && c.jitter > 0 && t - queue_start + ht.launch_error + c.timing.sync > c.jitter)
-      return false;
+      return no_longer + " (jitter)";
     c.starts[h] = t;
     c.queue_starts[h] = queue_start;
     c.queue_ends[h] = queue_end;
@@ -355,7 +372,7 @@ bool Synthesiser::keep_previous(Candidate& c, const StreamPlan& old) {
     c.releases[h] = sp.hops[h].upstream.empty() ? t : early ? queue_start : t - c.opens_before[h];
   }
   book(c);
-  return true;
+  return {};
 }
 
 void Synthesiser::place(Candidate& c) {
@@ -681,26 +698,60 @@ void Synthesiser::place_all(const Plan* previous) {
   for (auto& c : candidates_) c.placed = false;
   std::vector<Candidate*> order;
   std::vector<Candidate*> fresh;
+  std::vector<std::string> why(candidates_.size());
   if (previous) {
     std::unordered_map<std::string, const StreamPlan*> old_streams;
     for (const auto& sp : previous->streams) old_streams.emplace(sp.name, &sp);
     for (auto& c : candidates_) {
       const auto found = old_streams.find(stream_name(c.index));
       const StreamPlan* old = found == old_streams.end() ? nullptr : found->second;
-      if (old && old->timed && keep_previous(c, *old)) continue;
-      (old && old->timed ? order : fresh).push_back(&c);
+      if (!old || !old->timed) {
+        fresh.push_back(&c);
+        continue;
+      }
+      auto reason = keep_previous(c, *old);
+      if (reason.empty()) continue;
+      why[order.size()] = std::move(reason);
+      order.push_back(&c);
+    }
+    // Streams without windows move when their route does.
+    for (std::size_t i = 0; i < plant_.streams.size(); ++i) {
+      if (plant_.streams[i].traffic_class == TrafficClassKind::scheduled || route_change_[i].empty()) continue;
+      result_.moved.push_back(plant_.streams[i].name);
+      result_.moved_why.push_back("its route changed: " + route_change_[i]);
     }
   } else {
     for (auto& c : candidates_) fresh.push_back(&c);
   }
   // Kept streams that could not stay go first among the rest: they were there before.
-  for (auto* c : order) {
-    place(*c);
-    result_.moved.push_back(stream_name(c->index));
+  for (std::size_t i = 0; i < order.size(); ++i) {
+    place(*order[i]);
+    result_.moved.push_back(stream_name(order[i]->index));
+    result_.moved_why.push_back(std::move(why[i]));
   }
   for (auto* c : fresh) place(*c);
   for (const auto& c : candidates_)
     if (c.placed) record_timing(c);
+}
+
+// A stream of the earlier plan keeps its route when it still holds; routing found a route for
+// it too (else its issue stands), so the earlier one only replaces it.
+void Synthesiser::keep_routes(routing::RoutingResult& routing, const Plan& previous) {
+  std::unordered_map<std::string, const StreamPlan*> old_streams;
+  for (const auto& sp : previous.streams) old_streams.emplace(sp.name, &sp);
+  for (std::size_t i = 0; i < plant_.streams.size(); ++i) {
+    const auto found = old_streams.find(plant_.streams[i].name);
+    if (found == old_streams.end() || !routing.routes[i]) continue;
+    const StreamPlan& old = *found->second;
+    if (auto kept = kept_route(topo_, plant_.streams[i], old, route_change_[i])) {
+      routing.routes[i] = std::move(kept);
+      route_change_[i].clear();
+    } else if (same_route(*routing.routes[i], old)) {
+      route_change_[i].clear();
+    } else if (route_change_[i].empty()) {
+      route_change_[i] = "the earlier route no longer holds";
+    }
+  }
 }
 
 SynthesisResult Synthesiser::run(const Plan* previous) {
@@ -708,6 +759,8 @@ SynthesisResult Synthesiser::run(const Plan* previous) {
   result_.plan.sync_error_budget = plant_.defaults.sync_error_budget;
   result_.plan.frame_model = plant_.defaults.frame_model;
   auto routing = routing::route_streams(plant_, topo_);
+  route_change_.assign(plant_.streams.size(), {});
+  if (previous) keep_routes(routing, *previous);
   result_.issues = routing.issues;
   build_stream_skeletons(routing);
   routes_ = std::move(routing.routes);

@@ -27,13 +27,17 @@ struct SynthesisOptions {
   // Placements repeated after the first when some port's gate control list is too long, each
   // with the hops through the newly failing ports planned to leave early.
   int compaction_rounds = 2;
+  // With a kept plan (plan_plant's `keep`): no plan at all when a kept stream would move (other
+  // windows or another route); the issues name each such stream and why.
+  bool no_move = false;
 };
 
 struct SynthesisResult {
-  Plan plan;                          // every stream routed; timing for those placed
-  Issues issues;                      // empty iff every stream is routed and placed, every list fits
-  std::vector<std::string> unplaced;  // scheduled streams without windows
-  std::vector<std::string> moved;     // incremental only: kept streams whose windows changed
+  Plan plan;                           // every stream routed; timing for those placed
+  Issues issues;                       // empty iff every stream is routed and placed, every list fits
+  std::vector<std::string> unplaced;   // scheduled streams without windows
+  std::vector<std::string> moved;      // incremental only: kept streams whose windows or route changed
+  std::vector<std::string> moved_why;  // aligned with moved: what changed, as a clause ("its route changed: ...")
   std::size_t scheduled_requested = 0;
   std::size_t scheduled_placed = 0;
   bool ok() const { return issues.empty(); }
@@ -41,9 +45,10 @@ struct SynthesisResult {
 
 SynthesisResult synthesise(const model::Plant& plant, const SynthesisOptions& options = {});
 
-// Keeps every stream of `previous` that still exists unchanged (route, frame sizes, interval)
-// on exactly its old windows when they still fit, places the others around them, and lists the
-// kept streams that had to move.
+// Keeps every stream of `previous` that still exists on its old route while that route holds
+// in the plant (even where the router would now choose another), and unchanged (frame sizes,
+// interval) on exactly its old windows when they still fit; places the others around them, and
+// lists the kept streams that had to move, with why.
 SynthesisResult synthesise_incremental(const model::Plant& plant, const Plan& previous,
                                        const SynthesisOptions& options = {});
 

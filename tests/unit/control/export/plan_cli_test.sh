@@ -61,6 +61,17 @@ run grown 0 plan "$work/grown.yaml" -o "$work/grown" --keep "$d"
 has "$work/grown.out" "Incremental plan: "
 has "$work/grown/talkers/edge-server.txt" "camera-trigger 1000000 "
 grep -q "^setpoint-x 250000 " "$work/grown/talkers/edge-server.txt" || fail "setpoint-x lost"
+# --no-move: the same plant plans with nothing moved; a larger sync error budget pushes every
+# window after the first hop later, so the plan is refused, naming each stream; nothing written.
+run no-move 0 plan "$root/configs/plants/small-cell.yaml" -o "$work/no-move" --keep "$d" --no-move
+has "$work/no-move.out" "Incremental plan: every kept stream stayed on its windows"
+sed 's/sync-error-budget: 500ns/sync-error-budget: 900ns/' "$root/configs/plants/small-cell.yaml" >"$work/slower.yaml"
+run moves 1 plan "$work/slower.yaml" -o "$work/moves" --keep "$d" --no-move
+has "$work/moves.err" "--no-move: the plan would move 6 streams of the kept plan; nothing was written"
+has "$work/moves.err" "stream setpoint-x of the kept plan would move: its window at port sw1:p3 no longer holds"
+[ ! -e "$work/moves/plan.json" ] || fail "--no-move wrote a plan that moves kept streams"
+run moves-allowed 0 plan "$work/slower.yaml" -o "$work/moves" --keep "$d"
+run no-move-alone 2 plan "$root/configs/plants/small-cell.yaml" -o "$work/alone" --no-move
 
 # An unschedulable plant: exit 1, the reason names stream, port and load; nothing written.
 run overloaded 1 plan "$data/unschedulable.yaml" -o "$work/overloaded"
