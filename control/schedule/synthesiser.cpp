@@ -82,8 +82,7 @@ class Synthesiser {
   void keep_routes(routing::RoutingResult& routing, const Plan& previous);
   void place(Candidate& c);
   void book(Candidate& c);
-  void fail_placement(const Candidate& c, const std::map<int, int>& blocked_at,
-                      const std::map<int, std::set<int>>& blockers, int tries, const Attempt& last);
+  void fail_placement(const Candidate& c, int tries, const Attempt& last);
   void record_timing(const Candidate& c);
   void prepare_hops(Candidate& c) const;
   std::int64_t occurrences(int arc, std::int64_t interval) const;
@@ -104,6 +103,7 @@ class Synthesiser {
   routing::Topology topo_;
   PortReservations reservations_;
   std::vector<std::optional<routing::StreamRoute>> routes_;
+  std::vector<std::pair<int, int>> failed_tries_;  // place(): (arc, blocker) of each failed try
   // Incremental only, per plant stream of the earlier plan: why its earlier route could not be
   // kept ("" when it was, or the stream is new).
   std::vector<std::string> route_change_;
@@ -377,8 +377,9 @@ std::string Synthesiser::keep_previous(Candidate& c, const StreamPlan& old) {
 
 void Synthesiser::place(Candidate& c) {
   prepare_hops(c);
-  std::map<int, int> blocked_at;          // arc -> failed attempts there
-  std::map<int, std::set<int>> blockers;  // arc -> streams in the way
+  // (arc, blocker) of each failed try, for the message should the stream not fit: most streams
+  // fit, so the tally waits for fail_placement.
+  failed_tries_.clear();
   std::int64_t offset = c.earliest;
   int tries = 0;
   Attempt a;
@@ -393,8 +394,8 @@ void Synthesiser::place(Candidate& c) {
     const double need = static_cast<double>(ht.length + lead) / static_cast<double>(c.interval);
     if (reservations_.queue_share(ht.arc, ht.traffic_class) + need > 1.0 + 1e-9) {
       a.arc = ht.arc;
-      blocked_at[ht.arc] = 1;
-      fail_placement(c, blocked_at, blockers, 0, a);
+      failed_tries_.push_back({ht.arc, -1});
+      fail_placement(c, 0, a);
       return;
     }
   }
@@ -403,22 +404,22 @@ void Synthesiser::place(Candidate& c) {
     a = attempt(c, offset);
     if (a.ok) {
       book(c);
-      if (getenv("H2DBG")) fprintf(stderr, "ok tries %d\n", tries);
       return;
     }
-    if (a.arc >= 0) {
-      ++blocked_at[a.arc];
-      if (a.blocker >= 0 && blockers[a.arc].size() < 8) blockers[a.arc].insert(a.blocker);
-    }
+    if (a.arc >= 0) failed_tries_.push_back({a.arc, a.blocker});
     if (a.impossible) break;
     offset += std::max<std::int64_t>(1, a.shift);
   }
-  fail_placement(c, blocked_at, blockers, tries, a);
-  if (getenv("H2DBG")) fprintf(stderr, "fail tries %d impossible %d\n", tries, (int)a.impossible);
+  fail_placement(c, tries, a);
 }
 
-void Synthesiser::fail_placement(const Candidate& c, const std::map<int, int>& blocked_at,
-                                 const std::map<int, std::set<int>>& blockers, int tries, const Attempt& last) {
+void Synthesiser::fail_placement(const Candidate& c, int tries, const Attempt& last) {
+  std::map<int, int> blocked_at;          // arc -> failed attempts there
+  std::map<int, std::set<int>> blockers;  // arc -> streams in the way (the first 8)
+  for (const auto& [at, blocker] : failed_tries_) {
+    ++blocked_at[at];
+    if (blocker >= 0 && blockers[at].size() < 8) blockers[at].insert(blocker);
+  }
   const auto& s = plant_.streams[static_cast<std::size_t>(c.index)];
   result_.unplaced.push_back(s.name);
   int arc = last.arc;
@@ -806,7 +807,6 @@ SynthesisResult Synthesiser::run(const Plan* previous) {
   for (int round = 0; round <= options_.compaction_rounds; ++round) {
     if (round > 0) result_ = before_placement;  // round 0 starts from it already
     place_all(previous);
-    if (getenv("H2DBG")) fprintf(stderr, "round %d placed %zu\n", round, result_.scheduled_placed);
     const auto ports = build_ports();
     check_unscheduled_classes();
     const Score score{usable_streams(), -static_cast<long>(ports.crowded.size()),
