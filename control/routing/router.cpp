@@ -171,9 +171,38 @@ const Router::Tree& Router::tree_from(int talker, std::int64_t payload) const {
 }
 
 RouteResult Router::single_tree(const model::Stream& s, int talker, const std::vector<int>& listeners) const {
-  RouteResult out;
   const auto payload = std::min<std::int64_t>(s.max_frame_size, kMaxStandardPayload);
-  const auto& tree_of_talker = tree_from(talker, payload);
+  return tree_route(s, talker, listeners, tree_from(talker, payload));
+}
+
+std::optional<StreamRoute> Router::route_avoiding(const model::Stream& s, const std::vector<int>& avoid) const {
+  if (s.num_seamless_trees >= 2) return std::nullopt;
+  const int talker = topo_.node_index(s.talker);
+  if (talker < 0) return std::nullopt;
+  std::vector<int> listeners;
+  for (const auto& l : s.listeners) {
+    const int n = topo_.node_index(l);
+    if (n < 0) return std::nullopt;
+    listeners.push_back(n);
+  }
+  if (listeners.empty()) return std::nullopt;
+  const auto payload = std::min<std::int64_t>(s.max_frame_size, kMaxStandardPayload);
+  std::vector<std::int64_t> cost(topo_.arcs().size(), -1);
+  for (std::size_t a = 0; a < cost.size(); ++a) {
+    const Arc& arc = topo_.arcs()[a];
+    if (arc.from != talker && !topo_.is_bridge(arc.from)) continue;
+    if (arc.to == talker) continue;
+    if (std::find(avoid.begin(), avoid.end(), static_cast<int>(a)) != avoid.end()) continue;
+    cost[a] = hop_cost(static_cast<int>(a), payload);
+  }
+  Tree t;
+  t.pred = shortest_path_tree(topo_, talker, cost, t.dist);
+  return tree_route(s, talker, listeners, t).route;
+}
+
+RouteResult Router::tree_route(const model::Stream& s, int talker, const std::vector<int>& listeners,
+                               const Tree& tree_of_talker) const {
+  RouteResult out;
   const auto& dist = tree_of_talker.dist;
   const auto& pred = tree_of_talker.pred;
   // One listener reached: the route is the path itself, in the order assemble() would give it.

@@ -30,6 +30,10 @@ class Router {
   // bridge (or received by the far end station): the routing metric.
   std::int64_t hop_cost(int arc, std::int64_t payload) const;
 
+  // The least-latency route that does not use the arcs in `avoid` (ports a stream could not be
+  // placed through), or nullopt; streams with one tree only.
+  std::optional<StreamRoute> route_avoiding(const model::Stream& stream, const std::vector<int>& avoid) const;
+
  private:
   // Shortest-path tree from a talker for frames of one payload (the metric depends on nothing
   // else), computed once for every stream that shares both.
@@ -39,6 +43,7 @@ class Router {
   };
   const Tree& tree_from(int talker, std::int64_t payload) const;
   RouteResult single_tree(const model::Stream& s, int talker, const std::vector<int>& listeners) const;
+  RouteResult tree_route(const model::Stream& s, int talker, const std::vector<int>& listeners, const Tree& tree) const;
   RouteResult seamless_trees(const model::Stream& s, int talker, const std::vector<int>& listeners) const;
 
   const Topology& topo_;

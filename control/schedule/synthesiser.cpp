@@ -48,6 +48,9 @@ struct Candidate {
   std::vector<std::int64_t> releases;
   std::vector<char> leave_early;  // Hop::may_leave_early
   bool placed = false;
+  std::int64_t min_latency = 0;  // every hop as early as causality allows (admit)
+  bool rerouted = false;         // placed on an alternative route (routes_ holds it)
+  double criticality = 0;
 };
 
 // Outcome of trying one talker offset.
@@ -69,13 +72,21 @@ std::string names(const std::vector<std::string>& v, std::size_t max = 4) {
 class Synthesiser {
  public:
   Synthesiser(const model::Plant& plant, const SynthesisOptions& options)
-      : plant_(plant), options_(options), topo_(plant), reservations_(topo_.arcs().size()) {}
+      : plant_(plant),
+        options_(options),
+        topo_(plant),
+        router_(topo_, plant.defaults.sync_error_budget, plant.defaults.frame_model),
+        reservations_(topo_.arcs().size()) {}
 
   SynthesisResult run(const Plan* previous);
 
  private:
   void build_stream_skeletons(const routing::RoutingResult& routing);
-  bool admit(Candidate& c, const routing::StreamRoute& route);
+  void set_route(StreamPlan& sp, const routing::StreamRoute& r, int pcp) const;
+  // `report`: say why not in the issues (not for an alternative route that is only tried).
+  bool admit(Candidate& c, const routing::StreamRoute& route, bool report = true);
+  bool search(Candidate& c, int& tries, Attempt& last, int max_tries);
+  bool reroute(Candidate& c);
   Attempt attempt(Candidate& c, std::int64_t offset) const;
   // Books the stream on its old windows and returns "", or says why they cannot stay.
   std::string keep_previous(Candidate& c, const StreamPlan& old);
@@ -101,6 +112,7 @@ class Synthesiser {
   const model::Plant& plant_;
   SynthesisOptions options_;
   routing::Topology topo_;
+  routing::Router router_;  // alternative routes for streams that do not fit on theirs
   PortReservations reservations_;
   std::vector<std::optional<routing::StreamRoute>> routes_;
   std::vector<std::pair<int, int>> failed_tries_;  // place(): (arc, blocker) of each failed try
@@ -137,31 +149,35 @@ void Synthesiser::build_stream_skeletons(const routing::RoutingResult& routing) 
     sp.max_latency = s.max_latency;
     sp.frames_per_interval = std::max(1, s.max_frames_per_interval);
     sp.frame_payload = s.max_frame_size;
-    if (const auto& r = routing.routes[i]) {
-      for (const auto& h : r->hops) {
-        Hop hop;
-        hop.egress = h.egress;
-        hop.ingress = h.ingress;
-        hop.upstream = h.upstream;
-        const int arc = h.arc >= 0 ? h.arc : topo_.arc_at(h.egress);
-        const auto& prof = topo_.profile(topo_.arc(arc).from);
-        hop.traffic_class = priority_to_traffic_class(prof.queues)[static_cast<std::size_t>(std::clamp(s.pcp, 0, 7))];
-        hop.rate_bps = topo_.arc(arc).rate_bps;
-        hop.propagation = topo_.arc(arc).propagation;
-        sp.hops.push_back(std::move(hop));
-      }
-      sp.trees = r->trees;
-    }
+    if (const auto& r = routing.routes[i]) set_route(sp, *r, s.pcp);
     result_.plan.streams.push_back(std::move(sp));
   }
 }
 
+void Synthesiser::set_route(StreamPlan& sp, const routing::StreamRoute& r, int pcp) const {
+  sp.hops.clear();
+  sp.hops.reserve(r.hops.size());
+  for (const auto& h : r.hops) {
+    Hop hop;
+    hop.egress = h.egress;
+    hop.ingress = h.ingress;
+    hop.upstream = h.upstream;
+    const int arc = h.arc >= 0 ? h.arc : topo_.arc_at(h.egress);
+    const auto& prof = topo_.profile(topo_.arc(arc).from);
+    hop.traffic_class = priority_to_traffic_class(prof.queues)[static_cast<std::size_t>(std::clamp(pcp, 0, 7))];
+    hop.rate_bps = topo_.arc(arc).rate_bps;
+    hop.propagation = topo_.arc(arc).propagation;
+    sp.hops.push_back(std::move(hop));
+  }
+  sp.trees = r.trees;
+}
+
 // Checks that need no placement: is the stream possible at all on this route?
-bool Synthesiser::admit(Candidate& c, const routing::StreamRoute& route) {
+bool Synthesiser::admit(Candidate& c, const routing::StreamRoute& route, bool report) {
   const auto& s = plant_.streams[static_cast<std::size_t>(c.index)];
   const Nanos sync = plant_.defaults.sync_error_budget;
   auto issue = [&](std::string port, std::string msg) {
-    result_.issues.push_back({s.name, std::move(port), std::move(msg)});
+    if (report) result_.issues.push_back({s.name, std::move(port), std::move(msg)});
     return false;
   };
   if (s.interval.count() <= 0) return issue("", fmt::format("stream {} has no interval", s.name));
@@ -216,6 +232,7 @@ bool Synthesiser::admit(Candidate& c, const routing::StreamRoute& route) {
       worst_listener = route.hops[h].ingress.node;
     }
   }
+  c.min_latency = worst;
   if (worst > c.deadline)
     return issue("", fmt::format("stream {}: path {} needs {} of wire, processing, propagation and sync error time "
                                  "against max-latency {}",
@@ -377,12 +394,71 @@ std::string Synthesiser::keep_previous(Candidate& c, const StreamPlan& old) {
 
 void Synthesiser::place(Candidate& c) {
   prepare_hops(c);
+  int tries = 0;
+  Attempt a;
+  if (search(c, tries, a, options_.max_offsets_per_stream)) {
+    book(c);
+    return;
+  }
+  if (options_.alternative_routes && reroute(c)) return;
+  fail_placement(c, tries, a);
+}
+
+// A stream that fits nowhere on its route may on another: the least-latency route around the
+// port where it failed most. Only a route that admits the stream and places it replaces the
+// first; the failure of the first route is what a message then says. A route around a port
+// with room fits within a few tries, so the alternative gets few: on 10,000 streams on 200
+// bridges, 64 tries place as many as 4096 in a fifth of the time, and a second route around
+// the two worst ports added 7 streams for a third more time.
+constexpr std::size_t kMaxReroutes = 1;
+constexpr int kAlternativeTries = 64;
+
+bool Synthesiser::reroute(Candidate& c) {
+  const auto& s = plant_.streams[static_cast<std::size_t>(c.index)];
+  if (s.num_seamless_trees >= 2) return false;
+  std::map<int, int> count;
+  for (const auto& [arc, blocker] : failed_tries_) ++count[arc];
+  std::vector<std::pair<int, int>> worst;  // (-failures, arc)
+  for (const auto& [arc, n] : count) worst.push_back({-n, arc});
+  std::sort(worst.begin(), worst.end());
+  const auto failed = failed_tries_;
+  std::vector<int> avoid;
+  for (std::size_t k = 0; k < worst.size() && k < kMaxReroutes; ++k) {
+    avoid.push_back(worst[k].second);
+    auto alt_route = router_.route_avoiding(s, avoid);
+    if (!alt_route) break;
+    Candidate alt;
+    alt.index = c.index;
+    alt.jitter = c.jitter;
+    if (!admit(alt, *alt_route, false)) continue;
+    auto& route = routes_[static_cast<std::size_t>(c.index)];
+    auto original = std::move(route);
+    route = std::move(alt_route);
+    for (const auto& ht : alt.timing.hops) {
+      auto& cycle = cycle_estimate_[static_cast<std::size_t>(ht.arc)];
+      if (cycle > 0) cycle = lcm_bounded(cycle, alt.interval, options_.max_hyperperiod_ns).value_or(0);
+    }
+    prepare_hops(alt);
+    int tries = 0;
+    Attempt a;
+    if (search(alt, tries, a, kAlternativeTries)) {
+      alt.rerouted = true;
+      c = std::move(alt);
+      book(c);
+      return true;
+    }
+    route = std::move(original);
+  }
+  failed_tries_ = failed;
+  return false;
+}
+
+// The talker offset search on the stream's route; true with the windows in `c` when one fits.
+bool Synthesiser::search(Candidate& c, int& tries, Attempt& a, int max_tries) {
   // (arc, blocker) of each failed try, for the message should the stream not fit: most streams
   // fit, so the tally waits for fail_placement.
   failed_tries_.clear();
   std::int64_t offset = c.earliest;
-  int tries = 0;
-  Attempt a;
   // Necessary condition first: the queue time this stream needs at least (no waiting) must fit
   // next to what each port's class already holds, or no offset can help.
   const auto& route = *routes_[static_cast<std::size_t>(c.index)];
@@ -395,22 +471,18 @@ void Synthesiser::place(Candidate& c) {
     if (reservations_.queue_share(ht.arc, ht.traffic_class) + need > 1.0 + 1e-9) {
       a.arc = ht.arc;
       failed_tries_.push_back({ht.arc, -1});
-      fail_placement(c, 0, a);
-      return;
+      return false;
     }
   }
-  while (offset <= c.latest && tries < options_.max_offsets_per_stream) {
+  while (offset <= c.latest && tries < max_tries) {
     ++tries;
     a = attempt(c, offset);
-    if (a.ok) {
-      book(c);
-      return;
-    }
+    if (a.ok) return true;
     if (a.arc >= 0) failed_tries_.push_back({a.arc, a.blocker});
     if (a.impossible) break;
     offset += std::max<std::int64_t>(1, a.shift);
   }
-  fail_placement(c, tries, a);
+  return false;
 }
 
 void Synthesiser::fail_placement(const Candidate& c, int tries, const Attempt& last) {
@@ -477,6 +549,7 @@ void Synthesiser::fail_placement(const Candidate& c, int tries, const Attempt& l
 void Synthesiser::record_timing(const Candidate& c) {
   auto& sp = result_.plan.streams[static_cast<std::size_t>(c.index)];
   const auto& s = plant_.streams[static_cast<std::size_t>(c.index)];
+  if (c.rerouted) set_route(sp, *routes_[static_cast<std::size_t>(c.index)], s.pcp);
   sp.timed = true;
   sp.frames_per_interval = c.timing.frames;
   sp.frame_payload = c.timing.payload;
@@ -787,11 +860,20 @@ SynthesisResult Synthesiser::run(const Plan* previous) {
     candidates_.push_back(std::move(c));
   }
 
-  // Most constrained first: short intervals have the most occurrences to fit, tight deadlines
-  // the least room to wait, long routes the most ports to agree.
+  // Most critical first (Dürr and Nayak's ordering): a stream crossing many ports with a large
+  // share of each, and little slack between its fastest path and its deadline, has the fewest
+  // placements that work, so it goes before the ones that can fit around it. Ties: shorter
+  // interval first (more occurrences to fit), then plant order. On bench_plan's TSNKit-style
+  // suite this places 82 more of 14,400 streams than ordering by interval and deadline.
+  for (auto& c : candidates_) {
+    double share = 0;  // of the wire, summed over the hops
+    for (const auto& ht : c.timing.hops) share += static_cast<double>(ht.length) / static_cast<double>(c.interval);
+    // A microsecond more than the slack, so that streams without slack stay comparable.
+    const double slack = static_cast<double>(c.deadline - c.min_latency + 1000);
+    c.criticality = static_cast<double>(c.timing.hops.size()) * share / slack;
+  }
   std::sort(candidates_.begin(), candidates_.end(), [](const Candidate& a, const Candidate& b) {
-    return std::make_tuple(a.interval, a.deadline, -static_cast<std::int64_t>(a.timing.hops.size()), a.index) <
-           std::make_tuple(b.interval, b.deadline, -static_cast<std::int64_t>(b.timing.hops.size()), b.index);
+    return std::make_tuple(-a.criticality, a.interval, a.index) < std::make_tuple(-b.criticality, b.interval, b.index);
   });
   estimate_cycles();
 

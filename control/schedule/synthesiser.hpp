@@ -30,6 +30,9 @@ struct SynthesisOptions {
   // With a kept plan (plan_plant's `keep`): no plan at all when a kept stream would move (other
   // windows or another route); the issues name each such stream and why.
   bool no_move = false;
+  // A stream that fits on no offset of its route tries the least-latency routes around the
+  // ports where it failed (single-tree streams).
+  bool alternative_routes = true;
 };
 
 struct SynthesisResult {

@@ -36,6 +36,20 @@ long peak_rss_mib() {
 }
 
 schedule::SynthesisOptions options;
+bool show_issues = false;  // --issues: why streams were not placed, counted by kind
+
+// The kind of a synthesis issue: its message with stream and port names and numbers taken out.
+std::string issue_kind(const std::string& message) {
+  if (message.find("% loaded by scheduled traffic") != std::string::npos ||
+      message.find("does not fit through overloaded port") != std::string::npos)
+    return "port overloaded (over 100 % scheduled demand)";
+  if (message.find("no talker offset") != std::string::npos) return "no talker offset fits";
+  if (message.find("cannot share port") != std::string::npos) return "cannot share a port (gcd too small)";
+  if (message.find("gate control entries") != std::string::npos) return "gate control list too long";
+  if (message.find("needs a cycle") != std::string::npos) return "cycle too long";
+  if (message.find("max-latency") != std::string::npos) return "path too slow for max-latency";
+  return message.substr(0, 60);
+}
 
 struct Totals {
   int instances = 0;
@@ -76,6 +90,11 @@ Cost run(const bench::GeneratorSpec& spec, bool verify, Totals& totals) {
   }
   const auto port_count = r.plan.ports.size();
   const double mean_gcl = port_count == 0 ? 0.0 : static_cast<double>(sum_gcl) / static_cast<double>(port_count);
+  if (show_issues) {
+    std::map<std::string, int> kinds;
+    for (const auto& i : r.issues) ++kinds[issue_kind(i.message)];
+    for (const auto& [kind, n] : kinds) fmt::print("  {:5} x {}\n", n, kind);
+  }
   std::size_t hops = 0, max_hops = 0, timed = 0;
   for (const auto& s : r.plan.streams) {
     if (!s.timed) continue;
@@ -144,6 +163,7 @@ int main(int argc, char** argv) {
   app.add_option("--extra-stations", spec.extra_end_stations, "end stations beyond one per bridge");
   app.add_option("--multicast", spec.multicast_percent, "percent of streams with two listeners");
   app.add_flag("!--no-verify", verify, "skip the verifier");
+  app.add_flag("--issues", show_issues, "count the synthesis issues of each instance by kind");
   app.add_option("--max-offsets", options.max_offsets_per_stream, "talker offsets tried per stream");
   CLI11_PARSE(app, argc, argv);
   one = s_opt->count() > 0;
