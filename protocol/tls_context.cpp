@@ -3,12 +3,15 @@
 #include <stdexcept>
 
 #include <fmt/format.h>
+#include <openssl/ssl.h>
 
 namespace takt::agent {
 
 namespace ssl = boost::asio::ssl;
 
 namespace {
+
+constexpr long kSessionLifetimeSeconds = 3600;
 
 template <class F>
 void load(const std::string& what, const std::string& file, F&& f) {
@@ -38,6 +41,15 @@ ssl::context make_server_tls_context(const std::string& certificate_file, const 
   // such writes with a 403 that says why, instead of a bare TLS alert nobody can read.
   ctx.set_verify_mode(ssl::verify_peer);
   ctx.set_verify_callback([](bool, ssl::verify_context&) { return true; });
+  // Resumed sessions (tickets, so the client's next connection skips both certificates):
+  // OpenSSL refuses to resume a session with a peer certificate unless the context names
+  // itself. A resumed session keeps the client certificate's verdict from its full handshake;
+  // a ticket is honoured for kSessionLifetimeSeconds, and the cache of sessions is bounded
+  // (tickets themselves take no server memory).
+  static constexpr unsigned char kSessionContext[] = "takt-agent-api";
+  SSL_CTX_set_session_id_context(ctx.native_handle(), kSessionContext, sizeof kSessionContext - 1);
+  SSL_CTX_set_timeout(ctx.native_handle(), kSessionLifetimeSeconds);
+  SSL_CTX_sess_set_cache_size(ctx.native_handle(), 1024);
   return ctx;
 }
 

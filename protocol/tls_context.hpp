@@ -8,7 +8,8 @@
 namespace takt::agent {
 
 // Presents certificate_file/private_key_file; asks every client for a certificate and records
-// (does not enforce) whether it chains to ca_file, so reads without one still work.
+// (does not enforce) whether it chains to ca_file, so reads without one still work. Sessions
+// may be resumed (within an hour), keeping the client certificate's verdict.
 boost::asio::ssl::context make_server_tls_context(const std::string& certificate_file,
                                                   const std::string& private_key_file, const std::string& ca_file);
 

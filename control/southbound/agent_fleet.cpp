@@ -4,7 +4,8 @@
 
 namespace takt::southbound {
 
-AgentFleet::AgentFleet(const DesiredPlant& desired, const std::vector<AgentEndpoint>& agents) {
+AgentFleet::AgentFleet(const DesiredPlant& desired, const std::vector<AgentEndpoint>& agents)
+    : lease_(AgentPool::process().lease()) {
   for (const auto& [name, config] : desired.bridges) {
     auto it = std::find_if(agents.begin(), agents.end(), [&](const AgentEndpoint& e) { return e.bridge == name; });
     if (it == agents.end()) {
@@ -13,18 +14,17 @@ AgentFleet::AgentFleet(const DesiredPlant& desired, const std::vector<AgentEndpo
     }
     if (it->protocol == BridgeProtocol::netconf) continue;  // NetconfFleet's (netconf_fleet.hpp)
     try {
-      owned_.push_back(std::make_unique<AgentClient>(io_, *it));
+      clients_.push_back(&lease_.client(*it));
     } catch (const std::exception& e) {
       unconnected_.push_back({name, e.what()});
       continue;
     }
-    clients_.push_back(owned_.back().get());
     configs_.push_back(&config);
   }
 }
 
 std::vector<Outcome<AgentObservation>> AgentFleet::observe(Nanos sync_budget) {
-  return on_all<AgentObservation>(io_, clients_,
+  return on_all<AgentObservation>(io(), clients_,
                                   [sync_budget](AgentClient& c) -> boost::asio::awaitable<AgentObservation> {
                                     AgentObservation o;
                                     o.health = co_await read_health(c, sync_budget);

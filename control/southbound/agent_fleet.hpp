@@ -3,6 +3,8 @@
 // look at them: clock health and running state of every agent, asked in parallel. The installer
 // and the controller's reconciliation round both start here; what they make of a missing agent
 // or an unsynchronised clock is theirs (the installer refuses, the controller raises alarms).
+// The clients come from the process's pool (agent_pool.hpp): connections and TLS sessions
+// opened by one fleet serve the next.
 #include <memory>
 #include <string>
 #include <vector>
@@ -12,6 +14,7 @@
 #include "control/southbound/agent_calls.hpp"
 #include "control/southbound/agent_client.hpp"
 #include "control/southbound/agent_endpoint.hpp"
+#include "control/southbound/agent_pool.hpp"
 #include "control/southbound/desired_plant.hpp"
 #include "control/southbound/parallel.hpp"
 
@@ -37,7 +40,7 @@ class AgentFleet {
   AgentFleet(const AgentFleet&) = delete;
   AgentFleet& operator=(const AgentFleet&) = delete;
 
-  boost::asio::io_context& io() { return io_; }
+  boost::asio::io_context& io() { return lease_.io(); }
   const std::vector<AgentClient*>& clients() const { return clients_; }
   // The desired configuration of each client's bridge, in the order of clients().
   const std::vector<const bridge::BridgeConfig*>& configs() const { return configs_; }
@@ -49,8 +52,7 @@ class AgentFleet {
   std::vector<Outcome<AgentObservation>> observe(Nanos sync_budget);
 
  private:
-  boost::asio::io_context io_;
-  std::vector<std::unique_ptr<AgentClient>> owned_;
+  AgentPool::Lease lease_;
   std::vector<AgentClient*> clients_;
   std::vector<const bridge::BridgeConfig*> configs_;
   std::vector<UnconnectedBridge> unconnected_;

@@ -147,7 +147,7 @@ struct AgentServer::Impl {
   template <class Stream>
   asio::awaitable<void> serve_requests(Stream& stream, const PeerIdentity& peer, Connection& connection) {
     beast::flat_buffer buffer;
-    for (;;) {
+    for (std::size_t served = 1;; ++served) {
       http::request_parser<http::string_body> parser;
       parser.body_limit(options.max_body_bytes);
       parser.header_limit(options.max_header_bytes);
@@ -175,6 +175,7 @@ struct AgentServer::Impl {
       }
       if (ec) co_return;  // closed or timed out: nothing to answer
       HttpResponse response = api.handle(parser.get(), peer);
+      if (served >= options.max_requests_per_connection) response.keep_alive(false);
       const bool keep = response.keep_alive();
       beast::get_lowest_layer(stream).expires_after(options.io_timeout);
       co_await http::async_write(stream, response, asio::redirect_error(asio::use_awaitable, ec));

@@ -19,10 +19,13 @@ struct ServerOptions {
   std::string address = "127.0.0.1";
   std::uint16_t port = 8443;  // 0: any free port (see AgentServer::port())
   bool plain_http = false;
-  std::string certificate_file;  // PEM, server certificate (chain)
-  std::string private_key_file;  // PEM
-  std::string ca_file;           // PEM, CA that signs client certificates
-  std::chrono::milliseconds io_timeout{10'000};
+  std::string certificate_file;                  // PEM, server certificate (chain)
+  std::string private_key_file;                  // PEM
+  std::string ca_file;                           // PEM, CA that signs client certificates
+  std::chrono::milliseconds io_timeout{10'000};  // also how long a kept connection may idle
+  // Requests served on one kept (HTTP/1.1 keep-alive) connection: the last is answered with
+  // "Connection: close", so one client cannot hold a connection's state forever.
+  std::size_t max_requests_per_connection = 1000;
   // Connections served at once: one more is answered 503 and closed. When accept fails for
   // want of file descriptors, the oldest idle connection is closed and accepting backs off
   // (10 ms doubling to 1 s) instead of retrying at once.

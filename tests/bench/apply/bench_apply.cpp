@@ -1,6 +1,11 @@
-// apply to N takt-agent processes on loopback over TLS with client certificates, repeated,
-// alternating two plans so every apply really changes every port. Prints per-phase and total
-// median / p99. Not a pass/fail test: figures depend on the machine.
+// apply to N takt-agent processes on loopback over TLS with client certificates, in pairs: a
+// first apply as a fresh process makes it (no clients, connections or TLS sessions: the agent
+// pool is cleared before it), then a second one in the same process, which finds the first
+// one's connections kept (agent_pool.hpp), and a third after those connections were closed, which
+// opens new ones and resumes their TLS sessions (tls_session_cache.hpp: what a controller whose
+// rounds are further apart than a connection is kept pays). They alternate two plans so every
+// apply really changes every port. Prints per-phase and total median / p99 of both, and what each did on
+// the wire. Not a pass/fail test: figures depend on the machine.
 //
 //   bench_apply [--agents 16] [--repeats 50] [--lead-ms 100] [--wait]
 //
@@ -14,6 +19,7 @@
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
+#include "control/southbound/agent_pool.hpp"
 #include "control/southbound/installer.hpp"
 #include "tests/support/pki_fixture.hpp"
 #include "tests/support/agent_test_support.hpp"
@@ -71,27 +77,78 @@ int main(int argc, char** argv) {
   options.allow_unsynchronised = true;  // no ptp4l behind these agents
   options.wait_for_oper = wait;
 
-  std::vector<double> total, health, stage, commit, confirm;
-  southbound::install(plans[1], endpoints, options);  // warm-up: page cache, first handshakes
-  for (int r = 0; r < repeats; ++r) {
-    const auto report = southbound::install(plans[r % 2], endpoints, options);
-    total.push_back(ms(report.total_time));
-    health.push_back(ms(report.health_time));
-    stage.push_back(ms(report.stage_time));
-    commit.push_back(ms(report.commit_time));
-    confirm.push_back(ms(report.confirm_time));
-  }
-  std::printf("apply to %d takt-agents on loopback (TLS, client certificates), %d applies, lead %d ms, %s\n", agents,
-              repeats, lead_ms, wait ? "waiting for oper" : "confirming pending (no wait for the base time)");
-  std::printf("%-28s %10s %10s %10s\n", "phase", "median ms", "p99 ms", "max ms");
-  auto row = [](const char* name, const std::vector<double>& v) {
-    std::printf("%-28s %10.2f %10.2f %10.2f\n", name, percentile(v, 0.5), percentile(v, 0.99),
-                *std::max_element(v.begin(), v.end()));
+  // Per phase, as the installer reports them; "set-up" is the rest of the total: the clients
+  // (TLS files read, contexts made) and the plan's diff.
+  struct Phases {
+    std::vector<double> setup, health, stage, commit, confirm, total;
+    southbound::AgentClientStats wire;  // summed over agents and applies
+    void add(const southbound::InstallReport& r) {
+      const Nanos phases = r.health_time + r.stage_time + r.commit_time + r.confirm_time;
+      setup.push_back(ms(r.total_time - phases));
+      health.push_back(ms(r.health_time));
+      stage.push_back(ms(r.stage_time));
+      commit.push_back(ms(r.commit_time));
+      confirm.push_back(ms(r.confirm_time));
+      total.push_back(ms(r.total_time));
+    }
   };
-  row("health + running state", health);
-  row("stage", stage);
-  row("commit", commit);
-  row("confirm", confirm);
-  row("total", total);
+  Phases first, second, resumed;
+  // What the clients did in the apply just made (their counters are cumulative).
+  std::vector<southbound::AgentClientStats> seen(endpoints.size());
+  auto count = [&](Phases& into) {
+    auto lease = southbound::AgentPool::process().lease();
+    for (std::size_t i = 0; i < endpoints.size(); ++i) {
+      const auto& now = lease.client(endpoints[i]).stats();
+      into.wire.connections += now.connections - seen[i].connections;
+      into.wire.resumed_sessions += now.resumed_sessions - seen[i].resumed_sessions;
+      into.wire.requests += now.requests - seen[i].requests;
+      into.wire.kept_requests += now.kept_requests - seen[i].kept_requests;
+      into.wire.reopened += now.reopened - seen[i].reopened;
+      seen[i] = now;
+    }
+  };
+  southbound::install(plans[1], endpoints, options);  // warm-up: page cache, agents' first requests
+  for (int r = 0; r < repeats; ++r) {
+    southbound::AgentPool::process().clear();  // as a fresh process: no clients, connections, sessions
+    seen.assign(endpoints.size(), {});
+    first.add(southbound::install(plans[r % 2], endpoints, options));
+    count(first);
+    second.add(southbound::install(plans[(r + 1) % 2], endpoints, options));
+    count(second);
+    southbound::AgentPool::process().close_connections();
+    resumed.add(southbound::install(plans[r % 2], endpoints, options));
+    count(resumed);
+  }
+  std::printf(
+      "apply to %d takt-agents on loopback (TLS 1.3, client certificates), %d times each kind, lead %d ms, "
+      "%s\n",
+      agents, repeats, lead_ms, wait ? "waiting for oper" : "confirming pending (no wait for the base time)");
+  std::printf(
+      "first: as a fresh process (no clients, connections or TLS sessions); second: right after it (connections "
+      "kept); resumed: new connections, TLS sessions resumed\n");
+  std::printf("%-24s %10s %10s %10s %10s %10s %10s %8s\n", "phase (ms)", "1st med", "1st p99", "2nd med", "2nd p99",
+              "res. med", "res. p99", "1st/2nd");
+  auto row = [](const char* name, const std::vector<double>& a, const std::vector<double>& b,
+                const std::vector<double>& c) {
+    const double ma = percentile(a, 0.5), mb = percentile(b, 0.5);
+    std::printf("%-24s %10.2f %10.2f %10.2f %10.2f %10.2f %10.2f %8.1f\n", name, ma, percentile(a, 0.99), mb,
+                percentile(b, 0.99), percentile(c, 0.5), percentile(c, 0.99), mb > 0 ? ma / mb : 0.0);
+  };
+  row("set-up (clients, diff)", first.setup, second.setup, resumed.setup);
+  row("health + running state", first.health, second.health, resumed.health);
+  row("stage", first.stage, second.stage, resumed.stage);
+  row("commit", first.commit, second.commit, resumed.commit);
+  row("confirm", first.confirm, second.confirm, resumed.confirm);
+  row("total", first.total, second.total, resumed.total);
+  auto wire = [&](const char* name, const southbound::AgentClientStats& w) {
+    const double n = repeats;
+    std::printf(
+        "%-8s per apply: %5.1f connections opened (%5.1f resumed TLS sessions), %5.1f requests (%5.1f on kept "
+        "connections), %4.1f kept connections reopened\n",
+        name, w.connections / n, w.resumed_sessions / n, w.requests / n, w.kept_requests / n, w.reopened / n);
+  };
+  wire("first", first.wire);
+  wire("second", second.wire);
+  wire("resumed", resumed.wire);
   return 0;
 }

@@ -21,8 +21,9 @@ struct TlsAgent {
   ClockHealthSource health{std::nullopt};
   std::unique_ptr<AgentService> service;
 
-  explicit TlsAgent(const test::Pki& pki) {
+  explicit TlsAgent(const test::Pki& pki, std::size_t max_requests_per_connection = 1000) {
     AgentServiceOptions o;
+    o.server.max_requests_per_connection = max_requests_per_connection;
     o.api.bridge = "sw1";
     o.server.port = 0;
     o.server.certificate_file = pki.server_cert;
@@ -102,6 +103,25 @@ TEST_CASE("TLS client: an agent whose certificate our CA did not sign is not tal
     CHECK_THAT(err.what(), Catch::Contains("sw1 (https://127.0.0.1:") && Catch::Contains("TLS handshake") &&
                                Catch::Contains("certificate"));
   }
+}
+
+TEST_CASE("TLS agent: a kept connection serves a bounded number of requests, then the agent closes it",
+          "[agent][tls]") {
+  test::Pki pki;
+  TlsAgent agent(pki, 2);
+  const auto e = endpoint(agent.service->port(), "127.0.0.1", pki.ca, pki.client_cert, pki.client_key);
+  boost::asio::io_context io;
+  southbound::AgentClient client(io, e);
+  for (int i = 0; i < 5; ++i)
+    CHECK(southbound::on_one<southbound::AgentReply>(io, client, [](southbound::AgentClient& c) {
+            return c.request(verb::get, "/api/v1/bridge");
+          }).status == 200);
+  // Requests 1-2 and 3-4 on one connection each (the second answer said "Connection: close"),
+  // 5 on a third; the client never had to find a closed connection by failing on it.
+  CHECK(client.stats().connections == 3);
+  CHECK(client.stats().kept_requests == 2);
+  CHECK(client.stats().reopened == 0);
+  CHECK(client.stats().resumed_sessions == 2);  // the new connections resumed the TLS session
 }
 
 TEST_CASE("plain HTTP serves loopback only", "[agent][plain]") {
