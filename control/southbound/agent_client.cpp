@@ -15,9 +15,9 @@
 #include <openssl/ssl.h>
 
 #include "control/southbound/agent_identity.hpp"
+#include "control/southbound/client_tls_contexts.hpp"
 #include "control/southbound/tls_session_cache.hpp"
 #include "protocol/bounded_json.hpp"
-#include "protocol/tls_context.hpp"
 
 namespace takt::southbound {
 
@@ -42,7 +42,7 @@ bool is_ip_address(const std::string& host) {
 }  // namespace
 
 struct AgentClient::Tls {
-  ssl::context context;
+  std::shared_ptr<ssl::context> context;  // shared with clients of the same TLS files
 };
 
 struct AgentClient::Connection {
@@ -77,8 +77,7 @@ struct AgentClient::Attempt {
 AgentClient::AgentClient(asio::io_context& io, AgentEndpoint endpoint) : io_(io), endpoint_(std::move(endpoint)) {
   if (endpoint_.tls) {
     try {
-      tls_ = std::make_unique<Tls>(Tls{
-          agent::make_client_tls_context(endpoint_.ca_file, endpoint_.certificate_file, endpoint_.private_key_file)});
+      tls_ = std::make_unique<Tls>(Tls{client_tls_context(endpoint_)});
     } catch (const std::exception& e) {
       throw AgentError(fmt::format("{}: {}", endpoint_.label(), e.what()));
     }
@@ -119,7 +118,7 @@ asio::awaitable<void> AgentClient::connect(Clock::time_point deadline) {
   if (!tls_) {
     c->plain.emplace(std::move(stream));
   } else {
-    c->secure.emplace(std::move(stream), tls_->context);
+    c->secure.emplace(std::move(stream), *tls_->context);
     auto& s = *c->secure;
     // The agent's certificate must name the host we dialled (SAN DNS or IP). A resumed session
     // skips this check: it is only offered to this host under this CA (the key), and only the

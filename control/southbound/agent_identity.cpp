@@ -21,10 +21,14 @@ std::string file_stamp(const std::string& path) {
 
 }  // namespace
 
-std::string tls_session_key(const AgentEndpoint& e) {
-  // '\n' cannot occur in a host name, and it separates paths that might contain '|'.
-  return fmt::format("{}\n{}\n{}\n{}\n{}", e.host, e.port, file_stamp(e.ca_file), file_stamp(e.certificate_file),
+// '\n' cannot occur in a host name, and it separates paths that might contain other separators.
+std::string tls_files_key(const AgentEndpoint& e) {
+  return fmt::format("{}\n{}\n{}", file_stamp(e.ca_file), file_stamp(e.certificate_file),
                      file_stamp(e.private_key_file));
+}
+
+std::string tls_session_key(const AgentEndpoint& e) {
+  return fmt::format("{}\n{}\n{}", e.host, e.port, tls_files_key(e));
 }
 
 std::string agent_client_key(const AgentEndpoint& e) {

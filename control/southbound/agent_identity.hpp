@@ -9,6 +9,9 @@
 
 namespace takt::southbound {
 
+// The TLS files (CA, client certificate and key): clients with the same ones share a context.
+std::string tls_files_key(const AgentEndpoint& endpoint);
+
 // Host, port and the TLS files: the sessions resumable for this endpoint.
 std::string tls_session_key(const AgentEndpoint& endpoint);
 
