@@ -6,6 +6,7 @@
 #include <spdlog/spdlog.h>
 
 #include "control/southbound/agent_fleet.hpp"
+#include "control/southbound/netconf_fleet.hpp"
 #include "control/southbound/schedule_diff.hpp"
 
 namespace takt::controller {
@@ -16,6 +17,13 @@ std::string joined(const std::vector<std::string>& lines) {
   std::string out;
   for (const auto& l : lines) out += (out.empty() ? "" : "; ") + l;
   return out;
+}
+
+// A drift report for the log: a bridge that lost its whole schedule differs in every leaf.
+std::string summary(const std::vector<std::string>& lines) {
+  constexpr std::size_t shown = 5;
+  if (lines.size() <= shown) return joined(lines);
+  return joined({lines.begin(), lines.begin() + shown}) + fmt::format("; and {} more", lines.size() - shown);
 }
 
 }  // namespace
@@ -46,6 +54,94 @@ void Reconciler::set_desired(southbound::DesiredPlant desired) {
 
 void Reconciler::set_agents(std::vector<southbound::AgentEndpoint> agents) { agents_ = std::move(agents); }
 
+bool Reconciler::answered(const std::string& bridge, const std::string& error, RoundResult& result) {
+  BridgeMemory& mem = memory_[bridge];
+  if (!error.empty()) {
+    if (mem.up) spdlog::warn("controller: {} unreachable: {}", bridge, error);
+    mem.up = false;
+    agent_up_.with({bridge}).set(0);
+    result.unreachable.push_back(bridge);
+    return false;
+  }
+  if (!mem.up) spdlog::info("controller: {} answers again", bridge);
+  mem.up = true;
+  agent_up_.with({bridge}).set(1);
+  return true;
+}
+
+void Reconciler::judge_clock(const std::string& bridge, bool alarm, const std::string& reason, RoundResult& result) {
+  BridgeMemory& mem = memory_[bridge];
+  if (alarm && !mem.alarm) {
+    spdlog::error("controller: ALARM sync loss on {}: {}", bridge, reason);
+    sync_losses_.with({bridge}).add(0);
+  } else if (!alarm && mem.alarm) {
+    spdlog::info("controller: {} clock back within budget: {}", bridge, reason);
+  }
+  mem.alarm = alarm;
+  sync_alarm_.with({bridge}).set(alarm ? 1 : 0);
+  if (alarm) result.alarms.push_back(bridge);
+}
+
+void Reconciler::judge_drift(const std::string& bridge, const std::vector<std::string>& drift, bool alarm,
+                             bool gates_held_open, bool unscheduled, RoundResult& result,
+                             southbound::DesiredPlant& repair) {
+  BridgeMemory& mem = memory_[bridge];
+  // A bridge whose clock is out of sync is left alone: the installer refuses it anyway, and
+  // trying would hold up the repair of bridges in the same round. One whose agent holds its
+  // gates open for a lost clock restores its committed schedule by itself once the clock is
+  // back; a reinstall meanwhile would write a schedule nobody changed.
+  if (!drift.empty() && (alarm || gates_held_open)) {
+    const std::string why = alarm ? "its clock is out of sync" : "its gates are held open until its clock settles";
+    if (mem.last_drift != why)
+      spdlog::warn("controller: {} not reinstalled while {}; it differs from the plan: {}", bridge, why,
+                   summary(drift));
+    mem.last_drift = why;
+    result.waiting.push_back(bridge);
+    return;
+  }
+  if (drift.empty()) {
+    mem.last_drift.clear();
+    return;
+  }
+  const std::string text = summary(drift);
+  if (text != mem.last_drift) {
+    // Installing a bridge that has just (re)started is the controller's normal work, not a warning.
+    if (unscheduled)
+      spdlog::info("controller: {} runs no schedule yet (every gate open); installing the plan", bridge);
+    else
+      spdlog::warn("controller: {} drifted from the plan: {}", bridge, text);
+  }
+  mem.last_drift = text;
+  repair.bridges.emplace(bridge, desired_->bridges.at(bridge));
+}
+
+void Reconciler::observe_netconf(const southbound::DesiredPlant& desired, RoundResult& result,
+                                 southbound::DesiredPlant& repair) {
+  // Each NETCONF bridge's running configuration, read with get-config on the session kept from
+  // the last round, compared leaf by leaf with the plan. The fleet gives the sessions back to
+  // the pool before any repair takes them again.
+  std::unique_ptr<southbound::NetconfFleet> netconf;
+  try {
+    netconf = std::make_unique<southbound::NetconfFleet>(desired, agents_, &netconf_sessions_);
+  } catch (const southbound::NetconfError& e) {
+    if (last_install_error_ != e.what()) spdlog::error("controller: {}", e.what());
+    last_install_error_ = e.what();
+    result.install_error = e.what();
+    return;
+  }
+  std::vector<std::vector<std::string>> drifts(netconf->size());
+  const auto errors =
+      netconf->each([&](std::size_t i, southbound::NetconfBridge& b) { drifts[i] = b.drift(desired.hyperperiod); });
+  for (std::size_t i = 0; i < netconf->size(); ++i) {
+    const std::string& bridge = netconf->bridges()[i]->endpoint().bridge;
+    if (!answered(bridge, errors[i], result)) continue;
+    // takt reads no clock health over NETCONF yet: judged as a takt agent without clock health.
+    const bool alarm = !options_.allow_unsynchronised;
+    judge_clock(bridge, alarm, "clock state not read over NETCONF", result);
+    judge_drift(bridge, drifts[i], alarm, false, false, result, repair);
+  }
+}
+
 RoundResult Reconciler::run_round() {
   RoundResult result;
   rounds_.add(0);
@@ -64,63 +160,17 @@ RoundResult Reconciler::run_round() {
   repair.bridges.clear();
   for (std::size_t i = 0; i < seen.size(); ++i) {
     const std::string& bridge = fleet.clients()[i]->endpoint().bridge;
-    BridgeMemory& mem = memory_[bridge];
-    if (!seen[i].ok()) {
-      if (mem.up) spdlog::warn("controller: {} unreachable: {}", bridge, seen[i].error);
-      mem.up = false;
-      agent_up_.with({bridge}).set(0);
-      result.unreachable.push_back(bridge);
-      continue;
-    }
-    if (!mem.up) spdlog::info("controller: {} answers again", bridge);
-    mem.up = true;
-    agent_up_.with({bridge}).set(1);
-
+    if (!answered(bridge, seen[i].ok() ? "" : seen[i].error, result)) continue;
     const auto& h = seen[i].value->health;
     const bool alarm = h.has_clock_health ? !h.synchronised : !options_.allow_unsynchronised;
-    if (alarm && !mem.alarm) {
-      spdlog::error("controller: ALARM sync loss on {}: {}", bridge, h.reason);
-      sync_losses_.with({bridge}).add(0);
-    } else if (!alarm && mem.alarm) {
-      spdlog::info("controller: {} clock back within budget: {}", bridge, h.reason);
-    }
-    mem.alarm = alarm;
-    sync_alarm_.with({bridge}).set(alarm ? 1 : 0);
-    if (alarm) result.alarms.push_back(bridge);
-
-    const auto drift = southbound::drift(seen[i].value->running.oper, desired.bridges.at(bridge));
-    // A bridge whose clock is out of sync is left alone: the installer refuses it anyway, and
-    // trying would hold up the repair of bridges in the same round. One whose agent holds its
-    // gates open for a lost clock restores its committed schedule by itself once the clock is
-    // back; a reinstall meanwhile would write a schedule nobody changed.
-    if (!drift.empty() && (alarm || h.gates_held_open)) {
-      const std::string why = alarm ? "its clock is out of sync" : "its gates are held open until its clock settles";
-      if (mem.last_drift != why)
-        spdlog::warn("controller: {} not reinstalled while {}; it differs from the plan: {}", bridge, why,
-                     joined(drift));
-      mem.last_drift = why;
-      result.waiting.push_back(bridge);
-      continue;
-    }
-    if (!drift.empty()) {
-      const std::string text = joined(drift);
-      // A bridge with no schedule on any port has just started (or restarted): installing it is
-      // the controller's normal work, not a warning.
-      const auto& ports = seen[i].value->running.oper.ports;
-      const bool unscheduled =
-          std::none_of(ports.begin(), ports.end(), [](const auto& p) { return p.oper.has_value(); });
-      if (text != mem.last_drift) {
-        if (unscheduled)
-          spdlog::info("controller: {} runs no schedule yet (every gate open); installing the plan", bridge);
-        else
-          spdlog::warn("controller: {} drifted from the plan: {}", bridge, text);
-      }
-      mem.last_drift = text;
-      repair.bridges.emplace(bridge, desired.bridges.at(bridge));
-    } else {
-      mem.last_drift.clear();
-    }
+    judge_clock(bridge, alarm, h.reason, result);
+    const auto& ports = seen[i].value->running.oper.ports;
+    // A bridge with no schedule on any port has just started (or restarted).
+    const bool unscheduled = std::none_of(ports.begin(), ports.end(), [](const auto& p) { return p.oper.has_value(); });
+    judge_drift(bridge, southbound::drift(seen[i].value->running.oper, desired.bridges.at(bridge)), alarm,
+                h.gates_held_open, unscheduled, result, repair);
   }
+  observe_netconf(desired, result, repair);
 
   if (!repair.bridges.empty()) {
     southbound::InstallOptions install;
@@ -129,6 +179,7 @@ RoundResult Reconciler::run_round() {
     std::vector<std::string> names;
     for (const auto& [name, c] : repair.bridges) names.push_back(name);
     try {
+      install.netconf_sessions = &netconf_sessions_;
       const auto report = southbound::install(repair, agents_, install);
       installs_.with({"installed"}).add(0);
       last_install_seconds_.set(static_cast<double>(report.total_time.count()) / 1e9);

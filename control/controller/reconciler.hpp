@@ -5,7 +5,8 @@
 // changed runs something else). Bridges that already run the plan are not touched: the base
 // time is on a hyperperiod boundary, so a repaired bridge falls into the same phase as the rest.
 // Nor are bridges whose clock is out of sync, or whose agent holds the gates open for a lost
-// clock (--sync-loss open-gates): they wait until the clock is back.
+// clock (--sync-loss open-gates): they wait until the clock is back. NETCONF bridges are read
+// back with get-config and repaired the same way, in the same transaction as the agents.
 #include <map>
 #include <optional>
 #include <string>
@@ -14,6 +15,7 @@
 #include "control/southbound/agent_endpoint.hpp"
 #include "control/southbound/desired_plant.hpp"
 #include "control/southbound/installer.hpp"
+#include "control/southbound/netconf_session_pool.hpp"
 #include "telemetry/metrics_registry.hpp"
 
 namespace takt::controller {
@@ -50,7 +52,17 @@ class Reconciler {
     std::string last_drift;
   };
 
+  // False (and the bridge counted unreachable) when `error` is set.
+  bool answered(const std::string& bridge, const std::string& error, RoundResult& result);
+  void judge_clock(const std::string& bridge, bool alarm, const std::string& reason, RoundResult& result);
+  // Puts a drifted bridge into `repair`, or into result.waiting while its clock is not fit.
+  void judge_drift(const std::string& bridge, const std::vector<std::string>& drift, bool alarm, bool gates_held_open,
+                   bool unscheduled, RoundResult& result, southbound::DesiredPlant& repair);
+  void observe_netconf(const southbound::DesiredPlant& desired, RoundResult& result, southbound::DesiredPlant& repair);
+
   ReconcileOptions options_;
+  // One SSH session per NETCONF bridge, kept from round to round and lent to repairs.
+  southbound::NetconfSessionPool netconf_sessions_;
   std::optional<southbound::DesiredPlant> desired_;
   std::vector<southbound::AgentEndpoint> agents_;
   std::map<std::string, BridgeMemory> memory_;

@@ -111,13 +111,23 @@ void apply_settings(AgentEndpoint& e, const YAML::Node& node, const std::string&
         e.netconf_content = NetconfContent::schedule;
       else
         throw AgentsFileError(fmt::format("{}: netconf-content must be \"all\" or \"schedule\"", where(path, v)));
+    } else if (key == "netconf-fallback") {
+      const std::string fallback = v.as<std::string>();
+      if (fallback == "refuse")
+        e.netconf_fallback = NetconfFallback::refuse;
+      else if (fallback == "edit-running")
+        e.netconf_fallback = NetconfFallback::edit_running;
+      else
+        throw AgentsFileError(
+            fmt::format("{}: netconf-fallback must be \"refuse\" or \"edit-running\"", where(path, v)));
     } else if (key == "connect-timeout-ms")
       e.connect_timeout = std::chrono::milliseconds(v.as<int>());
     else if (key == "request-timeout-ms")
       e.request_timeout = std::chrono::milliseconds(v.as<int>());
     else
       throw AgentsFileError(fmt::format(
-          "{}: unknown key \"{}\" (known: url, ca, cert, key, ssh-key, known-hosts, netconf-content, yang-dir, "
+          "{}: unknown key \"{}\" (known: url, ca, cert, key, ssh-key, known-hosts, netconf-content, netconf-fallback, "
+          "yang-dir, "
           "connect-timeout-ms, request-timeout-ms)",
           where(path, kv.first), key));
   }

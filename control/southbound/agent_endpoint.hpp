@@ -18,6 +18,9 @@
 //       known-hosts: keys/known_hosts  # OpenSSH known_hosts holding the switch's host key
 //       netconf-content: all       # all (default): schedule and stream protection;
 //                                  # schedule: only the 802.1Qbv gate tables
+//       netconf-fallback: refuse   # a switch without :candidate or :confirmed-commit:1.1:
+//                                  # refuse (default), or edit-running: lock running, edit it at
+//                                  # commit, read it back, and put back what it held on failure
 //       yang-dir: /opt/yang:yang   # optional: the YANG modules (':'-separated folders) to
 //                                  # read the switch's data with, instead of fetching them from
 //                                  # it with <get-schema> on every session
@@ -45,6 +48,11 @@ enum class BridgeProtocol { takt_agent, netconf };
 // protection models).
 enum class NetconfContent { all, schedule };
 
+// What to do with a NETCONF server that cannot take a confirmed commit through its candidate.
+// edit_running still switches at the common base time, but a controller that dies between
+// commit and confirm leaves the switch on the new plan (there is no timeout to revert it).
+enum class NetconfFallback { refuse, edit_running };
+
 struct AgentEndpoint {
   std::string bridge;
   std::string url;  // as written
@@ -60,6 +68,7 @@ struct AgentEndpoint {
   std::string ssh_key_file;
   std::string known_hosts_file;
   NetconfContent netconf_content = NetconfContent::all;
+  NetconfFallback netconf_fallback = NetconfFallback::refuse;
   std::vector<std::string> yang_dirs;  // empty: the server's modules through <get-schema>
   std::chrono::milliseconds connect_timeout{2000};
   std::chrono::milliseconds request_timeout{5000};

@@ -45,8 +45,9 @@ std::vector<std::string> abort_everywhere(AgentFleet& fleet, NetconfFleet& netco
   // NETCONF bridges: cancel-commit (or discard the candidate). One whose cancel is lost still
   // reverts by itself when its confirmed commit times out.
   const auto netconf_errors = netconf.each([&](std::size_t, NetconfBridge& b) { b.abort(transaction); });
+  // Each names its bridge and what that bridge is left with (netconf_bridge.hpp).
   for (const auto& e : netconf_errors)
-    if (!e.empty()) problems.push_back(fmt::format("{} (a confirmed commit reverts by itself at its timeout)", e));
+    if (!e.empty()) problems.push_back(e);
   const auto out =
       on_all<std::string>(fleet.io(), fleet.clients(), [transaction](AgentClient& c) { return abort(c, transaction); });
   for (std::size_t i = 0; i < out.size(); ++i) {
@@ -131,6 +132,8 @@ std::vector<Outcome<AgentObservation>> check_health(AgentFleet& fleet, NetconfFl
     if (netconf_health[i].empty()) continue;  // refused above
     const std::string& bridge = netconf.bridges()[i]->endpoint().bridge;
     report.health.push_back(fmt::format("{}: {}", bridge, netconf_health[i]));
+    const auto& c = netconf.bridges()[i]->port_changes();
+    report.changes.insert(report.changes.end(), c.begin(), c.end());
     // Without the bridge's clock state the install cannot be judged safe, as for an agent
     // without clock health.
     if (!options.allow_unsynchronised)
@@ -314,7 +317,7 @@ InstallReport install(const DesiredPlant& desired, const std::vector<AgentEndpoi
   require_every_agent(fleet);
   std::unique_ptr<NetconfFleet> netconf_fleet;
   try {
-    netconf_fleet = std::make_unique<NetconfFleet>(desired, agents);
+    netconf_fleet = std::make_unique<NetconfFleet>(desired, agents, options.netconf_sessions);
   } catch (const NetconfError& e) {
     throw InstallError(fmt::format("{}; nothing was installed", e.what()), {e.what()});
   }
@@ -326,6 +329,11 @@ InstallReport install(const DesiredPlant& desired, const std::vector<AgentEndpoi
 
   stage_everywhere(fleet, netconf, tx, report);
   say(fmt::format("staged transaction {} on {} bridges in {}", tx, bridges, readable_duration(report.stage_time)));
+  if (options.hold_before_commit.count() > 0) {
+    say(fmt::format("holding transaction {} staged for {} before commit", tx,
+                    readable_duration(options.hold_before_commit)));
+    std::this_thread::sleep_for(options.hold_before_commit);
+  }
 
   // 3. One base time, after every agent's clock.
   report.base_time = pick_base_time(agents_now(before), options.lead, desired.hyperperiod);

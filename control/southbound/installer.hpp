@@ -30,6 +30,8 @@
 
 namespace takt::southbound {
 
+class NetconfSessionPool;
+
 struct InstallOptions {
   // How far after the agents' current time the base time lies at least: enough for every
   // commit to arrive (and, on failure, every abort) before any bridge switches.
@@ -39,6 +41,12 @@ struct InstallOptions {
   // A NETCONF bridge reverts its confirmed commit by itself unless it is confirmed within this
   // time: the bound on how long a controller that died mid-install leaves it on the new plan.
   std::chrono::seconds netconf_confirm_timeout{120};
+  // Lends the NETCONF bridges' sessions and keeps them afterwards (takt-controller keeps one
+  // per bridge between rounds); null: a session per bridge for this install only.
+  NetconfSessionPool* netconf_sessions = nullptr;
+  // Holds the staged transaction this long before committing. Tests use it to lose a bridge
+  // (kill its sshd or agent) between stage and commit; 0 in any real install.
+  Nanos hold_before_commit{0};
   // Receives progress lines ("staged on 3 bridges in 4.2 ms"); may be empty.
   std::function<void(const std::string&)> progress;
 };

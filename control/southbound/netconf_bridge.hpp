@@ -13,7 +13,19 @@
 //   confirm  the confirming commit; the candidate unlocked.
 //   abort    cancel-commit when committed, else discard-changes; the candidate unlocked.
 //
-// One SSH session serves every step. Blocking; one thread at a time.
+// A server without :candidate or :confirmed-commit:1.1 is refused, unless the endpoint says
+// netconf-fallback: edit-running and it has :writable-running. Then:
+//
+//   stage    lock running, keep a copy of it (the backup); nothing is written yet.
+//   commit   edit running with the plan and the base time in one edit-config.
+//   verify   as above.
+//   confirm  unlock running.
+//   abort    after commit, put back what the backup held for everything the plan touches; the
+//            base time has not come, so the switch never ran the new plan. Unlock.
+//
+// One SSH session serves every step: a fresh one, or one lent by a NetconfSessionPool and given
+// back when the bridge is destroyed (the controller keeps one per bridge between rounds).
+// Blocking; one thread at a time.
 #include <memory>
 #include <optional>
 #include <string>
@@ -23,19 +35,24 @@
 
 #include "control/southbound/agent_endpoint.hpp"
 #include "control/southbound/netconf_session.hpp"
+#include "control/southbound/netconf_session_pool.hpp"
+#include "control/southbound/schedule_diff.hpp"
 #include "dataplane/core/time.hpp"
 
 namespace takt::southbound {
 
 class NetconfBridge {
  public:
-  // `doc`: the bridge's yang/<bridge>.json (RFC 7951).
-  NetconfBridge(AgentEndpoint endpoint, nlohmann::ordered_json doc);
+  // `doc`: the bridge's yang/<bridge>.json (RFC 7951). `pool`, if given, lends the session and
+  // gets it back; it must outlive the bridge.
+  NetconfBridge(AgentEndpoint endpoint, nlohmann::ordered_json doc, NetconfSessionPool* pool = nullptr);
   ~NetconfBridge();
   NetconfBridge(const NetconfBridge&) = delete;
   NetconfBridge& operator=(const NetconfBridge&) = delete;
 
   const AgentEndpoint& endpoint() const { return endpoint_; }
+  // Per gated port of the plan, what the switch held at check() and what the plan installs.
+  const std::vector<PortChange>& port_changes() const { return changes_; }
 
   // Each throws NetconfError naming the bridge. check() returns its health line.
   std::string check();
@@ -46,12 +63,23 @@ class NetconfBridge {
   // What it undid: "commit-cancelled", "staged-dropped" or "nothing-to-abort".
   std::string abort(const std::string& transaction);
 
+  // How the running configuration differs from the plan, one line per leaf ("sw3: PATH: is X,
+  // want Y"), outside any install: what takt-controller repairs. The base time is each
+  // install's own, so only its phase counts: one off the `hyperperiod` grid runs the cycle out
+  // of step with every other bridge. Connects (and checks) first if needed.
+  std::vector<std::string> drift(Nanos hyperperiod);
+
  private:
   NetconfSession& session();
+  void open();
 
   AgentEndpoint endpoint_;
   nlohmann::ordered_json doc_;  // cut to the endpoint's content
+  NetconfSessionPool* pool_;
   std::unique_ptr<NetconfSession> session_;
+  std::vector<PortChange> changes_;
+  bool direct_ = false;  // the edit-running fallback (decided at check)
+  DataTree backup_;      // running before the install, for the edit-running fallback's abort
   bool locked_ = false;
   bool staged_ = false;
   bool committed_ = false;  // confirmed commit sent, not yet confirmed

@@ -107,6 +107,17 @@ nlohmann::ordered_json netconf_base_time(const nlohmann::ordered_json& doc, TaiT
   return out;
 }
 
+nlohmann::ordered_json netconf_without_base_time(nlohmann::ordered_json doc) {
+  if (!doc.contains(kInterfaces) || !doc[kInterfaces].contains("interface")) return doc;
+  for (auto& i : doc[kInterfaces]["interface"]) {
+    if (!i.contains(kBridgePort) || !i[kBridgePort].contains(kGateTable)) continue;
+    auto& table = i[kBridgePort][kGateTable];
+    table.erase("admin-base-time");
+    table.erase("config-change");
+  }
+  return doc;
+}
+
 DataTree netconf_config_tree(ly_ctx* context, const nlohmann::ordered_json& doc, const std::string& peer) {
   const std::string text = doc.dump();
   lyd_node* tree = nullptr;
@@ -176,6 +187,121 @@ std::vector<std::string> netconf_differences(const DataTree& desired, const Data
       }
       LYD_TREE_DFS_END(top, elem);
     }
+  }
+  return out;
+}
+
+namespace {
+
+// The gate tables of `tree`, depth first.
+std::vector<const lyd_node*> gate_tables(const DataTree& tree) {
+  std::vector<const lyd_node*> out;
+  for (const lyd_node* top = tree.get(); top; top = top->next) {
+    const lyd_node* elem;
+    LYD_TREE_DFS_BEGIN(top, elem) {
+      if (is_gate_table(elem)) {
+        out.push_back(elem);
+        LYD_TREE_DFS_continue = 1;
+      }
+      LYD_TREE_DFS_END(top, elem);
+    }
+  }
+  return out;
+}
+
+const lyd_node* child_named(const lyd_node* parent, const char* name) {
+  for (const lyd_node* c = lyd_child(parent); c; c = c->next)
+    if (c->schema && std::strcmp(c->schema->name, name) == 0) return c;
+  return nullptr;
+}
+
+const lyd_node* find(const DataTree& tree, const char* path) {
+  lyd_node* match = nullptr;
+  if (!tree || lyd_find_path(tree.get(), path, 0, &match) != LY_SUCCESS) return nullptr;
+  return match;
+}
+
+}  // namespace
+
+std::string netconf_restore_xml(ly_ctx* context, const DataTree& desired, const DataTree& backup) {
+  DataTree edit;
+  auto append = [&](lyd_node* node, const char* operation) {
+    if (lyd_new_meta(context, node, nullptr, "ietf-netconf:operation", operation, 0, nullptr) != LY_SUCCESS) {
+      lyd_free_tree(node);
+      throw NetconfError("cannot mark a restore: the server's context lacks ietf-netconf");
+    }
+    if (!edit) {
+      edit.reset(node);
+    } else if (lyd_insert_sibling(edit.get(), node, nullptr) != LY_SUCCESS) {
+      lyd_free_tree(node);
+      throw NetconfError("cannot build the restore");
+    }
+  };
+  for (const lyd_node* top = desired.get(); top; top = top->next) {
+    CString path(lyd_path(top, LYD_PATH_STD, nullptr, 0));
+    lyd_node* copy = nullptr;
+    if (const lyd_node* old = find(backup, path.get())) {
+      if (lyd_dup_single(old, nullptr, LYD_DUP_RECURSIVE, &copy) != LY_SUCCESS)
+        throw NetconfError("cannot copy the configuration to restore");
+      append(copy, "replace");
+    } else {
+      // Only the node (a list entry keeps its keys): removing it removes what the install added.
+      if (lyd_dup_single(top, nullptr, 0, &copy) != LY_SUCCESS) throw NetconfError("cannot build the restore");
+      append(copy, "remove");
+    }
+  }
+  if (!edit) return {};
+  char* xml = nullptr;
+  if (lyd_print_mem(&xml, edit.get(), LYD_XML, LYD_PRINT_WITHSIBLINGS | LYD_PRINT_SHRINK) != LY_SUCCESS)
+    throw NetconfError("cannot print the restore as XML");
+  CString owned(xml);
+  return xml ? std::string(xml) : std::string();
+}
+
+std::vector<std::string> netconf_extra_entries(const DataTree& desired, const DataTree& running) {
+  std::vector<std::string> out;
+  for (const lyd_node* table : gate_tables(running)) {
+    CString table_path(lyd_path(table, LYD_PATH_STD, nullptr, 0));
+    if (!find(desired, table_path.get())) continue;  // not ours to judge
+    const lyd_node* elem;
+    LYD_TREE_DFS_BEGIN(table, elem) {
+      if (elem != table && elem->schema && elem->schema->nodetype == LYS_LIST) {
+        CString path(lyd_path(elem, LYD_PATH_STD, nullptr, 0));
+        if (!find(desired, path.get())) {
+          out.push_back(fmt::format("{}: not in the plan", path.get()));
+          LYD_TREE_DFS_continue = 1;
+        }
+      }
+      LYD_TREE_DFS_END(table, elem);
+    }
+  }
+  return out;
+}
+
+std::vector<std::string> netconf_base_time_phase(const DataTree& desired, const DataTree& running, Nanos hyperperiod) {
+  std::vector<std::string> out;
+  if (hyperperiod.count() <= 0) return out;
+  for (const lyd_node* table : gate_tables(desired)) {
+    CString table_path(lyd_path(table, LYD_PATH_STD, nullptr, 0));
+    const std::string base_path = std::string(table_path.get()) + "/admin-base-time";
+    const lyd_node* base = find(running, base_path.c_str());
+    const lyd_node* seconds = base ? child_named(base, "seconds") : nullptr;
+    const lyd_node* nanoseconds = base ? child_named(base, "nanoseconds") : nullptr;
+    if (!seconds || !nanoseconds) {
+      out.push_back(fmt::format("{}: missing", base_path));
+      continue;
+    }
+    const char* s = lyd_get_value(seconds);
+    const char* n = lyd_get_value(nanoseconds);
+    const long long whole = std::strtoll(s ? s : "0", nullptr, 10);
+    // The server's value is bounded before it is scaled: 9e9 s (year 2255) is past any base time.
+    if (whole < 0 || whole > 9'000'000'000LL) {
+      out.push_back(fmt::format("{}: {} s is past any base time takt sets", base_path, whole));
+      continue;
+    }
+    const std::int64_t ns = whole * 1'000'000'000LL + std::strtoll(n ? n : "0", nullptr, 10);
+    if (ns % hyperperiod.count() != 0)
+      out.push_back(fmt::format("{}: {} ns is off the hyperperiod grid of {} ns", base_path, ns, hyperperiod.count()));
   }
   return out;
 }

@@ -28,6 +28,10 @@ nlohmann::ordered_json netconf_base_time(const nlohmann::ordered_json& doc, TaiT
 // `doc` with the base time set in place on every gate table: what runs after the commit.
 nlohmann::ordered_json netconf_with_base_time(nlohmann::ordered_json doc, TaiTime base);
 
+// `doc` without what every install sets anew (each gate table's admin-base-time and
+// config-change): what a bridge running the plan holds whatever base time it was given.
+nlohmann::ordered_json netconf_without_base_time(nlohmann::ordered_json doc);
+
 // `doc` as a configuration tree of `context`, without state (config false) nodes. Throws
 // NetconfError naming `peer` and what the server's models do not have.
 DataTree netconf_config_tree(ly_ctx* context, const nlohmann::ordered_json& doc, const std::string& peer);
@@ -38,5 +42,20 @@ std::string netconf_edit_xml(ly_ctx* context, const DataTree& tree, bool replace
 // Every leaf of `desired` that `running` does not have with the same value, as "PATH: is X,
 // want Y" or "PATH: missing, want Y". Empty when running holds all of desired.
 std::vector<std::string> netconf_differences(const DataTree& desired, const DataTree& running);
+
+// The <config> of an edit-config that puts back what `backup` (running before the install) held
+// for each top-level node of `desired`: the node as it was, replaced whole, or removed when it
+// was not there. The edit-running fallback's undo.
+std::string netconf_restore_xml(ly_ctx* context, const DataTree& desired, const DataTree& backup);
+
+// Entries of `running`'s gate control lists that `desired` lacks, as "PATH: not in the plan",
+// for the gate tables `desired` has: a table is installed whole, so an extra entry is drift.
+std::vector<std::string> netconf_extra_entries(const DataTree& desired, const DataTree& running);
+
+// For each gate table of `desired`, whether `running`'s admin-base-time lies on the
+// `hyperperiod` grid that every install picks its base time on; one that does not ("PATH: X ns
+// is off the hyperperiod grid of H ns") runs its cycle out of phase with the other bridges.
+// A missing base time is reported too. Nothing when `hyperperiod` is 0.
+std::vector<std::string> netconf_base_time_phase(const DataTree& desired, const DataTree& running, Nanos hyperperiod);
 
 }  // namespace takt::southbound

@@ -8,7 +8,8 @@
 
 namespace takt::southbound {
 
-NetconfFleet::NetconfFleet(const DesiredPlant& desired, const std::vector<AgentEndpoint>& agents) {
+NetconfFleet::NetconfFleet(const DesiredPlant& desired, const std::vector<AgentEndpoint>& agents,
+                           NetconfSessionPool* pool) {
   for (const auto& [name, config] : desired.bridges) {
     auto it = std::find_if(agents.begin(), agents.end(), [&](const AgentEndpoint& e) { return e.bridge == name; });
     if (it == agents.end() || it->protocol != BridgeProtocol::netconf) continue;
@@ -18,7 +19,7 @@ NetconfFleet::NetconfFleet(const DesiredPlant& desired, const std::vector<AgentE
           fmt::format("{}: the plan {} has no YANG document for it (yang/{}.json); plan again with "
                       "`taktctl plan`",
                       it->label(), desired.source, name));
-    bridges_.push_back(std::make_unique<NetconfBridge>(*it, doc->second));
+    bridges_.push_back(std::make_unique<NetconfBridge>(*it, doc->second, pool));
   }
 }
 

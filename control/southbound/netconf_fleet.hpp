@@ -15,9 +15,11 @@ namespace takt::southbound {
 
 class NetconfFleet {
  public:
-  // A NetconfBridge for every bridge of `desired` whose endpoint in `agents` is NETCONF.
-  // Throws NetconfError when the plan has no YANG document for one of them.
-  NetconfFleet(const DesiredPlant& desired, const std::vector<AgentEndpoint>& agents);
+  // A NetconfBridge for every bridge of `desired` whose endpoint in `agents` is NETCONF, its
+  // session lent by `pool` when one is given. Throws NetconfError when the plan has no YANG
+  // document for one of them.
+  NetconfFleet(const DesiredPlant& desired, const std::vector<AgentEndpoint>& agents,
+               NetconfSessionPool* pool = nullptr);
 
   bool empty() const { return bridges_.empty(); }
   std::size_t size() const { return bridges_.size(); }

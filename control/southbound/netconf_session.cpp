@@ -303,21 +303,37 @@ void NetconfSession::cancel_commit(const std::string& persist_id) {
   call(nc_rpc_cancel(persist_id.c_str(), NC_PARAMTYPE_DUP_AND_FREE), "cancel-commit");
 }
 
-DataTree NetconfSession::get_config(Datastore source, const std::string& filter) {
-  DataTree output = call(nc_rpc_getconfig(datastore(source), filter.empty() ? nullptr : filter.c_str(), NC_WD_UNKNOWN,
-                                          NC_PARAMTYPE_DUP_AND_FREE),
-                         "get-config");
-  // The reply's <data> is anydata holding the configuration: take a copy of its tree.
+namespace {
+
+// The reply's <data> is anydata holding the data: a copy of its tree.
+DataTree data_of(const DataTree& output, const std::string& peer, const char* what) {
   for (const lyd_node* n = output ? lyd_child(output.get()) : nullptr; n; n = n->next) {
     if (!n->schema || !(n->schema->nodetype & LYS_ANYDATA) || std::strcmp(n->schema->name, "data") != 0) continue;
     const auto* any = reinterpret_cast<const lyd_node_any*>(n);
     if (any->value_type != LYD_ANYDATA_DATATREE || !any->value.tree) return DataTree();
     lyd_node* copy = nullptr;
     if (lyd_dup_siblings(any->value.tree, nullptr, LYD_DUP_RECURSIVE, &copy) != LY_SUCCESS)
-      throw NetconfError(fmt::format("{}: get-config: cannot copy the reply", peer()));
+      throw NetconfError(fmt::format("{}: {}: cannot copy the reply", peer, what));
     return DataTree(copy);
   }
   return DataTree();
 }
+
+}  // namespace
+
+DataTree NetconfSession::get_config(Datastore source, const std::string& filter) {
+  return data_of(call(nc_rpc_getconfig(datastore(source), filter.empty() ? nullptr : filter.c_str(), NC_WD_UNKNOWN,
+                                       NC_PARAMTYPE_DUP_AND_FREE),
+                      "get-config"),
+                 peer(), "get-config");
+}
+
+DataTree NetconfSession::get(const std::string& filter) {
+  return data_of(
+      call(nc_rpc_get(filter.empty() ? nullptr : filter.c_str(), NC_WD_UNKNOWN, NC_PARAMTYPE_DUP_AND_FREE), "get"),
+      peer(), "get");
+}
+
+bool NetconfSession::up() const { return nc_session_get_status(session_) == NC_STATUS_RUNNING; }
 
 }  // namespace takt::southbound

@@ -70,6 +70,10 @@ class NetconfSession {
   void cancel_commit(const std::string& persist_id);
   // <get-config> with an optional subtree filter (XML); the data in the session's context.
   DataTree get_config(Datastore source, const std::string& filter = {});
+  // <get>: configuration and state (the bridge's oper-* leaves, its clock), filtered likewise.
+  DataTree get(const std::string& filter = {});
+  // False once the transport is gone (the peer closed it, or a call found it broken).
+  bool up() const;
 
  private:
   NetconfSession(AgentEndpoint endpoint, nc_session* session, ly_ctx* own_context);

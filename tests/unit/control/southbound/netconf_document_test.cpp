@@ -6,6 +6,7 @@
 #include <memory>
 
 #include "control/southbound/netconf_document.hpp"
+#include "control/southbound/netconf_port_state.hpp"
 
 using namespace takt::southbound;
 using json = nlohmann::ordered_json;
@@ -153,6 +154,110 @@ TEST_CASE("NETCONF content: parsed in the bridge's models, gate tables replaced,
     unknown["ietf-interfaces:interfaces"]["interface"][0]["ieee802-dot1q-bridge:bridge-port"]
            ["ieee802-dot1q-sched-bridge:gate-parameter-table"]["no-such-leaf"] = 1;
     CHECK_THROWS_WITH(netconf_config_tree(ctx.get(), unknown, "sw1 (test)"), Catch::Contains("no-such-leaf"));
+  }
+}
+namespace {
+
+json& gate_table_of(json& doc) {
+  return doc["ietf-interfaces:interfaces"]["interface"][0]["ieee802-dot1q-bridge:bridge-port"]
+            ["ieee802-dot1q-sched-bridge:gate-parameter-table"];
+}
+
+bool has_line(const std::vector<std::string>& lines, const std::string& part) {
+  return std::any_of(lines.begin(), lines.end(),
+                     [&](const std::string& l) { return l.find(part) != std::string::npos; });
+}
+
+}  // namespace
+
+TEST_CASE("NETCONF drift: base time aside but for its phase, extra entries counted", "[southbound][netconf]") {
+  ly_log_options(LY_LOSTORE_LAST);
+  auto ctx = bridge_context();
+  const json doc = netconf_content(bridge_document(), NetconfContent::schedule);
+  const json plain = netconf_without_base_time(doc);
+  CHECK_FALSE(plain["ietf-interfaces:interfaces"]["interface"][0]["ieee802-dot1q-bridge:bridge-port"]
+                   ["ieee802-dot1q-sched-bridge:gate-parameter-table"]
+                       .contains("admin-base-time"));
+  const DataTree want = netconf_config_tree(ctx.get(), plain, "sw1 (test)");
+  const takt::Nanos hyperperiod{1'000'000};
+
+  // What a bridge runs after an install: the plan with that install's base time.
+  json installed = netconf_with_base_time(doc, takt::TaiTime{takt::Nanos{1'700'000'000'003'000'000}});
+  {
+    const DataTree running = netconf_config_tree(ctx.get(), installed, "sw1 (test)");
+    CHECK(netconf_differences(want, running).empty());
+    CHECK(netconf_extra_entries(want, running).empty());
+    CHECK(netconf_base_time_phase(want, running, hyperperiod).empty());
+  }
+  SECTION("a base time off the hyperperiod grid is drift") {
+    gate_table_of(installed)["admin-base-time"]["nanoseconds"] = 3'000'500;
+    const DataTree running = netconf_config_tree(ctx.get(), installed, "sw1 (test)");
+    const auto phase = netconf_base_time_phase(want, running, hyperperiod);
+    REQUIRE(phase.size() == 1);
+    CHECK_THAT(phase[0], Catch::Contains("admin-base-time: 1700000000003000500 ns is off the hyperperiod grid of "
+                                         "1000000 ns"));
+    CHECK(netconf_base_time_phase(want, running, takt::Nanos{0}).empty());
+  }
+  SECTION("a missing base time, or one past any takt sets, is reported without overflow") {
+    gate_table_of(installed).erase("admin-base-time");
+    const DataTree running = netconf_config_tree(ctx.get(), installed, "sw1 (test)");
+    CHECK(has_line(netconf_base_time_phase(want, running, hyperperiod), "admin-base-time: missing"));
+    gate_table_of(installed)["admin-base-time"] = {{"seconds", "18446744073709551615"}, {"nanoseconds", 0}};
+    const DataTree far = netconf_config_tree(ctx.get(), installed, "sw1 (test)");
+    CHECK(has_line(netconf_base_time_phase(want, far, hyperperiod), "past any base time"));
+  }
+  SECTION("an entry the plan does not have is drift: gate tables are installed whole") {
+    gate_table_of(installed)["admin-control-list"]["gate-control-entry"].push_back(
+        {{"index", 2},
+         {"operation-name", "ieee802-dot1q-sched:set-gate-states"},
+         {"time-interval-value", 1000},
+         {"gate-states-value", 255}});
+    const DataTree running = netconf_config_tree(ctx.get(), installed, "sw1 (test)");
+    CHECK(netconf_differences(want, running).empty());  // running holds all of the plan
+    const auto extra = netconf_extra_entries(want, running);
+    REQUIRE(extra.size() == 1);
+    CHECK_THAT(extra[0], Catch::Contains("gate-control-entry[index='2']: not in the plan"));
+  }
+}
+
+TEST_CASE("NETCONF status: each port's admin and oper gate lists from a <get> reply", "[southbound][netconf]") {
+  ly_log_options(LY_LOSTORE_LAST);
+  auto ctx = bridge_context();
+  json doc = netconf_content(bridge_document(), NetconfContent::schedule);
+  auto& table = gate_table_of(doc);
+  table["admin-base-time"] = {{"seconds", "1700000000"}, {"nanoseconds", 5}};
+  const auto parse = [&](const json& d) {
+    lyd_node* tree = nullptr;
+    REQUIRE(lyd_parse_data_mem(ctx.get(), d.dump().c_str(), LYD_JSON, LYD_PARSE_ONLY | LYD_PARSE_STRICT, 0, &tree) ==
+            LY_SUCCESS);
+    return DataTree(tree);
+  };
+  SECTION("a server without state instrumentation: admin only") {
+    const auto ports = netconf_port_states(parse(doc));
+    REQUIRE(ports.size() == 1);  // p2 has no gate table
+    CHECK(ports[0].port == "p1");
+    CHECK(ports[0].gate_enabled == std::optional<bool>(true));
+    REQUIRE(ports[0].admin);
+    CHECK(ports[0].admin->entries == 2);
+    CHECK(ports[0].admin->cycle_ns == std::optional<std::int64_t>(1'000'000));
+    CHECK(ports[0].admin->base_time_ns == std::optional<std::int64_t>(1'700'000'000'000'000'005));
+    CHECK_FALSE(ports[0].oper);
+    CHECK_FALSE(ports[0].config_pending);
+    CHECK(describe(*ports[0].admin) == "2 entries, cycle 1000000 ns, base time 1700000000000000005 ns");
+  }
+  SECTION("a server that reports oper state; values out of range are not trusted") {
+    table["oper-control-list"] = table["admin-control-list"];
+    table["oper-control-list"]["gate-control-entry"].erase(1);
+    table["oper-cycle-time"] = {{"numerator", 4000000}, {"denominator", 1}};  // 4e6 s: no gate cycle
+    table["oper-base-time"] = {{"seconds", "99999999999"}, {"nanoseconds", 0}};
+    table["config-pending"] = true;
+    const auto ports = netconf_port_states(parse(doc));
+    REQUIRE(ports.size() == 1);
+    REQUIRE(ports[0].oper);
+    CHECK(ports[0].oper->entries == 1);
+    CHECK_FALSE(ports[0].oper->cycle_ns);
+    CHECK_FALSE(ports[0].oper->base_time_ns);
+    CHECK(ports[0].config_pending == std::optional<bool>(true));
   }
 }
 #endif
