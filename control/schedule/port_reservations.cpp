@@ -23,7 +23,7 @@ const PortReservations::View& PortReservations::view(const Bucket& bucket, std::
     if (v.g == g) return v;
   View v{g, {}};
   for (std::size_t i = 0; i < bucket.bookings.size(); ++i)
-    add_to_view(v, bucket.bookings[i], static_cast<std::uint32_t>(i));
+    if (bucket.live[i]) add_to_view(v, bucket.bookings[i], static_cast<std::uint32_t>(i));
   bucket.views.push_back(std::move(v));
   return bucket.views.back();
 }
@@ -42,7 +42,9 @@ Probe PortReservations::probe(int port, std::int64_t period, int traffic_class, 
     });
     if (!hopeless) continue;
     const std::int64_t ws = mod_floor(window_start, g), qs = mod_floor(queue_start, g);
-    for (const auto& b : bucket.bookings) {
+    for (std::size_t i = 0; i < bucket.bookings.size(); ++i) {
+      if (!bucket.live[i]) continue;
+      const auto& b = bucket.bookings[i];
       const auto c = b.traffic_class == traffic_class
                          ? periodic_clearance(qs, queue_length, b.queue_start, b.queue_length, g)
                          : periodic_clearance(ws, window_length, b.window_start, b.window_length, g);
@@ -97,7 +99,7 @@ void PortReservations::book(int port, std::int64_t period, const Booking& b) {
   auto& buckets = ports_[static_cast<std::size_t>(port)];
   auto it = std::find_if(buckets.begin(), buckets.end(), [&](const Bucket& x) { return x.period == period; });
   if (it == buckets.end()) {
-    buckets.push_back({period, {}, {}, {}});
+    buckets.push_back({period, {}, {}, {}, {}});
     it = buckets.end() - 1;
   }
   Booking n = b;
@@ -105,6 +107,7 @@ void PortReservations::book(int port, std::int64_t period, const Booking& b) {
   n.queue_start = mod_floor(b.queue_start, period);
   const auto seq = static_cast<std::uint32_t>(it->bookings.size());
   it->bookings.push_back(n);
+  it->live.push_back(1);
   auto longest = std::find_if(it->longest.begin(), it->longest.end(),
                               [&](const ClassLongest& c) { return c.traffic_class == n.traffic_class; });
   if (longest == it->longest.end()) {
@@ -124,10 +127,31 @@ double PortReservations::queue_share(int port, int traffic_class) const {
   return queue_share_[static_cast<std::size_t>(port)][static_cast<std::size_t>(traffic_class)];
 }
 
+void PortReservations::unbook(int port, std::int64_t period, int stream) {
+  auto& buckets = ports_[static_cast<std::size_t>(port)];
+  const auto it = std::find_if(buckets.begin(), buckets.end(), [&](const Bucket& x) { return x.period == period; });
+  if (it == buckets.end()) return;
+  for (std::size_t i = 0; i < it->bookings.size(); ++i) {
+    const auto& b = it->bookings[i];
+    if (!it->live[i] || b.stream != stream) continue;
+    it->live[i] = 0;
+    for (auto& v : it->views)
+      for (auto& c : v.classes)
+        if (c.traffic_class == b.traffic_class) {
+          c.windows.erase(b.window_start, static_cast<std::uint32_t>(i));
+          c.queues.erase(b.queue_start, static_cast<std::uint32_t>(i));
+        }
+    if (b.traffic_class >= 0 && b.traffic_class < 8)
+      queue_share_[static_cast<std::size_t>(port)][static_cast<std::size_t>(b.traffic_class)] -=
+          static_cast<double>(b.queue_length) / static_cast<double>(period);
+  }
+}
+
 std::vector<int> PortReservations::streams_on(int port) const {
   std::vector<int> out;
   for (const auto& bucket : ports_[static_cast<std::size_t>(port)])
-    for (const auto& b : bucket.bookings) out.push_back(b.stream);
+    for (std::size_t i = 0; i < bucket.bookings.size(); ++i)
+      if (bucket.live[i]) out.push_back(bucket.bookings[i].stream);
   return out;
 }
 

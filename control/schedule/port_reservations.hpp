@@ -42,6 +42,8 @@ class PortReservations {
   Probe probe(int port, std::int64_t period, int traffic_class, std::int64_t window_start, std::int64_t window_length,
               std::int64_t queue_start, std::int64_t queue_end) const;
   void book(int port, std::int64_t period, const Booking& b);
+  // Takes a stream's bookings of `period` off a port (the planner's repair moves streams).
+  void unbook(int port, std::int64_t period, int stream);
 
   // Streams booked on a port.
   std::vector<int> streams_on(int port) const;
@@ -71,6 +73,7 @@ class PortReservations {
   struct Bucket {
     std::int64_t period = 0;
     std::vector<Booking> bookings;  // in booking order
+    std::vector<char> live;         // per booking: 0 once unbooked (kept, so positions stay)
     std::vector<ClassLongest> longest;
     // Projections onto each gcd some candidate's period has had with this one, built on first
     // use and kept up to date as bookings come: a cache of `bookings`, hence mutable.

@@ -33,6 +33,18 @@ class ProjectedSpans {
     spans_.insert(at, s);
   }
 
+  // Takes out the span booked as `seq` that was inserted at `start`.
+  void erase(std::int64_t start, std::uint32_t seq) {
+    start = mod_floor(start, g_);
+    auto it = std::lower_bound(spans_.begin(), spans_.end(), start,
+                               [](const Span& s, std::int64_t v) { return s.start < v; });
+    for (; it != spans_.end() && it->start == start; ++it)
+      if (it->seq == seq) {
+        spans_.erase(it);
+        return;
+      }
+  }
+
   // Calls f(span, clearance) for every span that overlaps [x, x + w) modulo g, with the shift
   // periodic_clearance() gives (> 0). Needs w + every span's length <= g (no span makes the
   // candidate impossible; the caller checks that first). Only spans starting less than the
@@ -67,7 +79,7 @@ class ProjectedSpans {
 
  private:
   std::int64_t g_;
-  std::int64_t max_length_ = 0;
+  std::int64_t max_length_ = 0;  // of every span ever inserted: an upper bound after erase()
   std::vector<Span> spans_;
 };
 

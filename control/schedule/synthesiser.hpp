@@ -33,6 +33,9 @@ struct SynthesisOptions {
   // A stream that fits on no offset of its route tries the least-latency routes around the
   // ports where it failed (single-tree streams).
   bool alternative_routes = true;
+  // Streams that did not fit try to take the place of a stream in their way, which must then
+  // fit elsewhere (never a stream kept from an earlier plan).
+  bool repair = true;
 };
 
 struct SynthesisResult {

@@ -165,6 +165,8 @@ int main(int argc, char** argv) {
   app.add_flag("!--no-verify", verify, "skip the verifier");
   app.add_flag("--issues", show_issues, "count the synthesis issues of each instance by kind");
   app.add_option("--max-offsets", options.max_offsets_per_stream, "talker offsets tried per stream");
+  app.add_flag("!--no-reroute", options.alternative_routes, "no alternative route for a stream that does not fit");
+  app.add_flag("!--no-repair", options.repair, "no repair moves for streams that do not fit");
   CLI11_PARSE(app, argc, argv);
   one = s_opt->count() > 0;
   const std::map<std::string, bench::Topology> topo{{"line", bench::Topology::line},
