@@ -108,6 +108,8 @@ void PortReservations::book(int port, std::int64_t period, const Booking& b) {
   const auto seq = static_cast<std::uint32_t>(it->bookings.size());
   it->bookings.push_back(n);
   it->live.push_back(1);
+  classes_[static_cast<std::size_t>(port)] |=
+      n.traffic_class >= 0 && n.traffic_class < 31 ? 1u << n.traffic_class : 1u << 31;
   auto longest = std::find_if(it->longest.begin(), it->longest.end(),
                               [&](const ClassLongest& c) { return c.traffic_class == n.traffic_class; });
   if (longest == it->longest.end()) {

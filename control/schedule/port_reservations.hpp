@@ -33,7 +33,7 @@ struct Probe {
 
 class PortReservations {
  public:
-  explicit PortReservations(std::size_t ports) : ports_(ports), queue_share_(ports) {}
+  explicit PortReservations(std::size_t ports) : ports_(ports), queue_share_(ports), classes_(ports, 0) {}
 
   // `queue_end`: when the queue is free again, at least the window end (later when the port's
   // gate entry outlasts the window: granularity, minimum gate interval).
@@ -50,6 +50,12 @@ class PortReservations {
   // Share of each period the class's queue is already held on a port. Occupancies of one class
   // must be disjoint, so a candidate whose own share pushes the sum past 1 can never fit.
   double queue_share(int port, int traffic_class) const;
+  // Whether nothing but windows of `traffic_class` was ever booked on a port: a window there
+  // never waits behind another class's, so it moves exactly as far as the talker offset does.
+  bool only_class(int port, int traffic_class) const {
+    const auto booked = classes_[static_cast<std::size_t>(port)];
+    return traffic_class >= 0 && traffic_class < 31 && (booked & ~(1u << traffic_class)) == 0;
+  }
 
  private:
   // One traffic class's bookings of a bucket seen modulo some g: windows (what other classes'
@@ -83,6 +89,7 @@ class PortReservations {
   static const View& view(const Bucket& bucket, std::int64_t g);
   std::vector<std::vector<Bucket>> ports_;
   std::vector<std::array<double, 8>> queue_share_;
+  std::vector<std::uint32_t> classes_;  // per port, bit c: class c booked; bit 31: a class beyond 30
 };
 
 }  // namespace takt::schedule

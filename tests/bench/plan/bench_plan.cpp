@@ -162,6 +162,7 @@ int main(int argc, char** argv) {
   app.add_option("--sync", spec.sync_error_budget_ns, "sync error budget, ns");
   app.add_option("--extra-stations", spec.extra_end_stations, "end stations beyond one per bridge");
   app.add_option("--multicast", spec.multicast_percent, "percent of streams with two listeners");
+  app.add_flag("--short-paths", spec.short_paths, "mesh: chords at a quarter, an eighth, ... of the ring too");
   app.add_flag("!--no-verify", verify, "skip the verifier");
   app.add_flag("--issues", show_issues, "count the synthesis issues of each instance by kind");
   app.add_option("--max-offsets", options.max_offsets_per_stream, "talker offsets tried per stream");
@@ -181,13 +182,16 @@ int main(int argc, char** argv) {
     // Issue 16's targets on one core, verifier included: 1,000 streams on 40 bridges in under
     // 0.1 s; 10,000 on a 200-bridge mesh in under 2 s and 1 GiB. The mesh runs first so its peak
     // memory is its own (getrusage keeps the peak of the process); the 200-bridge ring, with
-    // paths of up to 100 hops, is there for comparison.
+    // paths of up to 100 hops, is there for comparison; the mesh with short paths last (its
+    // peak memory is below the plain mesh's).
     std::vector<std::string> verdicts;
+    // The planner runs on one thread, so its CPU time is its time on one core; the wall clock
+    // also counts the time other processes of a shared machine held the core, and is shown too.
     auto check = [&](const char* what, const Cost& c, double max_s, long max_mib) {
-      const bool ok = c.seconds < max_s && (max_mib == 0 || c.rss_mib < max_mib);
+      const bool ok = c.cpu < max_s && (max_mib == 0 || c.rss_mib < max_mib);
       verdicts.push_back(fmt::format(
-          "target {}: {:.3f} s (cpu {:.3f} s), peak rss {} MiB, limit {} s{}: {}", what, c.seconds, c.cpu, c.rss_mib,
-          max_s, max_mib ? fmt::format(" and {} MiB", max_mib) : std::string(), ok ? "met" : "MISSED"));
+          "target {}: {:.3f} s on one core (wall {:.3f} s), peak rss {} MiB, limit {} s{}: {}", what, c.cpu, c.seconds,
+          c.rss_mib, max_s, max_mib ? fmt::format(" and {} MiB", max_mib) : std::string(), ok ? "met" : "MISSED"));
     };
     for (auto t : {bench::Topology::mesh, bench::Topology::ring}) {
       auto a = spec;
@@ -206,6 +210,14 @@ int main(int argc, char** argv) {
       const auto large = run(b, verify, totals);
       if (t == bench::Topology::mesh) check("10,000 streams / 200 bridges (mesh)", large, 2.0, 1024);
     }
+    // The same 10,000 streams on a mesh whose paths take a few hops, as over a plant backbone.
+    auto c = spec;
+    c.topology = bench::Topology::mesh;
+    c.short_paths = true;
+    c.bridges = 200;
+    c.streams = 10000;
+    c.extra_end_stations = 20;
+    check("10,000 streams / 200 bridges (mesh, short paths)", run(c, verify, totals), 2.0, 1024);
     for (const auto& v : verdicts) fmt::print("{}\n", v);
   } else {
     // TSNKit-style suite: every period pattern with small and medium sizes on each topology.

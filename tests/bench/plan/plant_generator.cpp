@@ -99,6 +99,9 @@ model::Plant generate_plant(const GeneratorSpec& spec) {
       link_bridges(nb - 1, 0);
       // Chords across the ring every few bridges shorten paths the way TSNKit's meshes do.
       for (int i = 0; i < nb; i += 3) link_bridges(i, (i + nb / 2) % nb);
+      if (spec.short_paths)
+        for (int d = nb / 4; d >= 4; d /= 2)
+          for (int i = 0; i < nb; i += 3) link_bridges(i, (i + d) % nb);
       break;
   }
   std::vector<int> stations;

@@ -24,6 +24,10 @@ struct GeneratorSpec {
   std::int64_t slack_ns = 0;
   int multicast_percent = 0;  // streams with two listeners
   int redundant_percent = 0;  // streams with num-seamless-trees 2
+  // Mesh only: besides the chords across the ring, chords from every third bridge to the ones a
+  // quarter, an eighth, ... of the ring away, so paths take a few hops as over a plant backbone
+  // (the plain mesh of 200 bridges has paths of 30 hops on average).
+  bool short_paths = false;
   std::int64_t sync_error_budget_ns = 1000;
   std::uint64_t seed = 1;
 };
