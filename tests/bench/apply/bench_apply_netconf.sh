@@ -28,7 +28,7 @@ for sw in sw1 sw2 sw3 sw4; do start_server "$sw" ieee802-dot1q-sched-bridge iana
 cat >"$WORK/plant.yaml" <<PLANT
 # Four hardware bridges in a line: plc --- sw1 --- sw2 --- sw3 --- sw4 --- drive
 plant: netconf-bench
-defaults: {link-speed: 1Gbps, bridge-profile: microchip-lan9668, sync-error-budget: 100us, vlan: 100}
+defaults: {link-speed: 1Gbps, bridge-profile: microchip-lan9668, sync-error-budget: 1us, vlan: 100}
 bridges: {sw1: {ports: 2}, sw2: {ports: 2}, sw3: {ports: 2}, sw4: {ports: 2}}
 end-stations:
   plc: {mac: "02:00:00:00:02:01"}
