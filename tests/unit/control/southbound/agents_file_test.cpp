@@ -113,6 +113,7 @@ agents:
   sw3:
     url: netconf://admin@[fd00::3]:2830
     netconf-content: schedule
+    netconf-fallback: edit-running
     yang-dir: yang:/opt/vendor/yang
 )");
   const auto agents = load_agents_file(path);
@@ -128,12 +129,14 @@ agents:
   CHECK(sw2.ssh_key_file == (dir / "keys/takt_ed25519").string());
   CHECK(sw2.known_hosts_file == (dir / "keys/known_hosts").string());
   CHECK(sw2.netconf_content == NetconfContent::all);
+  CHECK(sw2.netconf_fallback == NetconfFallback::refuse);  // a switch without candidate is refused
   CHECK(sw2.yang_dirs.empty());
   const AgentEndpoint& sw3 = agents[2];
   CHECK(sw3.ssh_user == "admin");
   CHECK(sw3.host == "fd00::3");
   CHECK(sw3.port == 2830);
   CHECK(sw3.netconf_content == NetconfContent::schedule);
+  CHECK(sw3.netconf_fallback == NetconfFallback::edit_running);
   CHECK(sw3.yang_dirs == std::vector<std::string>{(dir / "yang").string(), "/opt/vendor/yang"});
   CHECK(sw3.label() == "sw3 (netconf://admin@[fd00::3]:2830)");
 }
@@ -146,6 +149,9 @@ TEST_CASE("agents.yaml: NETCONF mistakes are named", "[southbound][agents][netco
   CHECK_THAT(netconf_error_of("defaults: {ssh-key: k, known-hosts: h}\nagents:\n  sw1: {url: \"netconf://t@h\", "
                               "netconf-content: most}\n"),
              Catch::Contains("netconf-content must be"));
+  CHECK_THAT(netconf_error_of("defaults: {ssh-key: k, known-hosts: h}\nagents:\n  sw1: {url: \"netconf://t@h\", "
+                              "netconf-fallback: edit-candidate}\n"),
+             Catch::Contains("bad.yaml:3:") && Catch::Contains("netconf-fallback must be"));
   CHECK_THROWS_WITH(load_station_endpoints(write("st.yaml",
                                                  "defaults: {ssh-key: k, known-hosts: h}\nagents: {}\n"
                                                  "stations:\n  plc: netconf://t@h\n")),
