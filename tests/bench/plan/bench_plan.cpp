@@ -1,10 +1,13 @@
 // Planning benchmark: generated plants -> routes, schedule, gate control lists, verification.
 // Prints one line per instance: schedulability (streams placed / requested, whether the whole
-// instance is scheduled), runtime, peak memory and gate control list lengths.
+// instance is scheduled), runtime, peak memory, gate control list lengths and path lengths.
 //
 //   bench_plan                         the TSNKit-style suite (patterns x topologies)
-//   bench_plan --targets               1,000 streams / 40 bridges and 10,000 streams / 200 bridges
+//   bench_plan --targets               1,000 streams / 40 bridges and 10,000 streams / 200 bridges,
+//                                      with a verdict per target of issue 16
 //   bench_plan -t ring -b 40 -s 1000   one instance
+//   --issues                           why streams were not placed, counted by kind
+//   --no-reroute, --no-repair          without alternative routes or the repair, to measure them
 #include <sys/resource.h>
 
 #include <algorithm>
