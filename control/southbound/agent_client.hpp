@@ -46,7 +46,7 @@ struct AgentClientStats {
   unsigned resumed_sessions = 0;  // of them, TLS handshakes that resumed a kept session
   unsigned requests = 0;          // exchanges that got an answer
   unsigned kept_requests = 0;     // of them, on a connection an earlier exchange had used
-  unsigned reopened = 0;          // kept connections found closed, or failed, and opened again
+  unsigned reopened = 0;          // kept connections given up (idle too long, closed by the agent, failed)
 };
 
 class AgentClient {
