@@ -107,6 +107,7 @@ class Synthesiser {
   void book(Candidate& c);
   void fail_placement(const Candidate& c, int tries, const Attempt& last);
   void record_timing(const Candidate& c);
+  static void unrecord_timing(StreamPlan& sp, const model::Stream& s);
   void prepare_hops(Candidate& c) const;
   std::int64_t occurrences(int arc, std::int64_t interval) const;
   void estimate_cycles();
@@ -659,6 +660,26 @@ void Synthesiser::fail_placement(const Candidate& c, int tries, const Attempt& l
                    readable_duration(Nanos{c.deadline}), tries)});
 }
 
+// A placed stream's plan back as build_stream_skeletons() made it (on the route it was placed on).
+void Synthesiser::unrecord_timing(StreamPlan& sp, const model::Stream& s) {
+  sp.timed = false;
+  sp.frames_per_interval = std::max(1, s.max_frames_per_interval);
+  sp.frame_payload = s.max_frame_size;
+  sp.max_latency = s.max_latency;
+  for (auto& hop : sp.hops) {
+    hop.offset = Nanos{0};
+    hop.length = Nanos{0};
+    hop.frame_wire_time = Nanos{0};
+    hop.transmission_timing_error = Nanos{0};
+    hop.may_leave_early = false;
+  }
+  sp.jitter = Nanos{0};
+  sp.talker_offset = Nanos{0};
+  sp.worst_case_latency = Nanos{0};
+  sp.slack = Nanos{0};
+  sp.listener_timing.clear();
+}
+
 void Synthesiser::record_timing(const Candidate& c) {
   auto& sp = result_.plan.streams[static_cast<std::size_t>(c.index)];
   const auto& s = plant_.streams[static_cast<std::size_t>(c.index)];
@@ -1006,13 +1027,28 @@ SynthesisResult Synthesiser::run(const Plan* previous) {
   // between bridges through that port to leave early, where it keeps the other classes out too
   // long, give closed-gate windows only half its list; and place again. The round that leaves the most
   // streams usable wins (later rounds trade queue room for shorter lists).
-  const SynthesisResult before_placement = result_;
+  // A round starts from the plan as routing and admission left it. Most plans take one round,
+  // so that state is not copied up front (ten thousand streams' hops): a later round starts
+  // from the best result so far with every placement taken out again.
+  const Issues issues_before = result_.issues;
+  const std::vector<std::string> unplaced_before = result_.unplaced;
   std::optional<SynthesisResult> best;
   // Better: more streams usable, then fewer crowded ports, then fewer issues.
   using Score = std::tuple<std::size_t, long, long>;
   Score best_score{};
   for (int round = 0; round <= options_.compaction_rounds; ++round) {
-    if (round > 0) result_ = before_placement;  // round 0 starts from it already
+    if (round > 0) {
+      result_ = *best;
+      result_.issues = issues_before;
+      result_.unplaced = unplaced_before;
+      result_.moved.clear();
+      result_.moved_why.clear();
+      result_.scheduled_placed = 0;
+      result_.plan.ports.clear();
+      result_.plan.hyperperiod = Nanos{0};
+      for (std::size_t i = 0; i < result_.plan.streams.size(); ++i)
+        if (result_.plan.streams[i].timed) unrecord_timing(result_.plan.streams[i], plant_.streams[i]);
+    }
     place_all(previous);
     const auto ports = build_ports();
     check_unscheduled_classes();
