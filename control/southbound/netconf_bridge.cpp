@@ -164,6 +164,10 @@ std::vector<std::string> NetconfBridge::verify() {
   const DataTree running = s.get_config(Datastore::running);
   std::vector<std::string> out;
   for (auto& d : netconf_differences(want, running)) out.push_back(endpoint_.bridge + ": " + d);
+  // Where the switch reports its oper state, the committed schedule must be pending or running.
+  if (base_)
+    for (auto& d : netconf_oper_problems(netconf_port_states(s.get(kInterfaces))))
+      out.push_back(endpoint_.bridge + ": " + d);
   return out;
 }
 

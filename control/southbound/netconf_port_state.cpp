@@ -84,6 +84,18 @@ std::vector<NetconfPortState> netconf_port_states(const DataTree& data) {
   return out;
 }
 
+std::vector<std::string> netconf_oper_problems(const std::vector<NetconfPortState>& ports) {
+  std::vector<std::string> out;
+  for (const auto& p : ports) {
+    if (!p.config_pending && !p.oper) continue;  // the server reports no state for it
+    if (p.config_pending.value_or(false)) continue;
+    if (p.oper && p.admin && p.oper->entries == p.admin->entries && p.oper->cycle_ns == p.admin->cycle_ns) continue;
+    out.push_back(fmt::format("{}: the committed schedule is neither pending nor oper: oper {}, admin {}", p.port,
+                              p.oper ? describe(*p.oper) : "none", p.admin ? describe(*p.admin) : "none"));
+  }
+  return out;
+}
+
 std::string describe(const NetconfGateList& list) {
   std::string out = fmt::format("{} entries", list.entries);
   if (list.cycle_ns) out += fmt::format(", cycle {} ns", *list.cycle_ns);

@@ -31,6 +31,12 @@ struct NetconfPortState {
 // One entry per interface that has a gate-parameter-table, in the reply's order.
 std::vector<NetconfPortState> netconf_port_states(const DataTree& data);
 
+// After a commit, per port whose server reports state: the change must be pending
+// (config-pending true) or already oper (the oper list as long as the admin one, the same
+// cycle). One line per port where neither holds ("p1: the committed schedule is neither pending
+// nor oper: oper 2 entries, admin 3 entries"); nothing for ports without state.
+std::vector<std::string> netconf_oper_problems(const std::vector<NetconfPortState>& ports);
+
 // "8 entries, cycle 1000000 ns, base time 1700000000000000000 ns" (or what is known of it).
 std::string describe(const NetconfGateList& list);
 

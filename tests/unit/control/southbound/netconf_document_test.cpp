@@ -258,6 +258,21 @@ TEST_CASE("NETCONF status: each port's admin and oper gate lists from a <get> re
     CHECK_FALSE(ports[0].oper->cycle_ns);
     CHECK_FALSE(ports[0].oper->base_time_ns);
     CHECK(ports[0].config_pending == std::optional<bool>(true));
+    CHECK(netconf_oper_problems(ports).empty());  // pending: the switch took the change
+  }
+  SECTION("after a commit the change must be pending or oper where the server says") {
+    table["oper-control-list"] = table["admin-control-list"];
+    table["oper-cycle-time"] = table["admin-cycle-time"];
+    table["config-pending"] = false;
+    CHECK(netconf_oper_problems(netconf_port_states(parse(doc))).empty());  // already oper
+    table["oper-control-list"]["gate-control-entry"].erase(1);
+    const auto problems = netconf_oper_problems(netconf_port_states(parse(doc)));
+    REQUIRE(problems.size() == 1);
+    CHECK_THAT(problems[0], Catch::Contains("p1: the committed schedule is neither pending nor oper: oper 1 entries"));
+    table.erase("oper-control-list");
+    table.erase("oper-cycle-time");
+    table.erase("config-pending");
+    CHECK(netconf_oper_problems(netconf_port_states(parse(doc))).empty());  // no state: nothing to judge
   }
 }
 #endif
