@@ -62,7 +62,6 @@ class AgentPool {
   // opens new connections and resumes the sessions, as after an idle pause longer than a
   // connection is kept. Not while this thread holds a lease.
   void close_connections();
-  std::size_t size() const { return clients_.size(); }
 
  private:
   struct Entry {
