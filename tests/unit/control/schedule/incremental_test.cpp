@@ -172,3 +172,35 @@ TEST_CASE("no-move names a kept stream whose route must change") {
   CHECK_THAT(refused.issues[0].message,
              Catch::StartsWith("stream s of the kept plan would move: its route changed: its hop sw1:"));
 }
+
+TEST_CASE("a kept stream without windows keeps its route too, and moves only when it must") {
+  auto a = square(false);
+  a.stream("s", "es1", {"es3"}, 1ms, 100, 1ms);
+  auto& be = a.stream("bulk", "es1", {"es3"}, 1ms, 1000, 10ms);
+  be.traffic_class = model::TrafficClassKind::best_effort;
+  be.pcp = 0;
+  const auto first = schedule::plan_plant(a.build());
+  REQUIRE(first.plan);
+  const auto before = egress_ports(*first.plan->find_stream("bulk"));
+  REQUIRE(before.size() == 4);
+
+  // A shortcut appears: the best-effort stream stays where it was.
+  auto b = square(true);
+  b.stream("s", "es1", {"es3"}, 1ms, 100, 1ms);
+  b.stream("bulk", "es1", {"es3"}, 1ms, 1000, 10ms) = be;
+  const auto kept = schedule::plan_plant(b.build(), &*first.plan);
+  REQUIRE(kept.plan);
+  CHECK(kept.moved.empty());
+  CHECK(egress_ports(*kept.plan->find_stream("bulk")) == before);
+
+  // Its route loses a link: it moves and says why.
+  auto c = square(true);
+  c.plant().links.erase(c.plant().links.begin() + 3);  // sw2 - sw3
+  c.plant().links.erase(c.plant().links.begin() + 3);  // sw3 - sw4
+  c.stream("bulk", "es1", {"es3"}, 1ms, 1000, 10ms) = be;
+  const auto moved = schedule::plan_plant(c.build(), &*first.plan);
+  REQUIRE(moved.plan);
+  REQUIRE(moved.moved == std::vector<std::string>{"bulk"});
+  CHECK_THAT(moved.synthesis.moved_why[0], Catch::StartsWith("its route changed: its hop sw"));
+  CHECK(egress_ports(*moved.plan->find_stream("bulk")).size() == 3);
+}
