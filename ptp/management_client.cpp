@@ -139,6 +139,10 @@ std::vector<ManagementMessage> PtpManagementClient::exchange(Action action, Mana
   request.sequence_id = next_sequence_id_++;
   request.target = target;
   request.boundary_hops = 0;
+  if (options_.remote_clock) {
+    request.target.clock = *options_.remote_clock;
+    request.boundary_hops = options_.boundary_hops;
+  }
   request.action = action;
   request.id = id;
   request.data = data;
@@ -182,6 +186,13 @@ std::vector<ManagementMessage> PtpManagementClient::exchange(Action action, Mana
     if (expected_replies == 0) stop_at = std::min(deadline, Clock::now() + options_.linger);
   }
 
+  if (replies.empty() && options_.remote_clock) {
+    throw TransportError(fmt::format(
+        "no answer from clock {} through ptp4l at {} within {} ms to {} (boundary hops {}, transportSpecific {}, "
+        "domainNumber {}): is that clock in this ptp4l's PTP domain and within reach?",
+        to_string(*options_.remote_clock), options_.uds_address, options_.timeout.count(), describe(action, id),
+        options_.boundary_hops, options_.transport_specific, options_.domain_number));
+  }
   if (replies.empty()) {
     throw TransportError(fmt::format(
         "no answer from ptp4l at {} within {} ms to {} (transportSpecific {}, domainNumber {}): is it running? "

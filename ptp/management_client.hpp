@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "common/unique_fd.hpp"
+#include "ptp/clock_identity.hpp"
 #include "ptp/data_sets.hpp"
 #include "ptp/management_message.hpp"
 
@@ -28,6 +29,12 @@ struct ManagementClientOptions {
   // last one (ptp4l sends them back to back, so this can be short).
   std::chrono::milliseconds linger{50};
   std::string local_directory = "/tmp";  // where the client's own socket is bound
+  // Ask another clock of the PTP domain through this ptp4l: every request is addressed to that
+  // clockIdentity and may cross `boundary_hops` boundary clocks. ptp4l forwards a request out of
+  // its network ports while hops remain, and hands the remote clock's answer back to us. Unset:
+  // the ptp4l behind the socket answers itself.
+  std::optional<ClockIdentity> remote_clock;
+  std::uint8_t boundary_hops = 1;
 };
 
 class PtpManagementClient {

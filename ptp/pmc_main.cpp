@@ -64,6 +64,16 @@ int main(int argc, char** argv) {
                                   "first SET SYNCHRONIZATION_UNCERTAIN_NP (false lets a free-running slave "
                                   "leave UNCALIBRATED); value false, true or dont-care")
                          ->check(CLI::IsMember({"false", "true", "dont-care", "0", "1", "255"}));
+  std::string remote;
+  unsigned boundary_hops = 1;
+  app.add_option("--remote", remote,
+                 "ask this clockIdentity (another clock of the domain, e.g. a switch's) through the ptp4l at --socket")
+      ->check([](const std::string& text) {
+        return takt::ptp::parse_clock_identity(text) ? std::string() : "not a clockIdentity (0eeb4d.fffe.f4fac8)";
+      });
+  app.add_option("--boundary-hops", boundary_hops, "boundary clocks a --remote request may cross")
+      ->check(CLI::Range(1, 255))
+      ->capture_default_str();
   app.add_flag("--json", json, "print JSON instead of text");
   app.add_flag("--check", check, "exit with status 3 when the clock is not healthy");
   CLI11_PARSE(app, argc, argv);
@@ -71,6 +81,8 @@ int main(int argc, char** argv) {
   options.transport_specific = static_cast<std::uint8_t>(transport_specific);
   options.domain_number = static_cast<std::uint8_t>(domain);
   options.timeout = std::chrono::milliseconds{timeout_ms};
+  if (!remote.empty()) options.remote_clock = takt::ptp::parse_clock_identity(remote);
+  options.boundary_hops = static_cast<std::uint8_t>(boundary_hops);
 
   try {
     takt::ptp::PtpManagementClient client(options);

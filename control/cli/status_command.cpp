@@ -21,6 +21,7 @@
 #include "control/southbound/netconf_session.hpp"
 #include "control/southbound/parallel.hpp"
 #include "control/southbound/protection_counters.hpp"
+#include "control/southbound/remote_clock.hpp"
 #include "control/southbound/schedule_diff.hpp"
 
 namespace takt::cli {
@@ -44,6 +45,7 @@ std::string gates_text(std::uint8_t g) { return fmt::format("0x{:02x}", g); }
 
 struct NetconfStatus {
   std::string error;
+  southbound::RemoteClock clock;
   std::string models;  // "ieee802-dot1q-sched-bridge 2024-..."
   std::vector<southbound::NetconfPortState> ports;
 };
@@ -51,8 +53,9 @@ struct NetconfStatus {
 // Only the interfaces: a switch's whole state can be large, and the gate tables live there.
 constexpr const char* kInterfacesFilter = "<interfaces xmlns=\"urn:ietf:params:xml:ns:yang:ietf-interfaces\"/>";
 
-NetconfStatus read_netconf(const southbound::AgentEndpoint& endpoint) {
+NetconfStatus read_netconf(const southbound::AgentEndpoint& endpoint, Nanos budget) {
   NetconfStatus s;
+  s.clock = southbound::read_remote_clock(endpoint, budget);
   try {
     const auto session = southbound::NetconfSession::connect(endpoint);
     const auto revision = session->implemented("ieee802-dot1q-sched-bridge");
@@ -80,7 +83,9 @@ bool show_netconf(const southbound::AgentEndpoint& endpoint, const NetconfStatus
   }
   const bool any_oper = std::any_of(s.ports.begin(), s.ports.end(), [](const auto& p) { return p.oper.has_value(); });
   if (text) {
-    std::cout << fmt::format("{}\n  NETCONF, {}\n  clock: not read over NETCONF\n", endpoint.label(), s.models);
+    std::cout << fmt::format("{}\n  NETCONF, {}\n  clock: {}{}\n", endpoint.label(), s.models,
+                             s.clock.read ? (s.clock.synchronised ? "synchronised: " : "UNSYNCHRONISED: ") : "",
+                             s.clock.reason);
     if (s.ports.empty()) std::cout << "  no port has a gate table\n";
     for (const auto& p : s.ports) {
       std::cout << fmt::format("  {}: gates {}, admin {}", p.port,
@@ -112,7 +117,8 @@ bool show_netconf(const southbound::AgentEndpoint& endpoint, const NetconfStatus
                  {"url", endpoint.url},
                  {"protocol", "netconf"},
                  {"models", s.models},
-                 {"clock", "not read over NETCONF"},
+                 {"clock", s.clock.reason},
+                 {"synchronised", s.clock.read ? nlohmann::json(s.clock.synchronised) : nlohmann::json(nullptr)},
                  {"ports", ports}});
   return true;
 }
@@ -140,7 +146,8 @@ int run(const StatusOptions& o) {
     }
   // NETCONF blocks: each bridge on a thread of its own, beside the agents' coroutines.
   std::vector<std::future<NetconfStatus>> netconf_pending;
-  for (const auto& e : netconf) netconf_pending.push_back(std::async(std::launch::async, read_netconf, e));
+  for (const auto& e : netconf)
+    netconf_pending.push_back(std::async(std::launch::async, read_netconf, e, Nanos{o.sync_budget_ns}));
 
   boost::asio::io_context io;
   std::vector<std::unique_ptr<southbound::AgentClient>> owned;

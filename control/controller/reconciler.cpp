@@ -7,6 +7,7 @@
 
 #include "control/southbound/agent_fleet.hpp"
 #include "control/southbound/netconf_fleet.hpp"
+#include "control/southbound/remote_clock.hpp"
 #include "control/southbound/schedule_diff.hpp"
 
 namespace takt::controller {
@@ -130,14 +131,17 @@ void Reconciler::observe_netconf(const southbound::DesiredPlant& desired, RoundR
     return;
   }
   std::vector<std::vector<std::string>> drifts(netconf->size());
-  const auto errors =
-      netconf->each([&](std::size_t i, southbound::NetconfBridge& b) { drifts[i] = b.drift(desired.hyperperiod); });
+  std::vector<southbound::RemoteClock> clocks(netconf->size());
+  const auto errors = netconf->each([&](std::size_t i, southbound::NetconfBridge& b) {
+    clocks[i] = southbound::read_remote_clock(b.endpoint(), desired.sync_budget);
+    drifts[i] = b.drift(desired.hyperperiod);
+  });
   for (std::size_t i = 0; i < netconf->size(); ++i) {
     const std::string& bridge = netconf->bridges()[i]->endpoint().bridge;
     if (!answered(bridge, errors[i], result)) continue;
-    // takt reads no clock health over NETCONF yet: judged as a takt agent without clock health.
-    const bool alarm = !options_.allow_unsynchronised;
-    judge_clock(bridge, alarm, "clock state not read over NETCONF", result);
+    // A clock takt is not told how to read is judged as a takt agent without clock health.
+    const bool alarm = clocks[i].read ? !clocks[i].synchronised : !options_.allow_unsynchronised;
+    judge_clock(bridge, alarm, clocks[i].reason, result);
     judge_drift(bridge, drifts[i], alarm, false, false, result, repair);
   }
 }

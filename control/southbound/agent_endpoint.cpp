@@ -9,6 +9,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include "common/file_text.hpp"
+#include "ptp/clock_identity.hpp"
 
 namespace takt::southbound {
 
@@ -77,6 +78,16 @@ std::string where(const std::string& path, const YAML::Node& node) {
   return fmt::format("{}:{}:{}", path, node.Mark().line + 1, node.Mark().column + 1);
 }
 
+std::uint8_t small_number(const YAML::Node& v, int max, const std::string& key, const std::string& path) {
+  int n = -1;
+  try {
+    n = v.as<int>();
+  } catch (const YAML::Exception&) {
+  }
+  if (n < 0 || n > max) throw AgentsFileError(fmt::format("{}: {} must be 0 to {}", where(path, v), key, max));
+  return static_cast<std::uint8_t>(n);
+}
+
 void apply_settings(AgentEndpoint& e, const YAML::Node& node, const std::string& path, const fs::path& base) {
   for (const auto& kv : node) {
     const std::string key = kv.first.as<std::string>();
@@ -120,14 +131,29 @@ void apply_settings(AgentEndpoint& e, const YAML::Node& node, const std::string&
       else
         throw AgentsFileError(
             fmt::format("{}: netconf-fallback must be \"refuse\" or \"edit-running\"", where(path, v)));
-    } else if (key == "connect-timeout-ms")
+    } else if (key == "ptp-clock") {
+      e.ptp_clock = v.as<std::string>();
+      if (!ptp::parse_clock_identity(e.ptp_clock))
+        throw AgentsFileError(
+            fmt::format("{}: ptp-clock must be a clockIdentity as ptp4l prints it "
+                        "(0eeb4d.fffe.f4fac8)",
+                        where(path, v)));
+    } else if (key == "ptp-via")
+      e.ptp_via = file();
+    else if (key == "ptp-transport-specific")
+      e.ptp_transport_specific = small_number(v, 15, key, path);
+    else if (key == "ptp-domain")
+      e.ptp_domain = small_number(v, 255, key, path);
+    else if (key == "ptp-boundary-hops")
+      e.ptp_boundary_hops = small_number(v, 255, key, path);
+    else if (key == "connect-timeout-ms")
       e.connect_timeout = std::chrono::milliseconds(v.as<int>());
     else if (key == "request-timeout-ms")
       e.request_timeout = std::chrono::milliseconds(v.as<int>());
     else
       throw AgentsFileError(fmt::format(
           "{}: unknown key \"{}\" (known: url, ca, cert, key, ssh-key, known-hosts, netconf-content, netconf-fallback, "
-          "yang-dir, "
+          "ptp-clock, ptp-via, ptp-transport-specific, ptp-domain, ptp-boundary-hops, yang-dir, "
           "connect-timeout-ms, request-timeout-ms)",
           where(path, kv.first), key));
   }

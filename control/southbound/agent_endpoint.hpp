@@ -21,6 +21,13 @@
 //       netconf-fallback: refuse   # a switch without :candidate or :confirmed-commit:1.1:
 //                                  # refuse (default), or edit-running: lock running, edit it at
 //                                  # commit, read it back, and put back what it held on failure
+//       ptp-clock: 0eeb4d.fffe.f4fac8  # optional: the switch's PTP clockIdentity; its clock
+//                                  # state is then read with PTP management (GETs addressed to
+//                                  # it) through a ptp4l on this host in the same PTP domain:
+//       ptp-via: /var/run/ptp4l    #   that ptp4l's uds_address (default /var/run/ptp4l)
+//       ptp-transport-specific: 0  #   as in its config (1 for gPTP), and its domainNumber:
+//       ptp-domain: 0
+//       ptp-boundary-hops: 1       #   boundary clocks the request may cross to reach the switch
 //       yang-dir: /opt/yang:yang   # optional: the YANG modules (':'-separated folders) to
 //                                  # read the switch's data with, instead of fetching them from
 //                                  # it with <get-schema> on every session
@@ -70,6 +77,12 @@ struct AgentEndpoint {
   NetconfContent netconf_content = NetconfContent::all;
   NetconfFallback netconf_fallback = NetconfFallback::refuse;
   std::vector<std::string> yang_dirs;  // empty: the server's modules through <get-schema>
+  // NETCONF only: where the switch's clock state is read (empty identity: not read).
+  std::string ptp_clock;  // clockIdentity as ptp4l prints it, checked at load
+  std::string ptp_via = "/var/run/ptp4l";
+  std::uint8_t ptp_transport_specific = 0;
+  std::uint8_t ptp_domain = 0;
+  std::uint8_t ptp_boundary_hops = 1;
   std::chrono::milliseconds connect_timeout{2000};
   std::chrono::milliseconds request_timeout{5000};
 

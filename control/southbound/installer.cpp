@@ -12,6 +12,7 @@
 #include "control/southbound/agent_calls.hpp"
 #include "control/southbound/agent_fleet.hpp"
 #include "control/southbound/netconf_fleet.hpp"
+#include "control/southbound/remote_clock.hpp"
 #include "control/southbound/parallel.hpp"
 #include "ptp/host_tai_clock.hpp"
 
@@ -124,23 +125,34 @@ std::vector<Outcome<AgentObservation>> check_health(AgentFleet& fleet, NetconfFl
   const Nanos budget = desired.sync_budget;
   std::vector<Outcome<AgentObservation>> before;
   std::vector<std::string> netconf_health(netconf.size());
+  std::vector<RemoteClock> netconf_clocks(netconf.size());
   std::vector<std::string> refusals = beside_agents(
-      netconf, [&](std::size_t i, NetconfBridge& b) { netconf_health[i] = b.check(); },
+      netconf,
+      [&](std::size_t i, NetconfBridge& b) {
+        netconf_health[i] = b.check();
+        netconf_clocks[i] = read_remote_clock(b.endpoint(), budget);
+      },
       [&] { before = fleet.observe(budget); });
   report.health_time = since(phase);
   for (std::size_t i = 0; i < netconf.size(); ++i) {
     if (netconf_health[i].empty()) continue;  // refused above
     const std::string& bridge = netconf.bridges()[i]->endpoint().bridge;
-    report.health.push_back(fmt::format("{}: {}", bridge, netconf_health[i]));
+    const RemoteClock& clock = netconf_clocks[i];
+    report.health.push_back(fmt::format("{}: {}; {}{}", bridge, netconf_health[i],
+                                        clock.read && !clock.synchronised ? "unsynchronised: " : "", clock.reason));
     const auto& c = netconf.bridges()[i]->port_changes();
     report.changes.insert(report.changes.end(), c.begin(), c.end());
+    if (options.allow_unsynchronised) continue;
     // Without the bridge's clock state the install cannot be judged safe, as for an agent
     // without clock health.
-    if (!options.allow_unsynchronised)
+    if (!clock.read)
       refusals.push_back(
-          fmt::format("{}: its clock state is not read over NETCONF (use --allow-unsynchronised only "
-                      "for development, or where the switches' own gPTP is trusted)",
-                      bridge));
+          fmt::format("{}: {} (give agents.yaml its ptp-clock, or use --allow-unsynchronised only for "
+                      "development)",
+                      bridge, clock.reason));
+    else if (!clock.synchronised)
+      refusals.push_back(fmt::format("{}: clock not synchronised within the plan's sync budget {}: {}", bridge,
+                                     readable_duration(budget), clock.reason));
   }
   for (std::size_t i = 0; i < before.size(); ++i) {
     const std::string& bridge = fleet.clients()[i]->endpoint().bridge;

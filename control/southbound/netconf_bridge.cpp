@@ -104,7 +104,7 @@ std::string NetconfBridge::check() {
   netconf_config_tree(session_->context(), doc_, peer);
   const DataTree want = netconf_config_tree(session_->context(), netconf_without_base_time(doc_), peer);
   changes_ = changes_of(endpoint_.bridge, want, session_->get_config(Datastore::running, kInterfaces));
-  return fmt::format("NETCONF, {} {}{}; clock state not read over NETCONF", "ieee802-dot1q-sched-bridge",
+  return fmt::format("NETCONF, {} {}{}", "ieee802-dot1q-sched-bridge",
                      *session_->implemented("ieee802-dot1q-sched-bridge"),
                      direct_ ? ", edit-running fallback (no candidate or confirmed commit)" : "");
 }

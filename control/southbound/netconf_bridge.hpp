@@ -54,7 +54,8 @@ class NetconfBridge {
   // Per gated port of the plan, what the switch held at check() and what the plan installs.
   const std::vector<PortChange>& port_changes() const { return changes_; }
 
-  // Each throws NetconfError naming the bridge. check() returns its health line.
+  // Each throws NetconfError naming the bridge. check() returns its health line (the clock is
+  // read apart: remote_clock.hpp).
   std::string check();
   void stage();
   void commit(TaiTime base, const std::string& transaction, unsigned confirm_timeout_seconds);

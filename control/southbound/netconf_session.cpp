@@ -1,6 +1,9 @@
 #include "control/southbound/netconf_session.hpp"
 
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <nc_client.h>
+#include <sys/socket.h>
 
 #include <cstdlib>
 #include <cstring>
@@ -9,6 +12,7 @@
 
 #include <fmt/format.h>
 
+#include "common/file_text.hpp"
 #include "protocol/bounded_json.hpp"
 
 namespace takt::southbound {
@@ -147,7 +151,34 @@ std::unique_ptr<ly_ctx, ContextDeleter> local_context(const std::vector<std::str
   if (!ly_ctx_load_module(ctx, "ietf-netconf", nullptr, all))
     throw NetconfError(fmt::format("{}: no ietf-netconf module in yang-dir ({}): {}", peer,
                                    dirs.empty() ? "" : dirs.front(), ly_errmsg(ctx) ? ly_errmsg(ctx) : ""));
+  // libnetconf2 asks every server for these two with <get-schema> while connecting unless the
+  // context has them: where yang-dir holds them, no request goes out before the session is up.
+  for (const char* nmda : {"ietf-origin", "ietf-netconf-nmda"}) ly_ctx_load_module(ctx, nmda, nullptr, all);
   return owned;
+}
+
+// The module libnetconf2 would otherwise fetch with <get-schema> while connecting, read from
+// the endpoint's yang-dir (user_data: a null-terminated array of folders). A file larger than a
+// module can be is not read.
+LY_ERR module_from_yang_dirs(const char* name, const char* revision, const char* submodule, const char* sub_revision,
+                             void* user_data, LYS_INFORMAT* format, const char** module_data,
+                             ly_module_imp_data_free_clb* free_module_data) {
+  const auto* dirs = static_cast<const char* const*>(user_data);
+  char* path = nullptr;
+  if (lys_search_localfile(dirs, 0, submodule ? submodule : name, submodule ? sub_revision : revision, &path, format) !=
+          LY_SUCCESS ||
+      !path)
+    return LY_ENOTFOUND;
+  const auto text_or = read_file_text(path, 4 << 20);
+  std::free(path);
+  if (!text_or) return LY_ENOTFOUND;
+  const std::string& text = *text_or;
+  char* copy = static_cast<char*>(std::malloc(text.size() + 1));
+  if (!copy) return LY_EMEM;
+  std::memcpy(copy, text.c_str(), text.size() + 1);
+  *module_data = copy;
+  *free_module_data = [](void* data, void*) { std::free(data); };
+  return LY_SUCCESS;
 }
 
 }  // namespace
@@ -171,7 +202,7 @@ std::unique_ptr<NetconfSession> NetconfSession::connect(const AgentEndpoint& e) 
   if (!ssh) throw NetconfError(peer + ": cannot create an SSH session");
   const long timeout_s = std::max<long>(1, static_cast<long>((e.connect_timeout.count() + 999) / 1000));
   const unsigned port = e.port;
-  const int no = 0, yes = 1;
+  const int no = 0;
   bool options_ok = ssh_options_set(ssh, SSH_OPTIONS_HOST, e.host.c_str()) == 0 &&
                     ssh_options_set(ssh, SSH_OPTIONS_PORT, &port) == 0 &&
                     ssh_options_set(ssh, SSH_OPTIONS_USER, e.ssh_user.c_str()) == 0 &&
@@ -180,10 +211,7 @@ std::unique_ptr<NetconfSession> NetconfSession::connect(const AgentEndpoint& e) 
                     // ~/.ssh or /etc/ssh of whoever runs taktctl.
                     ssh_options_set(ssh, SSH_OPTIONS_KNOWNHOSTS, e.known_hosts_file.c_str()) == 0 &&
                     ssh_options_set(ssh, SSH_OPTIONS_GLOBAL_KNOWNHOSTS, e.known_hosts_file.c_str()) == 0 &&
-                    ssh_options_set(ssh, SSH_OPTIONS_PROCESS_CONFIG, &no) == 0 &&
-                    // An RPC leaves in several small SSH packets (chunk header, data, end of
-                    // chunks): with Nagle each waits for the server's delayed ACK, ~40 ms a call.
-                    ssh_options_set(ssh, SSH_OPTIONS_NODELAY, &yes) == 0;
+                    ssh_options_set(ssh, SSH_OPTIONS_PROCESS_CONFIG, &no) == 0;
   if (!options_ok) {
     const std::string why = ssh_get_error(ssh);
     ssh_free(ssh);
@@ -198,15 +226,56 @@ std::unique_ptr<NetconfSession> NetconfSession::connect(const AgentEndpoint& e) 
       throw;
     }
   }
+  // Modules the server announces that are not in the context come from yang-dir too, never
+  // through <get-schema> (netconfd may lose a request sent right after the hello, and
+  // libnetconf2 waits minutes for the reply of one sent while connecting).
+  std::vector<const char*> dirs;
+  for (const auto& d : e.yang_dirs) dirs.push_back(d.c_str());
+  dirs.push_back(nullptr);
+  nc_client_set_schema_callback(e.yang_dirs.empty() ? nullptr : module_from_yang_dirs,
+                                e.yang_dirs.empty() ? nullptr : dirs.data());
   // Takes ownership of `ssh`, also on failure.
   nc_session* session = nc_connect_libssh(ssh, context.get());
+  nc_client_set_schema_callback(nullptr, nullptr);
+  // Nagle on while connecting keeps libnetconf2's first request apart from its <hello> (yuma123's
+  // netconfd drops a request read together with the hello); off afterwards, as an RPC leaves in
+  // several small SSH packets (chunk header, data, end of chunks) and with Nagle each would wait
+  // for the server's delayed ACK, ~40 ms a call.
+  if (session) {
+    const int yes = 1;
+    const int fd = ssh_get_fd(ssh);
+    if (fd >= 0) setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &yes, sizeof yes);
+  }
   if (!session) {
     std::string why = !host_key_problem.empty()     ? host_key_problem
                       : !last_library_error.empty() ? last_library_error
                                                     : "connection failed";
     throw NetconfError(fmt::format("{}: NETCONF over SSH: {}", peer, why));
   }
-  return std::unique_ptr<NetconfSession>(new NetconfSession(e, session, context.release()));
+  std::unique_ptr<NetconfSession> out(new NetconfSession(e, session, context.release()));
+  out->first_exchange();
+  return out;
+}
+
+void NetconfSession::first_exchange() {
+  // yuma123's netconfd drops a request that reaches it in the same read as the client's
+  // <hello>, and the request then waits for a reply that never comes. The first exchange is a
+  // probe sent again if it gets no answer within a second; an error reply is an answer too.
+  const char* probe =
+      "<interfaces xmlns=\"urn:ietf:params:xml:ns:yang:ietf-interfaces\"><interface><name>takt-session-probe</name>"
+      "</interface></interfaces>";
+  constexpr std::chrono::milliseconds kFirstTry{1000};
+  for (int attempt = 1;; ++attempt) {
+    try {
+      call(nc_rpc_getconfig(NC_DATASTORE_RUNNING, probe, NC_WD_UNKNOWN, NC_PARAMTYPE_CONST), "get-config",
+           attempt == 1 ? kFirstTry : endpoint_.request_timeout);
+      return;
+    } catch (const NetconfError& e) {
+      if (!up()) throw;
+      if (std::string_view(e.what()).find("no reply within") == std::string_view::npos) return;  // it answered
+      if (attempt == 2) throw;
+    }
+  }
 }
 
 ly_ctx* NetconfSession::context() const { return const_cast<ly_ctx*>(nc_session_get_ctx(session_)); }
@@ -229,9 +298,11 @@ std::optional<std::string> NetconfSession::implemented(const std::string& module
   return std::string(m->revision ? m->revision : "");
 }
 
-DataTree NetconfSession::call(nc_rpc* rpc, const char* what) {
+DataTree NetconfSession::call(nc_rpc* rpc, const char* what) { return call(rpc, what, endpoint_.request_timeout); }
+
+DataTree NetconfSession::call(nc_rpc* rpc, const char* what, std::chrono::milliseconds timeout) {
   if (!rpc) throw NetconfError(fmt::format("{}: {}: cannot build the request", peer(), what));
-  const int timeout_ms = static_cast<int>(endpoint_.request_timeout.count());
+  const int timeout_ms = static_cast<int>(timeout.count());
   last_library_error.clear();
   std::uint64_t message_id = 0;
   if (nc_send_rpc(session_, rpc, timeout_ms, &message_id) != NC_MSG_RPC) {

@@ -10,6 +10,7 @@
 // Blocking: every call waits for its reply, bounded by the endpoint's request timeout. A
 // session belongs to one thread at a time (libnetconf2 keeps client options per thread); the
 // installer gives each NETCONF bridge a thread of its own.
+#include <chrono>
 #include <memory>
 #include <optional>
 #include <stdexcept>
@@ -80,6 +81,9 @@ class NetconfSession {
   // Sends `rpc` (consumed), waits for the reply: <ok/> or data. Throws NetconfError with the
   // server's rpc-errors, naming `what`.
   DataTree call(nc_rpc* rpc, const char* what);
+  DataTree call(nc_rpc* rpc, const char* what, std::chrono::milliseconds timeout);
+  // A probe right after the hello, sent again once if it is lost (see the .cpp).
+  void first_exchange();
   std::string peer() const { return endpoint_.label(); }
 
   AgentEndpoint endpoint_;

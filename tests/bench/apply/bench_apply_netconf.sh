@@ -46,7 +46,7 @@ PLANT
 "$BUILD/control/cli/taktctl" plan "$WORK/plant.yaml" -o "$WORK/plan" >"$WORK/plan.log"
 {
   echo "defaults: {ssh-key: $WORK/client_key, known-hosts: $WORK/known_hosts, netconf-content: schedule,"
-  echo "           yang-dir: \"$YANG:/usr/share/yuma/modules/ietf\"}"
+  echo "           yang-dir: \"$YANG:$YUMA_YANG_DIRS\"}"
   echo "agents:"
   for sw in sw1 sw2 sw3 sw4; do echo "  $sw: netconf://root@127.0.0.1:${PORT[$sw]}"; done
 } >"$WORK/agents.yaml"

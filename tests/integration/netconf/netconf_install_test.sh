@@ -102,7 +102,7 @@ agents_file() {
 defaults:
   ssh-key: $WORK/client_key
   known-hosts: $WORK/known_hosts
-  yang-dir: $YANG:$WORK/yang-test:/usr/share/yuma/modules/ietf
+  yang-dir: $YANG:$WORK/yang-test:$YUMA_YANG_DIRS
 agents:
   sw1: {url: "netconf://root@127.0.0.1:${PORT[$sw1]}", netconf-content: schedule, netconf-fallback: $fallback}
   sw2: $SW2
@@ -243,10 +243,10 @@ ns_pids() {  # the processes in the mount namespace of the server whose process 
   for p in /proc/[0-9]*; do [[ $(readlink "$p/ns/mnt" 2>/dev/null) == "$ns" ]] && echo "${p#/proc/}"; done
 }
 SW3_PGID=${PGIDS[1]}
-"$TAKTCTL" apply "$WORK/plan" --agents "$WORK/agents-sw3-sw1run-edit-running.yaml" --allow-unsynchronised \
-  --hold-before-commit-ms 4000 >"$WORK/apply-cut.log" 2>&1 &
+"$TAKTCTL" apply "$WORK/plan" --agents "$WORK/agents-sw3-sw1run-edit-running.yaml" \
+  --allow-unsynchronised --hold-before-commit-ms 4000 >"$WORK/apply-cut.log" 2>&1 &
 CUT=$!
-for _ in $(seq 200); do grep -q "holding transaction" "$WORK/apply-cut.log" && break; sleep 0.05; done
+for _ in $(seq 600); do grep -q "holding transaction" "$WORK/apply-cut.log" && break; sleep 0.05; done
 grep -q "holding transaction" "$WORK/apply-cut.log" || fail "the held apply did not stage: $(cat "$WORK/apply-cut.log")"
 NETCONFD_SW3=$(pgrep -g "$SW3_PGID" -x netconfd | head -n 1)
 killed=0

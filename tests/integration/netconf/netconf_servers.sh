@@ -8,6 +8,11 @@
 # must be in $YANG, /usr/share/yuma/modules or $WORK/yang-test. Afterwards PORT[NAME] is the
 # server's SSH port, $WORK/client_key and $WORK/known_hosts authenticate both ways.
 
+# Every module netconfd announces, for agents.yaml yang-dir: what a session finds there it does
+# not fetch with <get-schema> (a dozen round trips per session, and netconfd's weak spot).
+YUMA_YANG_DIRS=/usr/share/yuma/modules/ietf:/usr/share/yuma/modules/yuma123:/usr/share/yuma/modules/netconfcentral
+YUMA_YANG_DIRS+=:/usr/share/yuma/modules/ietf-draft:/usr/share/yuma/modules/ietf-derived
+
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 
 NETCONF_LIB_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)

@@ -114,6 +114,11 @@ agents:
     url: netconf://admin@[fd00::3]:2830
     netconf-content: schedule
     netconf-fallback: edit-running
+    ptp-clock: 0eeb4d.fffe.f4fac8
+    ptp-via: run/ptp4l
+    ptp-transport-specific: 1
+    ptp-domain: 24
+    ptp-boundary-hops: 3
     yang-dir: yang:/opt/vendor/yang
 )");
   const auto agents = load_agents_file(path);
@@ -137,6 +142,13 @@ agents:
   CHECK(sw3.port == 2830);
   CHECK(sw3.netconf_content == NetconfContent::schedule);
   CHECK(sw3.netconf_fallback == NetconfFallback::edit_running);
+  CHECK(sw3.ptp_clock == "0eeb4d.fffe.f4fac8");
+  CHECK(sw3.ptp_via == (dir / "run/ptp4l").string());
+  CHECK(sw3.ptp_transport_specific == 1);
+  CHECK(sw3.ptp_domain == 24);
+  CHECK(sw3.ptp_boundary_hops == 3);
+  CHECK(sw2.ptp_clock.empty());  // its clock is not read
+  CHECK(sw2.ptp_via == "/var/run/ptp4l");
   CHECK(sw3.yang_dirs == std::vector<std::string>{(dir / "yang").string(), "/opt/vendor/yang"});
   CHECK(sw3.label() == "sw3 (netconf://admin@[fd00::3]:2830)");
 }
@@ -152,6 +164,15 @@ TEST_CASE("agents.yaml: NETCONF mistakes are named", "[southbound][agents][netco
   CHECK_THAT(netconf_error_of("defaults: {ssh-key: k, known-hosts: h}\nagents:\n  sw1: {url: \"netconf://t@h\", "
                               "netconf-fallback: edit-candidate}\n"),
              Catch::Contains("bad.yaml:3:") && Catch::Contains("netconf-fallback must be"));
+  CHECK_THAT(netconf_error_of("defaults: {ssh-key: k, known-hosts: h}\nagents:\n  sw1: {url: \"netconf://t@h\", "
+                              "ptp-clock: 0eeb4d.f4fac8}\n"),
+             Catch::Contains("ptp-clock must be a clockIdentity"));
+  CHECK_THAT(netconf_error_of("defaults: {ssh-key: k, known-hosts: h}\nagents:\n  sw1: {url: \"netconf://t@h\", "
+                              "ptp-transport-specific: 16}\n"),
+             Catch::Contains("ptp-transport-specific must be 0 to 15"));
+  CHECK_THAT(netconf_error_of("defaults: {ssh-key: k, known-hosts: h}\nagents:\n  sw1: {url: \"netconf://t@h\", "
+                              "ptp-domain: many}\n"),
+             Catch::Contains("ptp-domain must be 0 to 255"));
   CHECK_THROWS_WITH(load_station_endpoints(write("st.yaml",
                                                  "defaults: {ssh-key: k, known-hosts: h}\nagents: {}\n"
                                                  "stations:\n  plc: netconf://t@h\n")),
