@@ -746,7 +746,10 @@ Synthesiser::PortOutcome Synthesiser::build_ports() {
     }
   }
   result_.plan.hyperperiod = Nanos{hyper};
-  for (auto& [arc, pp] : ports) {
+  // Not a structured binding: clang 14 (the fuzz build) cannot capture one in the lambdas below.
+  for (auto& entry : ports) {
+    const auto arc = entry.first;
+    auto& pp = entry.second;
     const auto& a = topo_.arc(arc);
     const auto& prof = topo_.profile(a.from);
     pp.port = a.egress;
