@@ -50,9 +50,6 @@ struct NetconfStatus {
   std::vector<southbound::NetconfPortState> ports;
 };
 
-// Only the interfaces: a switch's whole state can be large, and the gate tables live there.
-constexpr const char* kInterfacesFilter = "<interfaces xmlns=\"urn:ietf:params:xml:ns:yang:ietf-interfaces\"/>";
-
 NetconfStatus read_netconf(const southbound::AgentEndpoint& endpoint, Nanos budget) {
   NetconfStatus s;
   s.clock = southbound::read_remote_clock(endpoint, budget);
@@ -60,7 +57,7 @@ NetconfStatus read_netconf(const southbound::AgentEndpoint& endpoint, Nanos budg
     const auto session = southbound::NetconfSession::connect(endpoint);
     const auto revision = session->implemented("ieee802-dot1q-sched-bridge");
     s.models = revision ? "ieee802-dot1q-sched-bridge " + *revision : "no ieee802-dot1q-sched-bridge model";
-    s.ports = southbound::netconf_port_states(session->get(kInterfacesFilter));
+    s.ports = southbound::netconf_port_states(session->get(southbound::kInterfacesFilter));
   } catch (const std::exception& e) {
     s.error = e.what();
   }

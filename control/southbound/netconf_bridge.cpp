@@ -15,8 +15,6 @@ constexpr const char* kCandidate = "urn:ietf:params:netconf:capability:candidate
 // 1.1: a confirmed commit with a persist id, confirmable and cancellable from another session.
 constexpr const char* kConfirmedCommit = "urn:ietf:params:netconf:capability:confirmed-commit:1.1";
 constexpr const char* kWritableRunning = "urn:ietf:params:netconf:capability:writable-running:1.0";
-// The gate tables live under the interfaces: the rest of a switch's configuration can be large.
-constexpr const char* kInterfaces = "<interfaces xmlns=\"urn:ietf:params:xml:ns:yang:ietf-interfaces\"/>";
 
 std::string schedule_text(const std::optional<NetconfGateList>& list) {
   if (!list || list->entries == 0) return "no schedule";
@@ -103,7 +101,7 @@ std::string NetconfBridge::check() {
   // The whole plan must parse in the server's own models (revisions, features, deviations).
   netconf_config_tree(session_->context(), doc_, peer);
   const DataTree want = netconf_config_tree(session_->context(), netconf_without_base_time(doc_), peer);
-  changes_ = changes_of(endpoint_.bridge, want, session_->get_config(Datastore::running, kInterfaces));
+  changes_ = changes_of(endpoint_.bridge, want, session_->get_config(Datastore::running, kInterfacesFilter));
   return fmt::format("NETCONF, {} {}{}", "ieee802-dot1q-sched-bridge",
                      *session_->implemented("ieee802-dot1q-sched-bridge"),
                      direct_ ? ", edit-running fallback (no candidate or confirmed commit)" : "");
@@ -166,7 +164,7 @@ std::vector<std::string> NetconfBridge::verify() {
   for (auto& d : netconf_differences(want, running)) out.push_back(endpoint_.bridge + ": " + d);
   // Where the switch reports its oper state, the committed schedule must be pending or running.
   if (base_)
-    for (auto& d : netconf_oper_problems(netconf_port_states(s.get(kInterfaces))))
+    for (auto& d : netconf_oper_problems(netconf_port_states(s.get(kInterfacesFilter))))
       out.push_back(endpoint_.bridge + ": " + d);
   return out;
 }

@@ -21,6 +21,15 @@ struct FreeDeleter {
 };
 using CString = std::unique_ptr<char, FreeDeleter>;
 
+// `tree` and its siblings as one line of XML, the <config> of an edit-config.
+std::string xml_of(const DataTree& tree, const char* what) {
+  char* xml = nullptr;
+  if (lyd_print_mem(&xml, tree.get(), LYD_XML, LYD_PRINT_WITHSIBLINGS | LYD_PRINT_SHRINK) != LY_SUCCESS)
+    throw NetconfError(fmt::format("cannot print {} as XML", what));
+  CString owned(xml);
+  return xml ? std::string(xml) : std::string();
+}
+
 bool is_gate_table(const lyd_node* n) {
   return n->schema && std::strcmp(n->schema->name, "gate-parameter-table") == 0 &&
          std::strcmp(n->schema->module->name, "ieee802-dot1q-sched-bridge") == 0;
@@ -164,11 +173,7 @@ std::string netconf_edit_xml(ly_ctx* context, const DataTree& tree, bool replace
       }
     }
   }
-  char* xml = nullptr;
-  if (lyd_print_mem(&xml, tree.get(), LYD_XML, LYD_PRINT_WITHSIBLINGS | LYD_PRINT_SHRINK) != LY_SUCCESS)
-    throw NetconfError("cannot print the configuration as XML");
-  CString owned(xml);
-  return xml ? std::string(xml) : std::string();
+  return xml_of(tree, "the configuration");
 }
 
 std::vector<std::string> netconf_differences(const DataTree& desired, const DataTree& running) {
@@ -251,11 +256,7 @@ std::string netconf_restore_xml(ly_ctx* context, const DataTree& desired, const 
     }
   }
   if (!edit) return {};
-  char* xml = nullptr;
-  if (lyd_print_mem(&xml, edit.get(), LYD_XML, LYD_PRINT_WITHSIBLINGS | LYD_PRINT_SHRINK) != LY_SUCCESS)
-    throw NetconfError("cannot print the restore as XML");
-  CString owned(xml);
-  return xml ? std::string(xml) : std::string();
+  return xml_of(edit, "the restore");
 }
 
 std::vector<std::string> netconf_extra_entries(const DataTree& desired, const DataTree& running) {

@@ -261,13 +261,10 @@ void NetconfSession::first_exchange() {
   // yuma123's netconfd drops a request that reaches it in the same read as the client's
   // <hello>, and the request then waits for a reply that never comes. The first exchange is a
   // probe sent again if it gets no answer within a second; an error reply is an answer too.
-  const char* probe =
-      "<interfaces xmlns=\"urn:ietf:params:xml:ns:yang:ietf-interfaces\"><interface><name>takt-session-probe</name>"
-      "</interface></interfaces>";
   constexpr std::chrono::milliseconds kFirstTry{1000};
   for (int attempt = 1;; ++attempt) {
     try {
-      call(nc_rpc_getconfig(NC_DATASTORE_RUNNING, probe, NC_WD_UNKNOWN, NC_PARAMTYPE_CONST), "get-config",
+      call(nc_rpc_getconfig(NC_DATASTORE_RUNNING, kProbeFilter, NC_WD_UNKNOWN, NC_PARAMTYPE_CONST), "get-config",
            attempt == 1 ? kFirstTry : endpoint_.request_timeout);
       return;
     } catch (const NetconfError& e) {

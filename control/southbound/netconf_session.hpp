@@ -35,6 +35,13 @@ class NetconfError : public std::runtime_error {
 
 enum class Datastore { running, candidate };
 
+// Subtree filters: the interfaces, where the gate tables live (a switch's whole configuration
+// can be large); and one that selects nothing, a round trip that proves a session answers.
+inline constexpr const char* kInterfacesFilter = "<interfaces xmlns=\"urn:ietf:params:xml:ns:yang:ietf-interfaces\"/>";
+inline constexpr const char* kProbeFilter =
+    "<interfaces xmlns=\"urn:ietf:params:xml:ns:yang:ietf-interfaces\"><interface><name>takt-session-probe</name>"
+    "</interface></interfaces>";
+
 // A data tree in the session's context; freed with the tree.
 struct DataTreeDeleter {
   void operator()(lyd_node* tree) const;

@@ -2,16 +2,6 @@
 
 namespace takt::southbound {
 
-namespace {
-
-// What every sched-bridge server has (ietf-interfaces) and what selects nothing: a round trip
-// that proves the session answers without moving any data.
-constexpr const char* kProbeFilter =
-    "<interfaces xmlns=\"urn:ietf:params:xml:ns:yang:ietf-interfaces\"><interface><name>takt-session-probe</name>"
-    "</interface></interfaces>";
-
-}  // namespace
-
 std::string NetconfSessionPool::key_of(const AgentEndpoint& e) {
   std::string key = e.url + '\n' + e.ssh_key_file + '\n' + e.known_hosts_file;
   for (const auto& d : e.yang_dirs) key += '\n' + d;

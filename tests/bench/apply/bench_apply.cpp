@@ -21,6 +21,7 @@
 
 #include "control/southbound/agent_pool.hpp"
 #include "control/southbound/installer.hpp"
+#include "tests/bench/apply/install_phases.hpp"
 #include "tests/support/pki_fixture.hpp"
 #include "tests/support/agent_test_support.hpp"
 #include "tests/support/agent_process.hpp"
@@ -34,8 +35,6 @@ double percentile(std::vector<double> v, double p) {
   const std::size_t i = std::min(v.size() - 1, static_cast<std::size_t>(p * static_cast<double>(v.size() - 1) + 0.5));
   return v[i];
 }
-
-double ms(Nanos d) { return static_cast<double>(d.count()) / 1e6; }
 
 }  // namespace
 
@@ -79,18 +78,8 @@ int main(int argc, char** argv) {
 
   // Per phase, as the installer reports them; "set-up" is the rest of the total: the clients
   // (TLS files read, contexts made) and the plan's diff.
-  struct Phases {
-    std::vector<double> setup, health, stage, commit, confirm, total;
+  struct Phases : bench::InstallPhases {
     southbound::AgentClientStats wire;  // summed over agents and applies
-    void add(const southbound::InstallReport& r) {
-      const Nanos phases = r.health_time + r.stage_time + r.commit_time + r.confirm_time;
-      setup.push_back(ms(r.total_time - phases));
-      health.push_back(ms(r.health_time));
-      stage.push_back(ms(r.stage_time));
-      commit.push_back(ms(r.commit_time));
-      confirm.push_back(ms(r.confirm_time));
-      total.push_back(ms(r.total_time));
-    }
   };
   Phases first, second, resumed;
   // What the clients did in the apply just made (their counters are cumulative).

@@ -14,6 +14,7 @@
 #include "control/southbound/desired_plant.hpp"
 #include "control/southbound/installer.hpp"
 #include "control/southbound/netconf_session_pool.hpp"
+#include "tests/bench/apply/install_phases.hpp"
 
 using namespace takt;
 
@@ -26,20 +27,7 @@ double median(std::vector<double> v) {
 
 double max_of(const std::vector<double>& v) { return v.empty() ? 0.0 : *std::max_element(v.begin(), v.end()); }
 
-double ms(Nanos d) { return static_cast<double>(d.count()) / 1e6; }
-
-struct Phases {
-  std::vector<double> setup, health, stage, commit, confirm, total;
-  void add(const southbound::InstallReport& r) {
-    const Nanos phases = r.health_time + r.stage_time + r.commit_time + r.confirm_time;
-    setup.push_back(ms(r.total_time - phases));
-    health.push_back(ms(r.health_time));
-    stage.push_back(ms(r.stage_time));
-    commit.push_back(ms(r.commit_time));
-    confirm.push_back(ms(r.confirm_time));
-    total.push_back(ms(r.total_time));
-  }
-};
+using Phases = bench::InstallPhases;
 
 }  // namespace
 
