@@ -138,7 +138,11 @@ class PlantLoader {
       } else if (key == "vlan") {
         if (auto x = r_.integer(v, "vlan", 1, 4094)) d.vlan = static_cast<int>(*x);
       } else if (key == "pcp") {
-        for (auto& [pk, pv] : r_.entries(v, "defaults.pcp", {"scheduled", "bounded", "best-effort"})) {
+        for (auto& [pk, pv] : r_.entries(v, "defaults.pcp", {"scheduled", "bounded", "best-effort", "scheduled-ipv"})) {
+          if (pk.Scalar() == "scheduled-ipv") {
+            read_scheduled_ipv(pv);
+            continue;
+          }
           auto x = r_.integer(pv, "pcp", 0, 7);
           if (!x) continue;
           if (pk.Scalar() == "scheduled") d.pcp_scheduled = static_cast<int>(*x);
@@ -148,6 +152,30 @@ class PlantLoader {
       } else if (key == "protection") {
         read_protection(v);
       }
+    }
+  }
+
+  // defaults.pcp.scheduled-ipv: a list of distinct priorities; that no bounded or best-effort
+  // stream has one of them is checked with each stream (check_stream_values).
+  void read_scheduled_ipv(const YAML::Node& n) {
+    if (!n.IsSequence()) {
+      r_.error(n, "scheduled-ipv is a list of priorities (0..7), e.g. [7, 5, 3]");
+      return;
+    }
+    if (n.size() > 8) {
+      r_.error(n, fmt::format("scheduled-ipv lists {} priorities; there are 8", n.size()));
+      return;
+    }
+    auto& out = plant_.defaults.scheduled_ipv;
+    out.clear();
+    for (const auto& item : n) {
+      const auto x = r_.integer(item, "scheduled-ipv", 0, 7);
+      if (!x) continue;
+      if (std::find(out.begin(), out.end(), static_cast<int>(*x)) != out.end()) {
+        r_.error(item, fmt::format("scheduled-ipv lists priority {} twice", *x));
+        continue;
+      }
+      out.push_back(static_cast<int>(*x));
     }
   }
 
@@ -796,6 +824,16 @@ class PlantLoader {
   void check_stream_values(StreamDraft& d) {
     const Stream& s = d.s;
     const std::string& what = d.what;
+    const auto& ipv = plant_.defaults.scheduled_ipv;
+    if (s.traffic_class != TrafficClassKind::scheduled && std::find(ipv.begin(), ipv.end(), s.pcp) != ipv.end()) {
+      r_.error(d.marks.name,
+               fmt::format("{} is {} on pcp {}, a priority defaults.pcp.scheduled-ipv gives to scheduled frames", what,
+                           to_string(s.traffic_class), s.pcp),
+               "give it another pcp or take the priority out of scheduled-ipv: a scheduled queue holds only "
+               "scheduled frames");
+      d.ok = false;
+      return;
+    }
     for (const auto& l : s.listeners) {
       if (l == s.talker) {
         r_.error(d.marks.listeners[static_cast<std::size_t>(&l - s.listeners.data())],

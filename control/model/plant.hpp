@@ -123,6 +123,11 @@ struct Defaults {
   int pcp_scheduled = 6;
   int pcp_bounded = 4;
   int pcp_best_effort = 0;
+  // Internal priority values (802.1Qci stream gate IPV) a bridge may give a scheduled stream's
+  // frames so they wait in that priority's queue instead of their own: the planner then picks,
+  // per bridge, whichever of these queues is free, so a frame can wait behind another scheduled
+  // stream's window. Empty: every scheduled frame waits in its own priority's queue.
+  std::vector<int> scheduled_ipv;
   ProtectionPolicy protection;
 };
 

@@ -29,17 +29,19 @@ model::TrafficClassKind kind_from(const std::string& s) {
 }
 
 json hop_json(const Hop& h) {
-  return json{{"egress", port_ref(h.egress)},
-              {"ingress", port_ref(h.ingress)},
-              {"upstream", h.upstream},
-              {"traffic-class", h.traffic_class},
-              {"offset-ns", h.offset.count()},
-              {"length-ns", h.length.count()},
-              {"frame-wire-time-ns", h.frame_wire_time.count()},
-              {"transmission-timing-error-ns", h.transmission_timing_error.count()},
-              {"propagation-ns", h.propagation.count()},
-              {"rate-bps", h.rate_bps},
-              {"may-leave-early", h.may_leave_early}};
+  json j{{"egress", port_ref(h.egress)},
+         {"ingress", port_ref(h.ingress)},
+         {"upstream", h.upstream},
+         {"traffic-class", h.traffic_class},
+         {"offset-ns", h.offset.count()},
+         {"length-ns", h.length.count()},
+         {"frame-wire-time-ns", h.frame_wire_time.count()},
+         {"transmission-timing-error-ns", h.transmission_timing_error.count()},
+         {"propagation-ns", h.propagation.count()},
+         {"rate-bps", h.rate_bps},
+         {"may-leave-early", h.may_leave_early}};
+  if (h.internal_priority >= 0) j["internal-priority"] = h.internal_priority;
+  return j;
 }
 
 Hop hop_from(const json& j) {
@@ -57,6 +59,10 @@ Hop hop_from(const json& j) {
   h.rate_bps = j.at("rate-bps").get<std::int64_t>();
   // Optional: plans written before early departure was planned for have every gap closed.
   h.may_leave_early = j.value("may-leave-early", false);
+  // Optional: absent where the frame's own priority decides the queue.
+  h.internal_priority = j.value("internal-priority", -1);
+  if (h.internal_priority < -1 || h.internal_priority > 7)
+    throw PlanFormatError(fmt::format("internal-priority {} is not a priority (0..7)", h.internal_priority));
   return h;
 }
 
