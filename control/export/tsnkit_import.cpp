@@ -389,13 +389,21 @@ TsnkitImport from_tsnkit(const std::string& stream_csv, const std::string& topol
   std::int64_t largest = kMtu;
   for (const auto& s : streams) largest = std::max(largest, std::min(s.size, kMaxWireFrame));
   const std::int64_t frame_cap = tsnkit_model ? largest : kMtu;
+  y << YAML::Key << "defaults" << YAML::Value << YAML::BeginMap;
   if (tsnkit_model) {
-    y << YAML::Key << "defaults" << YAML::Value << YAML::BeginMap;
     y << YAML::Key << "frame-model" << YAML::Value << model::to_string(frame_model);
     y << YAML::Key << "sync-error-budget" << YAML::Value << ns(0);
     y << YAML::Key << "end-station-profile" << YAML::Value << "tsnkit-end-station";
-    y << YAML::EndMap;
   }
+  // TSNKit's switches put a frame in any of their q_num queues, per link: here each bridge may
+  // give a stream's frames any other priority (802.1Qci internal priority value), so they wait
+  // in whichever queue is free. Every stream of an instance is scheduled, so none is taken.
+  y << YAML::Key << "pcp" << YAML::Value << YAML::BeginMap << YAML::Key << "scheduled-ipv" << YAML::Value << YAML::Flow
+    << YAML::BeginSeq;
+  for (int p = 7; p >= 0; --p)
+    if (p != model::Defaults{}.pcp_scheduled) y << p;
+  y << YAML::EndSeq << YAML::EndMap;
+  y << YAML::EndMap;
   // The limits TSNKit's model does not have, lifted on top of a profile's base.
   auto tsnkit_limits = [&] {
     if (!tsnkit_model) return;

@@ -26,11 +26,6 @@ struct Hop {
   model::PortRef ingress;     // receiving port at the far end of the link
   std::vector<int> upstream;  // hops that bring the frame to egress.node; empty = talker sends
   int traffic_class = 0;      // queue at the egress port (gate-states bit)
-  // The internal priority value (802.1Qci stream gate admin-ipv) the transmitting bridge gives
-  // the stream's frames so they wait in `traffic_class` rather than in their own priority's
-  // queue (Plant defaults.pcp.scheduled-ipv); -1: the frame's own priority decides. Every hop out
-  // of one bridge has the same value, as a bridge has one stream gate per stream and ingress.
-  int internal_priority = -1;
   // Window start relative to the start of the stream's interval; may exceed the interval when a
   // frame is still in flight as the next interval begins. Zero-width waits are implicit: the
   // window opens no earlier than every upstream window start + upstream frame wire time +
@@ -50,6 +45,11 @@ struct Hop {
   bool may_leave_early = false;
   // Of the transmitting node's profile: the part of `length` that is not wire time.
   Nanos transmission_timing_error{0};
+  // The internal priority value (802.1Qci stream gate admin-ipv) the transmitting bridge gives
+  // the stream's frames so they wait in `traffic_class` rather than in their own priority's
+  // queue (Plant defaults.pcp.scheduled-ipv); -1: the frame's own priority decides. Every hop out
+  // of one bridge has the same value, as a bridge has one stream gate per stream and ingress.
+  int internal_priority = -1;
 };
 
 // Worst case for one listener: talker transmission start to last bit received, incl. clock error.

@@ -1,6 +1,7 @@
 #include "control/schedule/synthesiser.hpp"
 
 #include <algorithm>
+#include <array>
 #include <limits>
 #include <map>
 #include <numeric>
@@ -60,6 +61,15 @@ struct Candidate {
   // gate is closed until the window, the earliest enqueue when the gap before it may be merged.
   std::vector<std::int64_t> releases;
   std::vector<char> leave_early;  // Hop::may_leave_early
+  // Queue assignment (Plant defaults.pcp.scheduled-ipv), fixed for a round: per hop the traffic
+  // classes it may wait in besides its own priority's (bit c), and the earlier hop out of the
+  // same bridge whose class it must share (-1: none), as a bridge has one stream gate, hence one
+  // internal priority, for the stream. `classes`: the class each hop took, once placed.
+  std::vector<std::uint32_t> class_choice;
+  std::vector<std::array<std::int8_t, 8>>
+      class_order;  // per hop: the classes of class_choice in the plant's order, -1 after
+  std::vector<int> same_bridge;
+  std::vector<int> classes;
   bool placed = false;
   std::int64_t min_latency = 0;  // every hop as early as causality allows (admit)
   bool rerouted = false;         // placed on an alternative route (routes_ holds it)
@@ -107,8 +117,10 @@ class Synthesiser {
   void book(Candidate& c);
   void fail_placement(const Candidate& c, int tries, const Attempt& last);
   void record_timing(const Candidate& c);
-  static void unrecord_timing(StreamPlan& sp, const model::Stream& s);
+  void unrecord_timing(StreamPlan& sp, const model::Stream& s) const;
   void prepare_hops(Candidate& c) const;
+  // The IPV that makes a bridge queue a frame of `ht` in `traffic_class`; -1 for its own.
+  int internal_priority(const HopTiming& ht, int traffic_class) const;
   std::int64_t occurrences(int arc, std::int64_t interval) const;
   void estimate_cycles();
   void place_all(const Plan* previous);
@@ -145,6 +157,7 @@ class Synthesiser {
   std::vector<std::int64_t> cycle_estimate_;  // lcm of the intervals that want the port; 0 = too long
   std::vector<std::int64_t> closed_budget_;
   std::vector<std::int64_t> closed_used_;
+  std::vector<std::uint32_t> unscheduled_classes_;  // per arc: classes bounded or best-effort streams take
   SynthesisResult result_;
 };
 
@@ -265,6 +278,7 @@ Attempt Synthesiser::attempt(Candidate& c, std::int64_t offset) const {
   c.queue_ends.resize(n);
   c.releases.resize(n);
   c.leave_early.resize(n);
+  c.classes.resize(n);
   std::int64_t first_wait = 0;
   for (std::size_t h = 0; h < n; ++h) {
     const auto& ht = c.timing.hops[h];
@@ -287,33 +301,65 @@ Attempt Synthesiser::attempt(Candidate& c, std::int64_t offset) const {
     fail.shift = std::max<std::int64_t>(1, first_wait);
     if (earliest > latest) return fail;
     std::int64_t t = earliest;
+    const int sibling = c.same_bridge[h];
+    const int preferred = sibling >= 0 ? c.classes[static_cast<std::size_t>(sibling)] : ht.traffic_class;
+    const std::uint32_t others = sibling >= 0 ? 0u : c.class_choice[h] & ~(1u << preferred);
+    int chosen = preferred;
     for (;;) {
       // The stream's own next frame must not reach this queue before this one has left.
       if (t + ht.length + slop - queue_start > c.interval) return fail;
-      const Probe p =
-          reservations_.probe(ht.arc, c.interval, ht.traffic_class, t, ht.length, queue_start, t + ht.length + slop);
-      fail.blocker = p.blocker;
-      if (p.impossible) {
+      // The preferred class first, then every other class the hop may take: the first whose
+      // queue is free and whose wire is free at t wins.
+      std::int64_t least_queue = std::numeric_limits<std::int64_t>::max();
+      std::int64_t least_wire = std::numeric_limits<std::int64_t>::max();
+      int queue_blocker = -1, wire_blocker = -1, impossible_blocker = -1;
+      bool found = false;
+      for (int k = -1; k < 8; ++k) {
+        const int cls = k < 0 ? preferred : c.class_order[h][static_cast<std::size_t>(k)];
+        if (cls < 0) break;
+        if (k >= 0 && !(others & (1u << cls))) continue;
+        const Probe p = reservations_.probe(ht.arc, c.interval, cls, t, ht.length, queue_start, t + ht.length + slop);
+        if (p.impossible) {
+          if (impossible_blocker < 0) impossible_blocker = p.blocker;
+          continue;
+        }
+        if (p.free()) {
+          chosen = cls;
+          found = true;
+          break;
+        }
+        if (p.queue_shift > 0) {
+          if (p.queue_shift < least_queue) least_queue = p.queue_shift, queue_blocker = p.blocker;
+        } else if (p.wire_shift < least_wire) {
+          least_wire = p.wire_shift, wire_blocker = p.blocker;
+        }
+      }
+      if (found) break;
+      if (least_queue == std::numeric_limits<std::int64_t>::max() &&
+          least_wire == std::numeric_limits<std::int64_t>::max()) {
+        fail.blocker = impossible_blocker;
         fail.impossible = true;
         return fail;
       }
-      if (p.queue_shift > 0) {
-        fail.shift = p.queue_shift;
+      if (least_wire == std::numeric_limits<std::int64_t>::max()) {
+        fail.blocker = queue_blocker;
+        fail.shift = least_queue;
         fail.hop = static_cast<int>(h);
         fail.start_delta = t - offset;
         fail.queue_delta = queue_start - offset;
         return fail;
       }
-      if (p.wire_shift == 0) break;
+      fail.blocker = wire_blocker;
       if (ups.empty()) {  // the talker's own window is the offset: move the offset
-        fail.shift = p.wire_shift;
+        fail.shift = least_wire;
         return fail;
       }
-      if (first_wait == 0) first_wait = p.wire_shift;
-      t += p.wire_shift;
+      if (first_wait == 0) first_wait = least_wire;
+      t += least_wire;
       fail.shift = first_wait;
       if (t > latest) return fail;
     }
+    c.classes[h] = chosen;
     c.starts[h] = t;
     c.queue_starts[h] = queue_start;
     c.queue_ends[h] = t + ht.length + slop;
@@ -341,7 +387,7 @@ void Synthesiser::book(Candidate& c) {
     b.window_length = ht.length;
     b.queue_start = c.queue_starts[h];
     b.queue_length = c.queue_ends[h] - c.queue_starts[h];
-    b.traffic_class = ht.traffic_class;
+    b.traffic_class = h < c.classes.size() ? c.classes[h] : ht.traffic_class;
     b.stream = c.index;
     reservations_.book(ht.arc, c.interval, b);
     if (!(*routes_[static_cast<std::size_t>(c.index)]).hops[h].upstream.empty() && !c.leave_early[h])
@@ -362,7 +408,10 @@ std::string Synthesiser::keep_previous(Candidate& c, const StreamPlan& old) {
     return "its route changed: " + route_change_[static_cast<std::size_t>(c.index)];
   if (!same_route(*routes_[static_cast<std::size_t>(c.index)], old)) return "its route changed";
   for (std::size_t h = 0; h < sp.hops.size(); ++h) {
-    if (old.hops[h].traffic_class != sp.hops[h].traffic_class || old.hops[h].length.count() != c.timing.hops[h].length)
+    const int old_class = old.hops[h].traffic_class;
+    const bool class_allowed = old_class == c.timing.hops[h].traffic_class ||
+                               (old_class >= 0 && old_class < 32 && (c.class_choice[h] & (1u << old_class)) != 0);
+    if (!class_allowed || old.hops[h].length.count() != c.timing.hops[h].length)
       return fmt::format("its traffic class or window length at port {} changed", sp.hops[h].egress.str());
   }
   const auto offset = old.talker_offset.count();
@@ -376,8 +425,10 @@ std::string Synthesiser::keep_previous(Candidate& c, const StreamPlan& old) {
   c.queue_ends.assign(n, 0);
   c.releases.assign(n, 0);
   c.leave_early.assign(n, 0);
+  c.classes.assign(n, 0);
   for (std::size_t h = 0; h < n; ++h) {
     const auto t = old.hops[h].offset.count();
+    c.classes[h] = old.hops[h].traffic_class;
     const auto& ht = c.timing.hops[h];
     const auto port = sp.hops[h].egress.str();
     const std::string no_longer = fmt::format("its window at port {} no longer holds", port);
@@ -392,7 +443,7 @@ std::string Synthesiser::keep_previous(Candidate& c, const StreamPlan& old) {
       return no_longer + " (max-latency)";
     const auto queue_end = t + ht.length + c.closes_after[h];
     if (queue_end - queue_start > c.interval) return no_longer + " (its queue time exceeds the interval)";
-    const auto p = reservations_.probe(ht.arc, c.interval, ht.traffic_class, t, ht.length, queue_start, queue_end);
+    const auto p = reservations_.probe(ht.arc, c.interval, c.classes[h], t, ht.length, queue_start, queue_end);
     if (!p.free())
       return p.blocker >= 0 ? fmt::format("its window at port {} collides with stream {}", port, stream_name(p.blocker))
                             : no_longer;
@@ -507,6 +558,10 @@ void Synthesiser::repair() {
 constexpr std::size_t kMaxReroutes = 1;
 constexpr int kAlternativeTries = 64;
 constexpr std::int64_t kRerouteBudget = 1'000'000;
+// Restarts place every stream again: up to this many stream placements in all, so a plant of
+// a hundred streams gets every restart SynthesisOptions allows, one of a thousand two, and the
+// ten-thousand-stream plants of bench_plan --targets none.
+constexpr std::size_t kRestartWork = 2000;
 
 bool Synthesiser::reroute(Candidate& c) {
   const auto& s = plant_.streams[static_cast<std::size_t>(c.index)];
@@ -565,7 +620,10 @@ bool Synthesiser::search(Candidate& c, int& tries, Attempt& a, int max_tries) {
     for (int u : route.hops[h].upstream)
       lead = std::max(lead, c.timing.gap(u, static_cast<int>(h)) - c.timing.earliest_enqueue(u, static_cast<int>(h)));
     const double need = static_cast<double>(ht.length + lead) / static_cast<double>(c.interval);
-    if (reservations_.queue_share(ht.arc, ht.traffic_class) + need > 1.0 + 1e-9) {
+    double least_share = reservations_.queue_share(ht.arc, ht.traffic_class);
+    for (int k = 0; k < 8; ++k)
+      if (c.class_choice[h] & (1u << k)) least_share = std::min(least_share, reservations_.queue_share(ht.arc, k));
+    if (least_share + need > 1.0 + 1e-9) {
       a.arc = ht.arc;
       failed_tries_.push_back({ht.arc, -1});
       return false;
@@ -576,7 +634,11 @@ bool Synthesiser::search(Candidate& c, int& tries, Attempt& a, int max_tries) {
   // while it is still in the way the offset moves on without walking the hops before it. Only
   // offsets that fail there are skipped, so the offset found is the same.
   bool exact = true;
-  for (const auto& ht : c.timing.hops) exact = exact && reservations_.only_class(ht.arc, ht.traffic_class);
+  for (std::size_t h = 0; h < c.timing.hops.size(); ++h) {
+    const auto& ht = c.timing.hops[h];
+    exact = exact && reservations_.only_class(ht.arc, ht.traffic_class) &&
+            (c.class_choice[h] & ~(1u << ht.traffic_class)) == 0;
+  }
   Attempt last;
   while (offset <= c.latest && tries < max_tries) {
     ++tries;
@@ -667,7 +729,7 @@ void Synthesiser::fail_placement(const Candidate& c, int tries, const Attempt& l
 }
 
 // A placed stream's plan back as build_stream_skeletons() made it (on the route it was placed on).
-void Synthesiser::unrecord_timing(StreamPlan& sp, const model::Stream& s) {
+void Synthesiser::unrecord_timing(StreamPlan& sp, const model::Stream& s) const {
   sp.timed = false;
   sp.frames_per_interval = std::max(1, s.max_frames_per_interval);
   sp.frame_payload = s.max_frame_size;
@@ -678,6 +740,11 @@ void Synthesiser::unrecord_timing(StreamPlan& sp, const model::Stream& s) {
     hop.frame_wire_time = Nanos{0};
     hop.transmission_timing_error = Nanos{0};
     hop.may_leave_early = false;
+    // Back in its own priority's queue, as set_route() had it.
+    hop.internal_priority = -1;
+    if (const int arc = topo_.arc_at(hop.egress); arc >= 0)
+      hop.traffic_class = priority_to_traffic_class(
+          topo_.profile(topo_.arc(arc).from).queues)[static_cast<std::size_t>(std::clamp(s.pcp, 0, 7))];
   }
   sp.jitter = Nanos{0};
   sp.talker_offset = Nanos{0};
@@ -704,6 +771,8 @@ void Synthesiser::record_timing(const Candidate& c) {
     hop.frame_wire_time = Nanos{ht.frame_wire};
     hop.transmission_timing_error = Nanos{ht.launch_error};
     hop.may_leave_early = c.leave_early[h] != 0;
+    hop.traffic_class = c.classes[h];
+    hop.internal_priority = internal_priority(ht, c.classes[h]);
     if (hop.upstream.empty()) offset = c.starts[h];
     // Sooner than its window when the gate is already open, later by the timing error.
     if (ht.into_listener) spread = std::max(spread, c.starts[h] - c.releases[h] + ht.launch_error);
@@ -864,10 +933,36 @@ void Synthesiser::prepare_hops(Candidate& c) const {
   c.opens_before.assign(n, 0);
   c.closes_after.assign(n, 0);
   c.open_front.assign(n, 0);
+  c.class_choice.assign(n, 0);
+  c.same_bridge.assign(n, -1);
+  c.classes.assign(n, 0);
+  std::array<std::int8_t, 8> none;
+  none.fill(-1);
+  c.class_order.assign(n, none);
+  const auto& ipv = plant_.defaults.scheduled_ipv;
   for (std::size_t h = 0; h < n; ++h) {
     const auto& ht = c.timing.hops[h];
     const int from = topo_.arc(ht.arc).from;
     if (!topo_.is_bridge(from)) continue;  // end stations only send their own frames, at their offsets
+    for (std::size_t e = 0; e < h; ++e)
+      if (topo_.arc(c.timing.hops[e].arc).from == from) {
+        c.same_bridge[h] = static_cast<int>(e);
+        break;
+      }
+    if (!ipv.empty()) {
+      // Never a queue a bounded or best-effort stream takes at this port: only scheduled frames
+      // may wait in a scheduled queue.
+      const auto map = priority_to_traffic_class(topo_.profile(from).queues);
+      for (int p : ipv) c.class_choice[h] |= 1u << map[static_cast<std::size_t>(std::clamp(p, 0, 7))];
+      c.class_choice[h] &= ~unscheduled_classes_[static_cast<std::size_t>(ht.arc)];
+      std::size_t k = 0;
+      for (int p : ipv) {
+        const int cls = map[static_cast<std::size_t>(std::clamp(p, 0, 7))];
+        const auto end = c.class_order[h].begin() + static_cast<std::ptrdiff_t>(k);
+        if ((c.class_choice[h] & (1u << cls)) && std::find(c.class_order[h].begin(), end, cls) == end && k < 8)
+          c.class_order[h][k++] = static_cast<std::int8_t>(cls);
+      }
+    }
     // The builder rounds a window outward to the granularity and lengthens one shorter than the
     // minimum gate interval (at its start when it ends the cycle, taking a short gap before it
     // whole); it also gives a gap shorter than that interval to the window before it. Booking
@@ -881,6 +976,14 @@ void Synthesiser::prepare_hops(Candidate& c) const {
     c.open_front[h] = !route.hops[h].upstream.empty() && !ht.into_listener &&
                       closed_used_[arc] + occurrences(ht.arc, c.interval) > closed_budget_[arc];
   }
+}
+
+int Synthesiser::internal_priority(const HopTiming& ht, int traffic_class) const {
+  if (traffic_class == ht.traffic_class) return -1;
+  const auto map = priority_to_traffic_class(topo_.profile(topo_.arc(ht.arc).from).queues);
+  for (int p : plant_.defaults.scheduled_ipv)
+    if (p >= 0 && p < 8 && map[static_cast<std::size_t>(p)] == traffic_class) return p;
+  return -1;  // unreachable: prepare_hops offers only classes of scheduled-ipv
 }
 
 std::int64_t Synthesiser::occurrences(int arc, std::int64_t interval) const {
@@ -910,6 +1013,13 @@ void Synthesiser::estimate_cycles() {
 
 void Synthesiser::place_all(const Plan* previous) {
   reservations_ = PortReservations(topo_.arcs().size());
+  unscheduled_classes_.assign(topo_.arcs().size(), 0);
+  for (const auto& sp : result_.plan.streams) {
+    if (sp.traffic_class == TrafficClassKind::scheduled) continue;
+    for (const auto& hop : sp.hops)
+      if (const int arc = topo_.arc_at(hop.egress); arc >= 0 && hop.traffic_class >= 0 && hop.traffic_class < 32)
+        unscheduled_classes_[static_cast<std::size_t>(arc)] |= 1u << hop.traffic_class;
+  }
   overload_reported_.clear();
   closed_used_.assign(topo_.arcs().size(), 0);
   failed_.clear();
@@ -1046,21 +1156,23 @@ SynthesisResult Synthesiser::run(const Plan* previous) {
   // Better: more streams usable, then fewer crowded ports, then fewer issues.
   using Score = std::tuple<std::size_t, long, long>;
   Score best_score{};
-  for (int round = 0; round <= options_.compaction_rounds; ++round) {
-    if (round > 0) {
-      result_ = *best;
-      result_.issues = issues_before;
-      result_.unplaced = unplaced_before;
-      result_.moved.clear();
-      result_.moved_why.clear();
-      result_.scheduled_placed = 0;
-      result_.plan.ports.clear();
-      result_.plan.hyperperiod = Nanos{0};
-      for (std::size_t i = 0; i < result_.plan.streams.size(); ++i)
-        if (result_.plan.streams[i].timed) unrecord_timing(result_.plan.streams[i], plant_.streams[i]);
-    }
+  // A round after the first starts from the plan as routing and admission left it.
+  auto reset = [&] {
+    result_ = *best;
+    result_.issues = issues_before;
+    result_.unplaced = unplaced_before;
+    result_.moved.clear();
+    result_.moved_why.clear();
+    result_.scheduled_placed = 0;
+    result_.plan.ports.clear();
+    result_.plan.hyperperiod = Nanos{0};
+    for (std::size_t i = 0; i < result_.plan.streams.size(); ++i)
+      if (result_.plan.streams[i].timed) unrecord_timing(result_.plan.streams[i], plant_.streams[i]);
+  };
+  // Places every stream in candidates_ order and keeps the result if it is the best so far.
+  auto place_round = [&] {
     place_all(previous);
-    const auto ports = build_ports();
+    PortOutcome ports = build_ports();
     check_unscheduled_classes();
     const Score score{usable_streams(), -static_cast<long>(ports.crowded.size()),
                       -static_cast<long>(result_.issues.size())};
@@ -1068,6 +1180,11 @@ SynthesisResult Synthesiser::run(const Plan* previous) {
       best = std::move(result_);
       best_score = score;
     }
+    return ports;
+  };
+  for (int round = 0; round <= options_.compaction_rounds; ++round) {
+    if (round > 0) reset();
+    const auto ports = place_round();
     bool more = false;
     for (int arc : ports.too_long) {
       auto& budget = closed_budget_[static_cast<std::size_t>(arc)];
@@ -1079,6 +1196,27 @@ SynthesisResult Synthesiser::run(const Plan* previous) {
       if (budget > half) budget = half, more = true;
     }
     if (!more) break;
+  }
+  // Restarts (priority bumping): the streams the best round could not place go first in the
+  // next, ahead of those that took their room; each restart bumps the ones still failing in
+  // front of the ones bumped before. Cheap for the instances where greedy order matters most,
+  // bounded so that large plants do not pay for it: at most kRestartWork stream placements.
+  const int restarts =
+      candidates_.empty()
+          ? 0
+          : static_cast<int>(std::min<std::size_t>(static_cast<std::size_t>(std::max(0, options_.restarts)),
+                                                   kRestartWork / candidates_.size()));
+  for (int r = 0; r < restarts; ++r) {
+    std::vector<char> failed(plant_.streams.size(), 0);
+    bool any = false;
+    for (const auto& c : candidates_)
+      if (!best->plan.streams[static_cast<std::size_t>(c.index)].timed)
+        failed[static_cast<std::size_t>(c.index)] = 1, any = true;
+    if (!any) break;
+    std::stable_partition(candidates_.begin(), candidates_.end(),
+                          [&](const Candidate& c) { return failed[static_cast<std::size_t>(c.index)] != 0; });
+    reset();
+    place_round();
   }
   return std::move(*best);
 }

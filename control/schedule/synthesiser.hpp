@@ -36,6 +36,9 @@ struct SynthesisOptions {
   // Streams that did not fit try to take the place of a stream in their way, which must then
   // fit elsewhere (never a stream kept from an earlier plan).
   bool repair = true;
+  // When streams are left over, place everything again with them first (bounded by the plant's
+  // size: see kRestartWork); the best of all rounds is kept.
+  int restarts = 16;
 };
 
 struct SynthesisResult {

@@ -439,11 +439,34 @@ void Verifier::check_stream(const StreamPlan& sp) {
           fmt::format("stream {}: port {} does not list its window at {}", sp.name, hop.egress.str(),
                       readable_duration(Nanos{mod(t, P)})));
     if (port && port->queues > 0) {
-      const auto tc = port->priority_to_tc[static_cast<std::size_t>(std::clamp(sp.pcp, 0, 7))];
-      if (tc != hop.traffic_class)
+      // The frame waits in its own priority's queue, or, at a bridge, in the queue of the
+      // internal priority value its stream gate gives it (one of defaults.pcp.scheduled-ipv).
+      const int ipv = hop.internal_priority;
+      const auto& allowed = plant_.defaults.scheduled_ipv;
+      const bool at_bridge = [&] {
+        const auto* node = plant_.find_node(hop.egress.node);
+        return node && node->kind == model::NodeKind::bridge;
+      }();
+      if (ipv >= 0 && (!at_bridge || std::find(allowed.begin(), allowed.end(), ipv) == allowed.end())) {
         add(sp.name, hop.egress.str(),
-            fmt::format("stream {}: pcp {} maps to traffic class {} at {}, not {}", sp.name, sp.pcp, tc,
-                        hop.egress.str(), hop.traffic_class));
+            fmt::format("stream {}: internal priority {} at {} is not one defaults.pcp.scheduled-ipv gives a bridge",
+                        sp.name, ipv, hop.egress.str()));
+      } else {
+        const int priority = ipv >= 0 ? ipv : std::clamp(sp.pcp, 0, 7);
+        const auto tc = port->priority_to_tc[static_cast<std::size_t>(priority)];
+        if (tc != hop.traffic_class)
+          add(sp.name, hop.egress.str(),
+              fmt::format("stream {}: {} {} maps to traffic class {} at {}, not {}", sp.name,
+                          ipv >= 0 ? "internal priority" : "pcp", priority, tc, hop.egress.str(), hop.traffic_class));
+      }
+      // A bridge has one stream gate, hence one internal priority, per stream and ingress.
+      for (std::size_t e = 0; e < h; ++e)
+        if (sp.hops[e].egress.node == hop.egress.node && sp.hops[e].internal_priority != ipv) {
+          add(sp.name, hop.egress.str(),
+              fmt::format("stream {}: ports {} and {} of one bridge give it different internal priorities ({} and {})",
+                          sp.name, sp.hops[e].egress.str(), hop.egress.str(), sp.hops[e].internal_priority, ipv));
+          break;
+        }
     }
   }
   const auto deadline = s.max_latency.count() > 0 ? s.max_latency.count() : P;

@@ -229,3 +229,42 @@ TEST_CASE("the example plants in configs/ are valid") {
   CHECK(line.plant->bridge_count() == 6);
   CHECK(line.plant->end_station_count() >= 26);
 }
+
+TEST_CASE("defaults.pcp.scheduled-ipv: the priorities a bridge may give scheduled frames") {
+  const std::string plant = kMinimal;
+  auto with_defaults = [&](const std::string& defaults) { return std::string("defaults:\n") + defaults + plant; };
+  SECTION("read in the order given") {
+    auto r = load_plant_text(with_defaults("  pcp: {scheduled: 6, scheduled-ipv: [7, 5, 3]}\n"), "t.yaml");
+    INFO(errors_of(r));
+    REQUIRE(r.plant);
+    CHECK(r.plant->defaults.scheduled_ipv == std::vector<int>{7, 5, 3});
+  }
+  SECTION("absent: none") {
+    auto r = load_plant_text(plant, "t.yaml");
+    REQUIRE(r.plant);
+    CHECK(r.plant->defaults.scheduled_ipv.empty());
+  }
+  SECTION("not a list, out of range, twice") {
+    for (const auto& [value, message] : std::vector<std::pair<std::string, std::string>>{
+             {"7", "t.yaml:2:38: error: scheduled-ipv is a list of priorities (0..7)"},
+             {"[7, 8]", "t.yaml:2:42: error: scheduled-ipv is 8, out of range"},
+             {"[7, 7]", "t.yaml:2:42: error: scheduled-ipv lists priority 7 twice"}}) {
+      auto r = load_plant_text(with_defaults("  pcp: {scheduled: 6, scheduled-ipv: " + value + "}\n"), "t.yaml");
+      const auto all = errors_of(r);
+      INFO(value << ": " << all);
+      CHECK_FALSE(r.plant);
+      CHECK(all.find(message) != std::string::npos);
+    }
+  }
+  SECTION("a bounded or best-effort stream on one of them is refused, naming it") {
+    std::string text = with_defaults("  pcp: {scheduled-ipv: [7, 0]}\n") +
+                       "  be:\n    talker: a\n    listeners: [b]\n    traffic-class: best-effort\n    interval: 1ms\n"
+                       "    max-frame-size: 100B\n";
+    auto r = load_plant_text(text, "t.yaml");
+    const auto all = errors_of(r);
+    INFO(all);
+    CHECK_FALSE(r.plant);
+    CHECK(all.find("stream be is best-effort on pcp 0, a priority defaults.pcp.scheduled-ipv gives to scheduled "
+                   "frames") != std::string::npos);
+  }
+}
