@@ -7,6 +7,7 @@
 #include <numeric>
 #include <set>
 #include <unordered_map>
+#include <utility>
 
 #include <fmt/format.h>
 
@@ -158,6 +159,7 @@ class Synthesiser {
   std::vector<std::int64_t> closed_budget_;
   std::vector<std::int64_t> closed_used_;
   std::vector<std::uint32_t> unscheduled_classes_;  // per arc: classes bounded or best-effort streams take
+  bool eager_classes_ = false;                      // place(): other queues from the first try
   SynthesisResult result_;
 };
 
@@ -465,9 +467,25 @@ void Synthesiser::place(Candidate& c) {
   prepare_hops(c);
   int tries = 0;
   Attempt a;
+  // Queues on demand: every stream first tries its own priority's queues alone, and only one
+  // that fits nowhere that way is given other queues. A window waiting in another class never
+  // shares a gate entry with its neighbours, so lists stay as short as they were. Rounds with
+  // eager_classes_ (the first, every other restart) give other queues from the first try: more
+  // room on tight instances, longer lists; the best round wins.
+  const bool may_choose = !eager_classes_ && std::any_of(c.class_choice.begin(), c.class_choice.end(),
+                                                         [](std::uint32_t m) { return m != 0; });
+  std::vector<std::uint32_t> choice;
+  if (may_choose) choice = std::exchange(c.class_choice, std::vector<std::uint32_t>(c.class_choice.size(), 0));
   if (search(c, tries, a, options_.max_offsets_per_stream)) {
     book(c);
     return;
+  }
+  if (may_choose) {
+    c.class_choice = std::move(choice);
+    if (search(c, tries, a, options_.max_offsets_per_stream)) {
+      book(c);
+      return;
+    }
   }
   if (options_.alternative_routes && reroute(c)) return;
   c.fail_tries = tries;
@@ -559,9 +577,9 @@ constexpr std::size_t kMaxReroutes = 1;
 constexpr int kAlternativeTries = 64;
 constexpr std::int64_t kRerouteBudget = 1'000'000;
 // Restarts place every stream again: up to this many stream placements in all, so a plant of
-// a hundred streams gets every restart SynthesisOptions allows, one of a thousand two, and the
+// a hundred streams gets every restart SynthesisOptions allows, one of a thousand four, and the
 // ten-thousand-stream plants of bench_plan --targets none.
-constexpr std::size_t kRestartWork = 2000;
+constexpr std::size_t kRestartWork = 4000;
 
 bool Synthesiser::reroute(Candidate& c) {
   const auto& s = plant_.streams[static_cast<std::size_t>(c.index)];
@@ -1182,6 +1200,7 @@ SynthesisResult Synthesiser::run(const Plan* previous) {
     }
     return ports;
   };
+  eager_classes_ = !plant_.defaults.scheduled_ipv.empty();
   for (int round = 0; round <= options_.compaction_rounds; ++round) {
     if (round > 0) reset();
     const auto ports = place_round();
@@ -1207,14 +1226,26 @@ SynthesisResult Synthesiser::run(const Plan* previous) {
           : static_cast<int>(std::min<std::size_t>(static_cast<std::size_t>(std::max(0, options_.restarts)),
                                                    kRestartWork / candidates_.size()));
   for (int r = 0; r < restarts; ++r) {
+    // Left over: not placed, or through a port whose gate control list did not fit.
+    std::set<model::PortRef> listed;
+    for (const auto& p : best->plan.ports) listed.insert(p.port);
     std::vector<char> failed(plant_.streams.size(), 0);
     bool any = false;
-    for (const auto& c : candidates_)
-      if (!best->plan.streams[static_cast<std::size_t>(c.index)].timed)
+    for (const auto& c : candidates_) {
+      const auto& sp = best->plan.streams[static_cast<std::size_t>(c.index)];
+      if (!sp.timed ||
+          std::any_of(sp.hops.begin(), sp.hops.end(), [&](const Hop& h) { return !listed.count(h.egress); }))
         failed[static_cast<std::size_t>(c.index)] = 1, any = true;
+    }
     if (!any) break;
-    std::stable_partition(candidates_.begin(), candidates_.end(),
-                          [&](const Candidate& c) { return failed[static_cast<std::size_t>(c.index)] != 0; });
+    // With queue assignment the first restart keeps the order and gives streams other queues
+    // only where their own are full; later ones alternate between that and other queues from
+    // the first try, as the first round did.
+    const bool choice = !plant_.defaults.scheduled_ipv.empty();
+    if (!choice || r > 0)
+      std::stable_partition(candidates_.begin(), candidates_.end(),
+                            [&](const Candidate& c) { return failed[static_cast<std::size_t>(c.index)] != 0; });
+    eager_classes_ = choice && r % 2 == 1;
     reset();
     place_round();
   }

@@ -38,7 +38,7 @@ struct SynthesisOptions {
   bool repair = true;
   // When streams are left over, place everything again with them first (bounded by the plant's
   // size: see kRestartWork); the best of all rounds is kept.
-  int restarts = 16;
+  int restarts = 32;
 };
 
 struct SynthesisResult {

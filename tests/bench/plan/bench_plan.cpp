@@ -8,6 +8,8 @@
 //   bench_plan -t ring -b 40 -s 1000   one instance
 //   --issues                           why streams were not placed, counted by kind
 //   --no-reroute, --no-repair          without alternative routes or the repair, to measure them
+//   --restarts N                       at most N restarts (0: one round, to measure them)
+//   --ipv                              bridges may queue scheduled frames under every other priority
 #include <sys/resource.h>
 
 #include <algorithm>
@@ -40,6 +42,9 @@ long peak_rss_mib() {
 
 schedule::SynthesisOptions options;
 bool show_issues = false;  // --issues: why streams were not placed, counted by kind
+// --ipv: bridges may give scheduled frames every other priority (defaults.pcp.scheduled-ipv),
+// as TSNKit's switches put a frame in any of their queues.
+bool queue_assignment = false;
 
 // The kind of a synthesis issue: its message with stream and port names and numbers taken out.
 std::string issue_kind(const std::string& message) {
@@ -69,7 +74,8 @@ struct Cost {
 };
 
 Cost run(const bench::GeneratorSpec& spec, bool verify, Totals& totals) {
-  const auto plant = bench::generate_plant(spec);
+  auto plant = bench::generate_plant(spec);
+  if (queue_assignment) plant.defaults.scheduled_ipv = {7, 5, 4, 3, 2, 1, 0};
   const auto t0 = std::chrono::steady_clock::now();
   const double cpu0 = process_cpu_seconds();
   auto r = schedule::synthesise(plant, options);
@@ -168,6 +174,9 @@ int main(int argc, char** argv) {
   app.add_flag("--short-paths", spec.short_paths, "mesh: chords at a quarter, an eighth, ... of the ring too");
   app.add_flag("!--no-verify", verify, "skip the verifier");
   app.add_flag("--issues", show_issues, "count the synthesis issues of each instance by kind");
+  app.add_flag("--ipv", queue_assignment,
+               "bridges may queue scheduled frames under any other priority (defaults.pcp.scheduled-ipv)");
+  app.add_option("--restarts", options.restarts, "restarts with the streams left over placed first");
   app.add_option("--max-offsets", options.max_offsets_per_stream, "talker offsets tried per stream");
   app.add_flag("!--no-reroute", options.alternative_routes, "no alternative route for a stream that does not fit");
   app.add_flag("!--no-repair", options.repair, "no repair moves for streams that do not fit");
