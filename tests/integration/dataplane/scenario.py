@@ -10,6 +10,8 @@ OUTDIR/scenario.json (what check_results.py asserts). Nothing about the schedule
   motion  the stream whose traffic class its egress port's gates hold back most (with a plan
           it must be the scheduled stream); its windows are the runs of gate entries that
           open that class, and with a plan they must be exactly the plan's windows there.
+          Where its stream filter at h1's port has a gate with an IPV, it is sent with the
+          filter's priority and expected in the egress port's class of the IPV.
   io      the other stream: bounded, multicast to two ports, open outside motion's windows.
   bcast   best-effort broadcast from h1 at PCP 0 (flooded; teaches the bridge where h1 is).
   reply   best-effort unicast from h2 to h1 at PCP 0 (forwarded on the learned entry).
@@ -91,18 +93,31 @@ def main():
     def prio_map(port):
         return port.get("priority-to-traffic-class", [1, 0, 2, 3, 4, 5, 6, 7])
 
+    # 802.1Qci: a stream filter at h1's port whose stream gate has an IPV queues the stream's
+    # frames as that priority (priority_to_tc[ipv]); the frames keep their PCP, the filter's.
+    ipv_of = {}
+    for f in bridge.get("stream-filters", []):
+        if f["port"] == STATION_PORT["h1"] and f.get("stream-gate", {}).get("ipv") is not None:
+            if f.get("priority") is None:
+                fail(f"the IPV filter of {f['stream']} needs a priority: the frames are sent with it")
+            ipv_of[f["stream"]] = (f["priority"], f["stream-gate"]["ipv"])
+
     streams = {}
     for s in bridge.get("streams", []):
         egress = fdb.get((s["destination-mac"], s["vlan"]))
         if not egress:
             fail(f"stream {s['name']} has no static FDB entry")
         gated = [p for p in egress if gated_on(ports[p], s["traffic-class"])]
+        queued_as = ipv_of.get(s["name"], (None, None))[1]
         if plan:
             pcp = next(ps["pcp"] for ps in plan["streams"] if ps["name"] == s["name"])
+        elif queued_as is not None:  # the filter's priority, queued as the IPV
+            pcp = ipv_of[s["name"]][0]
         else:  # the first priority the egress port queues in the stream's class
             pcp = prio_map(ports[egress[0]]).index(s["traffic-class"])
         streams[s["name"]] = {"dst": s["destination-mac"], "vid": s["vlan"], "pcp": pcp, "egress": egress,
-                              "tc": s["traffic-class"], "gated": gated, "max_latency_ns": s["max-latency"]}
+                              "tc": s["traffic-class"], "gated": gated, "max_latency_ns": s["max-latency"],
+                              "queued_as": pcp if queued_as is None else queued_as}
     def open_share(name):  # of the cycle, on the stream's gated port; 1 when never gated
         st = streams[name]
         if not st["gated"]:
@@ -138,9 +153,10 @@ def main():
     kinds = {
         MOTION: {"stream": motion[0], "dst": m["dst"], "vid": m["vid"], "pcp": m["pcp"], "from": "h1",
                  "to": [h for h, p in STATION_PORT.items() if p in m["egress"]], "egress": m["egress"],
-                 "max_latency_ns": m["max_latency_ns"]},
+                 "max_latency_ns": m["max_latency_ns"], "queued_as": m["queued_as"]},
         IO: {"stream": io[0], "dst": i["dst"], "vid": i["vid"], "pcp": i["pcp"], "from": "h1",
-             "to": [h for h, p in STATION_PORT.items() if p in i["egress"]], "egress": i["egress"]},
+             "to": [h for h, p in STATION_PORT.items() if p in i["egress"]], "egress": i["egress"],
+             "queued_as": i["queued_as"]},
         BCAST: {"stream": None, "dst": "ff:ff:ff:ff:ff:ff", "vid": m["vid"], "pcp": 0, "from": "h1",
                 "to": ["h2", "h3"], "egress": ["p2", "p3"]},
         REPLY: {"stream": None, "dst": H1, "vid": m["vid"], "pcp": 0, "from": "h2", "to": ["h1"], "egress": ["p1"]},
@@ -149,7 +165,7 @@ def main():
     }
     for k, v in kinds.items():
         v["count"] = COUNTS[k]
-        v["tc"] = {p: tcs(v["pcp"])[p] for p in v["egress"]}
+        v["tc"] = {p: tcs(v.get("queued_as", v["pcp"]))[p] for p in v["egress"]}
     if sorted(kinds[IO]["to"]) != ["h2", "h3"]:
         fail(f"stream {io[0]} should reach h2 and h3, its ports are {i['egress']}")
     if kinds[MOTION]["to"] != ["h2"]:
@@ -170,7 +186,8 @@ def main():
                    "schedule": schedule, "from_plan": plan is not None,
                    # A station with a static FDB entry is never learned (802.1Q: static wins).
                    "learnable": {"h1": (H1, m["vid"]) not in fdb, "h2": (H2, m["vid"]) not in fdb}}, f, indent=1)
-    print(f"scenario: {motion[0]} (PCP {m['pcp']}, tc {m['tc']}) gated on {gated_port}: windows "
+    ipv = f", IPV {m['queued_as']}" if m["queued_as"] != m["pcp"] else ""
+    print(f"scenario: {motion[0]} (PCP {m['pcp']}{ipv}, tc {m['tc']}) gated on {gated_port}: windows "
           f"{schedule['windows']} of every {schedule['cycle_ns']} ns cycle; {io[0]} (PCP {i['pcp']}) to "
           f"{i['egress']}" + (" (from taktctl plan)" if plan else ""))
 
