@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "control/analysis/latency_bounds.hpp"
+#include "control/export/bridge_config.hpp"
 #include "control/model/loader.hpp"
 #include "control/schedule/planner.hpp"
 #include "control/simulate/simulator.hpp"
@@ -202,4 +203,99 @@ TEST_CASE("a run depends only on its seed, and clock errors within the budget sh
   CHECK(some_jitter);
   for (const auto& l : a.listeners)
     if (l.kind == model::TrafficClassKind::scheduled) CHECK(l.jitter() <= plan.sync_error_budget);
+}
+
+TEST_CASE("a bridge queues a scheduled frame by its stream gate's IPV, as the plan's hop says", "[simulate]") {
+  PlantBuilder b = exact_line(1'000'000'000);
+  b.stream("motion", "a", {"b"}, Nanos{1'000'000}, 100, Nanos{100'000});
+  give_macs(b.plant());
+  const model::Plant plant = b.build();
+  const schedule::Plan planned = plan_of(plant);
+  REQUIRE(planned.streams.at(0).pcp == 6);
+  REQUIRE(planned.streams.at(0).hops.size() == 2);
+  REQUIRE(planned.streams.at(0).hops[1].traffic_class == 6);
+
+  simulate::Options options;
+  options.hyperperiods = 5;
+  const auto as_planned = simulate::run(planned, plant, options);
+  REQUIRE(as_planned.listeners.size() == 1);
+  REQUIRE(as_planned.listeners[0].lost == 0);
+
+  // The bridge's port to b opens traffic class 7 where the plan opened 6, and 6 never: only a
+  // frame queued as priority 7 (IPV 7, class priority_to_tc[7] = 7) still leaves in its window.
+  const auto moved_to_class_7 = [&](int internal_priority) {
+    schedule::Plan plan = planned;
+    schedule::Hop& hop = plan.streams[0].hops[1];
+    REQUIRE(hop.egress.node == "sw");
+    hop.internal_priority = internal_priority;
+    hop.traffic_class = 7;
+    bool moved = false;
+    for (auto& port : plan.ports) {
+      if (port.port != hop.egress) continue;
+      REQUIRE(port.priority_to_tc[7] == 7);
+      for (auto& e : port.gcl) {
+        const std::uint32_t tc6 = (e.gate_states >> 6) & 1U;
+        e.gate_states = (e.gate_states & ~0xC0U) | (tc6 << 7);
+        moved = moved || tc6 != 0;
+      }
+      port.scheduled_classes = 1U << 7;
+    }
+    REQUIRE(moved);
+    return plan;
+  };
+
+  const schedule::Plan with_ipv = moved_to_class_7(7);
+  const bridge::BridgeConfig sw = exporter::bridge_config(with_ipv, plant, "sw");
+  bool gate_has_ipv = false;
+  for (const auto& f : sw.protection.stream_filters)
+    if (f.stream == "motion" && f.gate) gate_has_ipv = f.gate->ipv == std::optional<std::uint8_t>(7);
+  REQUIRE(gate_has_ipv);
+  const auto r = simulate::run(with_ipv, plant, options);
+  REQUIRE(r.listeners.size() == 1);
+  CHECK(r.listeners[0].lost == 0);
+  CHECK(r.dropped_window_too_small == 0);
+  CHECK(r.listeners[0].min == as_planned.listeners[0].min);
+  CHECK(r.listeners[0].max == as_planned.listeners[0].max);
+
+  // Without the IPV the frame waits in its PCP's class 6, whose gate never opens.
+  const auto own = simulate::run(moved_to_class_7(-1), plant, options);
+  REQUIRE(own.listeners.size() == 1);
+  CHECK(own.listeners[0].frames == 0);
+  CHECK(own.listeners[0].lost == 10);
+  CHECK(own.dropped_window_too_small == 10);
+}
+
+TEST_CASE("a plan whose bridges queue frames by internal priority simulates as planned", "[simulate]") {
+  // es1 and es2 send at the same instant to es3 through sw1 and sw2: one frame has to wait at sw1
+  // while the other is on the wire, which only a second queue (scheduled-ipv) allows.
+  PlantBuilder b("converging");
+  b.bridge("sw1").bridge("sw2");
+  b.station("es1").station("es2").station("es3");
+  b.link("es1", "sw1").link("es2", "sw1").link("sw1", "sw2").link("es3", "sw2");
+  b.stream("a", "es1", {"es3"}, Nanos{100'000}, 1000, Nanos{50'000}).latest_transmit_offset = Nanos{0};
+  b.stream("b", "es2", {"es3"}, Nanos{100'000}, 1000, Nanos{50'000}).latest_transmit_offset = Nanos{0};
+  give_macs(b.plant());
+  b.plant().defaults.scheduled_ipv = {7, 5};
+  const model::Plant plant = b.build();
+  const schedule::Plan plan = plan_of(plant);
+  int by_ipv = 0;
+  for (const auto& s : plan.streams)
+    for (const auto& h : s.hops)
+      if (h.internal_priority >= 0) {
+        ++by_ipv;
+        CHECK(h.traffic_class != s.pcp);
+      }
+  REQUIRE(by_ipv > 0);
+  check_within_plan(plan, plant, 20);
+
+  // The same plan with every frame in its own priority's queue does not hold.
+  schedule::Plan own = plan;
+  for (auto& s : own.streams)
+    for (auto& h : s.hops) h.internal_priority = -1;
+  simulate::Options options;
+  options.hyperperiods = 20;
+  const auto r = simulate::run(own, plant, options);
+  bool kept = r.dropped_queue_full == 0 && r.dropped_window_too_small == 0;
+  for (const auto& l : r.listeners) kept = kept && l.lost == 0 && l.max <= l.planned_worst;
+  CHECK_FALSE(kept);
 }
