@@ -18,7 +18,7 @@ using nlohmann::json;
 
 using Node = JsonNode;
 
-constexpr std::uint64_t kU8 = 0xFF, kU16 = 0xFFFF, kU32 = 0xFFFF'FFFF;
+constexpr std::uint64_t kU8 = 0xFF, kU32 = 0xFFFF'FFFF;
 constexpr std::int64_t kI32 = std::numeric_limits<std::int32_t>::max();
 
 std::string strip_module(const std::string& identity) {
@@ -138,6 +138,12 @@ StreamGate read_stream_gate(const Node& n) {
   if (n.has("config-change")) t.config_change = n["config-change"].boolean();
   if (n.has("gate-closed-due-to-invalid-rx-enable"))
     g.gate_closed_due_to_invalid_rx_enable = n["gate-closed-due-to-invalid-rx-enable"].boolean();
+  // admin-ipv: a priority, or null (absent) for the frame's own.
+  if (n.has("ipv") && !n["ipv"].value.is_null()) {
+    const Node ipv = n["ipv"];
+    if (!ipv.value.is_number_integer()) ipv.fail("expected a priority 0..7 or null, got " + json_excerpt(ipv.value));
+    g.ipv = static_cast<std::uint8_t>(ipv.signed_in(0, 7));
+  }
   return g;
 }
 
@@ -149,16 +155,18 @@ json write_stream_gate(const StreamGate& g) {
                        {"operation-name", e.operation_name},
                        {"gate-state-value", e.gate_states_value ? "open" : "closed"},
                        {"time-interval-value", e.time_interval_value}});
-  return {{"gate-enabled", t.gate_enabled},
-          {"admin-gate-states", t.admin_gate_states ? "open" : "closed"},
-          {"admin-control-list", entries},
-          {"admin-cycle-time",
-           {{"numerator", t.admin_cycle_time.numerator}, {"denominator", t.admin_cycle_time.denominator}}},
-          {"admin-cycle-time-extension", t.admin_cycle_time_extension},
-          {"admin-base-time",
-           {{"seconds", std::to_string(t.admin_base_time.seconds)}, {"nanoseconds", t.admin_base_time.nanoseconds}}},
-          {"config-change", t.config_change},
-          {"gate-closed-due-to-invalid-rx-enable", g.gate_closed_due_to_invalid_rx_enable}};
+  json j = {{"gate-enabled", t.gate_enabled},
+            {"admin-gate-states", t.admin_gate_states ? "open" : "closed"},
+            {"admin-control-list", entries},
+            {"admin-cycle-time",
+             {{"numerator", t.admin_cycle_time.numerator}, {"denominator", t.admin_cycle_time.denominator}}},
+            {"admin-cycle-time-extension", t.admin_cycle_time_extension},
+            {"admin-base-time",
+             {{"seconds", std::to_string(t.admin_base_time.seconds)}, {"nanoseconds", t.admin_base_time.nanoseconds}}},
+            {"config-change", t.config_change},
+            {"gate-closed-due-to-invalid-rx-enable", g.gate_closed_due_to_invalid_rx_enable}};
+  if (g.ipv) j["ipv"] = *g.ipv;
+  return j;
 }
 
 // Rates in bit/s and sizes in octets, as ieee802-dot1q-psfp's flow-meter-instance-table.

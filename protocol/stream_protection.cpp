@@ -79,6 +79,8 @@ void validate_protection(const BridgeConfig& config) {
       if (f.gate && f.gate->schedule.gate_enabled) (void)stream_gate_control_list(*f.gate);
       if (f.gate && f.gate->schedule.admin_gate_states > 1)
         throw ConfigError("admin-gate-states must be open or closed");
+      if (f.gate && f.gate->ipv && *f.gate->ipv > 7)
+        throw ConfigError(fmt::format("the stream gate's IPV {} is not a priority (0..7)", *f.gate->ipv));
       if (f.meter) (void)FlowMeter(*f.meter);
     } catch (const ConfigError& e) {
       throw ConfigError(fmt::format("{}: {}", where, e.what()));
@@ -104,6 +106,29 @@ void validate_protection(const BridgeConfig& config) {
       throw ConfigError(fmt::format("{}: {}", where, e.what()));
     }
   }
+}
+
+StreamFilterTable stream_filter_table(const BridgeConfig& config) {
+  const auto& filters = config.protection.stream_filters;
+  std::vector<StreamFilterKey> keys;
+  keys.reserve(filters.size());
+  for (std::size_t i = 0; i < filters.size(); ++i) {
+    const StreamFilterEntry& f = filters[i];
+    StreamFilterKey k;
+    const auto port = config.port_index(f.port);
+    if (!port) throw ConfigError(fmt::format("stream filter {}: no port {}", i, f.port));
+    k.port = *port;
+    if (f.stream != kWildcardStream) {
+      const auto it = std::find_if(config.streams.begin(), config.streams.end(),
+                                   [&f](const StreamEntry& s) { return s.name == f.stream; });
+      if (it == config.streams.end()) throw ConfigError(fmt::format("stream filter {}: no stream {}", i, f.stream));
+      k.stream = static_cast<StreamHandle>(it - config.streams.begin());
+    }
+    k.priority = f.priority;
+    if (f.gate) k.ipv = f.gate->ipv;
+    keys.push_back(k);
+  }
+  return StreamFilterTable(config.streams.size(), config.ports.size(), keys);
 }
 
 }  // namespace takt::bridge

@@ -17,6 +17,7 @@
 #include "dataplane/core/gate_control_list.hpp"
 #include "dataplane/core/sequence_recovery.hpp"
 #include "dataplane/core/stream_filter.hpp"
+#include "dataplane/core/stream_filter_table.hpp"
 #include "protocol/gate_parameter_table.hpp"
 
 namespace takt::bridge {
@@ -31,6 +32,10 @@ inline constexpr const char* kWildcardStream = "*";
 struct StreamGate {
   GateParameterTable schedule;
   bool gate_closed_due_to_invalid_rx_enable = false;
+  // admin-ipv (802.1Qci 8.6.5.2.1, 8.6.5.3): frames that pass the gate are queued as if their
+  // priority were this (the egress port's priority_to_traffic_class[ipv]); their PCP on the wire
+  // stays. Empty: null, the frame's own priority decides. 0..7.
+  std::optional<std::uint8_t> ipv;
   friend bool operator==(const StreamGate&, const StreamGate&) = default;
 };
 
@@ -78,11 +83,17 @@ GateControlList stream_gate_control_list(const StreamGate& gate);
 std::vector<GateParameterTable*> gate_tables(BridgeConfig& config);
 
 // Opens every scheduled stream gate (the sync-loss fallback: arrivals no longer follow the plan's
-// clock); gates that never open, closing a priority to unidentified frames, stay closed.
+// clock); gates that never open, closing a priority to unidentified frames, stay closed. Every
+// gate keeps its IPV: frames still wait in the queues the plan gave them.
 StreamProtection with_stream_gates_open(const StreamProtection& protection);
 
 // Checks protection against the bridge's ports and streams; throws ConfigError naming the
 // filter or stream.
 void validate_protection(const BridgeConfig& config);
+
+// The core lookup of which filter a frame meets and the priority it is queued as (stream handles
+// are indices into config.streams, ports into config.ports), as takt-dataplane and the
+// controller's simulator both build it. Throws ConfigError naming the filter.
+StreamFilterTable stream_filter_table(const BridgeConfig& config);
 
 }  // namespace takt::bridge

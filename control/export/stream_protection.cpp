@@ -1,6 +1,7 @@
 #include "control/export/stream_protection.hpp"
 
 #include <algorithm>
+#include <optional>
 #include <set>
 
 #include <fmt/format.h>
@@ -36,6 +37,24 @@ std::string generating_bridge(const schedule::StreamPlan& s, const model::Plant&
 
 // The hop whose transmitter recovers: it has two upstream hops (the trees meet).
 bool is_recovering_hop(const schedule::Hop& hop) { return hop.upstream.size() >= 2; }
+
+// The internal priority value (802.1Qci IPV) the plan has `bridge` give the stream's frames: that
+// of the hops it transmits (one value per bridge), none where they keep their own priority.
+std::optional<std::uint8_t> internal_priority(const schedule::StreamPlan& s, const std::string& bridge) {
+  for (const auto& hop : s.hops)
+    if (hop.egress.node == bridge && hop.internal_priority >= 0 && hop.internal_priority <= 7)
+      return static_cast<std::uint8_t>(hop.internal_priority);
+  return std::nullopt;
+}
+
+// A gate that never closes: where only an IPV needs a gate to be said.
+bridge::StreamGate always_open_gate(TaiTime base) {
+  bridge::StreamGate g;
+  g.schedule.gate_enabled = false;
+  g.schedule.admin_gate_states = 1;
+  g.schedule.admin_base_time = bridge::ptp_time(base);
+  return g;
+}
 
 bridge::GateParameterTable stream_gate_schedule(Nanos open_from, Nanos open_until, Nanos interval, TaiTime base) {
   bridge::GateParameterTable t;
@@ -137,6 +156,7 @@ void add_stream_protection(bridge::BridgeConfig& config, const schedule::Plan& p
     const schedule::StreamPlan* s = plan.find_stream(entry.name);
     if (!s) continue;
     const bool shared = shared_keys.count({s->destination_mac, s->vlan}) > 0;
+    const std::optional<std::uint8_t> ipv = internal_priority(*s, name);
     for (std::size_t h = 0; h < s->hops.size(); ++h) {
       const schedule::Hop& hop = s->hops[h];
       if (hop.ingress.node != name) continue;
@@ -151,6 +171,10 @@ void add_stream_protection(bridge::BridgeConfig& config, const schedule::Plan& p
       f.max_sdu_size = static_cast<std::uint32_t>(bytes);
       if (shared) {
         f.max_sdu_size = 0;
+        if (ipv) {
+          f.gate = always_open_gate(base_time);
+          f.gate->ipv = ipv;
+        }
         p.stream_filters.push_back(std::move(f));
         continue;
       }
@@ -161,6 +185,11 @@ void add_stream_protection(bridge::BridgeConfig& config, const schedule::Plan& p
         bridge::StreamGate g;
         g.schedule = stream_gate_schedule(arrival.from, arrival.until + processing_max, s->interval, base_time);
         f.gate = g;
+      }
+      // The queue the plan gave the frames here is not their priority's: the gate says which.
+      if (ipv) {
+        if (!f.gate) f.gate = always_open_gate(base_time);
+        f.gate->ipv = ipv;
       }
       p.stream_filters.push_back(std::move(f));
     }

@@ -10,7 +10,11 @@
 //   - for scheduled streams, a stream gate open only while the plan has the stream arriving at
 //     that port: the upstream window, shifted by the link's propagation, widened at both ends by
 //     the sync error budget, at the end by the receiving bridge's worst processing delay, and at
-//     the start back to the upstream arrival where the plan lets the frame leave early.
+//     the start back to the upstream arrival where the plan lets the frame leave early;
+//   - where the plan queues the stream's frames out of this bridge by an internal priority
+//     (schedule::Hop::internal_priority), that IPV on the filter's stream gate, on a gate that
+//     is always open where the filter would otherwise have none (stream gates off, or shared
+//     identification).
 // Wildcard filters with a gate that never opens drop every frame on a scheduled stream's
 // priority that no filter matched: unidentified traffic never enters a scheduled queue.
 //

@@ -44,6 +44,13 @@ const char* priority_spec(const std::optional<std::uint8_t>& pcp) {
   return kNames[*pcp];
 }
 
+// ipv-spec-type: a priority by name, or "null" for the frame's own.
+const char* ipv_spec(const std::optional<std::uint8_t>& ipv) {
+  if (!ipv) return "null";
+  if (*ipv > 7) throw std::range_error(fmt::format("IPV {} is not a priority (0..7)", *ipv));
+  return priority_spec(ipv);
+}
+
 const char* gate_state(std::uint8_t gate_states_value) { return (gate_states_value & 1u) ? "open" : "closed"; }
 
 json rational(const bridge::RationalSeconds& r, const std::string& what) {
@@ -66,7 +73,7 @@ json stream_gate(std::uint32_t id, const bridge::StreamGate& gate, const std::st
   json g{{"stream-gate-instance-id", id},
          {"gate-enable", s.gate_enabled},
          {"admin-gate-states", gate_state(s.admin_gate_states)},
-         {"admin-ipv", "null"}};
+         {"admin-ipv", ipv_spec(gate.ipv)}};
   if (!s.admin_control_list.empty()) {
     json entries = json::array();
     for (const auto& e : s.admin_control_list)
@@ -74,7 +81,7 @@ json stream_gate(std::uint32_t id, const bridge::StreamGate& gate, const std::st
                          {"operation-name", kSetGateAndIpv},
                          {"time-interval-value", e.time_interval_value},
                          {"gate-state-value", gate_state(e.gate_states_value)},
-                         {"ipv-spec", "null"}});
+                         {"ipv-spec", ipv_spec(gate.ipv)}});
     g["admin-control-list"] = {{"gate-control-entry", std::move(entries)}};
   }
   g["admin-cycle-time"] = rational(s.admin_cycle_time, fmt::format("{} admin-cycle-time", what));

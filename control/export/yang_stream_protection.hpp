@@ -27,7 +27,8 @@
 //
 // Every filter references a stream gate (stream-gate-ref is mandatory): a filter without one
 // references a shared gate that is always open (gate-enable false, admin-gate-states open).
-// Stream gate lists use set-gate-and-ipv with the IPV "null" (the frame's own priority); the
+// Stream gate lists use set-gate-and-ipv; the gate's IPV (takt keeps one per gate) is its
+// admin-ipv and every entry's ipv-spec, "null" (the frame's own priority) when it has none; the
 // gate state is bit 0 of takt's gate-states-value.
 //
 // The bridge entry needs an address and a bridge-type, which are not the planner's: address is

@@ -16,6 +16,7 @@
 #include "dataplane/core/gate_engine.hpp"
 #include "dataplane/core/ingress_classifier.hpp"
 #include "dataplane/core/pcp_map.hpp"
+#include "dataplane/core/stream_filter_table.hpp"
 #include "dataplane/core/stream_id.hpp"
 #include "dataplane/core/tc_queue.hpp"
 #include "dataplane/core/tx_selector.hpp"
@@ -83,6 +84,10 @@ struct SimNode {
   std::int64_t clock_offset = 0;  // node time minus true time, this run
   FdbConfig fdb_config;
   StreamIdentificationConfig stream_config;
+  // Which 802.1Qci stream filter a frame meets and the priority its stream gate queues it as
+  // (IPV), as takt-dataplane's forwarder looks it up. Gates are not evaluated: talkers keep to
+  // the plan here.
+  StreamFilterTable filters;
   std::unique_ptr<BridgeCore> core;
   std::vector<int> ports;          // local port id -> global port (bridges)
   std::vector<int> listener_slot;  // per stream: -1 when this node is not one of its listeners
@@ -186,6 +191,7 @@ class Simulation {
         for (std::size_t i = 0; i < config.streams.size(); ++i)
           node.stream_config.null_streams.push_back(
               {config.streams[i].destination, config.streams[i].vlan, static_cast<StreamHandle>(i)});
+        node.filters = bridge::stream_filter_table(config);
         for (std::size_t i = 0; i < config.ports.size(); ++i) {
           const bridge::BridgePort& bp = config.ports[i];
           node.ports.push_back(static_cast<int>(ports_.size()));
@@ -465,6 +471,8 @@ class Simulation {
         node.processing_max > node.processing_min
             ? std::uniform_int_distribution<std::int64_t>(node.processing_min, node.processing_max)(*rng_)
             : node.processing_min;
+    // A stream gate with an IPV queues the frame by it; the frame keeps its PCP.
+    const std::uint8_t priority = node.filters.queue_priority(d.stream, in.local, d.pcp);
     d.forwarding.egress.for_each([&](PortId out) {
       const int g = node.ports[out];
       // Redundant trees that meet again share one transmission per hop in the plan: the bridge
@@ -480,7 +488,7 @@ class Simulation {
       Payload p;
       p.kind = Kind::enqueue;
       p.index = static_cast<std::uint32_t>(g);
-      p.traffic_class = ports_[static_cast<std::size_t>(g)].priority_map.traffic_class(d.pcp);
+      p.traffic_class = ports_[static_cast<std::size_t>(g)].priority_map.traffic_class(priority);
       p.value = hold(f);
       events_.push(now + processing, p);
     });

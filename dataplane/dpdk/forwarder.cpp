@@ -88,9 +88,10 @@ void Forwarder::drop(const FrameDescriptor& d) {
   rte_pktmbuf_free(static_cast<rte_mbuf*>(d.packet));
 }
 
-// Frames [0, n) of run_ share one ingress decision: counted and queued together.
-void Forwarder::forward_run(PortCounters& counters, const IngressDecision& d, const GateSchedule& schedule,
-                            std::uint16_t n, std::uint64_t bytes) {
+// Frames [0, n) of run_ share one ingress decision: counted and queued together, in the traffic
+// class of `priority` (their PCP, or the IPV of their stream filter's gate).
+void Forwarder::forward_run(PortCounters& counters, const IngressDecision& d, std::uint8_t priority,
+                            const GateSchedule& schedule, std::uint16_t n, std::uint64_t bytes) {
   if (n == 0) return;
   switch (d.forwarding.kind) {
     case ForwardingKind::static_entry:
@@ -122,7 +123,7 @@ void Forwarder::forward_run(PortCounters& counters, const IngressDecision& d, co
     for (std::uint16_t i = 0; i < n; ++i)
       rte_mbuf_refcnt_update(static_cast<rte_mbuf*>(run_[i].packet), static_cast<std::int16_t>(copies - 1));
   egress.for_each([&](PortId out) {
-    const std::uint8_t tc = schedule.ports[out].priority_map.traffic_class(d.pcp);
+    const std::uint8_t tc = schedule.ports[out].priority_map.traffic_class(priority);
     const std::size_t queued = ports_[out].queues[tc].push_bulk(run_.data(), n);
     for (std::size_t i = queued; i < n; ++i) drop(run_[i]);
   });
@@ -212,7 +213,8 @@ void Forwarder::receive(std::uint16_t in, const GateSchedule& schedule, TaiTime 
     const IngressDecision d = classifier_.classify(std::as_bytes(
         std::span<const std::uint8_t>(rte_pktmbuf_mtod(m, const std::uint8_t*), rte_pktmbuf_data_len(m))));
     if (!d.repeat) {
-      forward_run(port.counters, run_decision, schedule, run_length, run_bytes);
+      forward_run(port.counters, run_decision, policing.queue_priority(run_decision.pcp), schedule, run_length,
+                  run_bytes);
       run_length = 0;
       run_bytes = 0;
       run_decision = d;
@@ -245,7 +247,7 @@ void Forwarder::receive(std::uint16_t in, const GateSchedule& schedule, TaiTime 
     run_[run_length++] = FrameDescriptor{m, frame_length, run_decision.stream, now};
     run_bytes += frame_length;
   }
-  forward_run(port.counters, run_decision, schedule, run_length, run_bytes);
+  forward_run(port.counters, run_decision, policing.queue_priority(run_decision.pcp), schedule, run_length, run_bytes);
   if (schedule.protection.any_frer) protection_.publish_recoveries();
   port.counters.rx_bytes += rx_bytes;
   port.polled_at = now;

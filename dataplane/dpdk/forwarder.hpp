@@ -116,8 +116,8 @@ class Forwarder {
   void receive(std::uint16_t in, const GateSchedule& schedule, TaiTime now);
   void transmit(std::uint16_t port, const GateSchedule& schedule, const ClockMapping& clock, TaiTime now,
                 std::uint16_t max_frames);
-  void forward_run(PortCounters& counters, const IngressDecision& d, const GateSchedule& schedule, std::uint16_t n,
-                   std::uint64_t bytes);
+  void forward_run(PortCounters& counters, const IngressDecision& d, std::uint8_t priority,
+                   const GateSchedule& schedule, std::uint16_t n, std::uint64_t bytes);
   void record_residence(ForwarderPort& port, const PortSchedule& ps, std::uint16_t n);
   void publish_depths();
   void drop(const FrameDescriptor& d);

@@ -8,10 +8,6 @@ namespace takt::dpdk {
 
 namespace {
 
-// The lookup table holds one entry per stream, port and priority; beyond this many a bridge
-// would spend more memory on it than on its queues.
-constexpr std::size_t kMaxLookupEntries = std::size_t{1} << 24;
-
 std::optional<std::size_t> running_filter(const ProtectionSchedule* running, const bridge::StreamFilterEntry& f) {
   if (!running) return std::nullopt;
   for (std::size_t i = 0; i < running->filters.size(); ++i) {
@@ -28,13 +24,9 @@ ProtectionSchedule next_protection(const bridge::BridgeConfig& config, const Pro
   p.written_at = now;
   p.port_count = config.ports.size();
   p.stream_count = config.streams.size();
-  if (p.stream_count * p.port_count * 8 > kMaxLookupEntries)
-    throw ConfigError(
-        fmt::format("{} streams on {} ports is more than per-stream filtering supports", p.stream_count, p.port_count));
   const auto& prot = config.protection;
   p.any_filter = !prot.stream_filters.empty();
-  p.by_wildcard_.assign(p.port_count * 8, -1);
-  if (p.any_filter) p.by_stream_.assign(p.stream_count * p.port_count * 8, -1);
+  p.table = bridge::stream_filter_table(config);
   auto stream_handle = [&config](const std::string& name) -> std::optional<std::size_t> {
     for (std::size_t i = 0; i < config.streams.size(); ++i)
       if (config.streams[i].name == name) return i;
@@ -42,19 +34,6 @@ ProtectionSchedule next_protection(const bridge::BridgeConfig& config, const Pro
   };
   for (std::size_t i = 0; i < prot.stream_filters.size(); ++i) {
     const auto& f = prot.stream_filters[i];
-    const auto port = config.port_index(f.port);
-    if (!port) throw ConfigError(fmt::format("stream filter {}: no port {}", i, f.port));
-    const bool wildcard = f.stream == bridge::kWildcardStream;
-    const auto handle = wildcard ? std::optional<std::size_t>{} : stream_handle(f.stream);
-    if (!wildcard && !handle) throw ConfigError(fmt::format("stream filter {}: no stream {}", i, f.stream));
-    const auto index = static_cast<std::int32_t>(i);
-    // A filter for one priority wins over the filter for any priority of the same key.
-    for (std::size_t pcp = 0; pcp < 8; ++pcp) {
-      if (f.priority && *f.priority != pcp) continue;
-      std::int32_t& slot =
-          wildcard ? p.by_wildcard_[*port * 8 + pcp] : p.by_stream_[(*handle * p.port_count + *port) * 8 + pcp];
-      if (slot < 0 || f.priority) slot = index;
-    }
     p.filters.push_back(f);
     p.filter_configs.push_back(f.core_config());
     std::optional<GateEngine> gate;

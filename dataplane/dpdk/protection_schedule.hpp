@@ -1,9 +1,9 @@
 #pragma once
 // The read-only half of per-stream protection, published with the gate schedule: which stream
 // filter a frame meets (by stream handle, ingress port and priority, or the wildcard filter of
-// its port and priority), each filter's stream gate as a GateEngine, and each stream's 802.1CB
-// role at this bridge. The packet lcore keeps the half that changes per frame (meters, blocked
-// flags, recovery histories, counters) in ProtectionState, indexed the same way.
+// its port and priority), each filter's stream gate as a GateEngine and the priority it queues
+// frames as (IPV), and each stream's 802.1CB role at this bridge. The packet lcore keeps the half that changes per
+// frame (meters, blocked flags, recovery histories, counters) in ProtectionState, indexed the same way.
 #include <algorithm>
 #include <cstdint>
 #include <optional>
@@ -12,6 +12,7 @@
 #include "dataplane/core/gate_engine.hpp"
 #include "dataplane/core/sequence_recovery.hpp"
 #include "dataplane/core/stream_filter.hpp"
+#include "dataplane/core/stream_filter_table.hpp"
 #include "dataplane/core/stream_id.hpp"
 #include "protocol/bridge_config.hpp"
 
@@ -32,14 +33,14 @@ struct ProtectionSchedule {
   bool any_frer = false;
   TaiTime written_at{};  // the `now` the gate engines were built at
 
+  // Which filter a frame meets and the priority its stream gate queues it as (IPV): the same
+  // core table the controller's simulator uses.
+  StreamFilterTable table;
+
   // The filter a frame of `stream` (kNoStream: unidentified) arriving on `port` with priority
   // `pcp` meets, or -1.
   std::int32_t filter_for(StreamHandle stream, std::size_t port, std::uint8_t pcp) const {
-    if (stream != kNoStream && stream < stream_count) {
-      const std::int32_t f = by_stream_[(stream * port_count + port) * 8 + (pcp & 7)];
-      if (f >= 0) return f;
-    }
-    return by_wildcard_[port * 8 + (pcp & 7)];
+    return table.filter_for(stream, port, pcp);
   }
   bool gate_open(std::int32_t filter, TaiTime now) const {
     const auto& g = gates[static_cast<std::size_t>(filter)];
@@ -54,9 +55,6 @@ struct ProtectionSchedule {
     from = std::min(std::max(from, written_at), now);  // not clamp: written_at may follow now
     return g->is_open(0, from) || g->next_open(0, from) <= now;
   }
-
-  std::vector<std::int32_t> by_stream_;    // [(handle * ports + port) * 8 + pcp]
-  std::vector<std::int32_t> by_wildcard_;  // [port * 8 + pcp]
 };
 
 // The protection `config` describes, written at `now`: stream gates follow the same rules as

@@ -78,7 +78,7 @@ ProtectionState::Policing ProtectionState::policing(const ProtectionSchedule& sc
       stream < stream_count_ && schedule.filters[static_cast<std::size_t>(f)].stream != bridge::kWildcardStream
           ? stream
           : stream_count_;
-  return {f, row * port_count_ + port, gate_open(schedule, f, earliest_arrival, now)};
+  return {f, row * port_count_ + port, gate_open(schedule, f, earliest_arrival, now), schedule.table.ipv(f)};
 }
 
 bool ProtectionState::gate_open(const ProtectionSchedule& schedule, std::int32_t filter, TaiTime from, TaiTime now) {

@@ -51,6 +51,9 @@ class ProtectionState {
     std::int32_t filter = -1;  // -1: no filter, every frame passes
     std::size_t counters = 0;  // its counter row, filter_counters_ index
     bool gate_open = true;
+    // The filter's stream gate IPV: the priority the frames are queued as; kNoIpv: their own.
+    std::uint8_t ipv = kNoIpv;
+    std::uint8_t queue_priority(std::uint8_t pcp) const { return queued_priority(ipv, pcp); }
   };
   Policing policing(const ProtectionSchedule& schedule, StreamHandle stream, std::size_t port, std::uint8_t pcp,
                     TaiTime now, TaiTime earliest_arrival);

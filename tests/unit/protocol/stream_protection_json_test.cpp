@@ -146,3 +146,81 @@ TEST_CASE("protection errors name the filter or stream and the reason") {
   j["frer"] = json::parse(R"({"sequence-recovery": [{"stream": "robot", "algorithm": "magic"}]})");
   CHECK_THAT(error_of(j), Catch::Contains("\"vector\" or \"match\""));
 }
+
+TEST_CASE("a stream gate's IPV reads, writes only when set and round-trips") {
+  json j = protected_bridge();
+  j["stream-filters"][0]["stream-gate"]["ipv"] = 7;
+  const BridgeConfig c = bridge_config_from_json(j);
+  REQUIRE(c.protection.stream_filters[0].gate);
+  CHECK(c.protection.stream_filters[0].gate->ipv == std::optional<std::uint8_t>(7));
+  REQUIRE(c.protection.stream_filters[1].gate);
+  CHECK_FALSE(c.protection.stream_filters[1].gate->ipv);  // absent: null, the frame's own priority
+
+  const json out = to_json(c);
+  CHECK(out["stream-filters"][0]["stream-gate"]["ipv"] == 7);
+  CHECK_FALSE(out["stream-filters"][1]["stream-gate"].contains("ipv"));
+  const BridgeConfig again = bridge_config_from_json(out);
+  CHECK(again == c);
+
+  // The IPV is part of the gate: a different one is a different configuration.
+  BridgeConfig other = c;
+  other.protection.stream_filters[0].gate->ipv = 5;
+  CHECK_FALSE(other == c);
+  other.protection.stream_filters[0].gate->ipv.reset();
+  CHECK_FALSE(other == c);
+
+  // JSON null is null too.
+  j["stream-filters"][0]["stream-gate"]["ipv"] = nullptr;
+  CHECK_FALSE(bridge_config_from_json(j).protection.stream_filters[0].gate->ipv);
+}
+
+TEST_CASE("a stream gate's IPV outside 0..7 or of another type is refused naming the filter") {
+  for (const json& bad : {json(8), json(-1), json(255), json(1000000), json("7"), json(6.5), json(true),
+                          json::array({7}), json::object()}) {
+    json j = protected_bridge();
+    j["stream-filters"][0]["stream-gate"]["ipv"] = bad;
+    INFO(bad.dump());
+    CHECK_THAT(error_of(j), Catch::Contains("/stream-filters/0/stream-gate/ipv"));
+  }
+  json j = protected_bridge();
+  j["stream-filters"][0]["stream-gate"]["ipv"] = 8;
+  CHECK_THAT(error_of(j), Catch::Contains("outside 0..7"));
+  j["stream-filters"][0]["stream-gate"]["ipv"] = "seven";
+  CHECK_THAT(error_of(j), Catch::Contains("expected a priority 0..7"));
+
+  // A configuration built in code is checked the same way.
+  BridgeConfig c = bridge_config_from_json(protected_bridge());
+  c.protection.stream_filters[0].gate->ipv = 9;
+  try {
+    validate_protection(c);
+    FAIL("accepted IPV 9");
+  } catch (const ConfigError& e) {
+    CHECK_THAT(e.what(), Catch::Contains("stream filter 0 (stream robot") && Catch::Contains("IPV 9"));
+  }
+}
+
+TEST_CASE("opening the stream gates on sync loss keeps each gate's IPV") {
+  json j = protected_bridge();
+  j["stream-filters"][0]["stream-gate"]["ipv"] = 7;
+  const BridgeConfig c = bridge_config_from_json(j);
+  const StreamProtection open = with_stream_gates_open(c.protection);
+  REQUIRE(open.stream_filters[0].gate);
+  CHECK_FALSE(open.stream_filters[0].gate->schedule.gate_enabled);
+  CHECK(open.stream_filters[0].gate->schedule.admin_gate_states == 1);
+  CHECK(open.stream_filters[0].gate->ipv == std::optional<std::uint8_t>(7));
+  CHECK_FALSE(open.stream_filters[1].gate->ipv);
+}
+
+TEST_CASE("the core filter table of a bridge file gives each filter its gate's IPV") {
+  json j = protected_bridge();
+  j["stream-filters"][0]["stream-gate"]["ipv"] = 7;
+  const StreamFilterTable t = stream_filter_table(bridge_config_from_json(j));
+  CHECK(t.filter_count() == 2);
+  CHECK(t.any_ipv());
+  CHECK(t.filter_for(0, 0, 6) == 0);          // robot at p1
+  CHECK(t.filter_for(kNoStream, 0, 6) == 1);  // the wildcard
+  CHECK(t.filter_for(0, 1, 6) == -1);         // no filter at p2
+  CHECK(t.queue_priority(0, 0, 6) == 7);
+  CHECK(t.queue_priority(kNoStream, 0, 6) == 6);
+  CHECK(t.queue_priority(0, 1, 6) == 6);
+}

@@ -3,7 +3,8 @@
 // every protection feature takt-bridge/1 has, to check its YANG mapping by hand and with yanglint:
 //   streams   0 motion        filtered at p1 on PCP 6: gate (2 entries), meter, max SDU, blocking
 //             1 split         generated here: in at p1 (meter, no gate), out at p2 and p4
-//             2 merged        recovered here (vector, individual, latent): in at p2 and p4, gated
+//             2 merged        recovered here (vector, individual, latent): in at p2 and p4, gated;
+//                             the gate at p4 has IPV 7
 //             3 merged-match  recovered here (match, take-no-sequence), no filter
 //             4 untagged      VLAN 0, filtered at p1 on any priority, no gate, no meter
 //             5 counted       identified for counters only
@@ -70,6 +71,7 @@ inline bridge::BridgeConfig sample_protected_bridge() {
     merged.priority = 6;
     merged.max_sdu_size = 74;  // R-TAG included
     merged.gate = sample_stream_gate(port[1] == '2' ? 20'000 : 30'000, port[1] == '2' ? 230'000 : 220'000);
+    if (port[1] == '4') merged.gate->ipv = 7;  // queued as priority 7 where it comes in at p4
     p.stream_filters.push_back(merged);
   }
 

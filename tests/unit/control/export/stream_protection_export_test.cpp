@@ -191,3 +191,97 @@ TEST_CASE("ports accept frames up to the profile's largest, two tags and an R-TA
   for (const auto& p : sw1.ports) CHECK(p.max_frame_bytes == 1528);
   CHECK(bridge::bridge_config_from_json(bridge::to_json(sw1)) == sw1);
 }
+
+namespace {
+
+// The ring plan with sw2 queueing the stream by IPV 7 (in traffic class 7) on its hop to sw4.
+schedule::Plan ring_plan_with_ipv() {
+  schedule::Plan plan = ring_plan();
+  schedule::Hop& out_of_sw2 = plan.streams[0].hops[3];
+  REQUIRE(out_of_sw2.egress.node == "sw2");
+  out_of_sw2.internal_priority = 7;
+  out_of_sw2.traffic_class = 7;
+  return plan;
+}
+
+std::vector<bridge::StreamFilterEntry> wildcards(const bridge::BridgeConfig& c) {
+  std::vector<bridge::StreamFilterEntry> out;
+  for (const auto& f : c.protection.stream_filters)
+    if (f.stream == bridge::kWildcardStream) out.push_back(f);
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("protection export: a hop's internal priority becomes the IPV of the stream gate at its bridge only") {
+  const model::Plant plant = ring();
+  const schedule::Plan plan = ring_plan_with_ipv();
+  for (const char* bridge_name : {"sw1", "sw2", "sw3", "sw4"}) {
+    INFO(bridge_name);
+    const auto c = exporter::bridge_config(plan, plant, bridge_name);
+    const auto plain = exporter::bridge_config(ring_plan(), plant, bridge_name);
+    for (const auto& f : c.protection.stream_filters) {
+      if (f.stream == bridge::kWildcardStream) continue;
+      REQUIRE(f.gate);
+      // sw2 transmits the hop that has it: its filter of the stream (where it enters, p1) says so.
+      if (std::string(bridge_name) == "sw2")
+        CHECK(f.gate->ipv == std::optional<std::uint8_t>(7));
+      else
+        CHECK_FALSE(f.gate->ipv);
+    }
+    // Nothing else changes: the gate's schedule, the filters' keys and the wildcard filters.
+    REQUIRE(c.protection.stream_filters.size() == plain.protection.stream_filters.size());
+    for (std::size_t i = 0; i < c.protection.stream_filters.size(); ++i) {
+      bridge::StreamFilterEntry f = c.protection.stream_filters[i];
+      if (f.gate) f.gate->ipv.reset();
+      CHECK(f == plain.protection.stream_filters[i]);
+    }
+    CHECK(wildcards(c) == wildcards(plain));
+    CHECK_NOTHROW(bridge::validate(c));
+    CHECK(bridge::bridge_config_from_json(bridge::to_json(c)) == c);
+  }
+  const auto sw2 = exporter::bridge_config(plan, plant, "sw2");
+  const auto* f = filter(sw2, "motion", "p1");
+  REQUIRE(f);
+  REQUIRE(f->gate);
+  CHECK(f->gate->schedule.gate_enabled);                 // still the planned arrival window
+  CHECK(f->priority == std::optional<std::uint8_t>(6));  // the filter still matches the frame's PCP
+}
+
+TEST_CASE("protection export: with stream gates off an IPV gets an always-open gate of its own") {
+  model::Plant plant = ring();
+  plant.defaults.protection.stream_gates = false;
+  const schedule::Plan plan = ring_plan_with_ipv();
+  const auto sw2 = exporter::bridge_config(plan, plant, "sw2");
+  const auto* f = filter(sw2, "motion", "p1");
+  REQUIRE(f);
+  REQUIRE(f->gate);
+  CHECK(f->gate->ipv == std::optional<std::uint8_t>(7));
+  CHECK_FALSE(f->gate->schedule.gate_enabled);
+  CHECK(f->gate->schedule.admin_gate_states == 1);  // open: the gate only says the IPV
+  CHECK(f->gate->schedule.admin_control_list.empty());
+  CHECK_FALSE(f->gate->gate_closed_due_to_invalid_rx_enable);
+  REQUIRE(f->meter);  // the rest of the filter as before
+  CHECK_NOTHROW(bridge::validate(sw2));
+  CHECK(bridge::bridge_config_from_json(bridge::to_json(sw2)) == sw2);
+  // An open gate with the IPV is what the dataplane's core table reads.
+  const StreamFilterTable table = bridge::stream_filter_table(sw2);
+  CHECK(table.queue_priority(0, *sw2.port_index("p1"), 6) == 7);
+  CHECK(table.queue_priority(0, *sw2.port_index("p2"), 6) == 6);
+
+  // Other bridges get no gate for the stream, as before, and the wildcards stay closed.
+  for (const char* bridge_name : {"sw1", "sw3", "sw4"}) {
+    INFO(bridge_name);
+    const auto c = exporter::bridge_config(plan, plant, bridge_name);
+    for (const auto& other : c.protection.stream_filters) {
+      if (other.stream == bridge::kWildcardStream) {
+        REQUIRE(other.gate);
+        CHECK(other.gate->schedule.admin_gate_states == 0);
+        CHECK_FALSE(other.gate->ipv);
+      } else {
+        CHECK_FALSE(other.gate);
+      }
+    }
+  }
+  CHECK(wildcards(sw2) == wildcards(exporter::bridge_config(ring_plan(), plant, "sw2")));
+}

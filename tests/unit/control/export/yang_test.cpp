@@ -215,6 +215,46 @@ TEST_CASE("stream gates: set-gate-and-ipv lists, bit 0 is the state, base time a
   CHECK_FALSE(closed.contains("admin-control-list"));
 }
 
+TEST_CASE("stream gates: a gate's IPV is its admin-ipv and every entry's ipv-spec, null without one",
+          "[export][yang][protection]") {
+  const auto doc = exporter::stream_protection_yang(test::sample_protected_bridge());
+  const auto& at_p4 = gate(doc, 2);  // merged at p4: IPV 7
+  CHECK(at_p4.at("admin-ipv") == "seven");
+  const auto& entries = at_p4.at("admin-control-list").at("gate-control-entry");
+  REQUIRE(entries.size() == 2);
+  for (const auto& e : entries) CHECK(e.at("ipv-spec") == "seven");
+  CHECK(entries[0].at("gate-state-value") == "open");
+  CHECK(entries[1].at("gate-state-value") == "closed");
+  const auto& at_p2 = gate(doc, 1);  // merged at p2: none
+  CHECK(at_p2.at("admin-ipv") == "null");
+  for (const auto& e : at_p2.at("admin-control-list").at("gate-control-entry")) CHECK(e.at("ipv-spec") == "null");
+  CHECK(gate(doc, 4).at("admin-ipv") == "null");  // the shared always-open gate
+
+  // Every priority has its name; an IPV that is none is refused.
+  auto c = test::sample_protected_bridge();
+  const std::vector<const char*> names = {"zero", "one", "two", "three", "four", "five", "six", "seven"};
+  for (std::uint8_t ipv = 0; ipv < 8; ++ipv) {
+    c.protection.stream_filters[0].gate->ipv = ipv;
+    CHECK(gate(exporter::stream_protection_yang(c), 0).at("admin-ipv") == names[ipv]);
+  }
+  c.protection.stream_filters[0].gate->ipv = 8;
+  CHECK_THROWS_AS(exporter::stream_protection_yang(c), std::range_error);
+
+  // A filter whose gate is there only for its IPV (always open, no list) says so too.
+  c = test::sample_protected_bridge();
+  bridge::StreamGate open;
+  open.schedule.gate_enabled = false;
+  open.schedule.admin_gate_states = 1;
+  open.ipv = 5;
+  c.protection.stream_filters[1].gate = open;  // split at p1
+  const auto with_open = exporter::stream_protection_yang(c);
+  const auto& split = filters_of(with_open)[1];
+  const auto& own = gate(with_open, split.at("stream-gate-ref").get<std::uint32_t>());
+  CHECK(own.at("gate-enable") == false);
+  CHECK(own.at("admin-gate-states") == "open");
+  CHECK(own.at("admin-ipv") == "five");
+}
+
 TEST_CASE("flow meters: MEF 10.3 uncoupled and colour-blind", "[export][yang][protection]") {
   const auto doc = exporter::stream_protection_yang(test::sample_protected_bridge());
   const auto& meters = component_of(doc).at("ieee802-dot1q-psfp-bridge:flow-meters");

@@ -58,14 +58,16 @@ for what in '"ieee802-dot1q-psfp-bridge:stream-filters"' '"ieee802-dot1cb-stream
   cat "$work/body-shop-line"/yang/*.json | grep -q "$what" || { echo "FAIL: no $what in body-shop-line's YANG"; failures=$((failures + 1)); }
 done
 # A bridge config with every protection feature (gated, metered, wildcard and multi-port stream
-# filters, vector and match recovery, generation).
+# filters, a stream gate with an IPV, vector and match recovery, generation).
 "$sample" "$work/protection.json" || { echo "FAIL: $sample"; failures=$((failures + 1)); }
+grep -q '"admin-ipv": "seven"' "$work/protection.json" || { echo "FAIL: no gate with an IPV in the sample"; failures=$((failures + 1)); }
 if lint "$work/protection.json"; then checked=$((checked + 1)); else echo "FAIL: $work/protection.json"; failures=$((failures + 1)); fi
 
 # The check has teeth: a gate state beyond uint8 and a list longer than supported-list-max fail;
 # so do a stream gate entry with the 802.1Qbv operation, a filter referring to a gate that does
 # not exist, flow meters where max-flow-meter-instances is 0 (its must counts each entry alone),
-# a MAC address in colon form, and an R-TAG decoded at a port the bridge does not have.
+# a MAC address in colon form, an R-TAG decoded at a port the bridge does not have, and an IPV
+# that is no priority.
 # broken SOURCE SED-EXPRESSION NAME: a copy of SOURCE that the expression changed, to be refused.
 bad_docs=""
 broken() {
@@ -82,6 +84,7 @@ broken "$p" '0,/"stream-gate-ref": [0-9]*/s//"stream-gate-ref": 99/' gate-ref
 broken "$p" 's/"max-flow-meter-instances": [0-9]*/"max-flow-meter-instances": 0/' meters
 broken "$p" 's/"91-E0-F0-00-00-00"/"91:e0:f0:00:00:00"/' mac
 broken "$p" '0,/"port": "p2"/s//"port": "p9"/' port
+broken "$p" 's/"admin-ipv": "seven"/"admin-ipv": "eight"/' ipv
 for bad in $bad_docs; do
   if lint "$bad" 2>/dev/null; then echo "FAIL: yanglint accepted $bad"; failures=$((failures + 1)); fi
 done

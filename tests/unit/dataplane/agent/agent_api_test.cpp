@@ -122,3 +122,44 @@ TEST_CASE_METHOD(Fixture, "unknown paths, wrong methods, health without ptp4l, m
   CHECK_THAT(m.body(), Catch::Contains("takt_agent_stage_total{result=\"refused\"} 1"));
   CHECK_THAT(m.body(), Catch::Contains("takt_schedule_config_pending{port=\"p1\"} 0"));
 }
+
+TEST_CASE_METHOD(Fixture, "a stream gate's IPV is staged, committed and read back as written", "[agent][api]") {
+  bridge::BridgeConfig config = test::two_port_config("sw1", 200'000);
+  config.streams.push_back({"motion", *MacAddress::parse("91:e0:f0:00:00:01"), 100, Nanos{100'000}, 6});
+  config.static_fdb.push_back({*MacAddress::parse("91:e0:f0:00:00:01"), 100, {"p2"}});
+  bridge::StreamFilterEntry f;
+  f.stream = "motion";
+  f.port = "p1";
+  f.priority = 6;
+  bridge::StreamGate g;
+  g.schedule.gate_enabled = false;
+  g.schedule.admin_gate_states = 1;
+  g.ipv = 7;
+  f.gate = g;
+  config.protection.stream_filters.push_back(f);
+
+  json sent = bridge::to_json(config);
+  REQUIRE(sent["stream-filters"][0]["stream-gate"]["ipv"] == 7);
+  auto r = send(http::verb::put, "/api/v1/staged?transaction=t1", sent.dump());
+  REQUIRE(r.result_int() == 200);
+  const json staged = body(send(http::verb::get, "/api/v1/staged"));
+  CHECK(staged["config"]["stream-filters"][0]["stream-gate"]["ipv"] == 7);
+  REQUIRE(store.staged());
+  CHECK(store.staged()->config.protection == config.protection);
+
+  const std::int64_t base = ns_of(clock.now() + 5ms);
+  const json commit{
+      {"transaction", "t1"},
+      {"base-time", {{"seconds", std::to_string(base / 1'000'000'000)}, {"nanoseconds", base % 1'000'000'000}}}};
+  REQUIRE(send(http::verb::post, "/api/v1/commit", commit.dump()).result_int() == 200);
+  REQUIRE(store.committed());
+  const bridge::StreamFilterEntry committed = store.committed()->config.protection.stream_filters.at(0);
+  REQUIRE(committed.gate);
+  CHECK(committed.gate->ipv == std::optional<std::uint8_t>(7));
+
+  // An IPV that is no priority is refused at staging, naming where.
+  sent["stream-filters"][0]["stream-gate"]["ipv"] = 8;
+  r = send(http::verb::put, "/api/v1/staged?transaction=t2", sent.dump());
+  CHECK(r.result_int() == 400);
+  CHECK_THAT(std::string(r.body()), Catch::Contains("/stream-filters/0/stream-gate/ipv"));
+}

@@ -178,3 +178,32 @@ TEST_CASE("the counters report carries the same protection counters per stream",
   CHECK(text.find("frer s1: 2 frames numbered and tagged\n") != std::string::npos);
   CHECK(text.find("frer s2: recovery passed 4, eliminated 3,") != std::string::npos);
 }
+
+TEST_CASE("the packet lcore's policing of a run gives the priority its stream gate's IPV queues it as") {
+  bridge::BridgeConfig config = protected_bridge();
+  // s1's filter for priority 5 gets an always-open gate with IPV 7.
+  bridge::StreamGate open;
+  open.schedule.gate_enabled = false;
+  open.schedule.admin_gate_states = 1;
+  open.ipv = 7;
+  config.protection.stream_filters[1].gate = open;
+  const dpdk::ProtectionSchedule schedule = dpdk::next_protection(config, nullptr, tai_ns(0));
+  dpdk::ProtectionState state(config.streams.size(), config.ports.size());
+  state.sync(schedule, tai_ns(0));
+  CHECK(schedule.table.any_ipv());
+  const TaiTime t = tai_ns(1'000);
+  const auto with_ipv = state.policing(schedule, 0, 0, 5, t, t);
+  CHECK(with_ipv.filter == 1);
+  CHECK(with_ipv.gate_open);
+  CHECK(with_ipv.queue_priority(5) == 7);
+  CHECK(state.police(with_ipv, 80, t));
+  const auto own = state.policing(schedule, 0, 0, 0, t, t);  // s1's filter for any priority: no gate
+  CHECK(own.filter == 0);
+  CHECK(own.queue_priority(0) == 0);
+  const auto none = state.policing(schedule, 2, 1, 4, t, t);  // s3 at p2: no filter
+  CHECK(none.filter == -1);
+  CHECK(none.queue_priority(4) == 4);
+  // Without an IPV anywhere, the protection schedule says so and the PCP decides.
+  const dpdk::ProtectionSchedule plain = dpdk::next_protection(protected_bridge(), nullptr, tai_ns(0));
+  CHECK_FALSE(plain.table.any_ipv());
+}
