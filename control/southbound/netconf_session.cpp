@@ -13,6 +13,7 @@
 #include <fmt/format.h>
 
 #include "common/file_text.hpp"
+#include "control/southbound/connect_watchdog.hpp"
 #include "protocol/bounded_json.hpp"
 
 namespace takt::southbound {
@@ -184,6 +185,18 @@ LY_ERR module_from_yang_dirs(const char* name, const char* revision, const char*
 }  // namespace
 
 std::unique_ptr<NetconfSession> NetconfSession::connect(const AgentEndpoint& e) {
+  // A connect the watchdog ended is tried once more: netconfd lost a request, which a new
+  // session is unlikely to repeat.
+  for (int attempt = 1;; ++attempt) {
+    try {
+      return connect_once(e);
+    } catch (const ConnectStalled& stalled) {
+      if (attempt == 2) throw NetconfError(stalled.what());
+    }
+  }
+}
+
+std::unique_ptr<NetconfSession> NetconfSession::connect_once(const AgentEndpoint& e) {
   init_client_library();
   last_library_error.clear();
   host_key_problem.clear();
@@ -198,8 +211,16 @@ std::unique_ptr<NetconfSession> NetconfSession::connect(const AgentEndpoint& e) 
   nc_client_ssh_set_auth_pref(NC_SSH_AUTH_INTERACTIVE, -1);
   nc_client_ssh_set_auth_hostkey_check_clb(check_host_key, nullptr);
 
+  // Our own TCP connection, so the watchdog below can end a connect that waits on a lost reply.
+  UniqueFd socket;
+  try {
+    socket = tcp_connect(e.host, e.port, e.connect_timeout);
+  } catch (const std::runtime_error& failed) {
+    throw NetconfError(fmt::format("{}: {}", peer, failed.what()));
+  }
   ssh_session ssh = ssh_new();
   if (!ssh) throw NetconfError(peer + ": cannot create an SSH session");
+  socket_t fd = socket.get();
   const long timeout_s = std::max<long>(1, static_cast<long>((e.connect_timeout.count() + 999) / 1000));
   const unsigned port = e.port;
   const int no = 0;
@@ -211,7 +232,10 @@ std::unique_ptr<NetconfSession> NetconfSession::connect(const AgentEndpoint& e) 
                     // ~/.ssh or /etc/ssh of whoever runs taktctl.
                     ssh_options_set(ssh, SSH_OPTIONS_KNOWNHOSTS, e.known_hosts_file.c_str()) == 0 &&
                     ssh_options_set(ssh, SSH_OPTIONS_GLOBAL_KNOWNHOSTS, e.known_hosts_file.c_str()) == 0 &&
-                    ssh_options_set(ssh, SSH_OPTIONS_PROCESS_CONFIG, &no) == 0;
+                    ssh_options_set(ssh, SSH_OPTIONS_PROCESS_CONFIG, &no) == 0 &&
+                    // libssh owns the socket from here and closes it with the session.
+                    ssh_options_set(ssh, SSH_OPTIONS_FD, &fd) == 0;
+  if (options_ok) (void)socket.release();
   if (!options_ok) {
     const std::string why = ssh_get_error(ssh);
     ssh_free(ssh);
@@ -234,17 +258,25 @@ std::unique_ptr<NetconfSession> NetconfSession::connect(const AgentEndpoint& e) 
   dirs.push_back(nullptr);
   nc_client_set_schema_callback(e.yang_dirs.empty() ? nullptr : module_from_yang_dirs,
                                 e.yang_dirs.empty() ? nullptr : dirs.data());
-  // Takes ownership of `ssh`, also on failure.
+  // Takes ownership of `ssh`, also on failure. SSH, authentication, the hellos and the
+  // library's own requests: each a round trip, so a few request timeouts are plenty.
+  const auto limit = e.connect_timeout + 2 * e.request_timeout;
+  ConnectWatchdog watchdog(fd, limit);
   nc_session* session = nc_connect_libssh(ssh, context.get());
+  watchdog.stop();
   nc_client_set_schema_callback(nullptr, nullptr);
+  if (watchdog.fired()) {
+    if (session) nc_session_free(session, nullptr);
+    throw ConnectStalled(
+        fmt::format("{}: NETCONF over SSH: the server did not answer the connect within {} ms", peer, limit.count()));
+  }
   // Nagle on while connecting keeps libnetconf2's first request apart from its <hello> (yuma123's
   // netconfd drops a request read together with the hello); off afterwards, as an RPC leaves in
   // several small SSH packets (chunk header, data, end of chunks) and with Nagle each would wait
   // for the server's delayed ACK, ~40 ms a call.
   if (session) {
     const int yes = 1;
-    const int fd = ssh_get_fd(ssh);
-    if (fd >= 0) setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &yes, sizeof yes);
+    setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &yes, sizeof yes);
   }
   if (!session) {
     std::string why = !host_key_problem.empty()     ? host_key_problem

@@ -33,6 +33,12 @@ class NetconfError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+// A connect that outlived its limit and was ended (connect_watchdog.hpp); connect() tries once more.
+class ConnectStalled : public NetconfError {
+ public:
+  using NetconfError::NetconfError;
+};
+
 enum class Datastore { running, candidate };
 
 // Subtree filters: the interfaces, where the gate tables live (a switch's whole configuration
@@ -89,6 +95,7 @@ class NetconfSession {
   // server's rpc-errors, naming `what`.
   DataTree call(nc_rpc* rpc, const char* what);
   DataTree call(nc_rpc* rpc, const char* what, std::chrono::milliseconds timeout);
+  static std::unique_ptr<NetconfSession> connect_once(const AgentEndpoint& endpoint);
   // A probe right after the hello, sent again once if it is lost (see the .cpp).
   void first_exchange();
   std::string peer() const { return endpoint_.label(); }
