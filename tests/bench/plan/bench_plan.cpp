@@ -10,6 +10,7 @@
 //   --no-reroute, --no-repair          without alternative routes or the repair, to measure them
 //   --restarts N                       at most N restarts (0: one round, to measure them)
 //   --ipv                              bridges may queue scheduled frames under every other priority
+//   --model ethernet|tsnkit|both       the plants' wire-time model; both: the suite twice, side by side
 #include <sys/resource.h>
 
 #include <algorithm>
@@ -59,13 +60,23 @@ std::string issue_kind(const std::string& message) {
   return message.substr(0, 60);
 }
 
+struct PatternTotals {
+  std::size_t instances = 0, fully = 0, placed = 0, requested = 0;
+  double cpu = 0;         // synthesis, seconds on one core, summed
+  std::size_t gcl = 0;    // entries of every gate control list, summed
+  std::size_t ports = 0;  // with a list
+};
+
 struct Totals {
   int instances = 0;
   int fully = 0;
   std::size_t placed = 0, requested = 0;
-  // Per TSNKit period pattern: (instances, fully scheduled, placed, requested).
-  std::map<int, std::array<std::size_t, 4>> by_pattern;
+  std::map<int, PatternTotals> by_pattern;  // per TSNKit period pattern
 };
+
+// --model: the wire-time model of the suite's plants. TSNKit's (wire-bytes) is the plant a TSNKit
+// import gives: sizes are every byte on the wire, no sync error, every queue for scheduled frames.
+bool tsnkit_model = false;
 
 struct Cost {
   double seconds;  // synthesis and verification, wall clock
@@ -75,7 +86,11 @@ struct Cost {
 
 Cost run(const bench::GeneratorSpec& spec, bool verify, Totals& totals) {
   auto plant = bench::generate_plant(spec);
-  if (queue_assignment) plant.defaults.scheduled_ipv = {7, 5, 4, 3, 2, 1, 0};
+  if (queue_assignment || tsnkit_model) plant.defaults.scheduled_ipv = {7, 5, 4, 3, 2, 1, 0};
+  if (tsnkit_model) {
+    plant.defaults.frame_model = model::FrameModel::wire_bytes;
+    plant.defaults.sync_error_budget = Nanos{0};
+  }
   const auto t0 = std::chrono::steady_clock::now();
   const double cpu0 = process_cpu_seconds();
   auto r = schedule::synthesise(plant, options);
@@ -135,10 +150,13 @@ Cost run(const bench::GeneratorSpec& spec, bool verify, Totals& totals) {
   totals.placed += usable.size();
   totals.requested += r.scheduled_requested;
   auto& pat = totals.by_pattern[spec.period_pattern];
-  pat[0] += 1;
-  pat[1] += full ? 1 : 0;
-  pat[2] += usable.size();
-  pat[3] += r.scheduled_requested;
+  pat.instances += 1;
+  pat.fully += full ? 1 : 0;
+  pat.placed += usable.size();
+  pat.requested += r.scheduled_requested;
+  pat.cpu += cpu;
+  pat.gcl += sum_gcl;
+  pat.ports += port_count;
   fmt::print(
       "{:<5} {:>4} bridges {:>6} streams  periods p{} sizes s{} {:<8} | placed {:>6}/{:<6} ({:5.1f} %) {:<4} | "
       "synth {:7.3f} s (cpu {:7.3f} s)  verify {:7.3f} s ({} issues) | rss {:5} MiB | gcl max {:4} mean {:6.1f} over "
@@ -177,6 +195,11 @@ int main(int argc, char** argv) {
   app.add_flag("--ipv", queue_assignment,
                "bridges may queue scheduled frames under any other priority (defaults.pcp.scheduled-ipv)");
   app.add_option("--restarts", options.restarts, "restarts with the streams left over placed first");
+  std::string model_name = "ethernet";
+  app.add_option("--model", model_name,
+                 "wire-time model: ethernet (takt's), tsnkit (TSNKit's: bytes on the wire, no sync error, every "
+                 "queue), or both side by side (suite)")
+      ->check(CLI::IsMember({"ethernet", "tsnkit", "both"}));
   app.add_option("--max-offsets", options.max_offsets_per_stream, "talker offsets tried per stream");
   app.add_flag("!--no-reroute", options.alternative_routes, "no alternative route for a stream that does not fit");
   app.add_flag("!--no-repair", options.repair, "no repair moves for streams that do not fit");
@@ -186,8 +209,9 @@ int main(int argc, char** argv) {
                                                     {"ring", bench::Topology::ring},
                                                     {"tree", bench::Topology::tree},
                                                     {"mesh", bench::Topology::mesh}};
-  Totals totals;
+  Totals totals, tsnkit_totals;
   if (one) {
+    tsnkit_model = model_name == "tsnkit";
     spec.topology = topo.at(topology);
     (void)run(spec, verify, totals);
   } else if (targets) {
@@ -232,33 +256,60 @@ int main(int argc, char** argv) {
     check("10,000 streams / 200 bridges (mesh, short paths)", run(c, verify, totals), 2.0, 1024);
     for (const auto& v : verdicts) fmt::print("{}\n", v);
   } else {
-    // TSNKit-style suite: every period pattern with small and medium sizes on each topology.
-    for (auto t : {bench::Topology::line, bench::Topology::ring, bench::Topology::tree, bench::Topology::mesh})
-      for (int p = 0; p < static_cast<int>(bench::period_patterns().size()); ++p)
-        for (int z : {0, 1, 2})
-          for (bool implicit : {true, false}) {
-            bench::GeneratorSpec x = spec;
-            x.topology = t;
-            x.bridges = 16;
-            x.extra_end_stations = 2;
-            x.streams = 100;
-            x.period_pattern = p;
-            x.size_pattern = z;
-            x.implicit_deadline = implicit;
-            x.slack_ns = 20'000;
-            (void)run(x, verify, totals);
-          }
+    // TSNKit-style suite: every period pattern with small and medium sizes on each topology, in
+    // the model(s) --model asks for; with both, the per-pattern summary puts them side by side.
+    std::vector<bool> models;
+    if (model_name != "tsnkit") models.push_back(false);
+    if (model_name != "ethernet") models.push_back(true);
+    for (const bool m : models) {
+      tsnkit_model = m;
+      if (models.size() > 1) fmt::print("== {} model\n", m ? "TSNKit (wire-bytes)" : "Ethernet");
+      auto& into = m ? tsnkit_totals : totals;
+      for (auto t : {bench::Topology::line, bench::Topology::ring, bench::Topology::tree, bench::Topology::mesh})
+        for (int p = 0; p < static_cast<int>(bench::period_patterns().size()); ++p)
+          for (int z : {0, 1, 2})
+            for (bool implicit : {true, false}) {
+              bench::GeneratorSpec x = spec;
+              x.topology = t;
+              x.bridges = 16;
+              x.extra_end_stations = 2;
+              x.streams = 100;
+              x.period_pattern = p;
+              x.size_pattern = z;
+              x.implicit_deadline = implicit;
+              x.slack_ns = 20'000;
+              (void)run(x, verify, into);
+            }
+    }
   }
-  if (totals.by_pattern.size() > 1) {
-    for (const auto& [p, t] : totals.by_pattern) {
+  auto pattern_text = [](const PatternTotals& t) {
+    return fmt::format(
+        "placed {:>4}/{:<4} ({:5.1f} %) full {:>2}/{:<2} cpu {:6.3f} s gcl mean {:6.1f}", t.placed, t.requested,
+        100.0 * static_cast<double>(t.placed) / static_cast<double>(std::max<std::size_t>(1, t.requested)), t.fully,
+        t.instances, t.cpu, static_cast<double>(t.gcl) / static_cast<double>(std::max<std::size_t>(1, t.ports)));
+  };
+  std::set<int> patterns;
+  for (const auto* x : {&totals, &tsnkit_totals})
+    for (const auto& [p, t] : x->by_pattern) patterns.insert(p);
+  if (patterns.size() > 1) {
+    for (int p : patterns) {
       std::string periods;
       for (auto ns : bench::period_patterns()[static_cast<std::size_t>(p) % bench::period_patterns().size()])
         periods += fmt::format("{}{}", periods.empty() ? "" : ", ", static_cast<double>(ns) / 1e3);
-      fmt::print("periods p{} {{{}}} us: streams placed {}/{} ({:.1f} %), fully scheduled {}/{}\n", p, periods, t[2],
-                 t[3], 100.0 * static_cast<double>(t[2]) / static_cast<double>(std::max<std::size_t>(1, t[3])), t[1],
-                 t[0]);
+      std::string line = fmt::format("periods p{} {{{}}} us:", p, periods);
+      if (const auto e = totals.by_pattern.find(p); e != totals.by_pattern.end())
+        line += " | Ethernet " + pattern_text(e->second);
+      if (const auto w = tsnkit_totals.by_pattern.find(p); w != tsnkit_totals.by_pattern.end())
+        line += " | TSNKit " + pattern_text(w->second);
+      fmt::print("{}\n", line);
     }
   }
+  if (tsnkit_totals.instances > 0)
+    fmt::print("TSNKit model: instances {}  fully scheduled {}  streams placed {}/{} ({:.1f} %)\n",
+               tsnkit_totals.instances, tsnkit_totals.fully, tsnkit_totals.placed, tsnkit_totals.requested,
+               100.0 * static_cast<double>(tsnkit_totals.placed) /
+                   static_cast<double>(std::max<std::size_t>(1, tsnkit_totals.requested)));
+  if (totals.instances == 0) return 0;
   fmt::print(
       "instances {}  fully scheduled {}  streams placed {}/{} ({:.1f} %)\n", totals.instances, totals.fully,
       totals.placed, totals.requested,
