@@ -208,7 +208,10 @@ int run(const PlanOptions& o) {
   }
 
   exporter::ReportExtras extras;
-  if (kept) extras.moved = outcome.moved;
+  if (kept) {
+    extras.moved = outcome.moved;
+    extras.moved_why = outcome.synthesis.moved_why;
+  }
   std::vector<exporter::ArtifactFile> files;
   try {
     exporter::PlanFolder folder(o.out);

@@ -136,6 +136,8 @@ std::string plan_report(const schedule::Plan& plan, const model::Plant& plant, c
       out += fmt::format("{} kept stream{} had to move:", extras.moved->size(), extras.moved->size() == 1 ? "" : "s");
       for (const auto& m : *extras.moved) out += " " + m;
       out += "\n";
+      for (std::size_t i = 0; i < extras.moved->size() && i < extras.moved_why.size(); ++i)
+        out += fmt::format("  {}: {}\n", (*extras.moved)[i], extras.moved_why[i]);
     }
   }
   return out;
@@ -178,7 +180,10 @@ nlohmann::ordered_json plan_summary(const schedule::Plan& plan, const model::Pla
       {"hyperperiod-ns", plan.hyperperiod.count()},
       {"streams", std::move(streams)},
       {"ports", std::move(ports)}};
-  if (extras.moved) j["moved"] = *extras.moved;
+  if (extras.moved) {
+    j["moved"] = *extras.moved;
+    if (extras.moved_why.size() == extras.moved->size()) j["moved-why"] = extras.moved_why;
+  }
   return j;
 }
 

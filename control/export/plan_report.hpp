@@ -18,6 +18,8 @@ namespace takt::exporter {
 struct ReportExtras {
   // Set when the plan was made incrementally from a kept plan: the kept streams that moved.
   std::optional<std::vector<std::string>> moved;
+  // Aligned with moved where known: why each had to (a clause, "its route changed: ...").
+  std::vector<std::string> moved_why;
 };
 
 // "edge-server -> sw1:p2 -> sw2:p3 -> drive-x" for each listener (one per tree with redundancy).

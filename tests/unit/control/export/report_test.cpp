@@ -38,6 +38,10 @@ TEST_CASE("the report shows timing per stream and load per port", "[export][repo
 
   exporter::ReportExtras moved;
   moved.moved = std::vector<std::string>{"motion"};
+  moved.moved_why = {"its route changed: link sw1 - sw2 is gone"};
+  CHECK(exporter::plan_report(plan, test::sample_plant(), moved)
+            .find("1 kept stream had to move: motion\n  motion: its route changed: link sw1 - sw2 is gone\n") !=
+        std::string::npos);
   CHECK(exporter::plan_report(plan, test::sample_plant(), moved).find("1 kept stream had to move: motion") !=
         std::string::npos);
   moved.moved->clear();
