@@ -7,6 +7,7 @@ WORKDIR holds scenario.json (scenario.py: who sends what, the traffic classes, t
 from the bridge configuration and plan), the captures h1..h3.json, counters.json and metrics.txt.
 """
 import json
+import os
 import sys
 
 work = sys.argv[1]
@@ -170,9 +171,13 @@ print(f"inside a window + tolerance: {len(held)}/{len(phases)} = {share:.1%}")
 # bar sits well above chance and below the ideal 100 %.
 chance = min(1.0, sum(length + EARLY_TOLERANCE_NS + LATE_TOLERANCE_NS for _, length in windows) / cycle)
 print(f"(frames at random phases would be inside {chance:.0%} of the time)")
-if share < max(0.9, chance + 0.5):
+# TAKT_GATING_BAR lowers the bar for a test whose point is elsewhere (which queue a frame
+# takes), never below chance + 0.3: most frames must still obey the gate.
+bar = float(os.environ.get("TAKT_GATING_BAR", "0.9"))
+bar = max(min(bar, 0.9), chance + 0.3) if "TAKT_GATING_BAR" in os.environ else max(0.9, chance + 0.5)
+if share < bar:
     failures.append("gating")
-    print(f"FAIL: fewer than {max(0.9, chance + 0.5):.0%} of the gated frames arrived inside their windows")
+    print(f"FAIL: fewer than {bar:.0%} of the gated frames arrived inside their windows")
 else:
     print("ok: gated frames arrive inside their windows")
 # Frames of an ungated class are not held: io frames on the gated port arrive at phases outside
