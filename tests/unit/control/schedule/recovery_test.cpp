@@ -48,6 +48,20 @@ routing::Issues verify_placed(model::Plant plant, schedule::SynthesisResult r) {
   return schedule::verify_plan(r.plan, plant);
 }
 
+// One of bench_plan's suite instances (line of 16 bridges, non-harmonic periods, frames of 200
+// to 1500 B), where the unique routes leave only moving streams to place more.
+bench::GeneratorSpec crowded_line() {
+  bench::GeneratorSpec spec;
+  spec.topology = bench::Topology::line;
+  spec.bridges = 16;
+  spec.extra_end_stations = 2;
+  spec.streams = 100;
+  spec.period_pattern = 4;
+  spec.size_pattern = 2;
+  spec.slack_ns = 20'000;
+  return spec;
+}
+
 }  // namespace
 
 TEST_CASE("a stream that does not fit through a full port takes the route around it") {
@@ -74,17 +88,7 @@ TEST_CASE("a stream that does not fit through a full port takes the route around
 }
 
 TEST_CASE("repair places streams that did not fit by moving streams in their way") {
-  // One of bench_plan's suite instances (line of 16 bridges, non-harmonic periods, frames of
-  // 200 to 1500 B), where the unique routes leave only moving streams to place more.
-  bench::GeneratorSpec spec;
-  spec.topology = bench::Topology::line;
-  spec.bridges = 16;
-  spec.extra_end_stations = 2;
-  spec.streams = 100;
-  spec.period_pattern = 4;
-  spec.size_pattern = 2;
-  spec.slack_ns = 20'000;
-  const auto plant = bench::generate_plant(spec);
+  const auto plant = bench::generate_plant(crowded_line());
   // Without restarts, which would place more either way: this measures the repair alone.
   schedule::SynthesisOptions no_repair;
   no_repair.repair = false;
@@ -107,17 +111,8 @@ TEST_CASE("repair places streams that did not fit by moving streams in their way
 }
 
 TEST_CASE("restarts place first the streams that did not fit and keep the best round") {
-  // The same instance as the repair's: after the repair, restarts with the streams left over
-  // placed first find room for more of them.
-  bench::GeneratorSpec spec;
-  spec.topology = bench::Topology::line;
-  spec.bridges = 16;
-  spec.extra_end_stations = 2;
-  spec.streams = 100;
-  spec.period_pattern = 4;
-  spec.size_pattern = 2;
-  spec.slack_ns = 20'000;
-  const auto plant = bench::generate_plant(spec);
+  // After the repair, restarts with the streams left over placed first find room for more.
+  const auto plant = bench::generate_plant(crowded_line());
   schedule::SynthesisOptions once;
   once.restarts = 0;
   const auto first = schedule::synthesise(plant, once);
