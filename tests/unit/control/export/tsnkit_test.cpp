@@ -93,6 +93,9 @@ TEST_CASE("a TSNKit instance imported as a plant in TSNKit's model by default", 
   CHECK(in.plant_yaml.find("frame-model: wire-bytes\n") != std::string::npos);
   CHECK(p.defaults.frame_model == model::FrameModel::wire_bytes);
   CHECK(p.defaults.sync_error_budget == Nanos{0});
+  // TSNKit's switches queue a frame in any of their queues: bridges may give every other priority.
+  CHECK(in.plant_yaml.find("scheduled-ipv: [7, 5, 4, 3, 2, 1, 0]") != std::string::npos);
+  CHECK(p.defaults.scheduled_ipv == std::vector<int>{7, 5, 4, 3, 2, 1, 0});
   // A size is one frame of that many bytes on the wire, even above the Ethernet MTU.
   const auto* s1 = p.find_stream("s1");
   REQUIRE(s1);
