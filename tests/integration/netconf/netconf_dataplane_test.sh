@@ -105,6 +105,8 @@ netns_add "$NS1"
 netns_add "$NS3"
 netns_veth "$NS1" "${TAG}a" "$NS3" "${TAG}b"  # PTP between the two
 readonly SOCK1="$WORK/ptp4l-sw1" SOCK3="$WORK/ptp4l-sw3"
+# write_gptp_config (../ptp/gptp_config.sh) writes free_running 1: both ptp4l measure and
+# report, and never steer this machine's clock.
 write_gptp_config "$WORK/sw1.cfg" 100 "$SOCK1"
 write_gptp_config "$WORK/sw3.cfg" 248 "$SOCK3"
 netns_spawn "$NS1" "$WORK/ptp4l-sw1.log" ptp4l -f "$WORK/sw1.cfg" -i "${TAG}a" -S -m
