@@ -389,7 +389,7 @@ void Synthesiser::book(Candidate& c) {
     b.window_length = ht.length;
     b.queue_start = c.queue_starts[h];
     b.queue_length = c.queue_ends[h] - c.queue_starts[h];
-    b.traffic_class = h < c.classes.size() ? c.classes[h] : ht.traffic_class;
+    b.traffic_class = c.classes[h];
     b.stream = c.index;
     reservations_.book(ht.arc, c.interval, b);
     if (!(*routes_[static_cast<std::size_t>(c.index)]).hops[h].upstream.empty() && !c.leave_early[h])
@@ -1031,13 +1031,6 @@ void Synthesiser::estimate_cycles() {
 
 void Synthesiser::place_all(const Plan* previous) {
   reservations_ = PortReservations(topo_.arcs().size());
-  unscheduled_classes_.assign(topo_.arcs().size(), 0);
-  for (const auto& sp : result_.plan.streams) {
-    if (sp.traffic_class == TrafficClassKind::scheduled) continue;
-    for (const auto& hop : sp.hops)
-      if (const int arc = topo_.arc_at(hop.egress); arc >= 0 && hop.traffic_class >= 0 && hop.traffic_class < 32)
-        unscheduled_classes_[static_cast<std::size_t>(arc)] |= 1u << hop.traffic_class;
-  }
   overload_reported_.clear();
   closed_used_.assign(topo_.arcs().size(), 0);
   failed_.clear();
@@ -1200,6 +1193,15 @@ SynthesisResult Synthesiser::run(const Plan* previous) {
     }
     return ports;
   };
+  // Streams without windows keep their routes through every round: the queues they take are
+  // known once.
+  unscheduled_classes_.assign(topo_.arcs().size(), 0);
+  for (const auto& sp : result_.plan.streams) {
+    if (sp.traffic_class == TrafficClassKind::scheduled) continue;
+    for (const auto& hop : sp.hops)
+      if (const int arc = topo_.arc_at(hop.egress); arc >= 0 && hop.traffic_class >= 0 && hop.traffic_class < 32)
+        unscheduled_classes_[static_cast<std::size_t>(arc)] |= 1u << hop.traffic_class;
+  }
   eager_classes_ = !plant_.defaults.scheduled_ipv.empty();
   for (int round = 0; round <= options_.compaction_rounds; ++round) {
     if (round > 0) reset();
