@@ -40,7 +40,7 @@ std::int64_t FlowMeter::refill(std::int64_t tokens, std::int64_t capacity, std::
   return added >= capacity - tokens ? capacity : tokens + added;
 }
 
-MeterColor FlowMeter::meter(std::uint32_t frame_bytes, TaiTime now) {
+void FlowMeter::refill_to(TaiTime now) {
   const Nanos elapsed = now - last_;
   if (elapsed > Nanos{0}) {
     committed_ =
@@ -48,6 +48,20 @@ MeterColor FlowMeter::meter(std::uint32_t frame_bytes, TaiTime now) {
     excess_ = refill(excess_, excess_capacity_, config_.excess_information_rate_bps, excess_fills_in_, elapsed);
     last_ = now;
   }
+}
+
+bool FlowMeter::take_green(std::uint64_t total_bytes, TaiTime now) {
+  refill_to(now);
+  // Above the largest bucket no run can be green; the bound also keeps the product inside int64.
+  if (mark_all_red_ || total_bytes > static_cast<std::uint64_t>(kMaxBurstBytes)) return false;
+  const std::int64_t need = static_cast<std::int64_t>(total_bytes) * kBitNanosPerByte;
+  if (committed_ < need) return false;
+  committed_ -= need;
+  return true;
+}
+
+MeterColor FlowMeter::meter(std::uint32_t frame_bytes, TaiTime now) {
+  refill_to(now);
   if (mark_all_red_) return MeterColor::red;
   const std::int64_t need = static_cast<std::int64_t>(frame_bytes) * kBitNanosPerByte;
   if (committed_ >= need) {

@@ -31,6 +31,11 @@ class FlowMeter {
   explicit FlowMeter(const FlowMeterConfig& config = {}, TaiTime now = TaiTime{});
 
   MeterColor meter(std::uint32_t frame_bytes, TaiTime now);
+  // meter() for a run of frames arriving at `now`, `total_bytes` together, when every one of them
+  // would be green: takes their tokens and returns true. Otherwise false, and the tokens are as
+  // they were (refilled to `now`, which meter() at `now` would do first anyway). Exact: with
+  // tokens for the sum, each frame in turn finds tokens for itself.
+  bool take_green(std::uint64_t total_bytes, TaiTime now);
 
   bool mark_all_frames_red() const { return mark_all_red_; }
   void clear_mark_all_frames_red() { mark_all_red_ = false; }
@@ -39,6 +44,7 @@ class FlowMeter {
  private:
   // Adds elapsed x rate tokens, capped at capacity; `fills_in` is the time an empty bucket takes
   // to fill (so the product never overflows and no division runs per frame).
+  void refill_to(TaiTime now);
   static std::int64_t refill(std::int64_t tokens, std::int64_t capacity, std::int64_t rate_bps, std::int64_t fills_in,
                              Nanos elapsed);
 

@@ -73,13 +73,57 @@ inline RTagRead read_r_tag(std::span<const std::byte> frame) {
   return r;
 }
 
+namespace detail {
+inline void put_r_tag_be16(std::byte* p, std::uint16_t v) {
+  p[0] = static_cast<std::byte>(v >> 8);
+  p[1] = static_cast<std::byte>(v & 0xFF);
+}
+
+// The addresses and tags in front of an R-TAG: 12, 16 or 20 bytes, as ethertype_offset finds
+// them. Copied through registers in sizes known at compile time: GCC calls the library's
+// memmove for an overlapping move even of 12 bytes.
+template <std::size_t N>
+inline void move_fixed(std::byte* to, const std::byte* from) {
+  std::byte held[N];
+  std::memcpy(held, from, N);
+  std::memcpy(to, held, N);
+}
+
+inline void move_header(std::byte* to, const std::byte* from, std::size_t bytes) {
+  switch (bytes) {
+    case 12:
+      move_fixed<12>(to, from);
+      return;
+    case 16:
+      move_fixed<16>(to, from);
+      return;
+    case 20:
+      move_fixed<20>(to, from);
+      return;
+    default:
+      std::memmove(to, from, bytes);
+  }
+}
+}  // namespace detail
+
 // Inserts an R-TAG at `header_bytes` (the EtherType offset). `frame` must start six bytes before
 // the old frame start and hold the old frame after them: the first `header_bytes` are moved to
-// the front and the tag written behind them.
-void insert_r_tag(std::span<std::byte> frame, std::size_t header_bytes, std::uint16_t sequence);
+// the front and the tag written behind them. Inline, as read_r_tag: the packet path runs it per
+// frame.
+inline void insert_r_tag(std::span<std::byte> frame, std::size_t header_bytes, std::uint16_t sequence) {
+  if (frame.size() < header_bytes + kRTagBytes) return;
+  detail::move_header(frame.data(), frame.data() + kRTagBytes, header_bytes);
+  std::byte* tag = frame.data() + header_bytes;
+  detail::put_r_tag_be16(tag, kEthertypeRTag);
+  detail::put_r_tag_be16(tag + 2, 0);  // reserved
+  detail::put_r_tag_be16(tag + 4, sequence);
+}
 
 // Removes the R-TAG at `header_bytes`: the addresses and VLAN tags in front of it move six bytes
 // towards the payload. The frame then starts at frame.data() + kRTagBytes.
-void remove_r_tag(std::span<std::byte> frame, std::size_t header_bytes);
+inline void remove_r_tag(std::span<std::byte> frame, std::size_t header_bytes) {
+  if (frame.size() < header_bytes + kRTagBytes) return;
+  detail::move_header(frame.data() + kRTagBytes, frame.data(), header_bytes);
+}
 
 }  // namespace takt

@@ -74,23 +74,6 @@ void SequenceRecovery::tick(TaiTime now) {
   }
 }
 
-RecoveryVerdict SequenceRecovery::pass(TaiTime now) {
-  ++counters_.passed;
-  last_pass_ = now;
-  return RecoveryVerdict::pass;
-}
-
-RecoveryVerdict SequenceRecovery::accept(std::optional<std::uint16_t> sequence, TaiTime now) {
-  tick(now);
-  if (!sequence) {
-    ++counters_.tagless;
-    if (!config_.take_no_sequence) return RecoveryVerdict::discard;
-    return pass(now);
-  }
-  return config_.algorithm == RecoveryAlgorithm::vector ? vector_recovery(*sequence, now)
-                                                        : match_recovery(*sequence, now);
-}
-
 // 7.4.3.4 VectorRecoveryAlgorithm.
 RecoveryVerdict SequenceRecovery::vector_recovery(std::uint16_t sequence, TaiTime now) {
   if (take_any_) {

@@ -73,7 +73,22 @@ class SequenceRecovery {
   explicit SequenceRecovery(const SequenceRecoveryConfig& config = {}, TaiTime now = TaiTime{});
 
   // One frame of the stream: its sequence number, or none when it carries no R-TAG.
-  RecoveryVerdict accept(std::optional<std::uint16_t> sequence, TaiTime now);
+  RecoveryVerdict accept(std::optional<std::uint16_t> sequence, TaiTime now) {
+    return accept(sequence.has_value(), sequence.value_or(0), now);
+  }
+  // The same with the R-TAG's presence apart from its number, as the packet path reads them: an
+  // optional built there and passed on costs a store-forwarding stall per frame.
+  // Inline up to the algorithm: the packet path calls it per frame, and the timers are due rarely.
+  RecoveryVerdict accept(bool tagged, std::uint16_t sequence, TaiTime now) {
+    if (timers_due(now)) tick(now);
+    if (!tagged) {
+      ++counters_.tagless;
+      if (!config_.take_no_sequence) return RecoveryVerdict::discard;
+      return pass(now);
+    }
+    return config_.algorithm == RecoveryAlgorithm::vector ? vector_recovery(sequence, now)
+                                                          : match_recovery(sequence, now);
+  }
   // Runs the timers (reset timeout, latent error test and reset) up to `now`.
   void tick(TaiTime now);
 
@@ -86,7 +101,17 @@ class SequenceRecovery {
  private:
   RecoveryVerdict vector_recovery(std::uint16_t sequence, TaiTime now);
   RecoveryVerdict match_recovery(std::uint16_t sequence, TaiTime now);
-  RecoveryVerdict pass(TaiTime now);
+  RecoveryVerdict pass(TaiTime now) {
+    ++counters_.passed;
+    last_pass_ = now;
+    return RecoveryVerdict::pass;
+  }
+  // Whether tick(now) would change anything: RemainingTicks ran out, or a latent error test or
+  // reset is due.
+  bool timers_due(TaiTime now) const {
+    return (!take_any_ && now - last_pass_ >= config_.reset_timeout) ||
+           (config_.latent.enabled && (now >= next_latent_reset_ || now >= next_latent_test_));
+  }
   void reset();
   std::uint64_t window() const;  // history_length low bits set
   std::int64_t base_difference() const;

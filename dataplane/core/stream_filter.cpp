@@ -18,6 +18,15 @@ FilterVerdict StreamFilter::filter(std::uint32_t frame_bytes, bool gate_open, Ta
   return v;
 }
 
+bool StreamFilter::pass_all(std::uint32_t frames, std::uint32_t max_frame_bytes, std::uint64_t total_bytes,
+                            bool gate_open, TaiTime now) {
+  if (blocked_oversize_ || gate_closed_invalid_rx_ || !gate_open) return false;
+  if (config_.max_sdu_size != 0 && max_frame_bytes > config_.max_sdu_size) return false;
+  if (meter_ && !meter_->take_green(total_bytes, now)) return false;
+  count_passing(counters_, frames);
+  return true;
+}
+
 FilterVerdict StreamFilter::decide(std::uint32_t frame_bytes, bool gate_open, TaiTime now) {
   if (blocked_oversize_ || gate_closed_invalid_rx_) return FilterVerdict::blocked;
   if (config_.max_sdu_size != 0 && frame_bytes > config_.max_sdu_size) {

@@ -54,6 +54,13 @@ enum class FilterVerdict : std::uint8_t { pass, sdu_too_large, gate_closed, red,
 
 // Adds one frame's verdict to `c` the way 802.1Qci counts it (a frame stopped by the meter did
 // pass the SDU check and the gate).
+// `frames` passing frames added at once.
+inline void count_passing(StreamFilterCounters& c, std::uint64_t frames) {
+  c.matching += frames;
+  c.passing_sdu += frames;
+  c.passing += frames;
+}
+
 inline void count(StreamFilterCounters& c, FilterVerdict v) {
   ++c.matching;
   switch (v) {
@@ -86,6 +93,12 @@ class StreamFilter {
 
   // `gate_open`: the stream gate's state at `now` (true when the filter has no gate).
   FilterVerdict filter(std::uint32_t frame_bytes, bool gate_open, TaiTime now);
+  // filter() for a run of `frames` frames that met the filter together (one arrival time, one
+  // gate state), the largest `max_frame_bytes`, `total_bytes` together: when every one of them
+  // would pass, counts them and returns true; otherwise changes nothing the frames' own filter()
+  // calls would not, and returns false (the caller then filters them one by one).
+  bool pass_all(std::uint32_t frames, std::uint32_t max_frame_bytes, std::uint64_t total_bytes, bool gate_open,
+                TaiTime now);
 
   const StreamFilterConfig& config() const { return config_; }
   const StreamFilterCounters& counters() const { return counters_; }

@@ -129,51 +129,81 @@ void Forwarder::forward_run(PortCounters& counters, const IngressDecision& d, st
   });
 }
 
-bool Forwarder::protect(ForwarderPort& port, std::uint16_t in, rte_mbuf* m, const IngressDecision& d,
-                        const ProtectionState::Policing& policing, const ProtectionSchedule& protection, TaiTime now,
-                        std::uint32_t& length) {
-  if (!protection_.police(policing, length, now)) {
-    ++port.counters.rx_policed;
+// 802.1Qci and 802.1CB for run_[0, n), frames that share one ingress decision: polices them,
+// then inserts or recovers and removes their R-TAGs. Frames discarded are freed and counted;
+// the rest stay in order at the front of run_, their lengths following the R-TAG. Returns how
+// many stay.
+std::uint16_t Forwarder::protect_run(ForwarderPort& port, std::uint16_t in, const IngressDecision& d,
+                                     const ProtectionState::Policing& policing, const ProtectionSchedule& protection,
+                                     TaiTime now, std::uint16_t n) {
+  FrameDescriptor* const frames = run_.data();
+  auto discard = [](rte_mbuf* m, std::uint64_t& counter) {
+    ++counter;
     rte_pktmbuf_free(m);
-    return false;
-  }
-  if (d.stream == kNoStream || !protection.any_frer) return true;
-  const FrerRole role = protection.roles[d.stream];
-  if (role == FrerRole::none) return true;
-  auto bytes = [m] { return std::span<std::byte>(rte_pktmbuf_mtod(m, std::byte*), rte_pktmbuf_data_len(m)); };
-  const RTagRead tag = read_r_tag(bytes());
-  if (role == FrerRole::generate) {
-    // A frame that arrives with an R-TAG where this bridge numbers the stream would let its
-    // sender choose sequence numbers for the recovery downstream: it is not forwarded.
-    std::byte* start =
-        tag.state == RTagState::absent ? reinterpret_cast<std::byte*>(rte_pktmbuf_prepend(m, kRTagBytes)) : nullptr;
-    if (!start) {
-      ++port.counters.rx_r_tag_error;
-      rte_pktmbuf_free(m);
-      return false;
+  };
+  if (policing.filter >= 0) {
+    std::uint32_t longest = 0;
+    std::uint64_t total = 0;
+    for (std::uint16_t i = 0; i < n; ++i) {
+      longest = std::max(longest, frames[i].length);
+      total += frames[i].length;
     }
-    insert_r_tag(bytes(), tag.offset, protection_.next_sequence(d.stream));
-    length += kRTagBytes;
-    return true;
+    // Mostly the whole run passes, decided at once; else frame by frame, as 802.1Qci orders them.
+    if (!protection_.police_all(policing, n, longest, total, now)) {
+      std::uint16_t kept = 0;
+      for (std::uint16_t i = 0; i < n; ++i) {
+        if (protection_.police(policing, frames[i].length, now))
+          frames[kept++] = frames[i];
+        else
+          discard(static_cast<rte_mbuf*>(frames[i].packet), port.counters.rx_policed);
+      }
+      n = kept;
+    }
   }
-  if (tag.state == RTagState::truncated) {
-    ++port.counters.rx_r_tag_error;
-    rte_pktmbuf_free(m);
-    return false;
+  if (d.stream == kNoStream || !protection.any_frer) return n;
+  const FrerRole role = protection.roles[d.stream];
+  if (role == FrerRole::none) return n;
+  auto bytes = [](rte_mbuf* m) {
+    return std::span<std::byte>(rte_pktmbuf_mtod(m, std::byte*), rte_pktmbuf_data_len(m));
+  };
+  std::uint16_t kept = 0;
+  if (role == FrerRole::generate) {
+    for (std::uint16_t i = 0; i < n; ++i) {
+      auto* m = static_cast<rte_mbuf*>(frames[i].packet);
+      const RTagRead tag = read_r_tag(bytes(m));
+      // A frame that arrives with an R-TAG where this bridge numbers the stream would let its
+      // sender choose sequence numbers for the recovery downstream: it is not forwarded.
+      if (tag.state != RTagState::absent || rte_pktmbuf_prepend(m, kRTagBytes) == nullptr) {
+        discard(m, port.counters.rx_r_tag_error);
+        continue;
+      }
+      insert_r_tag(bytes(m), tag.offset, protection_.next_sequence(d.stream));
+      frames[kept] = frames[i];
+      frames[kept++].length += kRTagBytes;
+    }
+    return kept;
   }
-  const bool tagged = tag.state == RTagState::present;
-  if (protection_.recover(d.stream, in, tagged ? std::optional(tag.sequence) : std::nullopt, now) ==
-      RecoveryVerdict::discard) {
-    ++port.counters.rx_eliminated;
-    rte_pktmbuf_free(m);
-    return false;
+  for (std::uint16_t i = 0; i < n; ++i) {
+    auto* m = static_cast<rte_mbuf*>(frames[i].packet);
+    const RTagRead tag = read_r_tag(bytes(m));
+    if (tag.state == RTagState::truncated) {
+      discard(m, port.counters.rx_r_tag_error);
+      continue;
+    }
+    const bool tagged = tag.state == RTagState::present;
+    if (protection_.recover(d.stream, in, tagged, tag.sequence, now) == RecoveryVerdict::discard) {
+      discard(m, port.counters.rx_eliminated);
+      continue;
+    }
+    frames[kept] = frames[i];
+    if (tagged) {
+      remove_r_tag(bytes(m), tag.offset);
+      rte_pktmbuf_adj(m, kRTagBytes);
+      frames[kept].length -= kRTagBytes;
+    }
+    ++kept;
   }
-  if (tagged) {
-    remove_r_tag(bytes(), tag.offset);
-    rte_pktmbuf_adj(m, kRTagBytes);
-    length -= kRTagBytes;
-  }
-  return true;
+  return kept;
 }
 
 void Forwarder::poll(std::uint16_t in) {
@@ -193,13 +223,11 @@ void Forwarder::receive(std::uint16_t in, const GateSchedule& schedule, TaiTime 
   port.rx_count = 0;
   port.counters.rx_frames += n;
   classifier_.start_burst(in, now);
-  const bool protected_port = schedule.protection.any_filter || schedule.protection.any_frer;
   std::uint64_t rx_bytes = 0;
-  // Consecutive frames with one decision (IngressClassifier's repeats) form a run.
+  // Consecutive frames with one decision (IngressClassifier's repeats) form a run, protected,
+  // counted and queued together.
   IngressDecision run_decision;
-  ProtectionState::Policing policing;  // the run's filter and stream gate; none without filters
   std::uint16_t run_length = 0;
-  std::uint64_t run_bytes = 0;
   for (std::uint16_t i = 0; i < n; ++i) {
     rte_mbuf* m = port.rx[i];
     const std::uint32_t length = rte_pktmbuf_pkt_len(m);
@@ -213,15 +241,9 @@ void Forwarder::receive(std::uint16_t in, const GateSchedule& schedule, TaiTime 
     const IngressDecision d = classifier_.classify(std::as_bytes(
         std::span<const std::uint8_t>(rte_pktmbuf_mtod(m, const std::uint8_t*), rte_pktmbuf_data_len(m))));
     if (!d.repeat) {
-      forward_run(port.counters, run_decision, policing.queue_priority(run_decision.pcp), schedule, run_length,
-                  run_bytes);
+      end_run(port, in, run_decision, schedule, now, run_length);
       run_length = 0;
-      run_bytes = 0;
       run_decision = d;
-      // The run's frames arrived after the port's previous poll: that, not this poll, bounds
-      // their arrival at the stream gate.
-      if (d.valid && schedule.protection.any_filter)
-        policing = protection_.policing(schedule.protection, d.stream, in, d.pcp, now, port.polled_at);
       if (!d.valid) {
         ++port.counters.rx_malformed;
         rte_pktmbuf_free(m);
@@ -241,16 +263,27 @@ void Forwarder::receive(std::uint16_t in, const GateSchedule& schedule, TaiTime 
           break;
       }
     }
-    std::uint32_t frame_length = length;
-    if (protected_port && !protect(port, in, m, run_decision, policing, schedule.protection, now, frame_length))
-      continue;
-    run_[run_length++] = FrameDescriptor{m, frame_length, run_decision.stream, now};
-    run_bytes += frame_length;
+    run_[run_length++] = FrameDescriptor{m, length, run_decision.stream, now};
   }
-  forward_run(port.counters, run_decision, policing.queue_priority(run_decision.pcp), schedule, run_length, run_bytes);
+  end_run(port, in, run_decision, schedule, now, run_length);
   if (schedule.protection.any_frer) protection_.publish_recoveries();
   port.counters.rx_bytes += rx_bytes;
   port.polled_at = now;
+}
+
+// The run run_[0, n) is complete: protected, then counted and queued.
+void Forwarder::end_run(ForwarderPort& port, std::uint16_t in, const IngressDecision& d, const GateSchedule& schedule,
+                        TaiTime now, std::uint16_t n) {
+  if (n == 0) return;
+  const ProtectionSchedule& protection = schedule.protection;
+  // The run's frames arrived after the port's previous poll: that, not this poll, bounds their
+  // arrival at the stream gate. (port.polled_at is still the previous poll's time here.)
+  ProtectionState::Policing policing;  // the run's filter and stream gate; none without filters
+  if (protection.any_filter) policing = protection_.policing(protection, d.stream, in, d.pcp, now, port.polled_at);
+  if (protection.any_filter || protection.any_frer) n = protect_run(port, in, d, policing, protection, now, n);
+  std::uint64_t bytes = 0;
+  for (std::uint16_t i = 0; i < n; ++i) bytes += run_[i].length;
+  forward_run(port.counters, d, policing.queue_priority(d.pcp), schedule, n, bytes);
 }
 
 void Forwarder::transmit(std::uint16_t index, const GateSchedule& schedule, const ClockMapping& clock, TaiTime now,
@@ -275,8 +308,10 @@ void Forwarder::transmit(std::uint16_t index, const GateSchedule& schedule, cons
   const bool launched_at_opening =
       opening != kNever && t >= opening && !ps.gates.is_open(slots_[0].traffic_class, opening - Nanos{1});
   std::uint64_t bytes = 0;
+  bool stream_frames = false;  // no residence to record without them
   for (std::uint16_t i = 0; i < n; ++i) {
     const TxSlot<FrameDescriptor>& s = slots_[i];
+    stream_frames |= s.frame.stream != kNoStream;
     rte_mbuf* m = static_cast<rte_mbuf*>(s.frame.packet);
     if (port.device_clock) {
       if (auto ticks = port.device_clock->device_time(s.start))
@@ -287,7 +322,7 @@ void Forwarder::transmit(std::uint16_t index, const GateSchedule& schedule, cons
     bytes += s.frame.length;
     burst_[i] = m;
   }
-  record_residence(port, ps, n);
+  if (stream_frames) record_residence(port, ps, n);
   if (launched_at_opening) {
     const Nanos late = clock.to_tai(rte_rdtsc()) - opening;
     if (port.lateness) port.lateness->record(0, late);
@@ -305,11 +340,15 @@ void Forwarder::transmit(std::uint16_t index, const GateSchedule& schedule, cons
 }
 
 // Residence times of the stream frames among slots_[0, n), a run of one stream's frames at a
-// time (a batch mostly holds few streams, each back to back).
+// time (a batch mostly holds few streams, each back to back). The arrays are read through local
+// pointers: through the members, every store to a histogram cell would make the compiler load
+// them again.
 void Forwarder::record_residence(ForwarderPort& port, const PortSchedule& ps, std::uint16_t n) {
+  const TxSlot<FrameDescriptor>* const slots = slots_.data();
+  Nanos* const residence = residence_.data();
   std::uint16_t i = 0;
   while (i < n) {
-    const StreamHandle stream = slots_[i].frame.stream;
+    const StreamHandle stream = slots[i].frame.stream;
     if (stream == kNoStream) {
       ++i;
       continue;
@@ -317,16 +356,17 @@ void Forwarder::record_residence(ForwarderPort& port, const PortSchedule& ps, st
     const Nanos max_latency = telemetry_.max_latency[stream];
     std::size_t k = 0;
     std::uint64_t misses = 0, overruns = 0;
-    for (; i < n && slots_[i].frame.stream == stream; ++i, ++k) {
-      const TxSlot<FrameDescriptor>& s = slots_[i];
-      residence_[k] = s.start - s.frame.enqueue_time;
-      misses += residence_[k] > max_latency ? 1 : 0;
+    for (; i < n && slots[i].frame.stream == stream; ++i, ++k) {
+      const TxSlot<FrameDescriptor>& s = slots[i];
+      const Nanos r = s.start - s.frame.enqueue_time;
+      residence[k] = r;
+      misses += r > max_latency ? 1 : 0;
       overruns += port.overrun[s.traffic_class](ps.gates, s.traffic_class, s.frame.enqueue_time, s.start,
                                                 ps.wire.frame(s.frame.length))
                       ? 1
                       : 0;
     }
-    telemetry_.residence[stream]->record_many(0, std::span(residence_.data(), k));
+    telemetry_.residence[stream]->record_many(0, std::span<const Nanos>(residence, k));
     if (misses != 0) telemetry_.deadline_misses[stream]->add(0, misses);
     if (overruns != 0) telemetry_.window_overruns[stream]->add(0, overruns);
   }

@@ -121,11 +121,11 @@ class Forwarder {
   void record_residence(ForwarderPort& port, const PortSchedule& ps, std::uint16_t n);
   void publish_depths();
   void drop(const FrameDescriptor& d);
-  // 802.1Qci and 802.1CB at ingress: polices the frame, then inserts or recovers and removes its
-  // R-TAG. False when the frame was discarded (and freed); `length` follows the R-TAG.
-  bool protect(ForwarderPort& port, std::uint16_t in, rte_mbuf* m, const IngressDecision& d,
-               const ProtectionState::Policing& policing, const ProtectionSchedule& protection, TaiTime now,
-               std::uint32_t& length);
+  void end_run(ForwarderPort& port, std::uint16_t in, const IngressDecision& d, const GateSchedule& schedule,
+               TaiTime now, std::uint16_t n);
+  std::uint16_t protect_run(ForwarderPort& port, std::uint16_t in, const IngressDecision& d,
+                            const ProtectionState::Policing& policing, const ProtectionSchedule& protection,
+                            TaiTime now, std::uint16_t n);
   Nanos rest_if_idle(TaiTime now);  // how long it meant to rest
 
   ForwarderSettings settings_;

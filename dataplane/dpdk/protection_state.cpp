@@ -95,23 +95,6 @@ bool ProtectionState::gate_open(const ProtectionSchedule& schedule, std::int32_t
   return schedule.gate_open_during(filter, from, now);
 }
 
-RecoveryVerdict ProtectionState::recover(StreamHandle stream, std::size_t port, std::optional<std::uint16_t> sequence,
-                                         TaiTime now) {
-  auto& r = recoveries_[stream];
-  if (!r) return RecoveryVerdict::pass;
-  FrerStreamCounters& c = frer_counters_[stream];
-  if (!r->individual.empty() && sequence && r->individual[port].accept(sequence, now) == RecoveryVerdict::discard) {
-    ++c.individual_discarded;
-    return RecoveryVerdict::discard;
-  }
-  const RecoveryVerdict v = r->compound.accept(sequence, now);
-  if (pending_publish_[stream] == 0) {
-    pending_publish_[stream] = 1;
-    unpublished_.push_back(stream);
-  }
-  return v;
-}
-
 void ProtectionState::tick(TaiTime now) {
   for (std::size_t h : recovering_) {
     auto& r = recoveries_[h];

@@ -57,6 +57,17 @@ class ProtectionState {
   };
   Policing policing(const ProtectionSchedule& schedule, StreamHandle stream, std::size_t port, std::uint8_t pcp,
                     TaiTime now, TaiTime earliest_arrival);
+  // police() for a run of `frames` frames met under one Policing, the largest `max_frame_bytes`,
+  // `total_bytes` together: true when all of them pass (and are counted); false when any would
+  // not, with nothing counted, and the caller polices them one by one.
+  bool police_all(const Policing& p, std::uint32_t frames, std::uint32_t max_frame_bytes, std::uint64_t total_bytes,
+                  TaiTime now) {
+    if (p.filter < 0) return true;
+    if (!filters_[static_cast<std::size_t>(p.filter)].pass_all(frames, max_frame_bytes, total_bytes, p.gate_open, now))
+      return false;
+    count_passing(filter_counters_[p.counters], frames);
+    return true;
+  }
   bool police(const Policing& p, std::uint32_t frame_bytes, TaiTime now) {
     if (p.filter < 0) return true;
     const FilterVerdict v = filters_[static_cast<std::size_t>(p.filter)].filter(frame_bytes, p.gate_open, now);
@@ -71,7 +82,25 @@ class ProtectionState {
   }
   // 802.1CB sequence recovery (and individual recovery when configured) for one frame. Its
   // counters reach frer_counters() at the next publish_recoveries(): once per burst, not per frame.
-  RecoveryVerdict recover(StreamHandle stream, std::size_t port, std::optional<std::uint16_t> sequence, TaiTime now);
+  RecoveryVerdict recover(StreamHandle stream, std::size_t port, std::optional<std::uint16_t> sequence, TaiTime now) {
+    return recover(stream, port, sequence.has_value(), sequence.value_or(0), now);
+  }
+  // The same with the R-TAG's presence apart from its number (SequenceRecovery::accept says why).
+  RecoveryVerdict recover(StreamHandle stream, std::size_t port, bool tagged, std::uint16_t sequence, TaiTime now) {
+    auto& r = recoveries_[stream];
+    if (!r) return RecoveryVerdict::pass;
+    if (!r->individual.empty() && tagged &&
+        r->individual[port].accept(true, sequence, now) == RecoveryVerdict::discard) {
+      ++frer_counters_[stream].individual_discarded;
+      return RecoveryVerdict::discard;
+    }
+    const RecoveryVerdict v = r->compound.accept(tagged, sequence, now);
+    if (pending_publish_[stream] == 0) {
+      pending_publish_[stream] = 1;
+      unpublished_.push_back(stream);
+    }
+    return v;
+  }
   void publish_recoveries() {
     for (const std::size_t stream : unpublished_) {
       publish(stream);

@@ -86,8 +86,9 @@ TEST_CASE("R-TAG: inserted behind the tags and removed again, byte for byte", "[
   const auto original =
       FrameBuilder().mac(kDst).mac(kSrc).vlan(kTpidCustomerVlan, 6, false, 100).u16(0x88B5).u8(0xAB).zeros(45).bytes();
   // Six bytes of headroom in front, as an mbuf prepend gives.
-  std::vector<std::uint8_t> buffer(kRTagBytes + original.size(), 0xEE);
-  std::memcpy(buffer.data() + kRTagBytes, original.data(), original.size());
+  REQUIRE(original.size() == 64);
+  std::vector<std::uint8_t> buffer(kRTagBytes + 64, 0xEE);
+  std::memcpy(buffer.data() + kRTagBytes, original.data(), 64);
   auto span = std::as_writable_bytes(std::span(buffer));
   insert_r_tag(span, 16, 0xBEEF);
   const ParsedFrame parsed = parse_frame(std::as_bytes(std::span(buffer)));

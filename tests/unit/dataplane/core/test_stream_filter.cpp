@@ -1,5 +1,8 @@
 #include <catch2/catch.hpp>
 
+#include <algorithm>
+#include <vector>
+
 #include "dataplane/core/config_error.hpp"
 #include "dataplane/core/flow_meter.hpp"
 #include "dataplane/core/stream_filter.hpp"
@@ -118,4 +121,78 @@ TEST_CASE("stream filter: drop-on-yellow", "[psfp]") {
   CHECK(f.filter(100, true, t0) == FilterVerdict::yellow);
   CHECK(f.counters().yellow_dropped == 1);
   CHECK(f.filter(100, true, t0) == FilterVerdict::red);
+}
+
+TEST_CASE("stream filter: a run passed at once meters and counts exactly as frame by frame", "[psfp]") {
+  // Two filters with one configuration: `run` tries pass_all() first and filters frame by frame
+  // only when it refuses, `each` always filters frame by frame. Their verdicts, counters and
+  // meters must never differ: runs that fit the committed bucket, runs it runs out in, runs with
+  // an oversize frame, runs at a closed gate, and the blocking flags those set.
+  StreamFilterConfig c;
+  c.max_sdu_size = 1000;
+  c.block_oversize = false;
+  c.meter = FlowMeterConfig{.committed_information_rate_bps = 200'000'000,
+                            .committed_burst_size_bytes = 3000,
+                            .excess_information_rate_bps = 8'000'000,
+                            .excess_burst_size_bytes = 1000};
+  StreamFilter run(c, t0), each(c, t0);
+  std::uint64_t at_once = 0, one_by_one = 0;
+  std::uint32_t seed = 7;
+  auto next = [&seed](std::uint32_t bound) {
+    seed = seed * 1103515245U + 12345U;
+    return (seed >> 8) % bound;
+  };
+  for (int round = 0; round < 2000; ++round) {
+    const TaiTime now = at_us(50 * round);
+    const bool gate_open = next(10) != 0;
+    std::vector<std::uint32_t> lengths(1 + next(8));
+    for (auto& l : lengths) l = next(50) == 0 ? 1001 + next(100) : 60 + next(500);
+    std::uint32_t longest = 0;
+    std::uint64_t total = 0;
+    for (const auto l : lengths) {
+      longest = std::max(longest, l);
+      total += l;
+    }
+    std::vector<FilterVerdict> expected;
+    for (const auto l : lengths) expected.push_back(each.filter(l, gate_open, now));
+    if (run.pass_all(static_cast<std::uint32_t>(lengths.size()), longest, total, gate_open, now)) {
+      ++at_once;
+      for (const auto v : expected) REQUIRE(v == FilterVerdict::pass);
+    } else {
+      ++one_by_one;
+      for (std::size_t i = 0; i < lengths.size(); ++i) REQUIRE(run.filter(lengths[i], gate_open, now) == expected[i]);
+    }
+    REQUIRE(run.counters().matching == each.counters().matching);
+    REQUIRE(run.counters().passing == each.counters().passing);
+    REQUIRE(run.counters().passing_sdu == each.counters().passing_sdu);
+    REQUIRE(run.counters().not_passing == each.counters().not_passing);
+    REQUIRE(run.counters().not_passing_sdu == each.counters().not_passing_sdu);
+    REQUIRE(run.counters().red == each.counters().red);
+    REQUIRE(run.counters().discarded() == each.counters().discarded());
+  }
+  // Both ways were taken many times.
+  CHECK(at_once > 200);
+  CHECK(one_by_one > 200);
+}
+
+TEST_CASE("flow meter: take_green takes a run's tokens only when every frame is green", "[psfp]") {
+  FlowMeterConfig c;
+  c.committed_information_rate_bps = 8'000'000;  // 100 bytes per 100 us
+  c.committed_burst_size_bytes = 300;
+  c.excess_information_rate_bps = 8'000'000;
+  c.excess_burst_size_bytes = 300;
+  FlowMeter m(c, t0);
+  CHECK(m.take_green(300, t0));
+  CHECK_FALSE(m.take_green(1, t0));  // committed bucket empty; excess would make it yellow
+  CHECK(m.meter(100, t0) == MeterColor::yellow);
+  CHECK_FALSE(m.take_green(101, at_us(100)));  // 100 bytes refilled, not 101
+  CHECK(m.take_green(100, at_us(100)));
+  CHECK_FALSE(m.take_green(2'000'000'000, at_us(1'000'000'000)));  // beyond any bucket
+  FlowMeterConfig red = c;
+  red.mark_all_frames_red_enable = true;
+  FlowMeter latched(red, t0);
+  CHECK(latched.meter(700, t0) == MeterColor::red);
+  CHECK_FALSE(latched.take_green(1, at_us(1'000'000)));  // red latched until cleared
+  latched.clear_mark_all_frames_red();
+  CHECK(latched.take_green(1, at_us(1'000'000)));
 }

@@ -207,3 +207,28 @@ TEST_CASE("the packet lcore's policing of a run gives the priority its stream ga
   const dpdk::ProtectionSchedule plain = dpdk::next_protection(protected_bridge(), nullptr, tai_ns(0));
   CHECK_FALSE(plain.table.any_ipv());
 }
+
+TEST_CASE("a run policed at once lands in the counters frame-by-frame policing would use, and only when all pass",
+          "[dataplane][dpdk][protection]") {
+  const bridge::BridgeConfig config = protected_bridge();
+  const dpdk::ProtectionSchedule schedule = dpdk::next_protection(config, nullptr, tai_ns(0));
+  dpdk::ProtectionState state{config.streams.size(), config.ports.size()};
+  state.sync(schedule, tai_ns(0));
+  const TaiTime t = tai_ns(1'000);
+  const auto s1 = state.policing(schedule, 0, 0, 0, t, t);
+  CHECK(state.police_all(s1, 3, 90, 250, t));         // all within s1's max SDU of 100
+  CHECK_FALSE(state.police_all(s1, 2, 200, 280, t));  // one longer: refused, nothing counted
+  const auto& c = state.filter_counters(0, 0);
+  CHECK(c.matching == 3);
+  CHECK(c.passing == 3);
+  CHECK(c.passing_sdu == 3);
+  CHECK(c.not_passing_sdu == 0);
+  // The wildcard filter's gate never opens: refused, and the frames are then policed one by one.
+  const auto closed = state.policing(schedule, kNoStream, 0, 3, t, t);
+  CHECK_FALSE(state.police_all(closed, 4, 64, 256, t));
+  CHECK(state.filter_counters(state.stream_count(), 0).matching == 0);
+  CHECK_FALSE(state.police(closed, 64, t));
+  CHECK(state.filter_counters(state.stream_count(), 0).not_passing == 1);
+  // No filter on p2: everything passes, nothing is counted.
+  CHECK(state.police_all(state.policing(schedule, 2, 1, 3, t, t), 5, 64, 320, t));
+}
