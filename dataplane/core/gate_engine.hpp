@@ -63,6 +63,14 @@ class GateEngine {
   // sent whole; the transmission selector drops it rather than block the queue forever.
   Nanos longest_open_window(int traffic_class) const { return longest_window_[traffic_class & 7]; }
 
+  // Bit i set when traffic class i's gate is open at every time in the oper and any pending
+  // schedule: such a class never closes on a frame.
+  std::uint8_t always_open_mask() const {
+    std::uint8_t m = oper_ ? oper_->always_open : initial_gate_states_;
+    if (pending_) m &= pending_->always_open;
+    return m;
+  }
+
   bool config_pending() const { return pending_.has_value(); }
   TaiTime config_change_time() const { return pending_ ? change_time_ : kNever; }
   // Start of the oper schedule's last cycle before the change (ends at ConfigChangeTime,

@@ -28,19 +28,26 @@ SequenceRecovery::SequenceRecovery(const SequenceRecoveryConfig& config, TaiTime
       throw ConfigError("latent error detection periods must be positive");
     if (config.latent.difference < 0) throw ConfigError("latent error difference must not be negative");
   }
+  window_ = config.history_length == 64 ? ~std::uint64_t{0} : (std::uint64_t{1} << config.history_length) - 1;
   next_latent_test_ = now + config.latent.period;
   next_latent_reset_ = now + config.latent.reset_period;
 }
 
-std::uint64_t SequenceRecovery::window() const {
-  return config_.history_length == 64 ? ~std::uint64_t{0} : (std::uint64_t{1} << config_.history_length) - 1;
-}
-
-// 7.4.3.2 SequenceRecoveryReset: the next frame is taken whatever its number.
+// 7.4.3.2 SequenceRecoveryReset: the next frame is taken whatever its number. Numbers still in
+// the window unseen are not counted lost.
 void SequenceRecovery::reset() {
+  counters_.lost += lost_in_window();
+  skipped_ = 0;
+  late_ = 0;
   take_any_ = true;
   history_ = 0;
   ++counters_.resets;
+}
+
+std::uint64_t SequenceRecovery::lost_in_window() const {
+  if (take_any_ || config_.algorithm != RecoveryAlgorithm::vector) return 0;
+  const auto unseen = static_cast<std::uint64_t>(config_.history_length - bits_set(history_));
+  return skipped_ - late_ - unseen;
 }
 
 std::int64_t SequenceRecovery::base_difference() const {
@@ -72,50 +79,6 @@ void SequenceRecovery::tick(TaiTime now) {
     const auto periods = (now - next_latent_test_) / config_.latent.period + 1;
     next_latent_test_ += config_.latent.period * periods;
   }
-}
-
-// 7.4.3.4 VectorRecoveryAlgorithm.
-RecoveryVerdict SequenceRecovery::vector_recovery(std::uint16_t sequence, TaiTime now) {
-  if (take_any_) {
-    take_any_ = false;
-    recov_seq_num_ = sequence;
-    // Numbers before the first frame taken count as seen: they were never owed to this
-    // recovery, so they are neither passed late nor counted lost when they leave the window.
-    history_ = window();
-    return pass(now);
-  }
-  // Sequence numbers wrap at 2^16: the difference is taken modulo 2^16 as a signed number.
-  const int delta = static_cast<std::int16_t>(static_cast<std::uint16_t>(sequence - recov_seq_num_));
-  const int length = config_.history_length;
-  if (delta >= length || delta <= -length) {
-    ++counters_.rogue;
-    return RecoveryVerdict::discard;
-  }
-  if (delta <= 0) {
-    const std::uint64_t bit = std::uint64_t{1} << -delta;
-    if (history_ & bit) {
-      ++counters_.discarded;
-      return RecoveryVerdict::discard;
-    }
-    history_ |= bit;
-    ++counters_.out_of_order;
-    return pass(now);
-  }
-  const std::uint64_t window = this->window();
-  if (delta == 1) {  // in order, the common case: only the oldest number leaves the window
-    counters_.lost += ((history_ >> (length - 1)) & 1U) ^ 1U;
-    history_ = ((history_ << 1) | 1) & window;
-    recov_seq_num_ = sequence;
-    return pass(now);
-  }
-  ++counters_.out_of_order;
-  // Shifting the window by delta drops its oldest delta numbers: those never seen are lost.
-  const int dropped_from = length - delta;  // bits [length - delta, length) leave the window
-  const std::uint64_t leaving = (window & ~((std::uint64_t{1} << dropped_from) - 1));
-  counters_.lost += static_cast<std::uint64_t>(delta - bits_set(history_ & leaving));
-  history_ = ((history_ << delta) | 1) & window;
-  recov_seq_num_ = sequence;
-  return pass(now);
 }
 
 // 7.4.3.5 MatchRecoveryAlgorithm.

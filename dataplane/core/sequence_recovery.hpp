@@ -92,14 +92,53 @@ class SequenceRecovery {
   // Runs the timers (reset timeout, latent error test and reset) up to `now`.
   void tick(TaiTime now);
 
-  const SequenceRecoveryCounters& counters() const { return counters_; }
+  // The counters; LostPackets is worked out here (see lost_in_window()), not per frame.
+  SequenceRecoveryCounters counters() const {
+    SequenceRecoveryCounters c = counters_;
+    c.lost += lost_in_window();
+    return c;
+  }
   const SequenceRecoveryConfig& config() const { return config_; }
   // Set by SIGNAL_LATENT_ERROR, cleared by the next latent error reset.
   bool latent_error() const { return latent_error_; }
   bool take_any() const { return take_any_; }
 
  private:
-  RecoveryVerdict vector_recovery(std::uint16_t sequence, TaiTime now);
+  // 7.4.3.4 VectorRecoveryAlgorithm, inline: the packet path runs it per frame.
+  RecoveryVerdict vector_recovery(std::uint16_t sequence, TaiTime now) {
+    if (take_any_) {
+      take_any_ = false;
+      recov_seq_num_ = sequence;
+      // Numbers before the first frame taken count as seen: they were never owed to this
+      // recovery, so they are neither passed late nor counted lost when they leave the window.
+      history_ = window_;
+      return pass(now);
+    }
+    // Sequence numbers wrap at 2^16: the difference is taken modulo 2^16 as a signed number.
+    const int delta = static_cast<std::int16_t>(static_cast<std::uint16_t>(sequence - recov_seq_num_));
+    const int length = config_.history_length;
+    if (delta >= length || delta <= -length) {
+      ++counters_.rogue;
+      return RecoveryVerdict::discard;
+    }
+    if (delta <= 0) {
+      const std::uint64_t bit = std::uint64_t{1} << -delta;
+      if (history_ & bit) {
+        ++counters_.discarded;
+        return RecoveryVerdict::discard;
+      }
+      history_ |= bit;
+      ++counters_.out_of_order;
+      ++late_;
+      return pass(now);
+    }
+    // Ahead: the window moves by delta, and the delta - 1 numbers jumped over enter it unseen.
+    if (delta != 1) ++counters_.out_of_order;
+    skipped_ += static_cast<std::uint64_t>(delta - 1);
+    history_ = ((history_ << delta) | 1) & window_;
+    recov_seq_num_ = sequence;
+    return pass(now);
+  }
   RecoveryVerdict match_recovery(std::uint16_t sequence, TaiTime now);
   RecoveryVerdict pass(TaiTime now) {
     ++counters_.passed;
@@ -113,7 +152,12 @@ class SequenceRecovery {
            (config_.latent.enabled && (now >= next_latent_reset_ || now >= next_latent_test_));
   }
   void reset();
-  std::uint64_t window() const;  // history_length low bits set
+  // LostPackets of the numbers that left the vector window since TakeAny: each left it seen or
+  // lost. Since TakeAny filled the window, every number that entered it is one the window moved
+  // past, seen (passed ahead or late) or skipped; so the lost ones are the skipped ones, less those
+  // passed late, less those still unseen in the window. Counting this when the counters are read
+  // keeps a population count of the leaving bits off the per-frame path.
+  std::uint64_t lost_in_window() const;
   std::int64_t base_difference() const;
 
   SequenceRecoveryConfig config_;
@@ -121,6 +165,9 @@ class SequenceRecovery {
   bool take_any_ = true;
   std::uint16_t recov_seq_num_ = 0;
   std::uint64_t history_ = 0;  // bit i: RecovSeqNum - i has passed
+  std::uint64_t window_ = 0;   // history_length low bits set
+  std::uint64_t skipped_ = 0;  // since TakeAny: numbers jumped over when the window moved ahead
+  std::uint64_t late_ = 0;     // since TakeAny: numbers passed behind RecovSeqNum
   TaiTime last_pass_{};        // RemainingTicks = reset_timeout - (now - last_pass_)
   TaiTime next_latent_test_{};
   TaiTime next_latent_reset_{};
