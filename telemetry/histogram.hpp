@@ -86,6 +86,8 @@ struct HistogramSnapshot {
 };
 
 class LatencyHistogram {
+  struct Shard;  // one writer's counters, below
+
  public:
   // writers: how many cores or threads record into it; each uses its own index in [0, writers).
   LatencyHistogram(LatencyBuckets buckets, std::size_t writers);
@@ -100,36 +102,60 @@ class LatencyHistogram {
     bump(s.sum_ns, static_cast<std::uint64_t>(ns < 0 ? 0 : ns));
   }
 
-  // record() for each of `latencies`, cheaper for a run: consecutive latencies mostly fall in one
-  // bucket, and each bucket's count is written once per stretch in it. (Per latency, a count's
-  // load would wait for the store of the one before, at an address known only late; the packet
-  // path's residence times paid about 5 ns a frame for that.)
-  void record_many(std::size_t writer, std::span<const Nanos> latencies) noexcept {
-    assert(writer < writers_);
-    if (latencies.empty()) return;
-    Shard& s = shards_[writer];
-    const auto bounds = buckets_.padded_bounds_ns();
-    // The current bucket is (lower, upper]: a latency inside it costs two comparisons instead of
-    // index_of's seven dependent steps.
-    std::size_t bucket = buckets_.index_of(latencies.front().count());
-    std::int64_t lower = bucket == 0 ? std::numeric_limits<std::int64_t>::min() : bounds[bucket - 1];
-    std::int64_t upper = bounds[bucket];
-    std::uint64_t in_bucket = 0;
-    std::uint64_t sum = 0;
-    for (const Nanos latency : latencies) {
-      const std::int64_t ns = latency.count();
-      if (ns <= lower || ns > upper) {
-        bump(s.counts[bucket], in_bucket);
-        bucket = buckets_.index_of(ns);
-        lower = bucket == 0 ? std::numeric_limits<std::int64_t>::min() : bounds[bucket - 1];
-        upper = bounds[bucket];
-        in_bucket = 0;
-      }
-      ++in_bucket;
-      sum += static_cast<std::uint64_t>(ns < 0 ? 0 : ns);
+  // record() for latencies given one at a time by one writer, cheaper for a run: consecutive
+  // latencies mostly fall in one bucket, and each bucket's count is written once per stretch in
+  // it. (Per latency, a count's load would wait for the store of the one before, at an address
+  // known only late; the packet path's residence times paid about 5 ns a frame for that.) A
+  // latency inside the current bucket (lower, upper] costs two comparisons instead of index_of's
+  // seven dependent steps. Counts reach the histogram at finish() (or destruction).
+  class Run {
+   public:
+    Run(LatencyHistogram& histogram, std::size_t writer) noexcept
+        : histogram_(histogram), shard_(histogram.shards_[writer]) {
+      assert(writer < histogram.writers_);
     }
-    bump(s.counts[bucket], in_bucket);
-    bump(s.sum_ns, sum);
+    Run(const Run&) = delete;
+    Run& operator=(const Run&) = delete;
+    ~Run() { finish(); }
+
+    void add(Nanos latency) noexcept {
+      const std::int64_t ns = latency.count();
+      if (ns <= lower_ || ns > upper_) [[unlikely]]
+        enter(ns);
+      ++in_bucket_;
+      sum_ += static_cast<std::uint64_t>(ns < 0 ? 0 : ns);
+    }
+    void finish() noexcept {
+      if (in_bucket_ != 0) bump(shard_.counts[bucket_], in_bucket_);
+      if (sum_ != 0) bump(shard_.sum_ns, sum_);
+      in_bucket_ = 0;
+      sum_ = 0;
+    }
+
+   private:
+    void enter(std::int64_t ns) noexcept {
+      if (in_bucket_ != 0) bump(shard_.counts[bucket_], in_bucket_);
+      in_bucket_ = 0;
+      const auto bounds = histogram_.buckets_.padded_bounds_ns();
+      bucket_ = histogram_.buckets_.index_of(ns);
+      lower_ = bucket_ == 0 ? std::numeric_limits<std::int64_t>::min() : bounds[bucket_ - 1];
+      upper_ = bounds[bucket_];
+    }
+
+    LatencyHistogram& histogram_;
+    Shard& shard_;
+    std::size_t bucket_ = 0;
+    // No bucket yet: every latency is outside (max, min].
+    std::int64_t lower_ = std::numeric_limits<std::int64_t>::max();
+    std::int64_t upper_ = std::numeric_limits<std::int64_t>::min();
+    std::uint64_t in_bucket_ = 0;
+    std::uint64_t sum_ = 0;
+  };
+
+  // record() for each of `latencies`, as a Run.
+  void record_many(std::size_t writer, std::span<const Nanos> latencies) noexcept {
+    Run run(*this, writer);
+    for (const Nanos latency : latencies) run.add(latency);
   }
 
   // Safe from any thread, concurrently with record().

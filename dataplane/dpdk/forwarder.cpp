@@ -66,7 +66,6 @@ Forwarder::Forwarder(const bridge::BridgeConfig& config, std::vector<std::uint16
       protection_(config.streams.size(), config.ports.size()),
       burst_(kTxBurstsPerVisit * settings.burst),
       slots_(kTxBurstsPerVisit * settings.burst),
-      residence_(kTxBurstsPerVisit * settings.burst),
       run_(settings.burst),
       idle_(settings.idle_sleep),
       stall_detector_(telemetry.stalls ? settings.stall_threshold : Nanos{0}) {
@@ -168,6 +167,7 @@ std::uint16_t Forwarder::protect_run(ForwarderPort& port, std::uint16_t in, cons
   };
   std::uint16_t kept = 0;
   if (role == FrerRole::generate) {
+    const std::uint16_t first = protection_.peek_sequence(d.stream);
     for (std::uint16_t i = 0; i < n; ++i) {
       auto* m = static_cast<rte_mbuf*>(frames[i].packet);
       const RTagRead tag = read_r_tag(bytes(m));
@@ -177,12 +177,14 @@ std::uint16_t Forwarder::protect_run(ForwarderPort& port, std::uint16_t in, cons
         discard(m, port.counters.rx_r_tag_error);
         continue;
       }
-      insert_r_tag(bytes(m), tag.offset, protection_.next_sequence(d.stream));
+      insert_r_tag(bytes(m), tag.offset, static_cast<std::uint16_t>(first + kept));
       frames[kept] = frames[i];
       frames[kept++].length += kRTagBytes;
     }
+    protection_.took_sequences(d.stream, kept);
     return kept;
   }
+  ProtectionState::RunRecovery recovery = protection_.recovery_for_run(d.stream, in);
   for (std::uint16_t i = 0; i < n; ++i) {
     auto* m = static_cast<rte_mbuf*>(frames[i].packet);
     const RTagRead tag = read_r_tag(bytes(m));
@@ -191,7 +193,7 @@ std::uint16_t Forwarder::protect_run(ForwarderPort& port, std::uint16_t in, cons
       continue;
     }
     const bool tagged = tag.state == RTagState::present;
-    if (protection_.recover(d.stream, in, tagged, tag.sequence, now) == RecoveryVerdict::discard) {
+    if (recovery.accept(tagged, tag.sequence, now) == RecoveryVerdict::discard) {
       discard(m, port.counters.rx_eliminated);
       continue;
     }
@@ -347,12 +349,11 @@ void Forwarder::transmit(std::uint16_t index, const GateSchedule& schedule, cons
 
 // Residence times of the stream frames among slots_[0, n), a run of one stream's frames at a
 // time (a batch mostly holds few streams, each back to back). Each run is read in two short
-// loops, residence and then window overruns, that keep their state in registers; the arrays
-// are read through local pointers, as through the members every store to a histogram cell would
-// make the compiler load them again.
+// loops, residence and then window overruns, that keep their state in registers; the slots are
+// read through a local pointer, as through the member every store to a histogram cell would make
+// the compiler load it again.
 void Forwarder::record_residence(ForwarderPort& port, const PortSchedule& ps, std::uint16_t n) {
   const TxSlot<FrameDescriptor>* const slots = slots_.data();
-  Nanos* const residence = residence_.data();
   // A class whose gate never closes cannot hold a frame past a window.
   const auto gated = static_cast<std::uint8_t>(~ps.gates.always_open_mask());
   std::uint16_t i = 0;
@@ -367,12 +368,14 @@ void Forwarder::record_residence(ForwarderPort& port, const PortSchedule& ps, st
     while (i < n && slots[i].frame.stream == stream) ++i, ++k;
     const Nanos max_latency = telemetry_.max_latency[stream];
     std::uint64_t misses = 0;
-    for (std::size_t j = 0; j < k; ++j) {
-      const Nanos r = run[j].start - run[j].frame.enqueue_time;
-      residence[j] = r;
-      misses += r > max_latency ? 1 : 0;
+    {
+      telemetry::LatencyHistogram::Run histogram(*telemetry_.residence[stream], 0);
+      for (std::size_t j = 0; j < k; ++j) {
+        const Nanos r = run[j].start - run[j].frame.enqueue_time;
+        histogram.add(r);
+        misses += r > max_latency ? 1 : 0;
+      }
     }
-    telemetry_.residence[stream]->record_many(0, std::span<const Nanos>(residence, k));
     if (misses != 0) telemetry_.deadline_misses[stream]->add(0, misses);
     if (gated == 0) continue;
     std::uint64_t overruns = 0;

@@ -145,7 +145,6 @@ class Forwarder {
   std::uint64_t schedule_generation_ = 0;  // of the schedule protection_ and the overrun checks follow
   std::vector<rte_mbuf*> burst_;
   std::vector<TxSlot<FrameDescriptor>> slots_;  // transmission selection's batch, burst_ its mbufs
-  std::vector<Nanos> residence_;                // record_residence's run of one stream's frames
   std::vector<FrameDescriptor> run_;            // frames of a burst sharing one ingress decision
   double elapsed_seconds_ = 0;
   std::uint64_t iterations_ = 0;

@@ -80,6 +80,13 @@ class ProtectionState {
     ++frer_counters_[stream].generated;
     return generation_[stream]++;
   }
+  // The same for a run of frames: the number its first frame gets, the next ones counting on;
+  // took_sequences() then says how many the run numbered (the counter moves once per run).
+  std::uint16_t peek_sequence(StreamHandle stream) const { return generation_[stream]; }
+  void took_sequences(StreamHandle stream, std::uint16_t frames) {
+    generation_[stream] = static_cast<std::uint16_t>(generation_[stream] + frames);
+    frer_counters_[stream].generated += frames;
+  }
   // 802.1CB sequence recovery (and individual recovery when configured) for one frame. Its
   // counters reach frer_counters() at the next publish_recoveries(): once per burst, not per frame.
   RecoveryVerdict recover(StreamHandle stream, std::size_t port, std::optional<std::uint16_t> sequence, TaiTime now) {
@@ -101,6 +108,38 @@ class ProtectionState {
     }
     return v;
   }
+  // recover() for a run of frames of one stream from one port: the stream's recoveries looked up
+  // once. Empty (every frame passes) when this bridge does not recover the stream.
+  class RunRecovery {
+   public:
+    RunRecovery() = default;
+    RunRecovery(SequenceRecovery* compound, SequenceRecovery* individual, std::uint64_t* individual_discarded)
+        : compound_(compound), individual_(individual), individual_discarded_(individual_discarded) {}
+    RecoveryVerdict accept(bool tagged, std::uint16_t sequence, TaiTime now) {
+      if (!compound_) return RecoveryVerdict::pass;
+      if (individual_ && tagged && individual_->accept(true, sequence, now) == RecoveryVerdict::discard) {
+        ++*individual_discarded_;
+        return RecoveryVerdict::discard;
+      }
+      return compound_->accept(tagged, sequence, now);
+    }
+
+   private:
+    SequenceRecovery* compound_ = nullptr;
+    SequenceRecovery* individual_ = nullptr;  // the port's member stream recovery, if configured
+    std::uint64_t* individual_discarded_ = nullptr;
+  };
+  RunRecovery recovery_for_run(StreamHandle stream, std::size_t port) {
+    auto& r = recoveries_[stream];
+    if (!r) return {};
+    if (pending_publish_[stream] == 0) {
+      pending_publish_[stream] = 1;
+      unpublished_.push_back(stream);
+    }
+    return {&r->compound, r->individual.empty() ? nullptr : &r->individual[port],
+            &frer_counters_[stream].individual_discarded};
+  }
+
   void publish_recoveries() {
     for (const std::size_t stream : unpublished_) {
       publish(stream);
