@@ -339,12 +339,19 @@ void Forwarder::transmit(std::uint16_t index, const GateSchedule& schedule, cons
   }
   port.counters.tx_bytes += bytes;
   port.link_free_at = batch.link_free_at;
-  // The PMD reads each mbuf's header when it sends (or frees) it. A frame that waited behind a
-  // closed gate has left the caches by then, so the headers of the frames now at the front of
-  // the class just served are fetched ahead, while the rest of this loop iteration runs.
-  const TcQueue<FrameDescriptor>& next = port.queues[slots_[n - 1].traffic_class];
-  const std::size_t ahead = std::min<std::size_t>(next.size(), kTxBurstsPerVisit * settings_.burst);
-  for (std::size_t i = 0; i < ahead; ++i) rte_prefetch0(next.at(i).packet);
+  port.served_class = slots_[n - 1].traffic_class;
+}
+
+// The PMD reads each mbuf's header when it sends (or frees) it. A frame that waited behind a
+// closed gate has left the caches by then, so the headers of the frames now at the front of the
+// class each port served last are fetched ahead, after every port has sent: fetching them
+// between two ports' transmissions would delay the second port's gate launch.
+void Forwarder::prefetch_next_transmissions() {
+  for (auto& port : ports_) {
+    const TcQueue<FrameDescriptor>& next = port.queues[port.served_class];
+    const std::size_t ahead = std::min<std::size_t>(next.size(), kTxBurstsPerVisit * settings_.burst);
+    for (std::size_t i = 0; i < ahead; ++i) rte_prefetch0(next.at(i).packet);
+  }
 }
 
 // Residence times of the stream frames among slots_[0, n), a run of one stream's frames at a
@@ -440,6 +447,7 @@ void Forwarder::run(const std::atomic<bool>& stop) {
       if (ports_[p].waiting_for <= now) transmit(p, schedule, clock, now, 1);
     for (std::uint16_t p = 0; p < port_count; ++p)
       transmit(p, schedule, clock, now, static_cast<std::uint16_t>(kTxBurstsPerVisit * settings_.burst));
+    prefetch_next_transmissions();
 
     if ((++iterations_ & kDepthPublishMask) == 0) {
       publish_depths();

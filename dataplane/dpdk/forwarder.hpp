@@ -73,6 +73,7 @@ struct ForwarderPort {
   telemetry::LatencyHistogram* lateness = nullptr;
   std::array<telemetry::Gauge*, kTrafficClasses> depth{};
   std::array<WindowOverrunCheck, kTrafficClasses> overrun{};  // of this schedule's gate engine
+  std::uint8_t served_class = 0;                              // of the last frame sent
 };
 
 struct ForwarderTelemetry {
@@ -119,6 +120,7 @@ class Forwarder {
   void forward_run(PortCounters& counters, const IngressDecision& d, std::uint8_t priority,
                    const GateSchedule& schedule, std::uint16_t n, std::uint64_t bytes);
   void record_residence(ForwarderPort& port, const PortSchedule& ps, std::uint16_t n);
+  void prefetch_next_transmissions();
   void publish_depths();
   void drop(const FrameDescriptor& d);
   void end_run(ForwarderPort& port, std::uint16_t in, const IngressDecision& d, const GateSchedule& schedule,
