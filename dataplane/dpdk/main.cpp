@@ -111,7 +111,11 @@ rte_mempool* create_pool(std::size_t ports, const Options& o) {
   // through about as many as are queued at once. A build without the stack driver keeps the ring.
   rte_mempool* pool = rte_pktmbuf_pool_create_by_ops("takt_mbufs", count, 256, 0, data_room,
                                                      static_cast<int>(rte_socket_id()), "stack");
-  if (!pool) pool = rte_pktmbuf_pool_create("takt_mbufs", count, 256, 0, data_room, static_cast<int>(rte_socket_id()));
+  if (!pool) {
+    spdlog::warn("no mbuf pool from DPDK's stack driver ({}); trying a ring, slower behind closed gates",
+                 rte_strerror(rte_errno));
+    pool = rte_pktmbuf_pool_create("takt_mbufs", count, 256, 0, data_room, static_cast<int>(rte_socket_id()));
+  }
   if (!pool)
     throw std::runtime_error("cannot create a pool of " + std::to_string(count) + " mbufs: " + rte_strerror(rte_errno) +
                              " (give EAL more memory with -m, or lower --queue-capacity)");
