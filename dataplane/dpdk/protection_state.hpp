@@ -75,17 +75,19 @@ class ProtectionState {
     return v == FilterVerdict::pass;
   }
 
-  // 802.1CB sequence generation: the next number for `stream`.
-  std::uint16_t next_sequence(StreamHandle stream) {
-    ++frer_counters_[stream].generated;
-    return generation_[stream]++;
-  }
-  // The same for a run of frames: the number its first frame gets, the next ones counting on;
-  // took_sequences() then says how many the run numbered (the counter moves once per run).
+  // 802.1CB sequence generation for a run of frames of `stream`: the number its first frame gets,
+  // the next ones counting on; took_sequences() then says how many the run numbered (the
+  // counter moves once per run).
   std::uint16_t peek_sequence(StreamHandle stream) const { return generation_[stream]; }
   void took_sequences(StreamHandle stream, std::uint16_t frames) {
     generation_[stream] = static_cast<std::uint16_t>(generation_[stream] + frames);
     frer_counters_[stream].generated += frames;
+  }
+  // The same for one frame: the next number for `stream`.
+  std::uint16_t next_sequence(StreamHandle stream) {
+    const std::uint16_t sequence = peek_sequence(stream);
+    took_sequences(stream, 1);
+    return sequence;
   }
   // 802.1CB sequence recovery (and individual recovery when configured) for one frame. Its
   // counters reach frer_counters() at the next publish_recoveries(): once per burst, not per frame.
@@ -94,19 +96,7 @@ class ProtectionState {
   }
   // The same with the R-TAG's presence apart from its number (SequenceRecovery::accept says why).
   RecoveryVerdict recover(StreamHandle stream, std::size_t port, bool tagged, std::uint16_t sequence, TaiTime now) {
-    auto& r = recoveries_[stream];
-    if (!r) return RecoveryVerdict::pass;
-    if (!r->individual.empty() && tagged &&
-        r->individual[port].accept(true, sequence, now) == RecoveryVerdict::discard) {
-      ++frer_counters_[stream].individual_discarded;
-      return RecoveryVerdict::discard;
-    }
-    const RecoveryVerdict v = r->compound.accept(tagged, sequence, now);
-    if (pending_publish_[stream] == 0) {
-      pending_publish_[stream] = 1;
-      unpublished_.push_back(stream);
-    }
-    return v;
+    return recovery_for_run(stream, port).accept(tagged, sequence, now);
   }
   // recover() for a run of frames of one stream from one port: the stream's recoveries looked up
   // once. Empty (every frame passes) when this bridge does not recover the stream.
