@@ -58,10 +58,17 @@ if [ "${#first_failed[@]}" -gt 0 ]; then
   cp "$tmp/LastTestsFailed.log" "$tmp/takt-first-run-failed.log"
   cp "$tmp/LastTest.log" "$tmp/takt-first-run-LastTest.log"
   ctest --rerun-failed --output-on-failure --timeout 600 -j "$jobs" "$@"
+  rerun_rc=$?
   no_tests=$((no_tests + $(no_tests_ran)))
   declare -A again=()
-  if [ -s "$tmp/LastTestsFailed.log" ]; then
+  # ctest rewrites LastTestsFailed.log only when a test fails: after a rerun that passed it
+  # still names the first run's failures, so it is read only when the rerun failed.
+  if [ "$rerun_rc" -ne 0 ] && [ -s "$tmp/LastTestsFailed.log" ]; then
     while IFS= read -r name; do again[$name]=1; done < <(cut -d: -f2- "$tmp/LastTestsFailed.log")
+  fi
+  # A rerun that failed without naming a test: none of them passed it.
+  if [ "$rerun_rc" -ne 0 ] && [ "${#again[@]}" -eq 0 ]; then
+    for name in "${first_failed[@]}"; do again[$name]=1; done
   fi
   for name in "${first_failed[@]}"; do
     if [ -n "${again[$name]:-}" ]; then failed_twice+=("$name"); else flaky+=("$name"); fi
