@@ -76,9 +76,9 @@ class SequenceRecovery {
   RecoveryVerdict accept(std::optional<std::uint16_t> sequence, TaiTime now) {
     return accept(sequence.has_value(), sequence.value_or(0), now);
   }
-  // The same with the R-TAG's presence apart from its number, as the packet path reads them: an
-  // optional built there and passed on costs a store-forwarding stall per frame.
-  // Inline up to the algorithm: the packet path calls it per frame, and the timers are due rarely.
+  // The same with the R-TAG's presence apart from its number, as the packet path reads them (an
+  // optional built there and passed on costs a store-forwarding stall per frame); inline up to
+  // the algorithm, as the packet path calls it per frame and the timers are due rarely.
   RecoveryVerdict accept(bool tagged, std::uint16_t sequence, TaiTime now) {
     if (timers_due(now)) tick(now);
     if (!tagged) {

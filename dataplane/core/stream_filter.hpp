@@ -52,15 +52,15 @@ struct StreamFilterCounters {
 
 enum class FilterVerdict : std::uint8_t { pass, sdu_too_large, gate_closed, red, yellow, blocked };
 
-// Adds one frame's verdict to `c` the way 802.1Qci counts it (a frame stopped by the meter did
-// pass the SDU check and the gate).
-// `frames` passing frames added at once.
+// Adds `frames` frames that all passed to `c`, as count() would one by one.
 inline void count_passing(StreamFilterCounters& c, std::uint64_t frames) {
   c.matching += frames;
   c.passing_sdu += frames;
   c.passing += frames;
 }
 
+// Adds one frame's verdict to `c` the way 802.1Qci counts it (a frame stopped by the meter did
+// pass the SDU check and the gate).
 inline void count(StreamFilterCounters& c, FilterVerdict v) {
   ++c.matching;
   switch (v) {
