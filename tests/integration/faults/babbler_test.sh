@@ -70,12 +70,17 @@ check_unharmed local-io sw1
 gate=$(metric_delta "$before1" "$after1" takt_psfp_discarded_frames_total stream=remote-io port=p1 reason=stream-gate-closed)
 red=$(metric_delta "$before1" "$after1" takt_psfp_discarded_frames_total stream=remote-io port=p1 reason=flow-meter-red)
 matched=$(metric_delta "$before1" "$after1" takt_psfp_matching_frames_total stream=remote-io port=p1)
-passed=$(metric_delta "$before1" "$after1" takt_psfp_passing_frames_total stream=remote-io port=p1)
 generated=$(metric_delta "$before1" "$after1" takt_frer_generated_frames_total stream=remote-io)
 at_sw2=$(metric_delta "$before2" "$after2" takt_frer_recovery_frames_total stream=remote-io result=passed)
 talker_sent=$(stream_field remote-io sent)
 say "sw1 p1 remote-io filter: $matched matched, $gate discarded by the stream gate, $red red at the flow meter; $generated forwarded (R-TAG); sw2 passed $at_sw2 of the talker's $talker_sent"
-((gate > 0 && red > 0)) || fail "sw1 did not police the flood under both reasons (gate $gate, red $red)"
+# Which of the two reasons takes a babbled frame depends on when sw1 polls it: the stream gate
+# is asked whether it was open at any time since the port's previous poll, and on a loaded host
+# polls can be far enough apart that every interval meets the arrival window (the gate's share
+# was 0 to 11012 of 12000 over runs here). Every frame the filter matched and sw1 did not forward
+# (number, for FRER) must have been discarded for one of them.
+((gate + red > 0 && gate + red == matched - generated)) ||
+  fail "sw1 forwarded $generated of remote-io's $matched matched frames, and discarded at the stream gate $gate and at the flow meter $red: not all the rest"
 ((matched >= sent / 2)) || fail "sw1 matched only $matched of the babbler's $sent frames to remote-io's filter"
 # Outside the babble only the talker's frames come; during its 3 s the meter lets through at most
 # its CIR (one 82 B frame per 4 ms) and its burst (2 frames): the talker's frames plus 752.
