@@ -120,6 +120,8 @@ class Forwarder {
   void forward_run(PortCounters& counters, const IngressDecision& d, std::uint8_t priority,
                    const GateSchedule& schedule, std::uint16_t n, std::uint64_t bytes);
   void record_residence(ForwarderPort& port, const PortSchedule& ps, std::uint16_t n);
+  void record_group(ForwarderPort& port, const PortSchedule& ps, std::uint8_t gated,
+                    std::span<const TxSlot<FrameDescriptor>> group, std::int64_t after_first);
   void prefetch_next_transmissions();
   void publish_depths();
   void drop(const FrameDescriptor& d);
