@@ -4,6 +4,8 @@
 // trees) carry one sequence number; the first copy passes, the others are discarded. Time is
 // passed in: RemainingTicks and the latent error timers are evaluated against `now` whenever a
 // frame arrives or tick() is called, which the packet loop does now and then.
+#include <array>
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 
@@ -66,6 +68,17 @@ struct SequenceRecoveryCounters {
 
 enum class RecoveryVerdict : std::uint8_t { pass, discard };
 
+namespace detail {
+// kEveryNthBit[n]: bits 0, n, 2n, ... of a 64-bit word (n >= 1; [0] is bit 0 alone).
+inline constexpr std::array<std::uint64_t, 64> kEveryNthBit = [] {
+  std::array<std::uint64_t, 64> table{};
+  table[0] = 1;
+  for (int n = 1; n < 64; ++n)
+    for (int i = 0; i < 64; i += n) table[static_cast<std::size_t>(n)] |= std::uint64_t{1} << i;
+  return table;
+}();
+}  // namespace detail
+
 class SequenceRecovery {
  public:
   // Throws ConfigError on a history length outside 1..64, a non-positive timeout, or latent
@@ -88,6 +101,49 @@ class SequenceRecovery {
     }
     return config_.algorithm == RecoveryAlgorithm::vector ? vector_recovery(sequence, now)
                                                           : match_recovery(sequence, now);
+  }
+  // accept() of `count` tagged frames numbered first, first + step, first + 2 step, ... (modulo
+  // 2^16), all at `now`: a talker's frames as one path delivers them, step 1 (or more for a path
+  // that carries every step-th frame). When every one of them would pass, as the first copies of
+  // frames in order do, they pass at once and the result is true: the state and the counters are
+  // exactly what accept() of each would leave. Otherwise (a duplicate, a number behind or too far
+  // ahead, a history of one) nothing passes and the result is false; the caller then accepts them
+  // one by one, which answers as it would have (the timers already run here stay run).
+  bool accept_stepped(std::uint16_t first, std::uint16_t step, std::uint16_t count, TaiTime now) {
+    if (count == 0) return true;
+    // The timers once: a frame that arrives at the same instant cannot make them due again.
+    if (timers_due(now)) tick(now);
+    const bool vector = config_.algorithm == RecoveryAlgorithm::vector;
+    const int later = count - 1;  // frames after the first, each `step` ahead of the one before
+    const int stride = later > 0 ? static_cast<std::int16_t>(step) : 1;  // a run of one has no step
+    if (later > 0 && (vector ? stride <= 0 || stride >= config_.history_length : step == 0)) return false;
+    std::uint64_t out_of_order = step != 1 ? static_cast<std::uint64_t>(later) : 0;
+    std::uint64_t skipped = static_cast<std::uint64_t>(later) * static_cast<std::uint64_t>(stride - 1);
+    int shift = later * stride;       // how far the window moves after the first frame
+    std::uint64_t history = window_;  // TakeAny: numbers before the first count as seen
+    if (!take_any_) {
+      const auto ahead = static_cast<std::uint16_t>(first - recov_seq_num_);
+      const int delta = static_cast<std::int16_t>(ahead);
+      if (vector ? delta <= 0 || delta >= config_.history_length : ahead == 0) return false;
+      if (delta != 1) ++out_of_order;
+      skipped += static_cast<std::uint64_t>(delta - 1);
+      shift += delta;
+      history = history_;
+    }
+    if (vector) {
+      // Each number taken sets the newest bit as the window moves on: bits 0, stride, 2 stride...
+      const int span = later * stride + 1;
+      const std::uint64_t taken = detail::kEveryNthBit[static_cast<std::size_t>(stride)] &
+                                  (span >= 64 ? ~std::uint64_t{0} : (std::uint64_t{1} << span) - 1);
+      history_ = ((shift >= 64 ? 0 : history << shift) | taken) & window_;
+      skipped_ += skipped;
+    }
+    counters_.out_of_order += out_of_order;
+    take_any_ = false;
+    recov_seq_num_ = static_cast<std::uint16_t>(first + later * step);
+    counters_.passed += count;
+    last_pass_ = now;
+    return true;
   }
   // Runs the timers (reset timeout, latent error test and reset) up to `now`.
   void tick(TaiTime now);

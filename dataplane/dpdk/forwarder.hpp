@@ -74,6 +74,8 @@ struct ForwarderPort {
   std::array<telemetry::Gauge*, kTrafficClasses> depth{};
   std::array<WindowOverrunCheck, kTrafficClasses> overrun{};  // of this schedule's gate engine
   std::uint8_t served_class = 0;                              // of the last frame sent
+  std::uint16_t sent = 0;                                     // frames sent on this turn of the loop
+  TaiTime prefetched_for = kNever;                            // the gate opening last fetched ahead for
 };
 
 struct ForwarderTelemetry {
@@ -119,10 +121,12 @@ class Forwarder {
                 std::uint16_t max_frames);
   void forward_run(PortCounters& counters, const IngressDecision& d, std::uint8_t priority,
                    const GateSchedule& schedule, std::uint16_t n, std::uint64_t bytes);
+  bool recover_in_order(ProtectionState::RunRecovery& recovery, std::uint16_t first, TaiTime now, std::uint16_t n);
   void record_residence(ForwarderPort& port, const PortSchedule& ps, std::uint16_t n);
   void record_group(ForwarderPort& port, const PortSchedule& ps, std::uint8_t gated,
                     std::span<const TxSlot<FrameDescriptor>> group, std::int64_t after_first);
-  void prefetch_next_transmissions();
+  void prefetch_next_transmissions(TaiTime now);
+  static void prefetch_front(const TcQueue<FrameDescriptor>& queue, std::size_t frames);
   void publish_depths();
   void drop(const FrameDescriptor& d);
   void end_run(ForwarderPort& port, std::uint16_t in, const IngressDecision& d, const GateSchedule& schedule,

@@ -113,6 +113,14 @@ class ProtectionState {
       }
       return compound_->accept(tagged, sequence, now);
     }
+    // accept() of `count` tagged frames numbered first, first + step, ...: true when they all
+    // passed at once (SequenceRecovery::accept_stepped); false, with nothing passed, when the
+    // caller must accept them one by one, as always with individual recovery.
+    bool accept_stepped(std::uint16_t first, std::uint16_t step, std::uint16_t count, TaiTime now) {
+      if (!compound_) return true;
+      if (individual_) return false;
+      return compound_->accept_stepped(first, step, count, now);
+    }
 
    private:
     SequenceRecovery* compound_ = nullptr;

@@ -280,3 +280,83 @@ TEST_CASE("vector recovery counts exactly as the standard's algorithm, lost numb
     CHECK(ref.c.resets > 10);
   }
 }
+
+TEST_CASE("a run of frames a constant step apart passes at once exactly as frame by frame", "[frer]") {
+  // Two recoveries see the same frames: one accepts every frame alone, the other offers each run
+  // to accept_stepped() first and falls back to accept() when it refuses. Their answers, counters
+  // (LostPackets included) and all later behaviour must agree; latent error detection runs too,
+  // since it reads the counters the run updates.
+  for (const RecoveryAlgorithm algorithm : {RecoveryAlgorithm::vector, RecoveryAlgorithm::match}) {
+    for (const int history : {1, 2, 3, 16, 32, 63, 64}) {
+      if (algorithm == RecoveryAlgorithm::match && history != 32) continue;  // match has no history
+      SequenceRecoveryConfig config;
+      config.algorithm = algorithm;
+      config.history_length = history;
+      config.reset_timeout = Nanos{50'000};
+      config.latent.enabled = true;
+      config.latent.difference = 5;
+      config.latent.period = Nanos{20'000};
+      config.latent.reset_period = Nanos{70'000};
+      SequenceRecovery each(config, t0);
+      SequenceRecovery runs(config, t0);
+      std::uint32_t seed = 7U + static_cast<std::uint32_t>(history) * 3U + static_cast<std::uint32_t>(algorithm);
+      auto next = [&seed](std::uint32_t bound) {
+        seed = seed * 1103515245U + 12345U;
+        return (seed >> 8) % bound;
+      };
+      std::uint16_t head = 0;
+      TaiTime now = t0;
+      std::uint64_t at_once = 0, refused = 0;
+      for (int run = 0; run < 6'000; ++run) {
+        // Steps of one mostly, then others inside and outside the history, none, backwards; the
+        // first number ahead, on, behind or far from the last one taken.
+        const std::uint32_t kind = next(100);
+        std::uint16_t step = 1;
+        if (kind >= 60 && kind < 75)
+          step = static_cast<std::uint16_t>(2 + next(static_cast<std::uint32_t>(history) + 2));
+        if (kind >= 75 && kind < 80) step = 0;
+        if (kind >= 80 && kind < 85) step = static_cast<std::uint16_t>(0 - 1 - next(3));
+        if (kind >= 85 && kind < 88) step = static_cast<std::uint16_t>(40'000);
+        const std::uint32_t start = next(100);
+        std::uint16_t first = static_cast<std::uint16_t>(head + 1);
+        if (start >= 50 && start < 65)
+          first = static_cast<std::uint16_t>(head + 2 + next(static_cast<std::uint32_t>(history) + 3));
+        if (start >= 65 && start < 80)
+          first = static_cast<std::uint16_t>(head - next(static_cast<std::uint32_t>(history) + 2));
+        if (start >= 80 && start < 85) first = static_cast<std::uint16_t>(head + 30'000);
+        const auto count = static_cast<std::uint16_t>(next(10) == 0 ? next(80) : 1 + next(40));
+        now += Nanos{next(60) == 0 ? 60'000 : 1'000};
+        INFO("history " << history << " run " << run << " first " << first << " step " << step << " count " << count);
+        std::vector<RecoveryVerdict> expected;
+        for (std::uint16_t i = 0; i < count; ++i)
+          expected.push_back(each.accept(static_cast<std::uint16_t>(first + i * step), now));
+        if (runs.accept_stepped(first, step, count, now)) {
+          ++at_once;
+          for (const RecoveryVerdict v : expected) REQUIRE(v == RecoveryVerdict::pass);
+        } else {
+          ++refused;
+          REQUIRE(count > 0);
+          for (std::uint16_t i = 0; i < count; ++i)
+            REQUIRE(runs.accept(true, static_cast<std::uint16_t>(first + i * step), now) == expected[i]);
+        }
+        const SequenceRecoveryCounters a = each.counters(), b = runs.counters();
+        REQUIRE(b.passed == a.passed);
+        REQUIRE(b.discarded == a.discarded);
+        REQUIRE(b.out_of_order == a.out_of_order);
+        REQUIRE(b.rogue == a.rogue);
+        REQUIRE(b.lost == a.lost);
+        REQUIRE(b.resets == a.resets);
+        REQUIRE(b.latent_errors == a.latent_errors);
+        REQUIRE(b.latent_error_resets == a.latent_error_resets);
+        REQUIRE(runs.take_any() == each.take_any());
+        REQUIRE(runs.latent_error() == each.latent_error());
+        if (count > 0) head = static_cast<std::uint16_t>(first + (count - 1) * step);
+      }
+      // Both ways were taken often: the comparison covers the closed form and the refusals.
+      INFO("history " << history << ": " << at_once << " runs at once, " << refused << " refused");
+      CHECK(at_once > (history >= 2 ? 300U : 5U));  // a history of one takes a run of one only
+      CHECK(refused > 300);
+      if (algorithm == RecoveryAlgorithm::vector && history >= 16) CHECK(each.counters().lost > 1'000);
+    }
+  }
+}
