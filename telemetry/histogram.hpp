@@ -102,21 +102,15 @@ class LatencyHistogram {
     bump(s.sum_ns, static_cast<std::uint64_t>(ns < 0 ? 0 : ns));
   }
 
-  // record() of `count` latencies that ascend from `first` to `last` and sum to `sum_ns`, in one
-  // step when they all fall in one bucket, as the residences of frames queued together and sent
-  // back to back mostly do. Returns false and records nothing when they do not, or when `first`
-  // is negative (record() would count such a latency's sum as 0); the caller then records each.
-  bool record_ascending(std::size_t writer, Nanos first, Nanos last, std::uint64_t count,
-                        std::uint64_t sum_ns) noexcept {
+  // `count` latencies known to lie in bucket `bucket` (as index_of() finds it), none negative,
+  // summing to `sum_ns`: what record() of each would add, for a writer that keeps its own
+  // tally of the bucket it records into and adds it now and then.
+  void record_in_bucket(std::size_t writer, std::size_t bucket, std::uint64_t count, std::uint64_t sum_ns) noexcept {
     assert(writer < writers_);
-    assert(first <= last);
-    if (first.count() < 0) return false;
-    const std::size_t bucket = buckets_.index_of(first.count());
-    if (last.count() > buckets_.padded_bounds_ns()[bucket]) return false;
+    assert(bucket < buckets_.bucket_count());
     Shard& s = shards_[writer];
     bump(s.counts[bucket], count);
     bump(s.sum_ns, sum_ns);
-    return true;
   }
 
   // record() for latencies given one at a time by one writer, cheaper for a run: consecutive

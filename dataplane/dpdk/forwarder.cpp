@@ -46,7 +46,9 @@ constexpr std::size_t kUntaggedTypeOffset = 12;
 constexpr std::size_t kUntaggedSequenceOffset = kUntaggedTypeOffset + 4;
 constexpr std::size_t kUntaggedRTagEnd = kUntaggedTypeOffset + kRTagBytes + 2;
 
-constexpr std::uint64_t kDepthPublishMask = 1023;  // queue-depth gauges every 1024 iterations
+// Queue-depth gauges and the residence tallies reach the metrics every 1024 iterations, within
+// milliseconds while frames flow (and the tallies before every idle rest).
+constexpr std::uint64_t kPublishMask = 1023;
 // A port may send up to this many RX bursts' worth of frames per loop iteration: egress must
 // drain faster than ingress fills, or a backlog built while a gate was closed never drains
 // while it is open and the queue keeps dropping at its tail. The link model and the lookahead
@@ -76,6 +78,8 @@ Forwarder::Forwarder(const bridge::BridgeConfig& config, std::vector<std::uint16
       run_(settings.burst),
       idle_(settings.idle_sleep),
       stall_detector_(telemetry.stalls ? settings.stall_threshold : Nanos{0}) {
+  residence_.reserve(config.streams.size());
+  for (std::size_t i = 0; i < config.streams.size(); ++i) residence_.emplace_back(*telemetry.residence[i], 0);
   for (std::size_t i = 0; i < config.ports.size(); ++i) {
     ForwarderPort p;
     p.dpdk_id = dpdk_ports[i];
@@ -421,7 +425,10 @@ void Forwarder::prefetch_next_transmissions(TaiTime now) {
 
 void Forwarder::prefetch_front(const TcQueue<FrameDescriptor>& queue, std::size_t frames) {
   const std::size_t ahead = std::min(queue.size(), frames);
-  for (std::size_t i = 0; i < ahead; ++i) rte_prefetch0(queue.at(i).packet);
+  for (std::size_t i = 0; i < ahead; ++i) {
+    rte_prefetch0(queue.at(i).packet);
+    rte_prefetch0(static_cast<const char*>(queue.at(i).packet) + RTE_CACHE_LINE_SIZE);
+  }
 }
 
 // Residence times of the stream frames among slots_[0, n), a group at a time: consecutive frames
@@ -464,11 +471,30 @@ void Forwarder::record_group(ForwarderPort& port, const PortSchedule& ps, std::u
   const Nanos first_residence = first.start - ready;
   const Nanos last_residence = group.back().start - ready;
   const auto k = static_cast<std::int64_t>(group.size());
-  telemetry::LatencyHistogram& histogram = *telemetry_.residence[stream];
-  const auto sum = static_cast<std::uint64_t>(k * first_residence.count() + after_first);
-  if (!histogram.record_ascending(0, first_residence, last_residence, group.size(), sum)) {
-    telemetry::LatencyHistogram::Run run(histogram, 0);
-    for (const auto& s : group) run.add(s.start - ready);
+  telemetry::BucketTally& tally = residence_[stream];
+  if (tally.holds(first_residence.count()) && last_residence.count() <= tally.upper()) {
+    tally.add(group.size(), static_cast<std::uint64_t>(k * first_residence.count() + after_first));
+  } else {
+    // Across bucket bounds: the stretches in one bucket each, in ascending order.
+    std::size_t j = 0;
+    while (j < group.size()) {
+      std::int64_t residence = (group[j].start - ready).count();
+      if (residence < 0) {  // a clock-mapping error upstream: as record() counts it
+        tally.histogram().record(tally.writer(), Nanos{residence});
+        ++j;
+        continue;
+      }
+      if (!tally.holds(residence)) tally.hold(residence);
+      const std::int64_t upper = tally.upper();
+      std::uint64_t count = 0, sum = 0;
+      do {
+        sum += static_cast<std::uint64_t>(residence);
+        ++count;
+        if (++j == group.size()) break;
+        residence = (group[j].start - ready).count();
+      } while (residence <= upper);
+      tally.add(count, sum);
+    }
   }
   const Nanos max_latency = telemetry_.max_latency[stream];
   if (last_residence > max_latency) {
@@ -486,7 +512,9 @@ void Forwarder::record_group(ForwarderPort& port, const PortSchedule& ps, std::u
   telemetry_.window_overruns[stream]->add(0, overruns);
 }
 
-void Forwarder::publish_depths() {
+// Queue depths, and the residence times tallied since the last time (BucketTally).
+void Forwarder::publish_telemetry() {
+  for (auto& tally : residence_) tally.flush();
   for (auto& p : ports_)
     for (int tc = 0; tc < kTrafficClasses; ++tc)
       if (p.depth[tc]) p.depth[tc]->set(static_cast<double>(p.queues[static_cast<std::size_t>(tc)].size()));
@@ -534,13 +562,13 @@ void Forwarder::run(const std::atomic<bool>& stop) {
       transmit(p, schedule, clock, now, static_cast<std::uint16_t>(kTxBurstsPerVisit * settings_.burst));
     prefetch_next_transmissions(now);
 
-    if ((++iterations_ & kDepthPublishMask) == 0) {
-      publish_depths();
+    if ((++iterations_ & kPublishMask) == 0) {
+      publish_telemetry();
       protection_.tick(now);  // recovery reset timeouts and latent error tests without traffic
     }
     if (idle_.enabled()) paused_ += rest_if_idle(now);
   }
-  publish_depths();
+  publish_telemetry();
   elapsed_seconds_ = static_cast<double>(rte_rdtsc() - start) / static_cast<double>(rte_get_tsc_hz());
   qs_.go_offline(kReaderId);
 }
@@ -555,6 +583,8 @@ Nanos Forwarder::rest_if_idle(TaiTime now) {
     if (p.waiting_for == kNever || p.waiting_for <= now) return Nanos{0};
     wake = std::min(wake, p.waiting_for - settings_.tx_spin);
   }
+  // Residence times tallied so far are published before a rest, not after it.
+  for (auto& tally : residence_) tally.flush();
   return idle_.rest(wake - now);
 }
 

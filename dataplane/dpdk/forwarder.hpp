@@ -22,6 +22,7 @@
 #include "dataplane/core/counters.hpp"
 #include "dataplane/core/fdb.hpp"
 #include "dataplane/core/frame_descriptor.hpp"
+#include "telemetry/bucket_tally.hpp"
 #include "telemetry/histogram.hpp"
 #include "dataplane/core/host_stall.hpp"
 #include "dataplane/core/ingress_classifier.hpp"
@@ -127,7 +128,7 @@ class Forwarder {
                     std::span<const TxSlot<FrameDescriptor>> group, std::int64_t after_first);
   void prefetch_next_transmissions(TaiTime now);
   static void prefetch_front(const TcQueue<FrameDescriptor>& queue, std::size_t frames);
-  void publish_depths();
+  void publish_telemetry();
   void drop(const FrameDescriptor& d);
   void end_run(ForwarderPort& port, std::uint16_t in, const IngressDecision& d, const GateSchedule& schedule,
                TaiTime now, std::uint16_t n);
@@ -148,6 +149,7 @@ class Forwarder {
   IngressClassifier classifier_;  // over streams_id_ and fdb_, declared before it
   std::vector<ForwarderPort> ports_;
   std::vector<StreamCounters> streams_;
+  std::vector<telemetry::BucketTally> residence_;  // per stream entry: the tally of its residence histogram
   LatenessSamples lateness_;
   ProtectionState protection_;
   std::uint64_t schedule_generation_ = 0;  // of the schedule protection_ and the overrun checks follow

@@ -134,33 +134,31 @@ TEST_CASE("recording a run at once counts exactly as recording each", "[telemetr
   CHECK(b.counts[0] == 6);  // le 1 us: -5, 1000, 999, 900, 0 and 7
 }
 
-TEST_CASE("ascending latencies in one bucket are recorded at once, exactly as each", "[telemetry][histogram]") {
+TEST_CASE("a tally of one bucket adds exactly what recording each would", "[telemetry][histogram]") {
   const LatencyBuckets buckets = LatencyBuckets::with_deadline(Nanos{250'000});
-  LatencyHistogram each(buckets, 1);
-  LatencyHistogram at_once(buckets, 1);
-  // A burst of 32 frames 6.72 ns apart (64-byte frames at 100 Gb/s), well inside one bucket.
-  std::vector<Nanos> burst;
-  for (int i = 0; i < 32; ++i) burst.push_back(Nanos{115'000 + i * 6'720 / 1000});
-  std::uint64_t sum = 0;
-  for (const Nanos l : burst) {
-    each.record(0, l);
-    sum += static_cast<std::uint64_t>(l.count());
+  LatencyHistogram each(buckets, 2);
+  LatencyHistogram tallied(buckets, 2);
+  // A burst of 32 frames 6.72 ns apart (64-byte frames at 100 Gb/s) inside one bucket, one on a
+  // bound (inclusive), latencies in the first bucket from 0, and past the last bound (+Inf).
+  std::vector<std::vector<Nanos>> groups(4);
+  for (int i = 0; i < 32; ++i) groups[0].push_back(Nanos{115'000 + i * 6'720 / 1000});
+  groups[1] = {Nanos{1'001}, Nanos{1'096}};
+  groups[2] = {Nanos{0}, Nanos{7}, Nanos{1'000}};
+  groups[3] = {Nanos{200'000'000}, Nanos{900'000'000}};
+  for (const auto& group : groups) {
+    std::uint64_t sum = 0;
+    for (const Nanos l : group) {
+      each.record(1, l);
+      sum += static_cast<std::uint64_t>(l.count());
+    }
+    const std::size_t bucket = buckets.index_of(group.front().count());
+    REQUIRE(buckets.index_of(group.back().count()) == bucket);
+    tallied.record_in_bucket(1, bucket, group.size(), sum);
   }
-  REQUIRE(at_once.record_ascending(0, burst.front(), burst.back(), burst.size(), sum));
-  CHECK(at_once.snapshot().counts == each.snapshot().counts);
-  CHECK(at_once.snapshot().sum_ns == each.snapshot().sum_ns);
-  CHECK(at_once.snapshot().count == 32);
-
-  // Bounds are inclusive: ending on a bucket's bound stays in it, one ns more does not.
-  CHECK(at_once.record_ascending(0, Nanos{1'001}, Nanos{1'096}, 2, 2'097));
-  CHECK_FALSE(at_once.record_ascending(0, Nanos{1'001}, Nanos{1'097}, 2, 2'098));
-  CHECK_FALSE(at_once.record_ascending(0, Nanos{249'000}, Nanos{250'001}, 2, 499'001));  // across the deadline
-  CHECK_FALSE(at_once.record_ascending(0, Nanos{-3}, Nanos{10}, 2, 10));                 // a negative one: each apart
-  CHECK(at_once.record_ascending(0, Nanos{0}, Nanos{1'000}, 3, 1'500));                  // the first bucket, from 0
-  CHECK(at_once.record_ascending(0, Nanos{200'000'000}, Nanos{900'000'000}, 2, 1'100'000'000));  // +Inf
-  const HistogramSnapshot s = at_once.snapshot();
-  CHECK(s.count == 32 + 2 + 3 + 2);
-  CHECK(s.counts[0] == 3);
-  CHECK(s.counts[buckets.bucket_count() - 1] == 2);
-  CHECK(s.sum_ns == sum + 2'097 + 1'500 + 1'100'000'000);
+  const HistogramSnapshot a = each.snapshot(), b = tallied.snapshot();
+  CHECK(b.counts == a.counts);
+  CHECK(b.sum_ns == a.sum_ns);
+  CHECK(b.count == 32 + 2 + 3 + 2);
+  CHECK(b.counts[0] == 3);
+  CHECK(b.counts[buckets.bucket_count() - 1] == 2);
 }
