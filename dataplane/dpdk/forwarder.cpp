@@ -353,26 +353,15 @@ void Forwarder::transmit(std::uint16_t index, const GateSchedule& schedule, cons
   const TaiTime t = std::max(now, port.link_free_at);
   const TaiTime horizon = now + settings_.tx_lookahead;
   if (t > horizon) return;  // the link model is busy past the lookahead
-  const std::uint8_t waiting = port.queues.nonempty_mask();
-  if (waiting == 0) {
+  if (port.queues.nonempty_mask() == 0) {
     port.waiting_for = kNever;
     return;
   }
-  // The selection last found nothing sendable before the gate opening waiting_for (kNever: it
-  // stopped at a limit instead, or every queue was empty). Until then, with frames in the same
-  // classes under the same schedule, it would find nothing again: the heads it looked at are still
-  // the heads, and no gate of theirs opens sooner. So it is not asked, which spares the gate
-  // queries of every turn of the loop while a gate is closed on a backlog.
-  if (port.waiting_for != kNever && t < port.waiting_for && waiting == port.waiting_classes &&
-      schedule.generation == port.waiting_generation)
-    return;
   const TaiTime opening = port.waiting_for;
   const TxBatch batch =
       select_batch_for_transmission(port.queues, ps.gates, ps.wire, t, horizon, std::span(slots_.data(), max_frames),
                                     [&](const FrameDescriptor& d, TxDropReason) { drop(d); });
   port.waiting_for = batch.wake_at;
-  port.waiting_classes = port.queues.nonempty_mask();
-  port.waiting_generation = schedule.generation;
   const std::uint16_t n = static_cast<std::uint16_t>(batch.count);
   if (n == 0) return;
   // The first frame after a closed gate opened: what the lateness figure is about.

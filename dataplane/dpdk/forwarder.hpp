@@ -68,8 +68,6 @@ struct ForwarderPort {
   IoCounters io;
   TaiTime link_free_at{};                     // end of the last frame handed to the PMD (link model)
   TaiTime waiting_for = kNever;               // the gate opening that waiting frames need
-  std::uint8_t waiting_classes = 0;           // the non-empty classes when waiting_for was found
-  std::uint64_t waiting_generation = 0;       // of the schedule it was found under
   TaiTime polled_at{};                        // when the frames received last were classified
   std::uint32_t max_frame_bytes = 0;          // 0 = no limit
   const DeviceClock* device_clock = nullptr;  // launch time when set
