@@ -1,0 +1,116 @@
+#!/usr/bin/env bash
+# A/B of two takt-dataplane builds on one of bench_dataplane.sh's pcap protection variants, both
+# forwarding at the same time: A's forwarding thread on CPU 1, B's on CPU 0, then the other way
+# round in the next round. On a shared machine one run after another can differ by a third
+# (another tenant, the host's memory traffic); two runs at the same time see the same machine, so
+# their difference is steady to a few tenths of a ns where one after another it is not. For
+# deciding whether a change to the packet path pays; the ratio to testpmd stays
+# bench_dataplane.sh's.
+#
+#   ab_dataplane.sh BUILD_A BUILD_B [variant, default gcl-all] [rounds, default 4] [seconds, default 5]
+#
+# Env XA, XB: extra takt-dataplane options for A and B (e.g. XB="--burst 64" with one build twice).
+# Prints per round the ns of forwarding-thread CPU per frame transmitted of A and B, then the
+# median of B - A (negative: B is faster). Needs root (DPDK EAL) and python3; not a ctest test.
+set -euo pipefail
+
+HERE=$(cd "$(dirname "$0")" && pwd)
+A=${1:?BUILD_A}
+B=${2:?BUILD_B}
+VARIANT=${3:-gcl-all}
+ROUNDS=${4:-4}
+SECS=${5:-5}
+GCL_QUEUE=${GCL_QUEUE:-4096}
+for bin in "$A" "$B"; do [[ -x $bin ]] || { echo "no takt-dataplane at $bin"; exit 2; }; done
+[[ $(id -u) -eq 0 ]] || { echo "needs root (DPDK EAL)"; exit 2; }
+[[ $(nproc) -ge 2 ]] || { echo "needs two CPUs"; exit 2; }
+case $VARIANT in
+  plain | hist | psfp | gen | gcl-plain) FILES=(a.pcap b.pcap) ;;
+  rec) FILES=(a-rtag.pcap b-rtag.pcap) ;;
+  gcl-all) FILES=(a.pcap b-rtag.pcap) ;;
+  *) echo "unknown variant $VARIANT (plain hist psfp gen rec gcl-plain gcl-all)"; exit 2 ;;
+esac
+
+WORK=$(mktemp -d /tmp/takt-ab-dataplane.XXXXXX)
+PIDS=()
+cleanup() {
+  for pid in "${PIDS[@]}"; do kill -INT "$pid" 2>/dev/null || true; done
+  for pid in "${PIDS[@]}"; do while kill -0 "$pid" 2>/dev/null; do sleep 0.1; done; done
+  rm -rf "$WORK" /var/run/dpdk/tkab$$*  # the EAL runtime folders (--file-prefix)
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+python3 "$HERE/protection_setup.py" "$HERE" "$WORK"
+QUEUE=()
+[[ $VARIANT == gcl-* ]] && QUEUE=(--queue-capacity "$GCL_QUEUE")
+
+start() {  # start BUILD LCORES NAME EXTRA...: the main lcore first, then the forwarding lcore
+  local bin=$1 lcores=$2 name=$3
+  shift 3
+  "$bin" --no-huge --no-pci -m 512 -l "$lcores" --log-level=lib.eal:warning \
+    --vdev "net_pcap0,rx_pcap=$WORK/${FILES[0]},infinite_rx=1" --vdev "net_pcap1,rx_pcap=$WORK/${FILES[1]},infinite_rx=1" \
+    --file-prefix "tkab$$$name" -- --config "$WORK/pcap-$VARIANT.json" --port p1=0 --port p2=1 \
+    --counters-out "$WORK/$name.json" "${QUEUE[@]}" "$@" >"$WORK/$name.log" 2>&1 &
+  PIDS+=($!)
+}
+
+forwarding_thread() {  # the task of the process's forwarding lcore
+  local t
+  for t in /proc/"$1"/task/*; do
+    if grep -qE '^(rte|lcore)-worker-' "$t/comm"; then
+      basename "$t"
+      return
+    fi
+  done
+  echo "no forwarding thread in process $1" >&2
+  exit 1
+}
+
+cpu_seconds() { awk -v hz="$(getconf CLK_TCK)" '{ printf "%.3f", ($14 + $15) / hz }' "/proc/$1/task/$2/stat"; }
+
+pair() {  # pair FIRST_BUILD FIRST_EXTRA SECOND_BUILD SECOND_EXTRA: prints ns/frame of both
+  PIDS=()
+  read -ra x1 <<<"$2"
+  read -ra x2 <<<"$4"
+  start "$1" 0,1 first "${x1[@]}"
+  start "$3" 1,0 second "${x2[@]}"
+  local name waited
+  for name in first second; do
+    waited=0
+    until grep -q 'forwarding on lcore' "$WORK/$name.log"; do
+      ((waited++ < 600)) || { echo "FAILED: $name did not start"; tail -20 "$WORK/$name.log"; exit 1; }
+      sleep 0.1
+    done
+  done
+  sleep 1
+  local t1 t2 c1 c2
+  t1=$(forwarding_thread "${PIDS[0]}") t2=$(forwarding_thread "${PIDS[1]}")
+  sleep "$SECS"
+  c1=$(cpu_seconds "${PIDS[0]}" "$t1") c2=$(cpu_seconds "${PIDS[1]}" "$t2")
+  kill -INT "${PIDS[@]}"
+  for pid in "${PIDS[@]}"; do while kill -0 "$pid" 2>/dev/null; do sleep 0.1; done; done
+  PIDS=()
+  local f1 f2
+  f1=$(jq '.ports.p1.tx_frames + .ports.p2.tx_frames' "$WORK/first.json")
+  f2=$(jq '.ports.p1.tx_frames + .ports.p2.tx_frames' "$WORK/second.json")
+  awk -v c1="$c1" -v c2="$c2" -v f1="$f1" -v f2="$f2" 'BEGIN { printf "%.1f %.1f\n", 1e9 * c1 / f1, 1e9 * c2 / f2 }'
+}
+
+echo "A $A${XA:+ ($XA)} vs B $B${XB:+ ($XB)}: pcap variant $VARIANT, both at once, $SECS s, $ROUNDS rounds"
+diffs=()
+for ((r = 0; r < ROUNDS; r++)); do
+  # Not in a subshell: the exit trap must see the processes a failed or interrupted pair left.
+  if ((r % 2 == 0)); then
+    pair "$A" "${XA:-}" "$B" "${XB:-}" >"$WORK/pair"
+    read -r a b <"$WORK/pair"
+  else
+    pair "$B" "${XB:-}" "$A" "${XA:-}" >"$WORK/pair"
+    read -r b a <"$WORK/pair"
+  fi
+  d=$(awk -v a="$a" -v b="$b" 'BEGIN { printf "%.2f", b - a }')
+  diffs+=("$d")
+  echo "round $((r + 1)): A $a ns/frame, B $b ns/frame, B - A $d"
+done
+printf '%s\n' "${diffs[@]}" | sort -g |
+  awk '{ v[NR] = $1 } END { m = NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2; printf "median B - A: %.2f ns/frame\n", m }'
