@@ -21,6 +21,18 @@ GateEngine engine() {
   g.advance(at(0));
   return g;
 }
+
+// engine() with a change to another list pending: windows of both and the last, truncated cycle
+// between them.
+GateEngine engine_changing_list() {
+  GateEngine g = engine();
+  GateControlList next;
+  next.entries = {{0x7F, Nanos{250}}, {0x80, Nanos{500}}, {0xFF, Nanos{50}}};
+  next.base_time = at(20'000);
+  next.cycle_time = Nanos{800};
+  g.set_admin(next, at(100));
+  return g;
+}
 }  // namespace
 
 TEST_CASE("a frame sent in the opening it was ready for is not held past it", "[overrun]") {
@@ -65,12 +77,7 @@ TEST_CASE("without a closing gate nothing is held past a window", "[overrun]") {
 TEST_CASE("the remembering check answers exactly as held_past_window", "[overrun]") {
   // A running list and a pending change to another cycle, so windows of both and the last
   // truncated cycle between them are crossed; frames mostly ready in rising order as a port's are.
-  GateEngine g = engine();
-  GateControlList next;
-  next.entries = {{0x7F, Nanos{250}}, {0x80, Nanos{500}}, {0xFF, Nanos{50}}};
-  next.base_time = at(20'000);
-  next.cycle_time = Nanos{800};
-  g.set_admin(next, at(100));
+  GateEngine g = engine_changing_list();
   GateEngine open;
   std::mt19937_64 rng(13);
   for (const GateEngine* engine : {&g, &open}) {
@@ -96,12 +103,7 @@ TEST_CASE("the remembering check answers exactly as held_past_window", "[overrun
 TEST_CASE("for one ready time and wire time, held past a window is monotone in the start time", "[overrun]") {
   // What lets the packet path ask only the last frame of a group queued together and sent back
   // to back: if it was not held past its window, none before it was.
-  GateEngine g = engine();
-  GateControlList next;
-  next.entries = {{0x7F, Nanos{250}}, {0x80, Nanos{500}}, {0xFF, Nanos{50}}};
-  next.base_time = at(20'000);
-  next.cycle_time = Nanos{800};
-  g.set_admin(next, at(100));
+  GateEngine g = engine_changing_list();
   std::mt19937_64 rng(29);
   int changes = 0;
   for (int tc : {0, 7}) {
