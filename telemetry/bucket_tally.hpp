@@ -48,6 +48,31 @@ class alignas(64) BucketTally {
     sum_ns_ += sum_ns;
   }
 
+  // `count` latencies in ascending order, the i-th latency_of(i) in ns: each stretch in one bucket
+  // tallied at once, a negative one (a clock-mapping error upstream) recorded apart as record()
+  // counts it.
+  template <class LatencyOf>
+  void add_ascending(std::size_t count, LatencyOf&& latency_of) {
+    std::size_t j = 0;
+    while (j < count) {
+      std::int64_t ns = latency_of(j);
+      if (ns < 0) {
+        histogram_->record(writer_, Nanos{ns});
+        ++j;
+        continue;
+      }
+      if (!holds(ns)) hold(ns);
+      std::uint64_t stretch = 0, sum = 0;
+      do {
+        sum += static_cast<std::uint64_t>(ns);
+        ++stretch;
+        if (++j == count) break;
+        ns = latency_of(j);
+      } while (ns <= upper_);
+      add(stretch, sum);
+    }
+  }
+
   // Adds the tally to the histogram.
   void flush() noexcept {
     if (count_ == 0) return;

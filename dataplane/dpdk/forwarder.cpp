@@ -476,26 +476,8 @@ void Forwarder::record_group(ForwarderPort& port, const PortSchedule& ps, std::u
   if (tally.holds(first_residence.count()) && last_residence.count() <= tally.upper()) {
     tally.add(group.size(), static_cast<std::uint64_t>(k * first_residence.count() + after_first));
   } else {
-    // Across bucket bounds: the stretches in one bucket each, in ascending order.
-    std::size_t j = 0;
-    while (j < group.size()) {
-      std::int64_t residence = (group[j].start - ready).count();
-      if (residence < 0) {  // a clock-mapping error upstream: as record() counts it
-        tally.histogram().record(tally.writer(), Nanos{residence});
-        ++j;
-        continue;
-      }
-      if (!tally.holds(residence)) tally.hold(residence);
-      const std::int64_t upper = tally.upper();
-      std::uint64_t count = 0, sum = 0;
-      do {
-        sum += static_cast<std::uint64_t>(residence);
-        ++count;
-        if (++j == group.size()) break;
-        residence = (group[j].start - ready).count();
-      } while (residence <= upper);
-      tally.add(count, sum);
-    }
+    // Across bucket bounds: the stretches in one bucket each.
+    tally.add_ascending(group.size(), [&](std::size_t j) { return (group[j].start - ready).count(); });
   }
   const Nanos max_latency = telemetry_.max_latency[stream];
   if (last_residence > max_latency) {

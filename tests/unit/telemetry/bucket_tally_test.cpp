@@ -8,23 +8,16 @@
 using namespace takt;
 using namespace takt::telemetry;
 
-// As the packet path uses it: ascending residences of a group of frames, the stretches in one
-// bucket tallied, a negative one recorded apart.
+// As the packet path uses it: ascending residences of a group of frames, all in the held bucket
+// at once when they fit, else add_ascending()'s stretches.
 static void record_group(BucketTally& tally, const std::vector<std::int64_t>& group) {
-  std::size_t j = 0;
-  while (j < group.size()) {
-    if (group[j] < 0) {
-      tally.histogram().record(tally.writer(), Nanos{group[j++]});
-      continue;
-    }
-    if (!tally.holds(group[j])) tally.hold(group[j]);
-    std::uint64_t count = 0, sum = 0;
-    while (j < group.size() && group[j] >= 0 && tally.holds(group[j])) {
-      sum += static_cast<std::uint64_t>(group[j++]);
-      ++count;
-    }
-    tally.add(count, sum);
+  if (tally.holds(group.front()) && group.back() <= tally.upper()) {
+    std::uint64_t sum = 0;
+    for (const std::int64_t l : group) sum += static_cast<std::uint64_t>(l);
+    tally.add(group.size(), sum);
+    return;
   }
+  tally.add_ascending(group.size(), [&](std::size_t j) { return group[j]; });
 }
 
 TEST_CASE("a bucket tally adds up to exactly what recording each latency would", "[telemetry][histogram]") {
