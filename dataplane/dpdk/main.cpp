@@ -13,6 +13,7 @@
 #include <unistd.h>
 #include <rte_eal.h>
 #include <rte_errno.h>
+#include <rte_ethdev.h>
 #include <rte_launch.h>
 #include <rte_lcore.h>
 #include <rte_mbuf.h>
@@ -36,7 +37,7 @@
 #include "dataplane/dpdk/dataplane_metrics.hpp"
 #include "dataplane/dpdk/eth_port.hpp"
 #include "dataplane/dpdk/forwarder.hpp"
-#include "dataplane/dpdk/mbuf_geometry.hpp"
+#include "dataplane/dpdk/frame_pool.hpp"
 #include "dataplane/dpdk/options.hpp"
 #include "telemetry/metrics_http_server.hpp"
 
@@ -90,36 +91,21 @@ std::vector<std::uint16_t> map_ports(const bridge::BridgeConfig& config, const O
   return out;
 }
 
-struct MempoolDeleter {
-  void operator()(rte_mempool* p) const { rte_mempool_free(p); }
-};
-
-rte_mempool* create_pool(std::size_t ports, const Options& o) {
-  // Everything that can hold a frame at once: RX and TX rings, the traffic-class queues, a
-  // burst in flight, per-lcore caches.
+// Every frame that can be held at once: RX and TX rings, the traffic-class queues, a burst in
+// flight, per-lcore caches.
+unsigned pool_size(std::size_t ports, const Options& o) {
   const std::size_t per_port = o.eth.rx_descriptors + o.eth.tx_descriptors +
                                kTrafficClasses * o.forwarder.queue_capacity + 2 * o.forwarder.burst;
-  const auto count = static_cast<unsigned>(ports * per_port + 2048);
-  const std::size_t object_overhead =
-      RTE_ALIGN_CEIL(sizeof(rte_mempool_objhdr), RTE_CACHE_LINE_SIZE) + sizeof(rte_mbuf);
-  const std::uint16_t data_room =
-      mbuf_data_room(rte_eal_has_hugepages() != 0, static_cast<std::size_t>(sysconf(_SC_PAGESIZE)), object_overhead,
-                     RTE_MBUF_DEFAULT_BUF_SIZE);
-  // A stack (LIFO), not DPDK's default ring (FIFO): a frame gets the mbuf freed last, still in the
-  // CPU's caches. The pool is sized for every queue full, so a ring hands out each of its tens of
-  // thousands of mbufs in turn, long evicted, whenever gates hold a backlog; the stack cycles
-  // through about as many as are queued at once. A build without the stack driver keeps the ring.
-  rte_mempool* pool = rte_pktmbuf_pool_create_by_ops("takt_mbufs", count, 256, 0, data_room,
-                                                     static_cast<int>(rte_socket_id()), "stack");
-  if (!pool) {
-    spdlog::warn("no mbuf pool from DPDK's stack driver ({}); trying a ring, slower behind closed gates",
-                 rte_strerror(rte_errno));
-    pool = rte_pktmbuf_pool_create("takt_mbufs", count, 256, 0, data_room, static_cast<int>(rte_socket_id()));
+  return static_cast<unsigned>(ports * per_port + 2048);
+}
+
+std::vector<std::string> driver_names(const std::vector<std::uint16_t>& port_ids) {
+  std::vector<std::string> out;
+  for (const std::uint16_t id : port_ids) {
+    rte_eth_dev_info info{};
+    out.emplace_back(rte_eth_dev_info_get(id, &info) == 0 && info.driver_name ? info.driver_name : "");
   }
-  if (!pool)
-    throw std::runtime_error("cannot create a pool of " + std::to_string(count) + " mbufs: " + rte_strerror(rte_errno) +
-                             " (give EAL more memory with -m, or lower --queue-capacity)");
-  return pool;
+  return out;
 }
 
 // Threads other than the packet lcore run on every CPU the process had, except the packet
@@ -143,7 +129,8 @@ int forwarder_main(void* arg) {
 int run(const Options& o, const cpu_set_t& original_cpus) {
   const bridge::BridgeConfig config = bridge::load_bridge_config(o.config_path);
   const std::vector<std::uint16_t> port_ids = map_ports(config, o);
-  std::unique_ptr<rte_mempool, MempoolDeleter> pool(create_pool(config.ports.size(), o));
+  const FramePool pool(pool_size(config.ports.size(), o), driver_names(port_ids));
+  spdlog::info("frame pool: {}", pool.description());
 
   std::vector<std::unique_ptr<EthPort>> eth;
   for (std::size_t i = 0; i < config.ports.size(); ++i)

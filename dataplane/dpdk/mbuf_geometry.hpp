@@ -1,8 +1,9 @@
 #pragma once
 // The data room of takt-dataplane's mbufs, chosen so that mbufs spread over the CPU caches.
 //
+// For a pool in DPDK's memory (frame_pool.hpp says when that is).
 // DPDK keeps a mempool object that fits in a memory page from crossing a page boundary. With
-// hugepages that costs nothing. Without them (--no-huge: tests, CI, the demo) pages are 4 KB, and
+// hugepages that costs nothing. Without them (--no-huge with a NIC) pages are 4 KB, and
 // the default 2176 B data room makes a 2368 B object: one per page, each at the same offset, so
 // every mbuf header and every frame header maps to the same few L1 sets, of which a core keeps 8
 // lines each. A burst of 32 then misses the cache on every mbuf the PMD and the bridge touch. An
