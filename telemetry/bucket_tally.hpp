@@ -48,28 +48,30 @@ class alignas(64) BucketTally {
     sum_ns_ += sum_ns;
   }
 
-  // `count` latencies in ascending order, the i-th latency_of(i) in ns: each stretch in one bucket
-  // tallied at once, a negative one (a clock-mapping error upstream) recorded apart as record()
-  // counts it.
-  template <class LatencyOf>
-  void add_ascending(std::size_t count, LatencyOf&& latency_of) {
-    std::size_t j = 0;
+  // `count` latencies first_ns, first_ns + step_ns, first_ns + 2 * step_ns, ... (step_ns >= 0;
+  // frames sent back to back): the stretch that falls in one bucket is found by a division and
+  // tallied at once, so a group costs a few operations per bucket it spans, not per latency.
+  // Negative latencies (a clock-mapping error upstream) are recorded apart as record() counts them.
+  void add_evenly(std::uint64_t count, std::int64_t first_ns, std::int64_t step_ns) noexcept {
+    assert(step_ns >= 0);
+    if (count == 0) return;
+    const std::int64_t last_ns = first_ns + static_cast<std::int64_t>(count - 1) * step_ns;
+    std::uint64_t j = 0;
     while (j < count) {
-      std::int64_t ns = latency_of(j);
+      const std::int64_t ns = first_ns + static_cast<std::int64_t>(j) * step_ns;
       if (ns < 0) {
         histogram_->record(writer_, Nanos{ns});
         ++j;
         continue;
       }
       if (!holds(ns)) hold(ns);
-      std::uint64_t stretch = 0, sum = 0;
-      do {
-        sum += static_cast<std::uint64_t>(ns);
-        ++stretch;
-        if (++j == count) break;
-        ns = latency_of(j);
-      } while (ns <= upper_);
-      add(stretch, sum);
+      // The stretch ends at the last i with first_ns + i * step_ns <= upper_ (upper_ >= ns, so
+      // step_ns > 0 when it ends before the group does).
+      const std::uint64_t end =
+          last_ns <= upper_ ? count - 1 : static_cast<std::uint64_t>((upper_ - first_ns) / step_ns);
+      const std::uint64_t n = end - j + 1;
+      add(n, n * static_cast<std::uint64_t>(ns) + static_cast<std::uint64_t>(step_ns) * (n * (n - 1) / 2));
+      j = end + 1;
     }
   }
 

@@ -434,16 +434,21 @@ void Forwarder::prefetch_front(const TcQueue<FrameDescriptor>& queue, std::size_
 
 // Residence times of the stream frames among slots_[0, n), a group at a time: consecutive frames
 // of one stream queued by one poll (one enqueue time), of one length and traffic class, whose
-// starts ascend. A batch mostly holds few such groups, each sent back to back. A group's
-// residences ascend too, so its first and last frame decide for all of it in the common case:
-// one histogram bucket, no deadline missed, no window overrun (held_past_window is monotone in
-// the start time for one ready time and wire time). Each frame is looked at apart only when they
-// do not. The grouping loop keeps its state in registers and reads the slots through a local
-// pointer: through the member, every store to a counter would make the compiler load it again.
+// starts are evenly spaced (sent back to back). A batch mostly holds few such groups. A group's
+// residences ascend by that step, so the tally finds the stretch in each bucket by a division
+// (BucketTally::add_evenly), and its last frame decides for all of it whether a deadline was
+// missed or a window overrun (held_past_window is monotone in the start time for one ready time
+// and wire time). Each frame is looked at apart only when one was. The grouping loop keeps its
+// state in registers and reads the slots through a local pointer: through the member, every
+// store to a counter would make the compiler load it again.
 void Forwarder::record_residence(ForwarderPort& port, const PortSchedule& ps, std::uint16_t n) {
   const TxSlot<FrameDescriptor>* const slots = slots_.data();
   // A class whose gate never closes cannot hold a frame past a window.
   const auto gated = static_cast<std::uint8_t>(~ps.gates.always_open_mask());
+  const auto same_group = [](const TxSlot<FrameDescriptor>& a, const TxSlot<FrameDescriptor>& b) {
+    return a.frame.stream == b.frame.stream && a.frame.enqueue_time == b.frame.enqueue_time &&
+           a.frame.length == b.frame.length && a.traffic_class == b.traffic_class;
+  };
   std::uint16_t i = 0;
   while (i < n) {
     const TxSlot<FrameDescriptor>& first = slots[i];
@@ -452,33 +457,24 @@ void Forwarder::record_residence(ForwarderPort& port, const PortSchedule& ps, st
       continue;
     }
     std::uint16_t end = i + 1;
-    std::int64_t after_first = 0;  // the later frames' starts after the first's, summed
-    while (end < n && slots[end].frame.stream == first.frame.stream &&
-           slots[end].frame.enqueue_time == first.frame.enqueue_time && slots[end].frame.length == first.frame.length &&
-           slots[end].traffic_class == first.traffic_class && slots[end].start > slots[end - 1].start) {
-      after_first += (slots[end].start - first.start).count();
+    Nanos step{0};
+    if (end < n && same_group(slots[end], first) && slots[end].start > first.start) {
+      step = slots[end].start - first.start;
       ++end;
+      while (end < n && same_group(slots[end], first) && slots[end].start - slots[end - 1].start == step) ++end;
     }
-    record_group(port, ps, gated, std::span(slots + i, end - i), after_first);
+    record_group(port, ps, gated, std::span(slots + i, end - i), step);
     i = end;
   }
 }
 
 void Forwarder::record_group(ForwarderPort& port, const PortSchedule& ps, std::uint8_t gated,
-                             std::span<const TxSlot<FrameDescriptor>> group, std::int64_t after_first) {
+                             std::span<const TxSlot<FrameDescriptor>> group, Nanos step) {
   const TxSlot<FrameDescriptor>& first = group.front();
   const TaiTime ready = first.frame.enqueue_time;
   const StreamHandle stream = first.frame.stream;
-  const Nanos first_residence = first.start - ready;
   const Nanos last_residence = group.back().start - ready;
-  const auto k = static_cast<std::int64_t>(group.size());
-  telemetry::BucketTally& tally = residence_[stream];
-  if (tally.holds(first_residence.count()) && last_residence.count() <= tally.upper()) {
-    tally.add(group.size(), static_cast<std::uint64_t>(k * first_residence.count() + after_first));
-  } else {
-    // Across bucket bounds: the stretches in one bucket each.
-    tally.add_ascending(group.size(), [&](std::size_t j) { return (group[j].start - ready).count(); });
-  }
+  residence_[stream].add_evenly(group.size(), (first.start - ready).count(), step.count());
   const Nanos max_latency = telemetry_.max_latency[stream];
   if (last_residence > max_latency) {
     std::uint64_t misses = 0;

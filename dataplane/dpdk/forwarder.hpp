@@ -125,7 +125,7 @@ class Forwarder {
   bool recover_in_order(ProtectionState::RunRecovery& recovery, std::uint16_t first, TaiTime now, std::uint16_t n);
   void record_residence(ForwarderPort& port, const PortSchedule& ps, std::uint16_t n);
   void record_group(ForwarderPort& port, const PortSchedule& ps, std::uint8_t gated,
-                    std::span<const TxSlot<FrameDescriptor>> group, std::int64_t after_first);
+                    std::span<const TxSlot<FrameDescriptor>> group, Nanos step);
   void prefetch_next_transmissions(TaiTime now);
   static void prefetch_front(const TcQueue<FrameDescriptor>& queue, std::size_t frames);
   void publish_telemetry();

@@ -1,24 +1,11 @@
 #include <catch2/catch.hpp>
 
 #include <random>
-#include <vector>
 
 #include "telemetry/bucket_tally.hpp"
 
 using namespace takt;
 using namespace takt::telemetry;
-
-// As the packet path uses it: ascending residences of a group of frames, all in the held bucket
-// at once when they fit, else add_ascending()'s stretches.
-static void record_group(BucketTally& tally, const std::vector<std::int64_t>& group) {
-  if (tally.holds(group.front()) && group.back() <= tally.upper()) {
-    std::uint64_t sum = 0;
-    for (const std::int64_t l : group) sum += static_cast<std::uint64_t>(l);
-    tally.add(group.size(), sum);
-    return;
-  }
-  tally.add_ascending(group.size(), [&](std::size_t j) { return group[j]; });
-}
 
 TEST_CASE("a bucket tally adds up to exactly what recording each latency would", "[telemetry][histogram]") {
   const LatencyBuckets buckets = LatencyBuckets::with_deadline(Nanos{250'000});
@@ -40,14 +27,12 @@ TEST_CASE("a bucket tally adds up to exactly what recording each latency would",
     else if (kind == 9)
       level = static_cast<std::int64_t>(rng() % 4'000) - 2'000;
     level = std::max<std::int64_t>(level, -3'000);
-    std::vector<std::int64_t> group;
+    // Evenly spaced, as frames of one length sent back to back; now and then all at once.
     std::int64_t latency = level;
-    const std::int64_t gap = 1 + static_cast<std::int64_t>(rng() % 300);
-    for (std::uint64_t i = 0, n = 1 + rng() % 40; i < n; ++i, latency += gap) {
-      group.push_back(latency);
-      each.record(1, Nanos{latency});
-    }
-    record_group(tally, group);
+    const std::int64_t gap = rng() % 8 == 0 ? 0 : 1 + static_cast<std::int64_t>(rng() % 300);
+    const std::uint64_t n = 1 + rng() % 40;
+    for (std::uint64_t i = 0; i < n; ++i, latency += gap) each.record(1, Nanos{latency});
+    tally.add_evenly(n, level, gap);
     if (rng() % 50 == 0) {
       tally.flush();
       ++flushes;
