@@ -79,7 +79,7 @@ bool mapped(const void* p) {
 
 }  // namespace
 
-TEST_CASE("copying virtual devices are recognised by driver name; any other driver is not") {
+TEST_CASE("copying virtual devices are recognised by driver name, and no other driver is") {
   for (const char* d : {"net_pcap", "net_af_packet", "net_null", "net_ring", "net_tap"}) CHECK(driver_copies_frames(d));
   for (const char* d : {"net_ixgbe", "net_i40e", "net_virtio_user", "net_af_xdp", "net_memif", "", "net_pca"})
     CHECK_FALSE(driver_copies_frames(d));
