@@ -96,8 +96,9 @@ struct TxSlot {
 };
 
 struct TxBatch {
-  std::size_t count = 0;   // slots filled
-  TaiTime link_free_at{};  // end of the last frame selected; the start time when none was
+  std::size_t count = 0;    // slots filled
+  std::uint64_t bytes = 0;  // frame_length_of the frames selected, summed
+  TaiTime link_free_at{};   // end of the last frame selected; the start time when none was
   // As TxSelection::wake_at when the batch ended because nothing was sendable at
   // link_free_at: when a gate of a waiting class opens (kNever: every queue is empty). kNever
   // too when it ended on a limit (slots full, last start passed) with frames still sendable.
@@ -210,6 +211,7 @@ TxBatch select_batch_for_transmission(PortQueues<D>& queues, const GateEngine& g
         q.remove_front(k);
         q.counters().transmitted_frames += k;
         q.counters().transmitted_bytes += bytes;
+        b.bytes += bytes;
         if (end == RunEnd::batch_full) {
           b.count = n;
           b.link_free_at = t;

@@ -367,22 +367,16 @@ void Forwarder::transmit(std::uint16_t index, const GateSchedule& schedule, cons
   // The first frame after a closed gate opened: what the lateness figure is about.
   const bool launched_at_opening =
       opening != kNever && t >= opening && !ps.gates.is_open(slots_[0].traffic_class, opening - Nanos{1});
-  std::uint64_t bytes = 0;
-  bool stream_frames = false;  // no residence to record without them
-  for (std::uint16_t i = 0; i < n; ++i) {
-    const TxSlot<FrameDescriptor>& s = slots_[i];
-    stream_frames |= s.frame.stream != kNoStream;
-    rte_mbuf* m = static_cast<rte_mbuf*>(s.frame.packet);
-    if (port.device_clock) {
-      if (auto ticks = port.device_clock->device_time(s.start))
-        launch_field_->stamp(m, *ticks);
+  std::uint64_t bytes = batch.bytes;
+  for (std::uint16_t i = 0; i < n; ++i) burst_[i] = static_cast<rte_mbuf*>(slots_[i].frame.packet);
+  if (port.device_clock)
+    for (std::uint16_t i = 0; i < n; ++i) {
+      if (auto ticks = port.device_clock->device_time(slots_[i].start))
+        launch_field_->stamp(burst_[i], *ticks);
       else
         ++port.io.launch_time_missing;
     }
-    bytes += s.frame.length;
-    burst_[i] = m;
-  }
-  if (stream_frames) record_residence(port, ps, n);
+  if (!residence_.empty()) record_residence(port, ps, n);  // frames of no stream are skipped there
   if (launched_at_opening) {
     const Nanos late = clock.to_tai(rte_rdtsc()) - opening;
     if (port.lateness) port.lateness->record(0, late);

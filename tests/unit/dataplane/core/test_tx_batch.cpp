@@ -28,6 +28,7 @@ struct Sent {
 struct Outcome {
   std::vector<Sent> sent;
   std::vector<int> dropped;
+  std::uint64_t bytes = 0;  // of the frames sent
   TaiTime link_free_at{};
   TaiTime wake_at = kNever;
 };
@@ -45,6 +46,7 @@ Outcome per_frame(PortQueues<SimFrame>& q, const GateEngine& g, std::int64_t rat
       break;
     }
     o.sent.push_back({sel.frame->id, t, sel.traffic_class});
+    o.bytes += sel.frame->length;
     t = sel.transmission_end;
   }
   o.link_free_at = t;
@@ -59,6 +61,7 @@ Outcome batch(PortQueues<SimFrame>& q, const GateEngine& g, std::int64_t rate, T
                                                   [&](const SimFrame& f, TxDropReason) { o.dropped.push_back(f.id); });
   for (std::size_t i = 0; i < b.count; ++i)
     o.sent.push_back({slots[i].frame.id, slots[i].start, static_cast<int>(slots[i].traffic_class)});
+  o.bytes = b.bytes;
   o.link_free_at = b.link_free_at;
   o.wake_at = b.wake_at;
   return o;
@@ -213,6 +216,7 @@ TEST_CASE("batch selection equals per-frame selection on random schedules, queue
     INFO("round " << round);
     REQUIRE(ids(actual) == ids(expected));
     REQUIRE(actual.sent == expected.sent);
+    REQUIRE(actual.bytes == expected.bytes);
     REQUIRE(actual.link_free_at == expected.link_free_at);
     REQUIRE(actual.wake_at == expected.wake_at);
     REQUIRE(actual.dropped == expected.dropped);
