@@ -10,8 +10,9 @@
 //     IOVA is needed): memory takt-dataplane maps itself, asking the kernel for transparent huge
 //     pages, with DPDK's default data room packed back to back (one 2368 B object every 37 cache
 //     lines, so consecutive mbufs fall in different L1 sets). DPDK's own memory without hugepages
-//     is a memfd the kernel never backs with huge pages, and one 4 KB TLB entry per mbuf: with
-//     the 8-entry schedule of tests/bench/dataplane, 2.3 ns a frame more (ab_dataplane.sh);
+//     is a memfd, which the kernel backs with huge pages only where shmem THP is on (Debian:
+//     off), so one 4 KB TLB entry per mbuf: with the 8-entry schedule of tests/bench/dataplane,
+//     1.5 ns a frame more (ab_dataplane.sh);
 //   - otherwise (a NIC without hugepages): DPDK's memory with mbuf_geometry.hpp's data room.
 // The pool is a stack (LIFO), not DPDK's default ring (FIFO): a frame gets the mbuf freed last,
 // still in the CPU's caches. It is sized for every queue full, so a ring would hand out each of
