@@ -4,10 +4,16 @@
 # round in the next round. On a shared machine one run after another can differ by a third
 # (another tenant, the host's memory traffic); two runs at the same time see the same machine, so
 # their difference is steady to a few tenths of a ns where one after another it is not. For
-# deciding whether a change to the packet path pays; the ratio to testpmd stays
-# bench_dataplane.sh's.
+# deciding whether a change to the packet path pays, and (testpmd as A) for the ratio to testpmd
+# without that drift; bench_dataplane.sh gives every variant's ratio and feature costs.
 #
 #   ab_dataplane.sh BUILD_A BUILD_B [variant, default gcl-all] [rounds, default 4] [seconds, default 5]
+#
+# BUILD_A may be the word testpmd: dpdk-testpmd io forwarding with takt-dataplane's mbuf geometry
+# (as bench_dataplane.sh's "testpmd 4k") on the same pcap captures, at the same time as B. Each
+# round then also prints A / B, the ratio bench_dataplane.sh reports, without the drift between
+# runs one after another (the two share the machine's caches and memory, which weighs on the
+# more memory-bound of them: a conservative ratio for takt-dataplane).
 #
 # Env XA, XB: extra takt-dataplane options for A and B (e.g. XB="--burst 64" with one build twice).
 # Prints per round the ns of forwarding-thread CPU per frame transmitted of A and B, then the
@@ -21,7 +27,10 @@ VARIANT=${3:-gcl-all}
 ROUNDS=${4:-4}
 SECS=${5:-5}
 GCL_QUEUE=${GCL_QUEUE:-4096}
-for bin in "$A" "$B"; do [[ -x $bin ]] || { echo "no takt-dataplane at $bin"; exit 2; }; done
+for bin in "$A" "$B"; do
+  [[ $bin == testpmd ]] && { command -v dpdk-testpmd >/dev/null || { echo "dpdk-testpmd is missing"; exit 2; }; continue; }
+  [[ -x $bin ]] || { echo "no takt-dataplane at $bin"; exit 2; }
+done
 [[ $(id -u) -eq 0 ]] || { echo "needs root (DPDK EAL)"; exit 2; }
 [[ $(nproc) -ge 2 ]] || { echo "needs two CPUs"; exit 2; }
 case $VARIANT in
@@ -48,6 +57,14 @@ QUEUE=()
 start() {  # start BUILD LCORES NAME EXTRA...: the main lcore first, then the forwarding lcore
   local bin=$1 lcores=$2 name=$3
   shift 3
+  if [[ $bin == testpmd ]]; then
+    dpdk-testpmd --no-huge --no-pci -m 512 -l "$lcores" --log-level=lib.eal:warning \
+      --vdev "net_pcap0,rx_pcap=$WORK/${FILES[0]},infinite_rx=1" --vdev "net_pcap1,rx_pcap=$WORK/${FILES[1]},infinite_rx=1" \
+      --file-prefix "tkab$$$name" -- --forward-mode=io --auto-start --nb-cores=1 --total-num-mbufs=16384 --stats-period 1 \
+      --mbuf-size="$(($(getconf PAGESIZE) - 128))" >"$WORK/$name.log" 2>&1 &
+    PIDS+=($!)
+    return
+  fi
   "$bin" --no-huge --no-pci -m 512 -l "$lcores" --log-level=lib.eal:warning \
     --vdev "net_pcap0,rx_pcap=$WORK/${FILES[0]},infinite_rx=1" --vdev "net_pcap1,rx_pcap=$WORK/${FILES[1]},infinite_rx=1" \
     --file-prefix "tkab$$$name" -- --config "$WORK/pcap-$VARIANT.json" --port p1=0 --port p2=1 \
@@ -69,6 +86,14 @@ forwarding_thread() {  # the task of the process's forwarding lcore
 
 cpu_seconds() { awk -v hz="$(getconf CLK_TCK)" '{ printf "%.3f", ($14 + $15) / hz }' "/proc/$1/task/$2/stat"; }
 
+frames_sent() {  # frames_sent NAME BUILD: both ports' transmitted frames of run NAME
+  if [[ $2 == testpmd ]]; then
+    awk '/Accumulated forward statistics for all ports/ { on = 1 } on && /TX-packets:/ { print $2; exit }' "$WORK/$1.log"
+  else
+    jq '.ports.p1.tx_frames + .ports.p2.tx_frames' "$WORK/$1.json"
+  fi
+}
+
 pair() {  # pair FIRST_BUILD FIRST_EXTRA SECOND_BUILD SECOND_EXTRA: prints ns/frame of both
   PIDS=()
   read -ra x1 <<<"$2"
@@ -78,7 +103,7 @@ pair() {  # pair FIRST_BUILD FIRST_EXTRA SECOND_BUILD SECOND_EXTRA: prints ns/fr
   local name waited
   for name in first second; do
     waited=0
-    until grep -q 'forwarding on lcore' "$WORK/$name.log"; do
+    until grep -qsE 'forwarding on lcore|packet forwarding - ports=' "$WORK/$name.log"; do
       ((waited++ < 600)) || { echo "FAILED: $name did not start"; tail -20 "$WORK/$name.log"; exit 1; }
       sleep 0.1
     done
@@ -92,13 +117,12 @@ pair() {  # pair FIRST_BUILD FIRST_EXTRA SECOND_BUILD SECOND_EXTRA: prints ns/fr
   for pid in "${PIDS[@]}"; do while kill -0 "$pid" 2>/dev/null; do sleep 0.1; done; done
   PIDS=()
   local f1 f2
-  f1=$(jq '.ports.p1.tx_frames + .ports.p2.tx_frames' "$WORK/first.json")
-  f2=$(jq '.ports.p1.tx_frames + .ports.p2.tx_frames' "$WORK/second.json")
+  f1=$(frames_sent first "$1") f2=$(frames_sent second "$3")
   awk -v c1="$c1" -v c2="$c2" -v f1="$f1" -v f2="$f2" 'BEGIN { printf "%.1f %.1f\n", 1e9 * c1 / f1, 1e9 * c2 / f2 }'
 }
 
 echo "A $A${XA:+ ($XA)} vs B $B${XB:+ ($XB)}: pcap variant $VARIANT, both at once, $SECS s, $ROUNDS rounds"
-diffs=()
+diffs=() ratios=()
 for ((r = 0; r < ROUNDS; r++)); do
   # Not in a subshell: the exit trap must see the processes a failed or interrupted pair left.
   if ((r % 2 == 0)); then
@@ -110,7 +134,12 @@ for ((r = 0; r < ROUNDS; r++)); do
   fi
   d=$(awk -v a="$a" -v b="$b" 'BEGIN { printf "%.2f", b - a }')
   diffs+=("$d")
-  echo "round $((r + 1)): A $a ns/frame, B $b ns/frame, B - A $d"
+  ratios+=("$(awk -v a="$a" -v b="$b" 'BEGIN { printf "%.3f", a / b }')")
+  echo "round $((r + 1)): A $a ns/frame, B $b ns/frame, B - A $d, A / B ${ratios[-1]}"
 done
 printf '%s\n' "${diffs[@]}" | sort -g |
   awk '{ v[NR] = $1 } END { m = NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2; printf "median B - A: %.2f ns/frame\n", m }'
+if [[ $A == testpmd ]]; then
+  printf '%s\n' "${ratios[@]}" | sort -g |
+    awk '{ v[NR] = $1 } END { m = NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2; printf "median A / B (B against testpmd): %.3f\n", m }'
+fi
