@@ -83,9 +83,6 @@ class alignas(64) BucketTally {
     sum_ns_ = 0;
   }
 
-  LatencyHistogram& histogram() const { return *histogram_; }
-  std::size_t writer() const { return writer_; }
-
  private:
   LatencyHistogram* histogram_;
   std::size_t writer_;

@@ -103,7 +103,6 @@ FramePool::Pool FramePool::in_own_memory(unsigned count) {
   }
   rte_pktmbuf_pool_private private_data{};
   private_data.mbuf_data_room_size = room;
-  private_data.mbuf_priv_size = 0;
   rte_pktmbuf_pool_init(pool.get(), &private_data);
   // In huge-page chunks: the memory has no IOVA, so DPDK takes it a chunk at a time.
   const int placed = rte_mempool_populate_virt(pool.get(), base, bytes, kHugePage, nullptr, nullptr);
