@@ -94,7 +94,7 @@ run_for() {  # run_for SECONDS LOG READY command... ; SIGINT SECONDS after READY
   # the program's handler is installed would be lost: a background job of a script starts with
   # SIGINT ignored. So the run is timed from the program's own "forwarding" line.
   local waited=0
-  until grep -qE "$ready" "$log"; do
+  until grep -qsE "$ready" "$log"; do
     kill -0 "$PID" 2>/dev/null || { echo "FAILED during start-up: $*"; tail -20 "$log"; exit 1; }
     ((waited++ < 600)) || { echo "FAILED: no '$ready' within 60 s: $*"; tail -20 "$log"; exit 1; }
     sleep 0.1
