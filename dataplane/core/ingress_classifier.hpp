@@ -50,18 +50,55 @@ class IngressClassifier {
   // `frame` starts at the destination MAC: at least its first buffer segment, which must hold
   // every header (the parse never reads past the span).
   IngressDecision classify(std::span<const std::byte> frame) {
-    // 22 bytes hold the largest tag stack the parser accepts (S-tag + C-tag + ethertype), so
-    // a repeat can never be a truncated frame that the full parse would call malformed.
-    const bool comparable = repeats_allowed_ && frame.size() >= kRepeatMinBytes;
-    if (comparable && have_last_ && std::memcmp(frame.data(), last_header_.data(), kHeaderBytes) == 0) {
+    if (repeats_last(frame)) {
       IngressDecision d = last_;
       d.repeat = true;
       if (d.learned != LearnResult::not_learnable) d.learned = LearnResult::refreshed;
       return d;
     }
+    return classify_new(frame);
+  }
+
+  // Whether a frame repeats the last frame classified in full, as classify() decides it, for a
+  // loop that asks for many frames in a row: the header it compares with is held in two words
+  // that stay in registers (a member would be loaded again after every store the loop makes).
+  // Valid until the next classify_new() or start_burst().
+  class Repeats {
+   public:
+    bool operator()(std::span<const std::byte> frame) const {
+      // 22 bytes hold the largest tag stack the parser accepts (S-tag + C-tag + ethertype), so
+      // a repeat can never be a truncated frame that the full parse would call malformed.
+      if (!valid_ || frame.size() < kRepeatMinBytes) return false;
+      std::uint64_t front = 0, back = 0;
+      std::memcpy(&front, frame.data(), sizeof front);
+      std::memcpy(&back, frame.data() + sizeof front, sizeof back);
+      return front == front_ && back == back_;
+    }
+
+   private:
+    friend class IngressClassifier;
+    bool valid_ = false;
+    std::uint64_t front_ = 0;  // the header's first eight bytes
+    std::uint64_t back_ = 0;   // and the next eight
+  };
+  // have_last_ is never set while repeats are not allowed.
+  Repeats repeats() const {
+    Repeats r;
+    r.valid_ = have_last_;
+    std::memcpy(&r.front_, last_header_.data(), sizeof r.front_);
+    std::memcpy(&r.back_, last_header_.data() + sizeof r.front_, sizeof r.back_);
+    return r;
+  }
+
+  // Whether classify(frame) would reuse the last decision (a repeat): a receive loop then takes
+  // the frame into the current run without copying a decision it does not need.
+  bool repeats_last(std::span<const std::byte> frame) const { return repeats()(frame); }
+
+  // classify() for a frame repeats_last() has just said no to.
+  IngressDecision classify_new(std::span<const std::byte> frame) {
     const IngressDecision d = classify_in_full(frame);
     // A full learning table is retried (and counted) for every frame, so it is not reused.
-    have_last_ = comparable && d.valid && d.learned != LearnResult::table_full;
+    have_last_ = repeats_allowed_ && frame.size() >= kRepeatMinBytes && d.valid && d.learned != LearnResult::table_full;
     if (have_last_) {
       std::memcpy(last_header_.data(), frame.data(), kHeaderBytes);
       last_ = d;
@@ -70,7 +107,7 @@ class IngressClassifier {
   }
 
  private:
-  static constexpr std::size_t kHeaderBytes = 16;
+  static constexpr std::size_t kHeaderBytes = 16;  // two words for Repeats
   static constexpr std::size_t kRepeatMinBytes = 22;
 
   IngressDecision classify_in_full(std::span<const std::byte> frame) {

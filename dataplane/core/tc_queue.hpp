@@ -78,6 +78,23 @@ class TcQueue {
     count_ -= n;
   }
 
+  // Reads frames in order from the front, in place: at() for a loop that walks them one by
+  // one, without an index to wrap per frame. Valid until the queue changes; advance() at most
+  // size() - 1 times.
+  class Reader {
+   public:
+    const D& operator*() const { return ring_[at_]; }
+    void advance() { at_ = at_ + 1 == size_ ? 0 : at_ + 1; }
+
+   private:
+    friend class TcQueue;
+    Reader(const D* ring, std::size_t size, std::size_t at) : ring_(ring), size_(size), at_(at) {}
+    const D* ring_;
+    std::size_t size_;
+    std::size_t at_;
+  };
+  Reader reader() const { return Reader(ring_.data(), ring_.size(), head_); }
+
   QueueCounters& counters() { return counters_; }
   const QueueCounters& counters() const { return counters_; }
 

@@ -173,41 +173,56 @@ TxBatch select_batch_for_transmission(PortQueues<D>& queues, const GateEngine& g
       if (((span.states >> tc) & 1U) == 0) continue;
       const TaiTime close = gates.next_close(tc, t);
       const Nanos longest = gates.longest_open_window(tc);
+      // A run stops after a frame that starts past last_start or at the span's end.
+      const TaiTime time_limit = std::min(last_start, span.end - Nanos{1});
       for (;;) {
-        // The head is sendable with wire time w: frames of this class back to back from t.
+        // The head is sendable with wire time w: frames of this class back to back from t. The
+        // loop tests the limits that cannot change within the run (slots, queued frames, time)
+        // as one count and one time, and looks at a wire time only when the length changes; the
+        // reason the run ended is sorted out after it, in select_for_transmission's order.
         const std::size_t queued = q.size();
+        const std::size_t limit = std::min(out.size() - n, queued);
+        // The latest start at which a frame of wire time w still fits before the gate closes.
+        auto fit_by = [&] { return close == kNever ? kNever : close - w; };
+        TaiTime latest = fit_by();
+        typename TcQueue<D>::Reader next = q.reader();
+        std::int64_t length = frame_length_of(*next);
+        TxSlot<D>* slot = out.data() + n;
         std::size_t k = 0;
         std::uint64_t bytes = 0;
         RunEnd end;
         for (;;) {
-          if (close != kNever && t + w > close) {  // does not fit: a lower class may
+          if (t > latest) {  // does not fit: a lower class may
             end = RunEnd::no_fit;
             break;
           }
-          TxSlot<D>& slot = out[n++];
-          slot.frame = q.at(k++);
-          slot.start = t;
-          slot.traffic_class = static_cast<std::uint8_t>(tc);
-          bytes += static_cast<std::uint64_t>(frame_length_of(slot.frame));
+          slot->frame = *next;
+          slot->start = t;
+          slot->traffic_class = static_cast<std::uint8_t>(tc);
+          ++slot;
+          bytes += static_cast<std::uint64_t>(length);
           t += w;
-          if (n == out.size() || t > last_start) {
-            end = RunEnd::batch_full;
+          if (++k == limit || t > time_limit) {
+            if (n + k == out.size() || t > last_start)
+              end = RunEnd::batch_full;
+            else if (t >= span.end)
+              end = RunEnd::span_over;
+            else
+              end = RunEnd::queue_empty;
             break;
           }
-          if (t >= span.end) {
-            end = RunEnd::span_over;
-            break;
-          }
-          if (k == queued) {
-            end = RunEnd::queue_empty;
-            break;
-          }
-          w = wire(frame_length_of(q.at(k)));
-          if (w > longest) {
-            end = RunEnd::head_too_long;
-            break;
+          next.advance();
+          if (const std::int64_t l = frame_length_of(*next); l != length) {
+            length = l;
+            w = wire(length);
+            if (w > longest) {
+              end = RunEnd::head_too_long;
+              break;
+            }
+            latest = fit_by();
           }
         }
+        n += k;
         q.remove_front(k);
         q.counters().transmitted_frames += k;
         q.counters().transmitted_bytes += bytes;

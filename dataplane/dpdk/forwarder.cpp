@@ -196,7 +196,23 @@ std::uint16_t Forwarder::protect_run(ForwarderPort& port, std::uint16_t in, cons
   std::uint16_t kept = 0;
   if (role == FrerRole::generate) {
     const std::uint16_t first = protection_.peek_sequence(d.stream);
-    for (std::uint16_t i = 0; i < n; ++i) {
+    std::uint16_t i = 0;
+    // Mostly every frame of the run is untagged, long enough and has headroom: each is numbered
+    // in one pass that tests just that. The first that is not goes, with the rest, frame by frame.
+    if (untagged && first_tag.state == RTagState::absent) {
+      for (; i < n; ++i) {
+        auto* m = static_cast<rte_mbuf*>(frames[i].packet);
+        if (rte_pktmbuf_data_len(m) < kUntaggedRTagEnd || rte_pktmbuf_headroom(m) < kRTagBytes ||
+            detail::r_tag_be16(rte_pktmbuf_mtod_offset(m, const std::byte*, kUntaggedTypeOffset)) != first_type)
+          break;
+        auto* tagged = reinterpret_cast<std::byte*>(rte_pktmbuf_prepend(m, kRTagBytes));
+        insert_r_tag(std::span(tagged, kUntaggedRTagEnd + kRTagBytes), kUntaggedTypeOffset,
+                     static_cast<std::uint16_t>(first + i));
+        frames[i].length += kRTagBytes;
+      }
+      kept = i;
+    }
+    for (; i < n; ++i) {
       auto* m = static_cast<rte_mbuf*>(frames[i].packet);
       const RTagRead tag = tag_of(bytes(m));
       // A frame that arrives with an R-TAG where this bridge numbers the stream would let its
@@ -216,9 +232,10 @@ std::uint16_t Forwarder::protect_run(ForwarderPort& port, std::uint16_t in, cons
   // Mostly one path delivers a talker's frames in order, each the first copy: then the whole run
   // passes recovery at once, and only the R-TAGs are taken out frame by frame.
   if (untagged && first_tag.state == RTagState::present && recover_in_order(recovery, first_tag.sequence, now, n)) {
+    // recover_in_order saw every R-TAG whole at offset 12: the frames are long enough.
     for (std::uint16_t i = 0; i < n; ++i) {
       auto* m = static_cast<rte_mbuf*>(frames[i].packet);
-      remove_r_tag(bytes(m), kUntaggedTypeOffset);
+      remove_r_tag(std::span(rte_pktmbuf_mtod(m, std::byte*), kUntaggedRTagEnd), kUntaggedTypeOffset);
       rte_pktmbuf_adj(m, kRTagBytes);
       frames[i].length -= kRTagBytes;
     }
@@ -288,19 +305,25 @@ void Forwarder::receive(std::uint16_t in, const GateSchedule& schedule, TaiTime 
   // counted and queued together.
   IngressDecision run_decision;
   std::uint16_t run_length = 0;
-  for (std::uint16_t i = 0; i < n; ++i) {
-    rte_mbuf* m = port.rx[i];
+  const std::uint32_t max_frame_bytes = port.max_frame_bytes;
+  // Headers are in the first segment for every PMD we run on; a chained tail is payload.
+  auto header_of = [](const rte_mbuf* m) {
+    return std::as_bytes(
+        std::span<const std::uint8_t>(rte_pktmbuf_mtod(m, const std::uint8_t*), rte_pktmbuf_data_len(m)));
+  };
+  for (std::uint16_t i = 0; i < n;) {
+    rte_mbuf* m = port.rx[i++];
     const std::uint32_t length = rte_pktmbuf_pkt_len(m);
     rx_bytes += length;
-    if (port.max_frame_bytes != 0 && length > port.max_frame_bytes) {
+    if (max_frame_bytes != 0 && length > max_frame_bytes) {
       ++port.counters.rx_oversize;
       rte_pktmbuf_free(m);
       continue;
     }
-    // Headers are in the first segment for every PMD we run on; a chained tail is payload.
-    const IngressDecision d = classifier_.classify(std::as_bytes(
-        std::span<const std::uint8_t>(rte_pktmbuf_mtod(m, const std::uint8_t*), rte_pktmbuf_data_len(m))));
-    if (!d.repeat) {
+    const auto frame = header_of(m);
+    // A repeat joins the run of the frame it repeats: the decision and its counts hold as they are.
+    if (!classifier_.repeats_last(frame)) {
+      const IngressDecision d = classifier_.classify_new(frame);
       end_run(port, in, run_decision, schedule, now, run_length);
       run_length = 0;
       run_decision = d;
@@ -324,6 +347,24 @@ void Forwarder::receive(std::uint16_t in, const GateSchedule& schedule, TaiTime 
       }
     }
     run_[run_length++] = FrameDescriptor{m, length, run_decision.stream, now};
+    // The frames behind it that repeat it, mostly the rest of the burst, in a loop that holds
+    // what it compares in registers; it stops at the first other frame, which goes above.
+    const IngressClassifier::Repeats repeats = classifier_.repeats();
+    const StreamHandle stream = run_decision.stream;
+    FrameDescriptor* const run = run_.data();
+    rte_mbuf* const* const rx = port.rx.data();
+    const TaiTime arrived = now;
+    std::uint16_t taken = run_length;
+    std::uint64_t taken_bytes = 0;
+    for (; i < n; ++i) {
+      rte_mbuf* r = rx[i];
+      const std::uint32_t r_length = rte_pktmbuf_pkt_len(r);
+      if ((max_frame_bytes != 0 && r_length > max_frame_bytes) || !repeats(header_of(r))) break;
+      taken_bytes += r_length;
+      run[taken++] = FrameDescriptor{r, r_length, stream, arrived};
+    }
+    rx_bytes += taken_bytes;
+    run_length = taken;
   }
   end_run(port, in, run_decision, schedule, now, run_length);
   if (schedule.protection.any_frer) protection_.publish_recoveries();

@@ -149,6 +149,7 @@ TEST_CASE("classifier decisions equal frame-by-frame classification on random bu
     for (int i = 0; i < n; ++i) {
       if (uni(0, 2) == 0) pick = static_cast<std::size_t>(uni(0, static_cast<std::int64_t>(pool.size()) - 1));
       const auto& f = pool[pick];
+      const bool said_repeat = c.repeats_last(view(f));  // what the receive loop asks first
       const IngressDecision got = c.classify(view(f));
       const IngressDecision want = reference(sid, ref_fdb, view(f), in, tai_ns(now));
       INFO("burst " << burst << " frame " << i);
@@ -158,6 +159,7 @@ TEST_CASE("classifier decisions equal frame-by-frame classification on random bu
       REQUIRE(got.forwarding.egress == want.forwarding.egress);
       REQUIRE(got.forwarding.kind == want.forwarding.kind);
       REQUIRE(got.learned == want.learned);
+      REQUIRE(said_repeat == got.repeat);
       repeats += got.repeat;
       full_table += want.learned == LearnResult::table_full;
       invalid += !want.valid;
