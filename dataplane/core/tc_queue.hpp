@@ -1,6 +1,7 @@
 #pragma once
 // Bounded FIFO per traffic class: a ring of frame descriptors sized once at construction,
 // drop-tail when full. Single producer and single consumer on the same lcore; no locks.
+#include <algorithm>
 #include <array>
 #include <cstddef>
 #include <string>
@@ -40,12 +41,12 @@ class TcQueue {
     const std::size_t room = ring_.size() - count_;
     const std::size_t take = n < room ? n : room;
     std::uint64_t bytes = 0;
-    std::size_t at = wrap(head_ + count_);
-    for (std::size_t i = 0; i < take; ++i) {
-      ring_[at] = frames[i];
-      bytes += static_cast<std::uint64_t>(frame_length_of(frames[i]));
-      at = at + 1 == ring_.size() ? 0 : at + 1;
-    }
+    for (std::size_t i = 0; i < take; ++i) bytes += static_cast<std::uint64_t>(frame_length_of(frames[i]));
+    // Copied in at most two stretches, up to the ring's end and on from its start.
+    const std::size_t at = wrap(head_ + count_);
+    const std::size_t before_end = std::min(take, ring_.size() - at);
+    std::copy(frames, frames + before_end, ring_.begin() + static_cast<std::ptrdiff_t>(at));
+    std::copy(frames + before_end, frames + take, ring_.begin());
     count_ += take;
     counters_.enqueued_frames += take;
     counters_.enqueued_bytes += bytes;

@@ -287,7 +287,8 @@ void Forwarder::poll(std::uint16_t in) {
   ForwarderPort& port = ports_[in];
   port.rx_count = rte_eth_rx_burst(port.dpdk_id, 0, port.rx.data(), settings_.burst);
   // Headers are a cache miss each; the other ports' polls run while these loads are under way.
-  for (std::uint16_t i = 0; i < port.rx_count; ++i) rte_prefetch0(rte_pktmbuf_mtod(port.rx[i], void*));
+  if (settings_.prefetch_received)
+    for (std::uint16_t i = 0; i < port.rx_count; ++i) rte_prefetch0(rte_pktmbuf_mtod(port.rx[i], void*));
 }
 
 void Forwarder::receive(std::uint16_t in, const GateSchedule& schedule, TaiTime now) {
@@ -461,9 +462,12 @@ void Forwarder::prefetch_next_transmissions(TaiTime now) {
 
 void Forwarder::prefetch_front(const TcQueue<FrameDescriptor>& queue, std::size_t frames) {
   const std::size_t ahead = std::min(queue.size(), frames);
-  for (std::size_t i = 0; i < ahead; ++i) {
-    rte_prefetch0(queue.at(i).packet);
-    rte_prefetch0(static_cast<const char*>(queue.at(i).packet) + RTE_CACHE_LINE_SIZE);
+  if (ahead == 0) return;
+  auto next = queue.reader();
+  for (std::size_t i = 0;; next.advance()) {
+    rte_prefetch0((*next).packet);
+    rte_prefetch0(static_cast<const char*>((*next).packet) + RTE_CACHE_LINE_SIZE);
+    if (++i == ahead) break;
   }
 }
 

@@ -51,6 +51,9 @@ struct ForwarderSettings {
   Nanos idle_sleep{0};               // longest sleep when idle (shared CPUs); 0 = busy poll
   int rt_priority = 0;               // SCHED_FIFO priority of the packet loop; 0 = normal
   Nanos stall_threshold{200'000};    // a loop back later than meant by more is a host stall; 0 = off
+  // Fetch a received burst's headers ahead (a NIC wrote them by DMA: not in the CPU's caches).
+  // Off when every port's driver copies frames in on the CPU, which leaves them cached.
+  bool prefetch_received = true;
 };
 
 // Counts the core has no place for.

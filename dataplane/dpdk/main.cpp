@@ -18,6 +18,7 @@
 #include <rte_lcore.h>
 #include <rte_mbuf.h>
 
+#include <algorithm>
 #include <atomic>
 #include <csignal>
 #include <fstream>
@@ -129,8 +130,11 @@ int forwarder_main(void* arg) {
 int run(const Options& o, const cpu_set_t& original_cpus) {
   const bridge::BridgeConfig config = bridge::load_bridge_config(o.config_path);
   const std::vector<std::uint16_t> port_ids = map_ports(config, o);
-  const FramePool pool(pool_size(config.ports.size(), o), driver_names(port_ids));
+  const std::vector<std::string> drivers = driver_names(port_ids);
+  const FramePool pool(pool_size(config.ports.size(), o), drivers);
   spdlog::info("frame pool: {}", pool.description());
+  ForwarderSettings forwarding = o.forwarder;
+  forwarding.prefetch_received = !std::all_of(drivers.begin(), drivers.end(), driver_copies_frames);
 
   std::vector<std::unique_ptr<EthPort>> eth;
   for (std::size_t i = 0; i < config.ports.size(); ++i)
@@ -166,8 +170,7 @@ int run(const Options& o, const cpu_set_t& original_cpus) {
     telemetry.stalls = stalls.get();
   }
   const ControlGauges gauges = declare_control_metrics(registry);
-  Forwarder forwarder(config, port_ids, device_clock_readers, launch_field, o.forwarder, telemetry, qs, clock,
-                      schedule);
+  Forwarder forwarder(config, port_ids, device_clock_readers, launch_field, forwarding, telemetry, qs, clock, schedule);
   expose_forwarder_counters(registry, config, forwarder);
 
   const unsigned worker = rte_get_next_lcore(static_cast<unsigned>(-1), 1, 0);
