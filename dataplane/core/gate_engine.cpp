@@ -20,6 +20,7 @@ GateEngine::Schedule GateEngine::compile(const GateControlList& list) {
   s.list = list;
   s.base = ns_of(list.base_time);
   s.cycle = list.cycle_time.count();
+  s.cycles = CycleDivider(s.cycle);
   s.extension = list.cycle_time_extension.count();
   if (list.entries.empty()) {
     s.longest_window.fill(kUnboundedWindow);
@@ -133,7 +134,7 @@ void GateEngine::advance(TaiTime now) {
 
 GateEngine::Span GateEngine::periodic_span(const Schedule& s, std::int64_t t, std::int64_t limit) {
   if (s.segments.empty()) return {kAllGatesOpen, from_ns(limit)};
-  const std::int64_t cycle_start = s.base + floor_div(t - s.base, s.cycle) * s.cycle;
+  const std::int64_t cycle_start = s.base + s.cycles.floor_div(t - s.base) * s.cycle;
   const std::int64_t offset = t - cycle_start;
   auto it = std::upper_bound(s.segments.begin(), s.segments.end(), offset,
                              [](std::int64_t off, const Segment& seg) { return off < seg.start; });

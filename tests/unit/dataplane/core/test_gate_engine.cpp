@@ -1,5 +1,7 @@
 #include <catch2/catch.hpp>
+#include <limits>
 #include <random>
+#include <vector>
 
 #include "dataplane/core/config_error.hpp"
 #include "dataplane/core/gate_engine.hpp"
@@ -426,4 +428,40 @@ TEST_CASE("engine matches a cycle-stepping reference on random schedules", "[gat
         REQUIRE(got_event == kNever);
     }
   }
+}
+
+TEST_CASE("the cycle divider's multiplication equals floor division, at every edge", "[gate][property]") {
+  std::mt19937_64 rng(7);
+  std::vector<std::int64_t> cycles = {1,
+                                      2,
+                                      3,
+                                      7,
+                                      1000,
+                                      999'999,
+                                      1'000'000,
+                                      1'000'001,
+                                      31'250'000,
+                                      1'000'000'000,
+                                      (std::int64_t{1} << 40) + 1,
+                                      std::numeric_limits<std::int64_t>::max()};
+  for (int i = 0; i < 200; ++i)
+    cycles.push_back(std::uniform_int_distribution<std::int64_t>(2, std::int64_t{1} << (2 + i % 60))(rng));
+  const std::int64_t top = std::numeric_limits<std::int64_t>::max();
+  int checked = 0;
+  for (const std::int64_t c : cycles) {
+    const CycleDivider d(c);
+    std::vector<std::int64_t> xs = {0, 1, c - 1, c, c + 1, top, top - 1, kB, -1, -c, -c - 1};
+    // Around multiples of the cycle, small and as large as TAI times get.
+    for (const std::int64_t k : {std::int64_t{1}, std::int64_t{2}, std::int64_t{1000}, kB / c, top / c, top / c - 1})
+      if (k > 0 && k <= top / c)
+        for (const std::int64_t delta : {std::int64_t{-1}, std::int64_t{0}, std::int64_t{1}})
+          if (k * c + delta >= 0 && (delta <= 0 || k * c <= top - delta)) xs.push_back(k * c + delta);
+    for (int i = 0; i < 200; ++i) xs.push_back(std::uniform_int_distribution<std::int64_t>(0, top)(rng));
+    for (const std::int64_t x : xs) {
+      INFO("x " << x << " cycle " << c);
+      REQUIRE(d.floor_div(x) == floor_div(x, c));
+      ++checked;
+    }
+  }
+  CHECK(checked > 40'000);
 }
