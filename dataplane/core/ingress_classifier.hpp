@@ -9,6 +9,8 @@
 // without a parse or any table lookup. That is exact, not a cache that can go stale: within a
 // burst `now` is one value, the outer tag decides VID and PCP, learning the same source again at
 // the same time changes nothing, and only learning (which a repeat does not do) mutates the FDB.
+// A decision by a static entry without learning (a stream's frames) holds at any time, so it is
+// reused in the port's next bursts as well; a forwarder keeps one classifier per ingress port.
 // IP stream identification looks past those 16 bytes, so with IP streams configured every frame
 // is classified in full.
 #include <array>
@@ -40,11 +42,13 @@ class IngressClassifier {
   IngressClassifier(const StreamIdentifier& streams, Fdb& fdb)
       : streams_(streams), fdb_(fdb), repeats_allowed_(streams.ip_stream_count() == 0) {}
 
-  // Every frame of a burst is classified with this ingress port and time.
+  // Every frame of a burst is classified with this ingress port and time. A decision that
+  // neither learned nor looked at a learned entry (a static FDB entry, no learning: every stream
+  // frame) does not depend on the time, so the next burst on the same port may repeat it too.
   void start_burst(PortId ingress, TaiTime now) {
+    have_last_ = have_last_ && last_is_timeless_ && ingress == ingress_;
     ingress_ = ingress;
     now_ = now;
-    have_last_ = false;
   }
 
   // `frame` starts at the destination MAC: at least its first buffer segment, which must hold
@@ -90,6 +94,10 @@ class IngressClassifier {
     return r;
   }
 
+  // The decision a repeat takes (classify() marks its copy as a repeat and a refresh): where a
+  // burst's first frame repeats the port's last burst, the run it joins has this decision.
+  const IngressDecision& last_decision() const { return last_; }
+
   // Whether classify(frame) would reuse the last decision (a repeat): a receive loop then takes
   // the frame into the current run without copying a decision it does not need.
   bool repeats_last(std::span<const std::byte> frame) const { return repeats()(frame); }
@@ -102,6 +110,8 @@ class IngressClassifier {
     if (have_last_) {
       std::memcpy(last_header_.data(), frame.data(), kHeaderBytes);
       last_ = d;
+      // Static entries never age and learning never changes them (Fdb::lookup finds them first).
+      last_is_timeless_ = d.learned == LearnResult::not_learnable && d.forwarding.kind == ForwardingKind::static_entry;
     }
     return d;
   }
@@ -128,6 +138,7 @@ class IngressClassifier {
   PortId ingress_ = 0;
   TaiTime now_{};
   bool have_last_ = false;
+  bool last_is_timeless_ = false;  // last_ holds in any later burst on the same port
   std::array<std::byte, kHeaderBytes> last_header_{};
   IngressDecision last_;
 };

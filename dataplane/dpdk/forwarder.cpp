@@ -69,7 +69,6 @@ Forwarder::Forwarder(const bridge::BridgeConfig& config, std::vector<std::uint16
       launch_field_(launch_field),
       fdb_(fdb_config(config)),
       streams_id_(stream_config(config)),
-      classifier_(streams_id_, fdb_),
       streams_(config.streams.size()),
       lateness_(settings.lateness_samples),
       protection_(config.streams.size(), config.ports.size()),
@@ -78,6 +77,8 @@ Forwarder::Forwarder(const bridge::BridgeConfig& config, std::vector<std::uint16
       run_(settings.burst),
       idle_(settings.idle_sleep),
       stall_detector_(telemetry.stalls ? settings.stall_threshold : Nanos{0}) {
+  classifiers_.reserve(config.ports.size());
+  for (std::size_t i = 0; i < config.ports.size(); ++i) classifiers_.emplace_back(streams_id_, fdb_);
   residence_.reserve(config.streams.size());
   for (std::size_t i = 0; i < config.streams.size(); ++i) residence_.emplace_back(*telemetry.residence[i], 0);
   for (std::size_t i = 0; i < config.ports.size(); ++i) {
@@ -300,11 +301,13 @@ void Forwarder::receive(std::uint16_t in, const GateSchedule& schedule, TaiTime 
   }
   port.rx_count = 0;
   port.counters.rx_frames += n;
-  classifier_.start_burst(in, now);
+  IngressClassifier& classifier = classifiers_[in];
+  classifier.start_burst(in, now);
   std::uint64_t rx_bytes = 0;
   // Consecutive frames with one decision (IngressClassifier's repeats) form a run, protected,
-  // counted and queued together.
-  IngressDecision run_decision;
+  // counted and queued together. A stream's frames may repeat the port's last burst: their run
+  // then has its decision.
+  IngressDecision run_decision = classifier.last_decision();
   std::uint16_t run_length = 0;
   const std::uint32_t max_frame_bytes = port.max_frame_bytes;
   // Headers are in the first segment for every PMD we run on; a chained tail is payload.
@@ -323,8 +326,8 @@ void Forwarder::receive(std::uint16_t in, const GateSchedule& schedule, TaiTime 
     }
     const auto frame = header_of(m);
     // A repeat joins the run of the frame it repeats: the decision and its counts hold as they are.
-    if (!classifier_.repeats_last(frame)) {
-      const IngressDecision d = classifier_.classify_new(frame);
+    if (!classifier.repeats_last(frame)) {
+      const IngressDecision d = classifier.classify_new(frame);
       end_run(port, in, run_decision, schedule, now, run_length);
       run_length = 0;
       run_decision = d;
@@ -350,7 +353,7 @@ void Forwarder::receive(std::uint16_t in, const GateSchedule& schedule, TaiTime 
     run_[run_length++] = FrameDescriptor{m, length, run_decision.stream, now};
     // The frames behind it that repeat it, mostly the rest of the burst, in a loop that holds
     // what it compares in registers; it stops at the first other frame, which goes above.
-    const IngressClassifier::Repeats repeats = classifier_.repeats();
+    const IngressClassifier::Repeats repeats = classifier.repeats();
     const StreamHandle stream = run_decision.stream;
     FrameDescriptor* const run = run_.data();
     rte_mbuf* const* const rx = port.rx.data();

@@ -149,7 +149,7 @@ class Forwarder {
 
   Fdb fdb_;
   StreamIdentifier streams_id_;
-  IngressClassifier classifier_;  // over streams_id_ and fdb_, declared before it
+  std::vector<IngressClassifier> classifiers_;  // one per ingress port, over streams_id_ and fdb_
   std::vector<ForwarderPort> ports_;
   std::vector<StreamCounters> streams_;
   std::vector<telemetry::BucketTally> residence_;  // per stream entry: the tally of its residence histogram
