@@ -65,7 +65,11 @@ check_unharmed local-io sw1
 ((cut_lost <= cut_policed + cut_policed2 + 2)) ||
   fail "sw2 lost $cut_lost frames during the cut; the stream filters discarded only $cut_policed (sw1) and $cut_policed2 (sw2)"
 ((latent == 1)) || fail "sw2's latent error detection did not signal the dead path within 4 s"
-# Rogue frames are expected, few: copies the cut link's sender still held when it came back up,
-# numbered far behind the recovery by then; they are discarded, never delivered.
-((rogue <= 50)) || fail "sw2 counted $rogue rogue frames"
+# Rogue frames are expected: copies the cut path still held when it came back up (queued at
+# sw1, in the veth), or that a host stall held back, numbered far behind the recovery by then;
+# they are discarded, never delivered (no duplicate and nothing lost above say so). How many
+# depends on how long the host stalled, not on the bridges: 75 after a 100 ms stall on this
+# shared VM. A recovery that took good frames for rogue would count about every frame a path
+# delivered, so the bound is a tenth of what passed.
+((rogue <= passed / 10)) || fail "sw2 counted $rogue rogue frames of $passed passed"
 ok "remote-io across the cut: no duplicate at the listener; during the cut sw2 lost $cut_lost (stream filters discarded $cut_policed at sw1, $cut_policed2 at sw2: copies late after host stalls); over the run sw2 eliminated $discarded copies, lost $lost, sw1 policed $all_policed, $rogue stale copies discarded as rogue"
