@@ -13,7 +13,6 @@
 // reused in the port's next bursts as well; a forwarder keeps one classifier per ingress port.
 // IP stream identification looks past those 16 bytes, so with IP streams configured every frame
 // is classified in full.
-#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
@@ -46,7 +45,7 @@ class IngressClassifier {
   // neither learned nor looked at a learned entry (a static FDB entry, no learning: every stream
   // frame) does not depend on the time, so the next burst on the same port may repeat it too.
   void start_burst(PortId ingress, TaiTime now) {
-    have_last_ = have_last_ && last_is_timeless_ && ingress == ingress_;
+    last_header_.valid_ = last_header_.valid_ && last_is_timeless_ && ingress == ingress_;
     ingress_ = ingress;
     now_ = now;
   }
@@ -85,14 +84,8 @@ class IngressClassifier {
     std::uint64_t front_ = 0;  // the header's first eight bytes
     std::uint64_t back_ = 0;   // and the next eight
   };
-  // have_last_ is never set while repeats are not allowed.
-  Repeats repeats() const {
-    Repeats r;
-    r.valid_ = have_last_;
-    std::memcpy(&r.front_, last_header_.data(), sizeof r.front_);
-    std::memcpy(&r.back_, last_header_.data() + sizeof r.front_, sizeof r.back_);
-    return r;
-  }
+  // Never valid while repeats are not allowed.
+  Repeats repeats() const { return last_header_; }
 
   // The decision a repeat takes (classify() marks its copy as a repeat and a refresh): where a
   // burst's first frame repeats the port's last burst, the run it joins has this decision.
@@ -106,9 +99,11 @@ class IngressClassifier {
   IngressDecision classify_new(std::span<const std::byte> frame) {
     const IngressDecision d = classify_in_full(frame);
     // A full learning table is retried (and counted) for every frame, so it is not reused.
-    have_last_ = repeats_allowed_ && frame.size() >= kRepeatMinBytes && d.valid && d.learned != LearnResult::table_full;
-    if (have_last_) {
-      std::memcpy(last_header_.data(), frame.data(), kHeaderBytes);
+    last_header_.valid_ =
+        repeats_allowed_ && frame.size() >= kRepeatMinBytes && d.valid && d.learned != LearnResult::table_full;
+    if (last_header_.valid_) {
+      std::memcpy(&last_header_.front_, frame.data(), sizeof last_header_.front_);
+      std::memcpy(&last_header_.back_, frame.data() + sizeof last_header_.front_, sizeof last_header_.back_);
       last_ = d;
       // Static entries never age and learning never changes them (Fdb::lookup finds them first).
       last_is_timeless_ = d.learned == LearnResult::not_learnable && d.forwarding.kind == ForwardingKind::static_entry;
@@ -117,7 +112,6 @@ class IngressClassifier {
   }
 
  private:
-  static constexpr std::size_t kHeaderBytes = 16;  // two words for Repeats
   static constexpr std::size_t kRepeatMinBytes = 22;
 
   IngressDecision classify_in_full(std::span<const std::byte> frame) {
@@ -137,9 +131,8 @@ class IngressClassifier {
   bool repeats_allowed_;
   PortId ingress_ = 0;
   TaiTime now_{};
-  bool have_last_ = false;
+  Repeats last_header_;            // of last_, valid when a frame may repeat it
   bool last_is_timeless_ = false;  // last_ holds in any later burst on the same port
-  std::array<std::byte, kHeaderBytes> last_header_{};
   IngressDecision last_;
 };
 
