@@ -93,6 +93,8 @@ sleep 0.3
 ok "ptp4l of sw2 back: in sync again after $BACK_MS ms, alarm cleared, sw2 runs its committed lists"
 
 traffic_finish
+# sw2's alarm is this test's fault: its stream gates' discards stay harm.
+EXPECTED_ALARMS=sw2
 check_unharmed local-io sw1
 check_unharmed remote-io sw1 sw2
 [[ $(transaction_of sw1) == "$TX1" && $(transaction_of sw2) == "$TX2" ]] || fail "a bridge's transaction changed"
