@@ -147,6 +147,20 @@ class SequenceRecovery {
   }
   // Runs the timers (reset timeout, latent error test and reset) up to `now`.
   void tick(TaiTime now);
+  // The host did not run this recovery for `stalled` longer than it meant to (the hypervisor
+  // took the vCPU): frames that arrived meanwhile wait in the port's receive ring and are offered
+  // only now, so that time does not count on the timers. RemainingTicks and the latent error test
+  // and reset fall due `stalled` later. Without this a stall as long as the reset timeout resets
+  // the recovery before those frames are seen, and TakeAny then passes whichever comes first: a
+  // second copy of a frame the faster path delivered before the stall is a duplicate at the
+  // listener (the demo saw one after a 100 ms stall against a 100 ms timeout). A path that really
+  // fell silent still resets the recovery, `stalled` later.
+  void host_stalled(Nanos stalled) {
+    if (stalled <= Nanos{0}) return;
+    last_pass_ += stalled;
+    next_latent_test_ += stalled;
+    next_latent_reset_ += stalled;
+  }
 
   // The counters; LostPackets is worked out here (see lost_in_window()), not per frame.
   SequenceRecoveryCounters counters() const {

@@ -559,7 +559,10 @@ void Forwarder::run(const std::atomic<bool>& stop) {
       schedule_generation_ = schedule.generation;
     }
     if (stall_detector_.enabled())
-      if (const auto stall = stall_detector_.at_iteration(now, paused_)) telemetry_.stalls->record(*stall);
+      if (const auto stall = stall_detector_.at_iteration(now, paused_)) {
+        telemetry_.stalls->record(*stall);
+        protection_.host_stalled(stall->excess);
+      }
     paused_ = Nanos{0};
     for (std::uint16_t p = 0; p < port_count; ++p) poll(p);
     for (std::uint16_t p = 0; p < port_count; ++p) receive(p, schedule, now);

@@ -103,6 +103,14 @@ void ProtectionState::tick(TaiTime now) {
   }
 }
 
+void ProtectionState::host_stalled(Nanos stalled) {
+  for (std::size_t h : recovering_) {
+    auto& r = recoveries_[h];
+    r->compound.host_stalled(stalled);
+    for (auto& individual : r->individual) individual.host_stalled(stalled);
+  }
+}
+
 bool ProtectionState::latent_error(std::size_t stream) const {
   return stream < latent_errors_.size() && latent_errors_[stream] != 0;
 }

@@ -147,6 +147,8 @@ class ProtectionState {
   }
   // Runs the recoveries' timers (reset timeout, latent errors) with no frame arriving.
   void tick(TaiTime now);
+  // The packet loop was away `stalled` longer than it meant to (SequenceRecovery::host_stalled).
+  void host_stalled(Nanos stalled);
 
   // Counters of the filters met by (stream, port); stream == stream_count is the wildcard row.
   const StreamFilterCounters& filter_counters(std::size_t stream, std::size_t port) const {

@@ -131,6 +131,46 @@ TEST_CASE("recovery: the reset timeout takes any number again", "[frer]") {
   CHECK(r.take_any());
 }
 
+TEST_CASE("recovery: time the host did not run the bridge does not count on the reset timeout", "[frer]") {
+  SequenceRecoveryConfig c;
+  c.reset_timeout = std::chrono::milliseconds(100);
+  // Path A delivers frame s at s ms; path B lags three frames behind. After B's copy of 6 the
+  // bridge's packet loop is away for 150 ms; B's copies of 7..9 wait in its receive ring.
+  const auto before_stall = [&] {
+    SequenceRecovery r(c, t0);
+    for (std::uint16_t s = 0; s < 10; ++s) {
+      REQUIRE(r.accept(s, at_us(s * 1000)) == RecoveryVerdict::pass);
+      if (s >= 3)
+        REQUIRE(r.accept(static_cast<std::uint16_t>(s - 3), at_us(s * 1000 + 500)) == RecoveryVerdict::discard);
+    }
+    return r;
+  };
+  SECTION("not told: the stall resets the recovery and a stale copy passes, a duplicate") {
+    SequenceRecovery r = before_stall();
+    CHECK(r.accept(7, at_us(160'000)) == RecoveryVerdict::pass);
+    CHECK(r.counters().resets == 1);
+  }
+  SECTION("told: the stale copies are discarded, the next frame passes, nothing is lost") {
+    SequenceRecovery r = before_stall();
+    r.host_stalled(std::chrono::milliseconds(150));
+    for (std::uint16_t s = 7; s < 10; ++s) CHECK(r.accept(s, at_us(160'000 + s)) == RecoveryVerdict::discard);
+    CHECK(r.accept(10, at_us(160'100)) == RecoveryVerdict::pass);
+    CHECK(r.counters().resets == 0);
+    CHECK(r.counters().passed == 11);
+    CHECK(r.counters().discarded == 10);
+    CHECK(r.counters().lost == 0);
+  }
+  SECTION("told: a path that fell silent still resets it, the stall later") {
+    SequenceRecovery r = before_stall();
+    r.host_stalled(std::chrono::milliseconds(150));
+    r.tick(at_us(258'999));  // last pass at 9 ms, + 150 ms away, + 100 ms timeout
+    CHECK(r.counters().resets == 0);
+    r.tick(at_us(259'000));
+    CHECK(r.counters().resets == 1);
+    CHECK(r.take_any());
+  }
+}
+
 TEST_CASE("latent error detection: a silent path raises the error, a reset clears it", "[frer]") {
   SequenceRecoveryConfig c;
   c.latent.enabled = true;
