@@ -398,17 +398,30 @@ void Forwarder::transmit(std::uint16_t index, const GateSchedule& schedule, cons
   const TaiTime t = std::max(now, port.link_free_at);
   const TaiTime horizon = now + settings_.tx_lookahead;
   if (t > horizon) return;  // the link model is busy past the lookahead
-  if (port.queues.nonempty_mask() == 0) {
+  const std::uint8_t queued = port.queues.nonempty_mask();
+  if (queued == 0) {
     port.waiting_for = kNever;
     return;
   }
+  // The last selection found nothing to send before waiting_for, and no class has gained a frame
+  // since (frames behind a head change nothing): asking again would find the same. While a gate
+  // is closed the loop would otherwise ask the gate engine on every turn, for every port. Within
+  // two spin margins of the opening it asks anyway: that keeps the gate engine's data in the
+  // caches for the selection at the opening, which the launch lateness measures.
+  if (t + 2 * settings_.tx_spin < port.waiting_for && port.waited.queued == queued &&
+      port.waited.generation == schedule.generation)
+    return;
   const TaiTime opening = port.waiting_for;
   const TxBatch batch =
       select_batch_for_transmission(port.queues, ps.gates, ps.wire, t, horizon, std::span(slots_.data(), max_frames),
                                     [&](const FrameDescriptor& d, TxDropReason) { drop(d); });
   port.waiting_for = batch.wake_at;
   const std::uint16_t n = static_cast<std::uint16_t>(batch.count);
-  if (n == 0) return;
+  if (n == 0) {
+    port.waited = {port.queues.nonempty_mask(), schedule.generation};
+    return;
+  }
+  port.waited = {};
   // The first frame after a closed gate opened: what the lateness figure is about.
   const bool launched_at_opening =
       opening != kNever && t >= opening && !ps.gates.is_open(slots_[0].traffic_class, opening - Nanos{1});
