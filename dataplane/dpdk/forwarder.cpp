@@ -403,14 +403,13 @@ void Forwarder::transmit(std::uint16_t index, const GateSchedule& schedule, cons
     port.waiting_for = kNever;
     return;
   }
-  // The last selection found nothing to send before waiting_for, and no class has gained a frame
-  // since (frames behind a head change nothing): asking again would find the same. While a gate
-  // is closed the loop would otherwise ask the gate engine on every turn, for every port. Within
-  // two spin margins of the opening it asks anyway: that keeps the gate engine's data in the
-  // caches for the selection at the opening, which the launch lateness measures.
-  if (t + 2 * settings_.tx_spin < port.waiting_for && port.waited.queued == queued &&
-      port.waited.generation == schedule.generation)
-    return;
+  // The last selection found nothing to send before waiting_for, and neither has a class gained a
+  // frame nor the schedule changed since (frames behind a head change nothing): asking again would
+  // find the same. While a gate is closed the loop would otherwise ask the gate engine on every
+  // turn, for every port. Within two spin margins of the opening it asks anyway: that keeps the
+  // gate engine's data in the caches for the selection at the opening, which the launch lateness
+  // measures.
+  if (t + 2 * settings_.tx_spin < port.waiting_for && port.waited_queued == queued) return;
   const TaiTime opening = port.waiting_for;
   const TxBatch batch =
       select_batch_for_transmission(port.queues, ps.gates, ps.wire, t, horizon, std::span(slots_.data(), max_frames),
@@ -418,10 +417,10 @@ void Forwarder::transmit(std::uint16_t index, const GateSchedule& schedule, cons
   port.waiting_for = batch.wake_at;
   const std::uint16_t n = static_cast<std::uint16_t>(batch.count);
   if (n == 0) {
-    port.waited = {port.queues.nonempty_mask(), schedule.generation};
+    port.waited_queued = port.queues.nonempty_mask();
     return;
   }
-  port.waited = {};
+  port.waited_queued = ForwarderPort::kNotWaiting;
   // The first frame after a closed gate opened: what the lateness figure is about.
   const bool launched_at_opening =
       opening != kNever && t >= opening && !ps.gates.is_open(slots_[0].traffic_class, opening - Nanos{1});
@@ -567,8 +566,10 @@ void Forwarder::run(const std::atomic<bool>& stop) {
     TaiTime now = clock.to_tai(rte_rdtsc());
     if (schedule.generation != schedule_generation_) {
       protection_.sync(schedule.protection, now);
-      for (auto& p : ports_)
+      for (auto& p : ports_) {
         for (auto& check : p.overrun) check.reset();
+        p.waited_queued = ForwarderPort::kNotWaiting;  // the new gates may open earlier
+      }
       schedule_generation_ = schedule.generation;
     }
     if (stall_detector_.enabled())

@@ -71,12 +71,10 @@ struct ForwarderPort {
   IoCounters io;
   TaiTime link_free_at{};        // end of the last frame handed to the PMD (link model)
   TaiTime waiting_for = kNever;  // the gate opening that waiting frames need
-  // What the last selection that found nothing to send saw: the non-empty classes (a mask of 8
-  // bits; 0x100 after a selection that sent) and the schedule's generation.
-  struct Waited {
-    std::uint16_t queued = 0x100;
-    std::uint64_t generation = 0;
-  } waited;
+  // The non-empty classes (a mask of 8 bits) the last selection saw when it found nothing to send;
+  // kNotWaiting after one that sent, and after a schedule change.
+  static constexpr std::uint16_t kNotWaiting = 0x100;
+  std::uint16_t waited_queued = kNotWaiting;
   TaiTime polled_at{};                        // when the frames received last were classified
   std::uint32_t max_frame_bytes = 0;          // 0 = no limit
   const DeviceClock* device_clock = nullptr;  // launch time when set
