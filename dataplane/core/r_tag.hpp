@@ -82,11 +82,18 @@ inline void put_r_tag_be16(std::byte* p, std::uint16_t v) {
 // The addresses and tags in front of an R-TAG: 12, 16 or 20 bytes, as ethertype_offset finds
 // them. Copied through registers in sizes known at compile time: GCC calls the library's
 // memmove for an overlapping move even of 12 bytes.
+// All loads before all stores, in words held in registers (a byte array in between makes GCC
+// keep a copy on the stack as well).
 template <std::size_t N>
 inline void move_fixed(std::byte* to, const std::byte* from) {
-  std::byte held[N];
-  std::memcpy(held, from, N);
-  std::memcpy(to, held, N);
+  static_assert(N % 4 == 0 && N <= 24);
+  constexpr std::size_t kWords = N / 8;
+  std::uint64_t words[kWords];
+  for (std::size_t i = 0; i < kWords; ++i) std::memcpy(&words[i], from + 8 * i, 8);
+  std::uint32_t tail = 0;
+  if constexpr (N % 8 != 0) std::memcpy(&tail, from + 8 * kWords, 4);
+  for (std::size_t i = 0; i < kWords; ++i) std::memcpy(to + 8 * i, &words[i], 8);
+  if constexpr (N % 8 != 0) std::memcpy(to + 8 * kWords, &tail, 4);
 }
 
 inline void move_header(std::byte* to, const std::byte* from, std::size_t bytes) {

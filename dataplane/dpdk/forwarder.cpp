@@ -55,6 +55,68 @@ constexpr std::uint64_t kPublishMask = 1023;
 // still bound what is handed to the PMD at once.
 constexpr std::size_t kTxBurstsPerVisit = 4;
 
+// Headers are in the first segment for every PMD we run on; a chained tail is payload.
+std::span<const std::byte> header_of(const rte_mbuf* m) {
+  return std::as_bytes(
+      std::span<const std::uint8_t>(rte_pktmbuf_mtod(m, const std::uint8_t*), rte_pktmbuf_data_len(m)));
+}
+
+// The frames rx[0, n) that repeat a run's first frame (`repeats`), up to the first that does not
+// or is longer than `max_frame_bytes` (0: no limit): each becomes a descriptor at run[]. Returns
+// how many, their bytes added to `bytes`. Out of line: inlined into Forwarder::receive the loop
+// kept its count, limit and arrival time on the stack, here they stay in registers.
+[[gnu::noinline]] std::uint16_t take_repeats(rte_mbuf* const* rx, std::uint16_t n,
+                                             const IngressClassifier::Repeats repeats, std::uint32_t max_frame_bytes,
+                                             FrameDescriptor* run, StreamHandle stream, TaiTime arrived,
+                                             std::uint64_t& bytes) {
+  const std::uint32_t longest = max_frame_bytes == 0 ? UINT32_MAX : max_frame_bytes;
+  std::uint64_t taken_bytes = 0;
+  FrameDescriptor d{nullptr, 0, stream, arrived};
+  std::uint16_t i = 0;
+  for (; i < n; ++i) {
+    rte_mbuf* const m = rx[i];
+    const std::uint32_t length = rte_pktmbuf_pkt_len(m);
+    if (length > longest || !repeats(header_of(m))) break;
+    taken_bytes += length;
+    d.packet = m;
+    d.length = length;
+    run[i] = d;
+  }
+  bytes += taken_bytes;
+  return i;
+}
+
+// 802.1CB sequence generation for frames[0, n) of a run whose first frame has no VLAN tag and the
+// EtherType `type`: numbers them first, first + 1, ... and inserts their R-TAGs, up to the first
+// frame that is short, lacks the headroom or has another EtherType (the caller takes it and the
+// rest frame by frame). Returns how many it tagged. Out of line, as take_repeats.
+[[gnu::noinline]] std::uint16_t tag_untagged_run(FrameDescriptor* frames, std::uint16_t n, std::uint16_t type,
+                                                 std::uint16_t first) {
+  std::uint16_t i = 0;
+  for (; i < n; ++i) {
+    auto* m = static_cast<rte_mbuf*>(frames[i].packet);
+    if (rte_pktmbuf_data_len(m) < kUntaggedRTagEnd || rte_pktmbuf_headroom(m) < kRTagBytes ||
+        detail::r_tag_be16(rte_pktmbuf_mtod_offset(m, const std::byte*, kUntaggedTypeOffset)) != type)
+      break;
+    auto* tagged = reinterpret_cast<std::byte*>(rte_pktmbuf_prepend(m, kRTagBytes));
+    insert_r_tag(std::span(tagged, kUntaggedRTagEnd + kRTagBytes), kUntaggedTypeOffset,
+                 static_cast<std::uint16_t>(first + i));
+    frames[i].length += kRTagBytes;
+  }
+  return i;
+}
+
+// Takes the R-TAG out of frames[0, n): untagged frames with an R-TAG whole at offset 12, as
+// Forwarder::recover_in_order saw them. Out of line, as take_repeats.
+[[gnu::noinline]] void untag_run(FrameDescriptor* frames, std::uint16_t n) {
+  for (std::uint16_t i = 0; i < n; ++i) {
+    auto* m = static_cast<rte_mbuf*>(frames[i].packet);
+    remove_r_tag(std::span(rte_pktmbuf_mtod(m, std::byte*), kUntaggedRTagEnd), kUntaggedTypeOffset);
+    rte_pktmbuf_adj(m, kRTagBytes);
+    frames[i].length -= kRTagBytes;
+  }
+}
+
 }  // namespace
 
 Forwarder::Forwarder(const bridge::BridgeConfig& config, std::vector<std::uint16_t> dpdk_ports,
@@ -200,19 +262,7 @@ std::uint16_t Forwarder::protect_run(ForwarderPort& port, std::uint16_t in, cons
     std::uint16_t i = 0;
     // Mostly every frame of the run is untagged, long enough and has headroom: each is numbered
     // in one pass that tests just that. The first that is not goes, with the rest, frame by frame.
-    if (untagged && first_tag.state == RTagState::absent) {
-      for (; i < n; ++i) {
-        auto* m = static_cast<rte_mbuf*>(frames[i].packet);
-        if (rte_pktmbuf_data_len(m) < kUntaggedRTagEnd || rte_pktmbuf_headroom(m) < kRTagBytes ||
-            detail::r_tag_be16(rte_pktmbuf_mtod_offset(m, const std::byte*, kUntaggedTypeOffset)) != first_type)
-          break;
-        auto* tagged = reinterpret_cast<std::byte*>(rte_pktmbuf_prepend(m, kRTagBytes));
-        insert_r_tag(std::span(tagged, kUntaggedRTagEnd + kRTagBytes), kUntaggedTypeOffset,
-                     static_cast<std::uint16_t>(first + i));
-        frames[i].length += kRTagBytes;
-      }
-      kept = i;
-    }
+    if (untagged && first_tag.state == RTagState::absent) kept = i = tag_untagged_run(frames, n, first_type, first);
     for (; i < n; ++i) {
       auto* m = static_cast<rte_mbuf*>(frames[i].packet);
       const RTagRead tag = tag_of(bytes(m));
@@ -233,13 +283,7 @@ std::uint16_t Forwarder::protect_run(ForwarderPort& port, std::uint16_t in, cons
   // Mostly one path delivers a talker's frames in order, each the first copy: then the whole run
   // passes recovery at once, and only the R-TAGs are taken out frame by frame.
   if (untagged && first_tag.state == RTagState::present && recover_in_order(recovery, first_tag.sequence, now, n)) {
-    // recover_in_order saw every R-TAG whole at offset 12: the frames are long enough.
-    for (std::uint16_t i = 0; i < n; ++i) {
-      auto* m = static_cast<rte_mbuf*>(frames[i].packet);
-      remove_r_tag(std::span(rte_pktmbuf_mtod(m, std::byte*), kUntaggedRTagEnd), kUntaggedTypeOffset);
-      rte_pktmbuf_adj(m, kRTagBytes);
-      frames[i].length -= kRTagBytes;
-    }
+    untag_run(frames, n);
     return n;
   }
   for (std::uint16_t i = 0; i < n; ++i) {
@@ -310,11 +354,6 @@ void Forwarder::receive(std::uint16_t in, const GateSchedule& schedule, TaiTime 
   IngressDecision run_decision = classifier.last_decision();
   std::uint16_t run_length = 0;
   const std::uint32_t max_frame_bytes = port.max_frame_bytes;
-  // Headers are in the first segment for every PMD we run on; a chained tail is payload.
-  auto header_of = [](const rte_mbuf* m) {
-    return std::as_bytes(
-        std::span<const std::uint8_t>(rte_pktmbuf_mtod(m, const std::uint8_t*), rte_pktmbuf_data_len(m)));
-  };
   for (std::uint16_t i = 0; i < n;) {
     rte_mbuf* m = port.rx[i++];
     const std::uint32_t length = rte_pktmbuf_pkt_len(m);
@@ -351,24 +390,13 @@ void Forwarder::receive(std::uint16_t in, const GateSchedule& schedule, TaiTime 
       }
     }
     run_[run_length++] = FrameDescriptor{m, length, run_decision.stream, now};
-    // The frames behind it that repeat it, mostly the rest of the burst, in a loop that holds
-    // what it compares in registers; it stops at the first other frame, which goes above.
-    const IngressClassifier::Repeats repeats = classifier.repeats();
-    const StreamHandle stream = run_decision.stream;
-    FrameDescriptor* const run = run_.data();
-    rte_mbuf* const* const rx = port.rx.data();
-    const TaiTime arrived = now;
-    std::uint16_t taken = run_length;
-    std::uint64_t taken_bytes = 0;
-    for (; i < n; ++i) {
-      rte_mbuf* r = rx[i];
-      const std::uint32_t r_length = rte_pktmbuf_pkt_len(r);
-      if ((max_frame_bytes != 0 && r_length > max_frame_bytes) || !repeats(header_of(r))) break;
-      taken_bytes += r_length;
-      run[taken++] = FrameDescriptor{r, r_length, stream, arrived};
-    }
-    rx_bytes += taken_bytes;
-    run_length = taken;
+    // The frames behind it that repeat it, mostly the rest of the burst; it stops at the first
+    // other frame, which goes above.
+    const std::uint16_t taken =
+        take_repeats(port.rx.data() + i, static_cast<std::uint16_t>(n - i), classifier.repeats(), max_frame_bytes,
+                     run_.data() + run_length, run_decision.stream, now, rx_bytes);
+    i = static_cast<std::uint16_t>(i + taken);
+    run_length = static_cast<std::uint16_t>(run_length + taken);
   }
   end_run(port, in, run_decision, schedule, now, run_length);
   if (schedule.protection.any_frer) protection_.publish_recoveries();
