@@ -233,7 +233,8 @@ std::uint16_t Forwarder::protect_run(ForwarderPort& port, std::uint16_t in, cons
       n = kept;
     }
   }
-  if (d.stream == kNoStream || !protection.any_frer) return n;
+  // A run its filter discarded whole has no first frame to read an R-TAG from.
+  if (n == 0 || d.stream == kNoStream || !protection.any_frer) return n;
   const FrerRole role = protection.roles[d.stream];
   if (role == FrerRole::none) return n;
   auto bytes = [](rte_mbuf* m) {
