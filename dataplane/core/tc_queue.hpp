@@ -3,6 +3,7 @@
 // drop-tail when full. Single producer and single consumer on the same lcore; no locks.
 #include <algorithm>
 #include <array>
+#include <bit>
 #include <cstddef>
 #include <string>
 #include <vector>
@@ -17,13 +18,12 @@ namespace takt {
 template <class D = FrameDescriptor>
 class TcQueue {
  public:
-  explicit TcQueue(std::size_t capacity = 256) : ring_(capacity) {
-    if (capacity == 0) throw ConfigError("a traffic-class queue needs a capacity of at least one frame");
-  }
+  explicit TcQueue(std::size_t capacity = 256)
+      : ring_(ring_size(capacity)), capacity_(capacity), mask_(ring_.size() - 1) {}
 
   // False when full: the caller still owns the frame and must free it (the drop is counted).
   bool push(const D& d) {
-    if (count_ == ring_.size()) {
+    if (count_ == capacity_) {
       ++counters_.dropped_queue_full;
       return false;
     }
@@ -38,7 +38,7 @@ class TcQueue {
   // push() for a run of frames in order: the first min(n, free room) are queued, the rest
   // are counted as drop-tail and stay the caller's (it frees frames[returned..n)).
   std::size_t push_bulk(const D* frames, std::size_t n) {
-    const std::size_t room = ring_.size() - count_;
+    const std::size_t room = capacity_ - count_;
     const std::size_t take = n < room ? n : room;
     std::uint64_t bytes = 0;
     for (std::size_t i = 0; i < take; ++i) bytes += static_cast<std::uint64_t>(frame_length_of(frames[i]));
@@ -57,7 +57,7 @@ class TcQueue {
 
   bool empty() const { return count_ == 0; }
   std::size_t size() const { return count_; }
-  std::size_t capacity() const { return ring_.size(); }
+  std::size_t capacity() const { return capacity_; }
   const D& front() const { return ring_[head_]; }
 
   D pop() {
@@ -85,24 +85,35 @@ class TcQueue {
   class Reader {
    public:
     const D& operator*() const { return ring_[at_]; }
-    void advance() { at_ = at_ + 1 == size_ ? 0 : at_ + 1; }
+    void advance() { at_ = (at_ + 1) & mask_; }
 
    private:
     friend class TcQueue;
-    Reader(const D* ring, std::size_t size, std::size_t at) : ring_(ring), size_(size), at_(at) {}
+    Reader(const D* ring, std::size_t mask, std::size_t at) : ring_(ring), mask_(mask), at_(at) {}
     const D* ring_;
-    std::size_t size_;
+    std::size_t mask_;
     std::size_t at_;
   };
-  Reader reader() const { return Reader(ring_.data(), ring_.size(), head_); }
+  Reader reader() const { return Reader(ring_.data(), mask_, head_); }
 
   QueueCounters& counters() { return counters_; }
   const QueueCounters& counters() const { return counters_; }
 
  private:
-  std::size_t wrap(std::size_t i) const { return i >= ring_.size() ? i - ring_.size() : i; }
+  // The ring holds a power of two of slots, at least the capacity: an index wraps with a mask,
+  // one instruction on the per-frame path instead of a compare and a select.
+  static std::size_t ring_size(std::size_t capacity) {
+    if (capacity == 0) throw ConfigError("a traffic-class queue needs a capacity of at least one frame");
+    if (capacity > kMaxCapacity)
+      throw ConfigError("a traffic-class queue holds at most " + std::to_string(kMaxCapacity) + " frames");
+    return std::bit_ceil(capacity);
+  }
+  std::size_t wrap(std::size_t i) const { return i & mask_; }
 
+  static constexpr std::size_t kMaxCapacity = std::size_t{1} << 24;
   std::vector<D> ring_;
+  std::size_t capacity_;
+  std::size_t mask_;
   std::size_t head_ = 0;
   std::size_t count_ = 0;
   QueueCounters counters_;

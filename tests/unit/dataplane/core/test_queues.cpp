@@ -80,3 +80,35 @@ TEST_CASE("bulk push queues in order up to the room left and counts the rest as 
   CHECK(order == std::vector<std::uint32_t>{61, 62, 60, 61});
   CHECK(q.push_bulk(run.data(), 0) == 0);
 }
+
+TEST_CASE("a queue whose capacity is no power of two holds exactly that many frames, in order, across wraps",
+          "[queue]") {
+  TcQueue<> q(3);
+  CHECK(q.capacity() == 3);
+  std::uint32_t next_in = 0, next_out = 0;
+  for (int round = 0; round < 20; ++round) {
+    // Fill to the capacity, in one frame and then a bulk push that overflows by one.
+    REQUIRE(q.push(FrameDescriptor{nullptr, next_in++, kNoStream, {}}));
+    std::vector<FrameDescriptor> run;
+    for (int i = 0; i < 3; ++i)
+      run.push_back(FrameDescriptor{nullptr, next_in + static_cast<std::uint32_t>(i), kNoStream, {}});
+    REQUIRE(q.push_bulk(run.data(), run.size()) == 2);
+    next_in += 2;
+    CHECK(q.size() == 3);
+    CHECK_FALSE(q.push(FrameDescriptor{nullptr, 999, kNoStream, {}}));
+    // Read in place as a selector does, then drain two.
+    auto reader = q.reader();
+    for (std::uint32_t i = 0; i < 3; ++i, reader.advance()) CHECK((*reader).length == next_out + i);
+    CHECK(q.pop().length == next_out++);
+    CHECK(q.pop().length == next_out++);
+    CHECK(q.pop().length == next_out++);
+    CHECK(q.empty());
+  }
+  CHECK(q.counters().dropped_queue_full == 40);
+  CHECK(q.counters().max_depth == 3);
+}
+
+TEST_CASE("a queue capacity of zero or beyond the ring's limit is refused", "[queue]") {
+  CHECK_THROWS_AS(TcQueue<>(0), ConfigError);
+  CHECK_THROWS_AS(TcQueue<>((std::size_t{1} << 24) + 1), ConfigError);
+}
