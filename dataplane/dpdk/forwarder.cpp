@@ -316,15 +316,23 @@ std::uint16_t Forwarder::protect_run(ForwarderPort& port, std::uint16_t in, cons
 bool Forwarder::recover_in_order(ProtectionState::RunRecovery& recovery, std::uint16_t first, TaiTime now,
                                  std::uint16_t n) {
   const FrameDescriptor* const frames = run_.data();
-  std::uint16_t step = 1;
-  for (std::uint16_t i = 1; i < n; ++i) {
+  // The sequence number of frame i's R-TAG, when the R-TAG is whole at offset 12; else -1.
+  auto sequence_of = [frames](std::uint16_t i) -> std::int32_t {
     const auto* m = static_cast<const rte_mbuf*>(frames[i].packet);
     const auto* b = rte_pktmbuf_mtod(m, const std::byte*);
     if (rte_pktmbuf_data_len(m) < kUntaggedRTagEnd || detail::r_tag_be16(b + kUntaggedTypeOffset) != kEthertypeRTag)
-      return false;
-    const std::uint16_t sequence = detail::r_tag_be16(b + kUntaggedSequenceOffset);
-    if (i == 1) step = static_cast<std::uint16_t>(sequence - first);
-    if (sequence != static_cast<std::uint16_t>(first + i * step)) return false;
+      return -1;
+    return detail::r_tag_be16(b + kUntaggedSequenceOffset);
+  };
+  std::uint16_t step = 1;
+  if (n > 1) {
+    const std::int32_t second = sequence_of(1);
+    if (second < 0) return false;
+    step = static_cast<std::uint16_t>(second - first);
+    for (std::uint16_t i = 2, expected = static_cast<std::uint16_t>(second); i < n; ++i) {
+      expected = static_cast<std::uint16_t>(expected + step);
+      if (sequence_of(i) != expected) return false;
+    }
   }
   return recovery.accept_stepped(first, step, n, now);
 }
