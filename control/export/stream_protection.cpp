@@ -204,11 +204,13 @@ void add_stream_protection(bridge::BridgeConfig& config, const schedule::Plan& p
         SequenceRecoveryConfig& c = r.recovery;
         c.algorithm = RecoveryAlgorithm::vector;
         const Nanos interval = s->interval > Nanos{0} ? s->interval : Nanos{1'000'000};
-        // Frames in flight while the slower tree's copy is still on its way: as many intervals as
-        // the deadline spans, both trees, at least 4 and at most what the dataplane holds.
-        const std::int64_t spans = s->max_latency > Nanos{0} ? (s->max_latency + interval - Nanos{1}) / interval : 1;
-        c.history_length = static_cast<int>(
-            std::clamp<std::int64_t>(2 * (spans + 1) * std::max(1, s->frames_per_interval), 4, kMaxRecoveryHistory));
+        // The longest history the dataplane holds, not just the frames in flight while the slower
+        // tree's copy is on its way. A frame whose number jumps a history or more ahead is rogue, and
+        // so is every later one until the reset timeout passes with nothing accepted: a short
+        // history turns a burst of a few lost frames (a meter that turned red after a host stall
+        // on both trees) into a reset timeout's worth of frames lost. The window is one 64-bit word
+        // whatever its length, and copies it still covers are told apart from new frames exactly.
+        c.history_length = kMaxRecoveryHistory;
         c.reset_timeout = std::max(Nanos{100'000'000}, 10 * interval);
         c.latent.enabled = true;
         c.latent.paths = 2;
