@@ -400,3 +400,27 @@ TEST_CASE("a run of frames a constant step apart passes at once exactly as frame
     }
   }
 }
+
+TEST_CASE("vector recovery: a burst of lost frames shorter than the history costs only those frames", "[frer]") {
+  // Frames 1..8 lost on both trees (meters turned red after a host stall), then the talker goes on
+  // every millisecond. With a history of 4 the jump to 9 is rogue, and so is every frame after it
+  // until the reset timeout; with the whole window of 64 frame 9 passes and 8 are counted lost.
+  for (const int history : {4, 64}) {
+    SequenceRecoveryConfig c;
+    c.history_length = history;
+    c.reset_timeout = std::chrono::milliseconds(100);
+    SequenceRecovery r(c, t0);
+    REQUIRE(r.accept(0, at_us(0)) == RecoveryVerdict::pass);
+    int passed = 0;
+    for (std::uint16_t s = 9; s < 80; ++s)
+      if (r.accept(s, at_us(s * 1000)) == RecoveryVerdict::pass) ++passed;
+    if (history == 4) {
+      CHECK(passed == 0);  // 9 .. 79: rogue, the reset timer has not run out yet
+      CHECK(r.counters().rogue == 71);
+    } else {
+      CHECK(passed == 71);
+      CHECK(r.counters().rogue == 0);
+      CHECK(r.counters().lost == 8);  // 1 .. 8, tallied as they left the window
+    }
+  }
+}
