@@ -80,10 +80,9 @@ inline void put_r_tag_be16(std::byte* p, std::uint16_t v) {
 }
 
 // The addresses and tags in front of an R-TAG: 12, 16 or 20 bytes, as ethertype_offset finds
-// them. Copied through registers in sizes known at compile time: GCC calls the library's
-// memmove for an overlapping move even of 12 bytes.
-// All loads before all stores, in words held in registers (a byte array in between makes GCC
-// keep a copy on the stack as well).
+// them. Copied in sizes known at compile time, all loads before all stores, in words held in
+// registers: GCC calls the library's memmove for an overlapping move even of 12 bytes, and a byte
+// array in between makes it keep a copy on the stack as well.
 template <std::size_t N>
 inline void move_fixed(std::byte* to, const std::byte* from) {
   static_assert(N % 4 == 0 && N <= 24);

@@ -71,16 +71,13 @@ std::span<const std::byte> header_of(const rte_mbuf* m) {
                                              std::uint64_t& bytes) {
   const std::uint32_t longest = max_frame_bytes == 0 ? UINT32_MAX : max_frame_bytes;
   std::uint64_t taken_bytes = 0;
-  FrameDescriptor d{nullptr, 0, stream, arrived};
   std::uint16_t i = 0;
   for (; i < n; ++i) {
     rte_mbuf* const m = rx[i];
     const std::uint32_t length = rte_pktmbuf_pkt_len(m);
     if (length > longest || !repeats(header_of(m))) break;
     taken_bytes += length;
-    d.packet = m;
-    d.length = length;
-    run[i] = d;
+    run[i] = FrameDescriptor{m, length, stream, arrived};
   }
   bytes += taken_bytes;
   return i;
