@@ -1,19 +1,25 @@
 #!/usr/bin/env bash
 # A/B of two takt-dataplane builds on one of bench_dataplane.sh's pcap protection variants, both
-# forwarding at the same time: A's forwarding thread on CPU 1, B's on CPU 0, then the other way
-# round in the next round. On a shared machine one run after another can differ by a third
-# (another tenant, the host's memory traffic); two runs at the same time see the same machine, so
-# their difference is steady to a few tenths of a ns where one after another it is not. For
-# deciding whether a change to the packet path pays, and (testpmd as A) for the ratio to testpmd
-# without that drift; bench_dataplane.sh gives every variant's ratio and feature costs.
+# forwarding at the same time on the same CPU: each process is started with -l 0,1, and EAL makes
+# the lowest lcore the main one whatever the order of the list, so both forwarding threads run on
+# CPU 1 and share it by time slices (the main lcores sleep on CPU 0). Which starts first swaps
+# every round. On a shared machine one run after another can differ by a third (another tenant,
+# the host's memory traffic); two runs that share one core see the same core, the same neighbours
+# and the same phase of the host's load, so their difference is steady to a few tenths of a ns
+# where one after another it is not. (On two CPUs at once, each on its own core, the rounds
+# differed by up to 20 ns: the two vCPUs are not alike and the two processes fight over the L3
+# at every moment instead of taking turns.) For deciding whether a change to the packet path pays,
+# and (testpmd as A) for the ratio to testpmd without that drift; bench_dataplane.sh gives every
+# variant's ratio and feature costs.
 #
 #   ab_dataplane.sh BUILD_A BUILD_B [variant, default gcl-all] [rounds, default 4] [seconds, default 5]
 #
 # BUILD_A may be the word testpmd: dpdk-testpmd io forwarding with takt-dataplane's mbuf geometry
 # (as bench_dataplane.sh's "testpmd 4k") on the same pcap captures, at the same time as B. Each
 # round then also prints A / B, the ratio bench_dataplane.sh reports, without the drift between
-# runs one after another (the two share the machine's caches and memory, which weighs on the
-# more memory-bound of them: a conservative ratio for takt-dataplane).
+# runs one after another. Each time slice starts with the other process's data in the core's
+# caches, which costs the one with the larger working set more (takt-dataplane behind a closed
+# gate holds thousands of frames): a conservative ratio for takt-dataplane.
 #
 # Env XA, XB: extra takt-dataplane options for A and B (e.g. XB="--burst 64" with one build twice).
 # Prints per round the ns of forwarding-thread CPU per frame transmitted of A and B, then the
@@ -54,7 +60,7 @@ python3 "$HERE/protection_setup.py" "$HERE" "$WORK"
 QUEUE=()
 [[ $VARIANT == gcl-* ]] && QUEUE=(--queue-capacity "$GCL_QUEUE")
 
-start() {  # start BUILD LCORES NAME EXTRA...: the main lcore first, then the forwarding lcore
+start() {  # start BUILD LCORES NAME EXTRA...: LCORES for -l (the lowest is the main lcore, the next forwards)
   local bin=$1 lcores=$2 name=$3
   shift 3
   if [[ $bin == testpmd ]]; then
@@ -99,7 +105,7 @@ pair() {  # pair FIRST_BUILD FIRST_EXTRA SECOND_BUILD SECOND_EXTRA: prints ns/fr
   read -ra x1 <<<"$2"
   read -ra x2 <<<"$4"
   start "$1" 0,1 first "${x1[@]}"
-  start "$3" 1,0 second "${x2[@]}"
+  start "$3" 0,1 second "${x2[@]}"
   local name waited
   for name in first second; do
     waited=0
