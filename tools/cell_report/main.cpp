@@ -41,7 +41,8 @@ int main(int argc, char** argv) {
   app.add_option("--prometheus-url", prometheus_url, "Where Prometheus ran (for the report)");
   app.add_option("--json", json_file, "Write the result as JSON (format takt-cell-report/1) to this file");
   app.add_option("--miss-tolerance", rules.miss_tolerance,
-                 "Late frames (deadline streams) or lost frames (best effort) accepted, as a share")
+                 "Late frames (deadline streams; at least the share of the run host stalls cover) or lost frames (best "
+                 "effort) accepted, as a share")
       ->capture_default_str();
   try {
     app.parse(argc, argv);

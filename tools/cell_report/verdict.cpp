@@ -1,5 +1,6 @@
 #include "tools/cell_report/verdict.hpp"
 
+#include <algorithm>
 #include <cmath>
 
 #include <fmt/format.h>
@@ -35,9 +36,17 @@ std::vector<std::string> stream_failures(const StreamResult& s, const Acceptance
                                       s.lost - s.lost_in_host_stalls, s.sent, s.lost_in_host_stalls));
     if (s.late_unexplained != 0)
       out.push_back(fmt::format("{} of its {} late frames were in no host stall", s.late_unexplained, late));
-    if (static_cast<double>(late) > rules.miss_tolerance * static_cast<double>(s.received))
+    // A frame sent at a random time meets a host stall with the stream's stall chance, so a plan
+    // that holds can still see that share of its frames late: where the stalls cover more of the
+    // run than the miss tolerance (this machine's hypervisor has taken vCPUs for 100 ms at a time,
+    // a sixth of a 5 s run), that share is the bound.
+    const double stalls_cover = s.stall_chance.value_or(0.0);
+    if (static_cast<double>(late) > std::max(rules.miss_tolerance, stalls_cover) * static_cast<double>(s.received))
       out.push_back(
-          fmt::format("{} late frames in {}, above the {} tolerance", late, s.received, rules.miss_tolerance));
+          stalls_cover > rules.miss_tolerance
+              ? fmt::format("{} late frames in {}, above the {:.3f} of the run host stalls cover", late, s.received,
+                            stalls_cover)
+              : fmt::format("{} late frames in {}, above the {} tolerance", late, s.received, rules.miss_tolerance));
     if (late != 0 && !(s.stall_chance && *s.stall_chance < rules.max_stall_chance))
       out.push_back(
           fmt::format("host stalls cover {} of the run; that explains nothing",

@@ -6,7 +6,8 @@
 #   - every late frame (beyond its stream's max-latency) of a scheduled or bounded stream is one
 #     the demo puts down to a host stall (its talker or a bridge on its path did not run for
 #     longer than its transmission timing error while the frame was in flight), and those stay
-#     within MISS_TOLERANCE of the received frames; scheduled and bounded streams lose nothing
+#     within MISS_TOLERANCE of the received frames, or within the share of the run the stalls
+#     cover where that is larger (a frame meets a stall that often); scheduled and bounded streams lose nothing
 #     (but frames their own stream filters discarded in a host stall), best-effort ones at most
 #     MISS_TOLERANCE;
 #   - takt-controller installed the plan through the switch agents: every bridge ran it at one
@@ -23,8 +24,8 @@
 #     folder of the run is left.
 # The plan (configs/plants/virtual-cell.yaml) reserves 500 us per hop for software on shared
 # vCPUs. This machine's hypervisor still stops a vCPU for milliseconds a few times a second
-# (measured: wake-ups over 1 ms late about once a second, the longest ~10 ms), so now and then a
-# frame misses its window. Those misses must each coincide with a recorded stall; one that
+# (measured: wake-ups over 1 ms late about once a second, the longest ~10 ms; in some CI runs
+# stalls of ~100 ms covering a sixth of the run), so now and then a frame misses its window. Those misses must each coincide with a recorded stall; one that
 # does not is the schedule's or the dataplane's fault and fails the test. A broken schedule
 # (frames in the wrong window, a gate that never opens, a base time off the talkers' grid)
 # misses nearly every frame, which no stall explains. A stream whose late frames are
@@ -121,8 +122,10 @@ check_deadlines() {
   read -r received misses stalled unexplained chance < <(jq -r \
     '"\(.received) \(.late // 0) \(."late-in-host-stalls") \(."late-unexplained") \(."stall-chance" // 0)"' <<<"$row")
   ((misses == stalled && unexplained == 0)) || fail "$s: $((misses - stalled)) of its $misses late frames were in no host stall ($row)"
-  awk -v m="$misses" -v r="$received" -v t="$MISS_TOLERANCE" 'BEGIN { exit !(m <= t * r) }' ||
-    fail "$s: $misses late frames (each in a host stall) in $received, above the $MISS_TOLERANCE tolerance"
+  # A frame meets a stall with the stall chance: where stalls cover more of the run than the
+  # tolerance, that share bounds the late frames (takt-cell-report's rule, verdict.hpp).
+  awk -v m="$misses" -v r="$received" -v t="$MISS_TOLERANCE" -v c="$chance" 'BEGIN { exit !(m <= (c > t ? c : t) * r) }' ||
+    fail "$s: $misses late frames (each in a host stall) in $received, above the $MISS_TOLERANCE tolerance and the $chance of the run host stalls cover"
   ((misses == 0)) || awk -v c="$chance" 'BEGIN { exit !(c < 0.5) }' ||
     fail "$s: host stalls cover $chance of the run; that explains nothing"
 }
