@@ -39,7 +39,7 @@ std::vector<std::string> stream_failures(const StreamResult& s, const Acceptance
     // A frame sent at a random time meets a host stall with the stream's stall chance, so a plan
     // that holds can still see that share of its frames late: where the stalls cover more of the
     // run than the miss tolerance (this machine's hypervisor has taken vCPUs for 100 ms at a time,
-    // a sixth of a 5 s run), that share is the bound.
+    // in stalls covering a sixth of a 5 s run), that share is the bound.
     const double stalls_cover = s.stall_chance.value_or(0.0);
     if (static_cast<double>(late) > std::max(rules.miss_tolerance, stalls_cover) * static_cast<double>(s.received))
       out.push_back(
