@@ -7,9 +7,9 @@
 #     the demo puts down to a host stall (its talker or a bridge on its path did not run for
 #     longer than its transmission timing error while the frame was in flight), and those stay
 #     within MISS_TOLERANCE of the received frames, or within the share of the run the stalls
-#     cover where that is larger (a frame meets a stall that often); scheduled and bounded streams lose nothing
-#     (but frames their own stream filters discarded in a host stall), best-effort ones at most
-#     MISS_TOLERANCE;
+#     cover where that is larger (a frame meets a stall that often); scheduled and bounded
+#     streams lose nothing (but frames their own stream filters discarded in a host stall),
+#     best-effort ones at most MISS_TOLERANCE;
 #   - takt-controller installed the plan through the switch agents: every bridge ran it at one
 #     base time (a multiple of the plan's hyperperiod) before the talkers started, and still ran
 #     that transaction at the end;
@@ -25,8 +25,9 @@
 # The plan (configs/plants/virtual-cell.yaml) reserves 500 us per hop for software on shared
 # vCPUs. This machine's hypervisor still stops a vCPU for milliseconds a few times a second
 # (measured: wake-ups over 1 ms late about once a second, the longest ~10 ms; in some CI runs
-# stalls of ~100 ms covering a sixth of the run), so now and then a frame misses its window. Those misses must each coincide with a recorded stall; one that
-# does not is the schedule's or the dataplane's fault and fails the test. A broken schedule
+# stalls of ~100 ms covering a sixth of the run), so now and then a frame misses its window.
+# Those misses must each coincide with a recorded stall; one that does not is the schedule's or
+# the dataplane's fault and fails the test. A broken schedule
 # (frames in the wrong window, a gate that never opens, a base time off the talkers' grid)
 # misses nearly every frame, which no stall explains. A stream whose late frames are
 # "explained" only because stalls cover most of the time (over half) fails too.
