@@ -65,6 +65,7 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 EAL=(--no-pci -m 512 -l 0,1 --log-level=lib.eal:warning)
+TAKT_MBUFS=(--mbuf-size="$(($(getconf PAGESIZE) - 128))")  # testpmd with takt-dataplane's mbuf geometry (testpmd4k)
 MEM=(--no-huge)  # the memory of the next run: no hugepages, or reserved 2 MB pages (--in-memory)
 reserve_hugepages() {  # reserve_hugepages N: N more 2 MB pages, or 1 when the kernel has not got them
   local f=/proc/sys/vm/nr_hugepages
@@ -203,7 +204,7 @@ for ((r = 1; r <= ROUNDS; r++)); do
   VDEVS=("${NULL_VDEVS[@]}")
   testpmd_run testpmd
   tp+=("$(testpmd_mpps testpmd)") tpc+=("$(testpmd_cpu_mpps testpmd)")
-  testpmd_run testpmd4k --mbuf-size="$(($(getconf PAGESIZE) - 128))"
+  testpmd_run testpmd4k "${TAKT_MBUFS[@]}"
   tp4+=("$(testpmd_mpps testpmd4k)") tp4c+=("$(testpmd_cpu_mpps testpmd4k)")
   takt_run "$HERE/null-open.json" open
   open+=("$(takt_mpps open)") openc+=("$(takt_cpu_mpps open)")
@@ -218,7 +219,7 @@ for ((r = 1; r <= ROUNDS; r++)); do
   # Protection runs, on pcap vdevs (see protection_setup.py): testpmd io with takt's mbufs, then
   # takt-dataplane in each variant, each checked to have taken the path it is named after.
   pcap_vdevs a.pcap b.pcap
-  testpmd_run ptestpmd4k --mbuf-size="$(($(getconf PAGESIZE) - 128))"
+  testpmd_run ptestpmd4k "${TAKT_MBUFS[@]}"
   P_CPU[ptestpmd4k]+=" $(testpmd_cpu_mpps ptestpmd4k)" P_WALL[ptestpmd4k]+=" $(testpmd_mpps ptestpmd4k)"
   line="round $r, pcap vdevs (Mpps wall / per CPU-s): testpmd, takt's mbufs ${P_WALL[ptestpmd4k]##* } / ${P_CPU[ptestpmd4k]##* }"
   if ((HUGE)); then
@@ -229,7 +230,7 @@ for ((r = 1; r <= ROUNDS; r++)); do
     line+=" | on 2 MB pages ${P_WALL[ptestpmd2m]##* } / ${P_CPU[ptestpmd2m]##* }"
   fi
   # This round's baseline: the faster testpmd run.
-  base=${P_CPU[ptestpmd4k]##* } base_mem=(--no-huge) base_options=(--mbuf-size="$(($(getconf PAGESIZE) - 128))")
+  base=${P_CPU[ptestpmd4k]##* } base_mem=(--no-huge) base_options=("${TAKT_MBUFS[@]}")
   if ((HUGE)) && awk -v a="$base" -v b="${P_CPU[ptestpmd2m]##* }" 'BEGIN { exit !(b > a) }'; then
     base=${P_CPU[ptestpmd2m]##* } base_mem=(--in-memory) base_options=()
   fi
