@@ -4,6 +4,8 @@
 
 #include <fstream>
 
+#include <unistd.h>
+
 #include <catch2/catch.hpp>
 
 #include "tools/cell_report/protection_accounting.hpp"
@@ -15,7 +17,9 @@ namespace {
 
 // A saved answer of /api/v1/query as the virtual cell writes it.
 std::vector<PromSample> answer(const std::string& json) {
-  const auto file = std::filesystem::temp_directory_path() / "takt-cell-report-protection-answer.json";
+  const auto file =
+      std::filesystem::temp_directory_path() /
+      std::string("takt-cell-report-protection-answer-").append(std::to_string(::getpid())).append(".json");
   std::ofstream(file) << json;
   auto samples = read_prometheus_answer(file);
   std::filesystem::remove(file);
@@ -154,7 +158,8 @@ TEST_CASE("discards during an injected fault and the settling after it are the f
 }
 
 TEST_CASE("the fault log is read in TAI and a run without faults has none", "[cell_report]") {
-  const auto file = std::filesystem::temp_directory_path() / "takt-cell-report-faults.jsonl";
+  const auto file = std::filesystem::temp_directory_path() /
+                    std::string("takt-cell-report-faults-").append(std::to_string(::getpid())).append(".jsonl");
   std::ofstream(file)
       << R"({"fault":"link-cut","what":"sw1:p5 - sw3:p1","start-unix-ns":1796363931623333600,"end-unix-ns":1796363941623333600})"
       << "\n"

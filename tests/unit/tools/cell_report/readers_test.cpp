@@ -3,6 +3,8 @@
 #include <fstream>
 #include <functional>
 
+#include <unistd.h>
+
 #include <catch2/catch.hpp>
 
 #include "tools/cell_report/cell_plan.hpp"
@@ -17,7 +19,8 @@ namespace {
 const std::filesystem::path kBoundaries = std::filesystem::path(CELL_REPORT_DATA) / "boundaries";
 
 std::filesystem::path scratch_file(const std::string& name, const std::string& text) {
-  const auto path = std::filesystem::temp_directory_path() / ("takt-cell-report-test-" + name);
+  const auto path = std::filesystem::temp_directory_path() /
+                    std::string("takt-cell-report-test-").append(std::to_string(::getpid())).append("-").append(name);
   std::ofstream(path) << text;
   return path;
 }

@@ -4,6 +4,8 @@
 
 #include <fstream>
 
+#include <unistd.h>
+
 #include <catch2/catch.hpp>
 
 #include "tools/cell_report/cell_analysis.hpp"
@@ -18,7 +20,8 @@ namespace {
 const std::filesystem::path kRun = std::filesystem::path(CELL_REPORT_DATA) / "recorded-run";
 
 std::vector<PromSample> answer(const std::string& json) {
-  const auto file = std::filesystem::temp_directory_path() / "takt-cell-report-station-answer.json";
+  const auto file = std::filesystem::temp_directory_path() /
+                    std::string("takt-cell-report-station-answer-").append(std::to_string(::getpid())).append(".json");
   std::ofstream(file) << json;
   auto samples = read_prometheus_answer(file);
   std::filesystem::remove(file);
