@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# The README's test command: installs what is missing, builds, runs every test, then builds a
-# Release tree (warnings are errors in every build type; TAKT_RELEASE_BUILD=0 leaves it out)
-# and fuzzes every libFuzzer target for 30 s (TAKT_FUZZ_SECONDS; 0 leaves it out).
+# The README's test command: installs what is missing, builds the Release tree (scripts/build.sh;
+# warnings are errors in every build type), runs every test in it, then fuzzes every libFuzzer
+# target for 30 s (TAKT_FUZZ_SECONDS; 0 leaves it out).
 # Arguments go to ctest (e.g. -R schedule, -LE root).
 #
 # A test that fails is run once more (the namespace tests time real frames on a shared 2-core
@@ -12,7 +12,6 @@
 set -uo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 build=${TAKT_BUILD_DIR:-$root/build}
-release=${TAKT_RELEASE_DIR:-$root/build-release}
 jobs=${TAKT_TEST_JOBS:-2}
 "$root/scripts/setup.sh" || exit 1
 "$root/scripts/build.sh" || exit 1
@@ -78,21 +77,6 @@ elif [ "$first_rc" -ne 0 ]; then
   exit 1
 fi
 
-release_status=0
-if [ "${TAKT_RELEASE_BUILD:-1}" != 0 ]; then
-  echo
-  echo "test.sh: building a Release tree in $release (log: $release/build.log)"
-  mkdir -p "$release"
-  start=$SECONDS
-  if TAKT_BUILD_DIR="$release" TAKT_BUILD_TYPE=Release "$root/scripts/build.sh" >"$release/build.log" 2>&1; then
-    echo "release build: ok ($((SECONDS - start)) s)"
-  else
-    release_status=1
-    grep -E 'error|FAILED' "$release/build.log" | head -n 40
-    echo "release build: FAILED ($((SECONDS - start)) s, see $release/build.log)"
-  fi
-fi
-
 # libFuzzer on every parser of outside input (scripts/fuzz.sh, clang, its own build-fuzz tree);
 # a crash fails the run and names the input. TAKT_FUZZ_SECONDS=0 leaves it out.
 fuzz_status=0
@@ -125,7 +109,6 @@ status=0
 [ "$no_tests" -eq 0 ] || status=1
 [ "$count_status" -eq 0 ] || status=1
 [ "$format_status" -eq 0 ] || status=1
-[ "$release_status" -eq 0 ] || status=1
 [ "$fuzz_status" -eq 0 ] || status=1
 echo "$percent% tests passed, $failed tests failed out of $total"
 exit "$status"
