@@ -10,8 +10,8 @@
 // stream received frames; scheduled and bounded streams lose nothing, every late frame of
 // theirs is explained, those stay within the miss tolerance of the frames received (or within
 // the share of the run the stalls cover, where that is larger: a frame meets a stall that often),
-// and the stalls explain something (they cover less than half of the run: otherwise anything would be
-// "explained"); best-effort streams lose at most the miss tolerance of what was sent;
+// and the stalls explain something (they cover less than half of the run: otherwise anything
+// would be "explained"); best-effort streams lose at most the miss tolerance of what was sent;
 // Prometheus has a p99 for every stream, and for scheduled streams its on-time ratio is the
 // listener's to one frame. A loss that the stream's own 802.1Qci filters discarded in host
 // stalls is not held against it. Protection: no stream filter discards a planned stream's frame

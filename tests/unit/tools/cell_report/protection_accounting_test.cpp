@@ -2,25 +2,20 @@
 // written the way the virtual cell saves them (a range vector of takt_psfp_discarded_frames_total,
 // an instant vector of the FRER counters), and the verdicts drawn from them.
 
-#include <fstream>
-
-#include <unistd.h>
-
 #include <catch2/catch.hpp>
 
 #include "tools/cell_report/protection_accounting.hpp"
 #include "tools/cell_report/verdict.hpp"
+#include "tests/unit/tools/cell_report/scratch_file.hpp"
 
 using namespace takt::cell_report;
+using takt::cell_report::test::scratch_file;
 
 namespace {
 
 // A saved answer of /api/v1/query as the virtual cell writes it.
 std::vector<PromSample> answer(const std::string& json) {
-  const auto file =
-      std::filesystem::temp_directory_path() /
-      std::string("takt-cell-report-protection-answer-").append(std::to_string(::getpid())).append(".json");
-  std::ofstream(file) << json;
+  const auto file = scratch_file("protection-answer.json", json);
   auto samples = read_prometheus_answer(file);
   std::filesystem::remove(file);
   return samples;
@@ -158,13 +153,12 @@ TEST_CASE("discards during an injected fault and the settling after it are the f
 }
 
 TEST_CASE("the fault log is read in TAI and a run without faults has none", "[cell_report]") {
-  const auto file = std::filesystem::temp_directory_path() /
-                    std::string("takt-cell-report-faults-").append(std::to_string(::getpid())).append(".jsonl");
-  std::ofstream(file)
-      << R"({"fault":"link-cut","what":"sw1:p5 - sw3:p1","start-unix-ns":1796363931623333600,"end-unix-ns":1796363941623333600})"
-      << "\n"
-      << R"({"fault":"babbler","what":"sw1:p6","start-unix-ns":1796363933735310300,"end-unix-ns":1796363936776096300})"
-      << "\n";
+  const auto file = scratch_file(
+      "faults.jsonl",
+      R"({"fault":"link-cut","what":"sw1:p5 - sw3:p1","start-unix-ns":1796363931623333600,"end-unix-ns":1796363941623333600})"
+      "\n"
+      R"({"fault":"babbler","what":"sw1:p6","start-unix-ns":1796363933735310300,"end-unix-ns":1796363936776096300})"
+      "\n");
   const auto faults = read_fault_log(file);
   std::filesystem::remove(file);
   REQUIRE(faults.size() == 2);

@@ -1,9 +1,6 @@
 // Reading the files a run leaves: errors name the file, cut logs keep their good lines.
 
-#include <fstream>
 #include <functional>
-
-#include <unistd.h>
 
 #include <catch2/catch.hpp>
 
@@ -11,19 +8,14 @@
 #include "tools/cell_report/input_error.hpp"
 #include "tools/cell_report/prometheus_results.hpp"
 #include "tools/cell_report/run_inputs.hpp"
+#include "tests/unit/tools/cell_report/scratch_file.hpp"
 
 using namespace takt::cell_report;
+using takt::cell_report::test::scratch_file;
 
 namespace {
 
 const std::filesystem::path kBoundaries = std::filesystem::path(CELL_REPORT_DATA) / "boundaries";
-
-std::filesystem::path scratch_file(const std::string& name, const std::string& text) {
-  const auto path = std::filesystem::temp_directory_path() /
-                    std::string("takt-cell-report-test-").append(std::to_string(::getpid())).append("-").append(name);
-  std::ofstream(path) << text;
-  return path;
-}
 
 std::string error_of(const std::function<void()>& f) {
   try {

@@ -2,27 +2,23 @@
 // virtual cell saves it, and the recorded run with takt-station's counts beside takt-probe's
 // (equal but for the ones a test makes differ).
 
-#include <fstream>
-
-#include <unistd.h>
-
 #include <catch2/catch.hpp>
 
 #include "tools/cell_report/cell_analysis.hpp"
 #include "tools/cell_report/result_json.hpp"
 #include "tools/cell_report/station_counts.hpp"
 #include "tools/cell_report/table_renderer.hpp"
+#include "tests/unit/tools/cell_report/scratch_file.hpp"
 
 using namespace takt::cell_report;
+using takt::cell_report::test::scratch_file;
 
 namespace {
 
 const std::filesystem::path kRun = std::filesystem::path(CELL_REPORT_DATA) / "recorded-run";
 
 std::vector<PromSample> answer(const std::string& json) {
-  const auto file = std::filesystem::temp_directory_path() /
-                    std::string("takt-cell-report-station-answer-").append(std::to_string(::getpid())).append(".json");
-  std::ofstream(file) << json;
+  const auto file = scratch_file("station-answer.json", json);
   auto samples = read_prometheus_answer(file);
   std::filesystem::remove(file);
   return samples;
