@@ -15,9 +15,11 @@
 #   ab_dataplane.sh BUILD_A BUILD_B [variant, default gcl-all] [rounds, default 4] [seconds, default 5]
 #
 # BUILD_A may be the word testpmd: dpdk-testpmd io forwarding with takt-dataplane's mbuf geometry
-# (as bench_dataplane.sh's "testpmd 4k") on the same pcap captures, at the same time as B. Each
-# round then also prints A / B, the ratio bench_dataplane.sh reports, without the drift between
-# runs one after another. Each time slice starts with the other process's data in the core's
+# in DPDK's memory (as bench_dataplane.sh's "testpmd 4k") on the same pcap captures, at the same
+# time as B; or testpmd2m: its default data room on 2 MB hugepages (bench_dataplane.sh's
+# "testpmd 2M", the layout takt-dataplane's own memory has on pcap vdevs; 300 pages are reserved
+# for it and given back at exit), mostly the faster of the two. Each round then also prints
+# A / B, the ratio bench_dataplane.sh reports, without the drift between runs one after another. Each time slice starts with the other process's data in the core's
 # caches, which costs the one with the larger working set more (takt-dataplane behind a closed
 # gate holds thousands of frames): a conservative ratio for takt-dataplane.
 #
@@ -33,8 +35,9 @@ VARIANT=${3:-gcl-all}
 ROUNDS=${4:-4}
 SECS=${5:-5}
 GCL_QUEUE=${GCL_QUEUE:-4096}
+is_testpmd() { [[ $1 == testpmd || $1 == testpmd2m ]]; }
 for bin in "$A" "$B"; do
-  [[ $bin == testpmd ]] && { command -v dpdk-testpmd >/dev/null || { echo "dpdk-testpmd is missing"; exit 2; }; continue; }
+  is_testpmd "$bin" && { command -v dpdk-testpmd >/dev/null || { echo "dpdk-testpmd is missing"; exit 2; }; continue; }
   [[ -x $bin ]] || { echo "no takt-dataplane at $bin"; exit 2; }
 done
 [[ $(id -u) -eq 0 ]] || { echo "needs root (DPDK EAL)"; exit 2; }
@@ -48,14 +51,21 @@ esac
 
 WORK=$(mktemp -d /tmp/takt-ab-dataplane.XXXXXX)
 PIDS=()
+HUGE_BEFORE=""  # /proc/sys/vm/nr_hugepages before testpmd2m's pages were reserved
 cleanup() {
   for pid in "${PIDS[@]}"; do kill -INT "$pid" 2>/dev/null || true; done
   for pid in "${PIDS[@]}"; do while kill -0 "$pid" 2>/dev/null; do sleep 0.1; done; done
   rm -rf "$WORK" /var/run/dpdk/tkab$$*  # the EAL runtime folders (--file-prefix)
+  if [[ -n $HUGE_BEFORE ]]; then echo "$HUGE_BEFORE" >/proc/sys/vm/nr_hugepages; fi
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
+if [[ $A == testpmd2m || $B == testpmd2m ]]; then
+  HUGE_BEFORE=$(cat /proc/sys/vm/nr_hugepages)
+  echo $((HUGE_BEFORE + 300)) >/proc/sys/vm/nr_hugepages
+  (($(awk '/^HugePages_Free:/ { print $2 }' /proc/meminfo) >= 300)) || { echo "the kernel has no 300 free 2 MB pages for testpmd2m"; exit 2; }
+fi
 python3 "$HERE/protection_setup.py" "$HERE" "$WORK"
 QUEUE=()
 [[ $VARIANT == gcl-* ]] && QUEUE=(--queue-capacity "$GCL_QUEUE")
@@ -63,11 +73,13 @@ QUEUE=()
 start() {  # start BUILD LCORES NAME EXTRA...: LCORES for -l (the lowest is the main lcore, the next forwards)
   local bin=$1 lcores=$2 name=$3
   shift 3
-  if [[ $bin == testpmd ]]; then
-    dpdk-testpmd --no-huge --no-pci -m 512 -l "$lcores" --log-level=lib.eal:warning \
+  if is_testpmd "$bin"; then
+    local memory=(--no-huge) mbufs=(--mbuf-size="$(($(getconf PAGESIZE) - 128))")
+    [[ $bin == testpmd2m ]] && memory=(--in-memory) mbufs=()
+    dpdk-testpmd "${memory[@]}" --no-pci -m 512 -l "$lcores" --log-level=lib.eal:warning \
       --vdev "net_pcap0,rx_pcap=$WORK/${FILES[0]},infinite_rx=1" --vdev "net_pcap1,rx_pcap=$WORK/${FILES[1]},infinite_rx=1" \
       --file-prefix "tkab$$$name" -- --forward-mode=io --auto-start --nb-cores=1 --total-num-mbufs=16384 --stats-period 1 \
-      --mbuf-size="$(($(getconf PAGESIZE) - 128))" >"$WORK/$name.log" 2>&1 &
+      "${mbufs[@]}" >"$WORK/$name.log" 2>&1 &
     PIDS+=($!)
     return
   fi
@@ -93,7 +105,7 @@ forwarding_thread() {  # the task of the process's forwarding lcore
 cpu_seconds() { awk -v hz="$(getconf CLK_TCK)" '{ printf "%.3f", ($14 + $15) / hz }' "/proc/$1/task/$2/stat"; }
 
 frames_sent() {  # frames_sent NAME BUILD: both ports' transmitted frames of run NAME
-  if [[ $2 == testpmd ]]; then
+  if is_testpmd "$2"; then
     awk '/Accumulated forward statistics for all ports/ { on = 1 } on && /TX-packets:/ { print $2; exit }' "$WORK/$1.log"
   else
     jq '.ports.p1.tx_frames + .ports.p2.tx_frames' "$WORK/$1.json"
@@ -145,7 +157,7 @@ for ((r = 0; r < ROUNDS; r++)); do
 done
 printf '%s\n' "${diffs[@]}" | sort -g |
   awk '{ v[NR] = $1 } END { m = NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2; printf "median B - A: %.2f ns/frame\n", m }'
-if [[ $A == testpmd ]]; then
+if is_testpmd "$A"; then
   printf '%s\n' "${ratios[@]}" | sort -g |
     awk '{ v[NR] = $1 } END { m = NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2; printf "median A / B (B against testpmd): %.3f\n", m }'
 fi
