@@ -19,9 +19,10 @@
 # time as B; or testpmd2m: its default data room on 2 MB hugepages (bench_dataplane.sh's
 # "testpmd 2M", the layout takt-dataplane's own memory has on pcap vdevs; 300 pages are reserved
 # for it and given back at exit), mostly the faster of the two. Each round then also prints
-# A / B, the ratio bench_dataplane.sh reports, without the drift between runs one after another. Each time slice starts with the other process's data in the core's
-# caches, which costs the one with the larger working set more (takt-dataplane behind a closed
-# gate holds thousands of frames): a conservative ratio for takt-dataplane.
+# A / B, the ratio bench_dataplane.sh reports, without the drift between runs one after another.
+# Each time slice starts with the other process's data in the core's caches, which costs the one
+# with the larger working set more (takt-dataplane behind a closed gate holds thousands of
+# frames): a conservative ratio for takt-dataplane.
 #
 # Env XA, XB: extra takt-dataplane options for A and B (e.g. XB="--burst 64" with one build twice).
 # Prints per round the ns of forwarding-thread CPU per frame transmitted of A and B, then the
@@ -51,20 +52,19 @@ esac
 
 WORK=$(mktemp -d /tmp/takt-ab-dataplane.XXXXXX)
 PIDS=()
-HUGE_BEFORE=""  # /proc/sys/vm/nr_hugepages before testpmd2m's pages were reserved
+# shellcheck source=hugepages.sh
+source "$HERE/hugepages.sh"
 cleanup() {
   for pid in "${PIDS[@]}"; do kill -INT "$pid" 2>/dev/null || true; done
   for pid in "${PIDS[@]}"; do while kill -0 "$pid" 2>/dev/null; do sleep 0.1; done; done
   rm -rf "$WORK" /var/run/dpdk/tkab$$*  # the EAL runtime folders (--file-prefix)
-  if [[ -n $HUGE_BEFORE ]]; then echo "$HUGE_BEFORE" >/proc/sys/vm/nr_hugepages; fi
+  release_hugepages
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 if [[ $A == testpmd2m || $B == testpmd2m ]]; then
-  HUGE_BEFORE=$(cat /proc/sys/vm/nr_hugepages)
-  echo $((HUGE_BEFORE + 300)) >/proc/sys/vm/nr_hugepages
-  (($(awk '/^HugePages_Free:/ { print $2 }' /proc/meminfo) >= 300)) || { echo "the kernel has no 300 free 2 MB pages for testpmd2m"; exit 2; }
+  reserve_hugepages 300 || { echo "the kernel has no 300 free 2 MB pages for testpmd2m"; exit 2; }
 fi
 python3 "$HERE/protection_setup.py" "$HERE" "$WORK"
 QUEUE=()

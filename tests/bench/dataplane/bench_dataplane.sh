@@ -58,11 +58,12 @@ command -v dpdk-testpmd >/dev/null || { echo "dpdk-testpmd is missing (apt-get i
 
 WORK=$(mktemp -d /tmp/takt-bench-dataplane.XXXXXX)
 PID=""
-HUGE_BEFORE=""  # /proc/sys/vm/nr_hugepages before this script reserved its own
+# shellcheck source=hugepages.sh
+source "$HERE/hugepages.sh"
 cleanup() {
   [[ -n $PID ]] && kill -INT "$PID" 2>/dev/null && wait "$PID" 2>/dev/null
   rm -rf "$WORK" /var/run/dpdk/tkbench$$*  # the EAL runtime folders (--file-prefix)
-  if [[ -n $HUGE_BEFORE ]]; then echo "$HUGE_BEFORE" >/proc/sys/vm/nr_hugepages; fi
+  release_hugepages
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
@@ -70,13 +71,6 @@ trap 'exit 130' INT TERM
 EAL=(--no-pci -m 512 -l 0,1 --log-level=lib.eal:warning)
 TAKT_MBUFS=(--mbuf-size="$(($(getconf PAGESIZE) - 128))")  # testpmd with takt-dataplane's mbuf geometry (testpmd4k)
 MEM=(--no-huge)  # the memory of the next run: no hugepages, or reserved 2 MB pages (--in-memory)
-reserve_hugepages() {  # reserve_hugepages N: N more 2 MB pages, or 1 when the kernel has not got them
-  local f=/proc/sys/vm/nr_hugepages
-  [[ -w $f ]] || return 1
-  HUGE_BEFORE=$(cat "$f")
-  echo $((HUGE_BEFORE + $1)) >"$f"
-  (($(awk '/^HugePages_Free:/ { print $2 }' /proc/meminfo) >= $1))
-}
 NULL_VDEVS=(--vdev net_null0 --vdev net_null1)
 VDEVS=("${NULL_VDEVS[@]}")  # the vdevs of the next run: net_null, or pcap_vdevs
 pcap_vdevs() {  # pcap_vdevs FILE1 FILE2: ports 0 and 1 replay FILE1 and FILE2 from memory, transmit drops
