@@ -188,17 +188,20 @@ ns() { awk -v m="$1" 'BEGIN { printf "%.1f", 1000 / m }'; }  # ns of forwarding-
 
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
 
-median() { tr ' ' '\n' | awk NF | sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
+sorted() { tr ' ' '\n' | awk NF | sort -g; }  # a space-separated list of numbers, one a line, ascending
+
+median() { sorted | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
 
 # gcl-all first: right after the testpmd runs its round's ratio is taken against, so both see the
 # same phase of a shared host (its load changes over tens of seconds).
 ALL_VARIANTS=(gcl-all gcl-plain plain hist psfp gen rec)
-VARIANTS=()  # those of BENCH_VARIANTS, in ALL_VARIANTS' order
-for v in ${BENCH_VARIANTS:-${ALL_VARIANTS[*]}}; do
+REQUESTED=" ${BENCH_VARIANTS:-${ALL_VARIANTS[*]}} "
+for v in $REQUESTED; do
   [[ " ${ALL_VARIANTS[*]} " == *" $v "* ]] || { echo "unknown variant $v in BENCH_VARIANTS (${ALL_VARIANTS[*]})"; exit 2; }
 done
+VARIANTS=()  # the requested ones, in ALL_VARIANTS' order
 for v in "${ALL_VARIANTS[@]}"; do
-  [[ " ${BENCH_VARIANTS:-${ALL_VARIANTS[*]}} " == *" $v "* ]] && VARIANTS+=("$v")
+  [[ $REQUESTED == *" $v "* ]] && VARIANTS+=("$v")
 done
 BENCH_NULL=${BENCH_NULL:-1}
 FLOOR=0.35  # issue 13: gcl-all's ratio at least this, 0.5 the goal
@@ -325,7 +328,7 @@ done
 echo "(gcl-all: null-gcl.json's 8-entry lists, streams a and b with histograms, PSFP on both ingress ports, a numbered and tagged, b recovered; issue 13 asks ${FLOOR} at least, 0.5 as the goal)"
 if [[ -n ${P_PAIRED[gcl-all]:-} ]]; then
   # Single rounds scatter on a shared host: how they spread around the floor, not only their median.
-  echo "${P_PAIRED[gcl-all]}" | tr ' ' '\n' | awk NF | sort -g | awk -v floor="$FLOOR" '
+  echo "${P_PAIRED[gcl-all]}" | sorted | awk -v floor="$FLOOR" '
     { v[NR] = $1; if ($1 + 0 >= floor) k++ }
     END { printf "gcl-all paired ratio per round: lowest %s, quartiles %s %s %s, highest %s; %d of %d rounds at %s or above\n",
             v[1], v[int((NR + 3) / 4)], v[int((NR + 1) / 2)], v[int((3 * NR + 3) / 4)], v[NR], k, NR, floor }'
